@@ -1,0 +1,26 @@
+# The two commands of the README: `make run` (demo app) and `make test` (whole suite).
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+DEMO ?=
+
+.PHONY: run test
+
+$(VENV)/installed: requirements.txt requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+instance/secret_key:
+	mkdir -p instance
+	python3 -c 'import secrets; print(secrets.token_hex(32))' > $@
+	chmod 600 $@
+
+run: $(VENV)/installed instance/secret_key
+	$(FLASK) db upgrade
+	$(FLASK) demo $(DEMO)
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: $(VENV)/installed
+	$(PY) -m pytest

@@ -1,0 +1,286 @@
+"""Tests of the Biên bản hội nghị PDF builder."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import unicodedata
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+from reportlab.lib.fonts import tt2ps
+
+from tests.helpers import require_tool
+from voting.documents.minutes_data import (
+    ConferenceMinutes,
+    CountRow,
+    ElectionMinutes,
+    HandoverMinutes,
+    RoundMinutes,
+)
+from voting.documents.pdf import FONT_DIR, build_conference_minutes_pdf, register_fonts
+from voting.formatting import format_percent, nfc
+
+UNITS = [
+    "Phòng Công tác đảng và công tác quần chúng",
+    "Phòng Công tác chính trị",
+    "Phòng Hậu cần",
+    "Phòng Tổ chức cán bộ",
+    "Phòng Thông tin liên lạc",
+    "Phòng Xuất bản và phát hành báo chí",
+    "Bệnh xá Công an thành phố",
+    "Phòng Tài chính",
+]
+CHAIR = "Nguyễn Hữu Lợi"
+SECRETARY = "Đặng Thị Bích Ngọc"
+
+
+def make_round(
+    number: int, tallies: dict[str, int], base: int, elected: str | None
+) -> RoundMinutes:
+    """Return a round in which every present unit cast one valid ballot."""
+    rows = [
+        CountRow(unit, votes, format_percent(votes, base))
+        for unit, votes in sorted(tallies.items(), key=lambda item: -item[1])
+    ]
+    cast = sum(tallies.values())
+    if elected:
+        decision = (
+            f"{elected} đạt {tallies[elected]}/{base} phiếu "
+            f"({format_percent(tallies[elected], base)}%) > 50%: trúng cử."
+        )
+    else:
+        decision = (
+            "Không đơn vị nào đạt quá bán; hội nghị bầu lại giữa các đơn vị có số phiếu cao nhất."
+        )
+    return RoundMinutes(
+        number=number,
+        rows=rows,
+        issued=base,
+        returned=base,
+        valid=base,
+        invalid=0,
+        blank=base - cast,
+        base=base,
+        elected_unit=elected,
+        decision=decision,
+    )
+
+
+def make_minutes(units: list[str], elections: list[ElectionMinutes]) -> ConferenceMinutes:
+    """Return the 2016 conference of Cụm thi đua số 4 with the given units and elections."""
+    return ConferenceMinutes(
+        parent_body="Công an thành phố Hà Nội",
+        cluster_name="Cụm thi đua số 4",
+        number="01/BB-CTĐ4",
+        city="Hà Nội",
+        issued_on=date(2016, 11, 11),
+        subject='Hội nghị tổng kết phong trào thi đua "Vì An ninh Tổ quốc" năm 2016',
+        started_at=datetime(2016, 11, 11, 8, 0),
+        ended_at=datetime(2016, 11, 11, 11, 30),
+        place="Hội trường Phòng Công tác đảng và công tác quần chúng, 87 Trần Hưng Đạo, Hà Nội",
+        directing_leader="Thiếu tướng Đinh Văn Toản, Phó Giám đốc CATP Hà Nội",
+        units_present=units,
+        units_total=len(units),
+        chair_name=CHAIR,
+        chair_title="Trưởng phòng Công tác đảng và công tác quần chúng",
+        secretary_name=SECRETARY,
+        secretary_title="cán bộ Phòng Công tác đảng và công tác quần chúng",
+        report_summary=(
+            "Năm 2016, Cụm thi đua số 4 đã tổ chức 4 phong trào thi đua; 120 tập thể và "
+            "357 cá nhân được khen thưởng.\n"
+            "Hội nghị thảo luận, nhất trí với báo cáo tổng kết và phương hướng năm 2017."
+        ),
+        elections=elections,
+        handover=HandoverMinutes(
+            handed_over_at=datetime(2016, 11, 11, 11, 15),
+            from_unit=UNITS[0],
+            to_unit=UNITS[1],
+            giver_name=CHAIR,
+            giver_title="Trưởng phòng Công tác đảng và công tác quần chúng",
+            receiver_name="Trần Quốc Tuấn",
+            receiver_title="Trưởng phòng Công tác chính trị",
+            witnesses="Thiếu tướng Đinh Văn Toản và đại biểu các đơn vị thành viên",
+            flag_condition="cờ còn nguyên vẹn, không rách, không phai màu",
+            files_handed_over="hồ sơ thi đua năm 2016 của Cụm (12 tập)",
+        ),
+        approvals=len(units),
+        recipients=["Hội đồng Thi đua - Khen thưởng CATP Hà Nội", "Các đơn vị thành viên Cụm"],
+    )
+
+
+@pytest.fixture
+def minutes() -> ConferenceMinutes:
+    """Return the 8-unit 2016 example: leader in one round, deputy after a runoff."""
+    base = len(UNITS)
+    leader = ElectionMinutes(
+        office="Cụm trưởng",
+        term_year=2017,
+        rounds=[make_round(1, {UNITS[1]: 6, UNITS[2]: 1, UNITS[3]: 1}, base, UNITS[1])],
+        elected_unit=UNITS[1],
+    )
+    deputy = ElectionMinutes(
+        office="Cụm phó",
+        term_year=2017,
+        rounds=[
+            make_round(1, {UNITS[2]: 3, UNITS[3]: 3, UNITS[4]: 1, UNITS[6]: 1}, base, None),
+            make_round(2, {UNITS[2]: 5, UNITS[3]: 3}, base, UNITS[2]),
+        ],
+        elected_unit=UNITS[2],
+    )
+    return make_minutes(UNITS, [leader, deputy])
+
+
+@pytest.fixture
+def large_minutes() -> ConferenceMinutes:
+    """Return a 60-unit cluster with three rounds in each election."""
+    units = [f"Đơn vị thành viên số {i} của Cụm thi đua" for i in range(1, 61)]
+    base = len(units)
+
+    def rounds(elected: str | None) -> list[RoundMinutes]:
+        """Return two inconclusive rounds and a third that elects *elected* (or nobody)."""
+        spread = {unit: 1 for unit in units}
+        last = {units[1]: 31, units[2]: 29} if elected else {units[2]: 30, units[3]: 30}
+        return [
+            make_round(1, spread, base, None),
+            make_round(2, {units[1]: 30, units[2]: 30}, base, None),
+            make_round(3, last, base, elected),
+        ]
+
+    elections = [
+        ElectionMinutes("Cụm trưởng", 2017, rounds(units[1]), units[1]),
+        ElectionMinutes("Cụm phó", 2017, rounds(None), None),
+    ]
+    return make_minutes(units, elections)
+
+
+def write_pdf(data: ConferenceMinutes, tmp_path: Path) -> Path:
+    """Build the PDF of *data* into a temporary file and return its path."""
+    path = tmp_path / "minutes.pdf"
+    path.write_bytes(build_conference_minutes_pdf(data))
+    return path
+
+
+def run_tool(name: str, *args: str | Path) -> str:
+    """Run a poppler tool and return its UTF-8 output."""
+    tool = require_tool(name)
+    result = subprocess.run([tool, *map(str, args)], capture_output=True, check=True)
+    return result.stdout.decode("utf-8")
+
+
+def pdf_text(path: Path, *options: str) -> str:
+    """Return the text pdftotext extracts, in NFC with whitespace collapsed."""
+    raw = run_tool("pdftotext", *options, "-enc", "UTF-8", path, "-")
+    return " ".join(nfc(raw).split())
+
+
+def test_pdf_is_deterministic(minutes: ConferenceMinutes) -> None:
+    first = build_conference_minutes_pdf(minutes)
+    second = build_conference_minutes_pdf(dataclasses.replace(minutes))
+    assert first.startswith(b"%PDF-")
+    assert first == second
+
+
+def test_text_has_header_units_elections_and_signatures(
+    minutes: ConferenceMinutes, tmp_path: Path
+) -> None:
+    text = pdf_text(write_pdf(minutes, tmp_path), "-raw")
+    expected = [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "CÔNG AN THÀNH PHỐ HÀ NỘI",
+        "CỤM THI ĐUA SỐ 4",
+        "Số: 01/BB-CTĐ4",
+        "Hà Nội, ngày 11 tháng 11 năm 2016",
+        "BIÊN BẢN",
+        "Thời gian bắt đầu: 08 giờ 00 phút, ngày 11 tháng 11 năm 2016",
+        "Các đơn vị thành viên có mặt: 8/8 đơn vị",
+        "Bầu đơn vị Cụm trưởng năm 2017",
+        "Bầu đơn vị Cụm phó năm 2017",
+        "Vòng 2 (bầu lại)",
+        "Số phiếu phát ra: 8; số phiếu thu vào: 8; số phiếu hợp lệ: 8",
+        "Đơn vị trúng cử Cụm trưởng: Phòng Công tác chính trị",
+        "Đơn vị trúng cử Cụm phó: Phòng Hậu cần",
+        "cờ luân lưu",
+        "được 8/8 đơn vị có mặt (100,00%) biểu quyết thông qua",
+        "Hội nghị kết thúc vào 11 giờ 30 phút, ngày 11 tháng 11 năm 2016",
+        "THƯ KÝ",
+        "CHỦ TỌA",
+        CHAIR,
+        SECRETARY,
+        "Nơi nhận:",
+        "- Lưu: VT, Hồ sơ.",
+        *UNITS,
+    ]
+    missing = [phrase for phrase in expected if nfc(phrase) not in text]
+    assert missing == []
+
+
+def test_fonts_are_embedded_with_real_bold_and_italic(
+    minutes: ConferenceMinutes, tmp_path: Path
+) -> None:
+    output = run_tool("pdffonts", write_pdf(minutes, tmp_path))
+    rows = [line.split() for line in output.splitlines()[2:] if line.strip()]
+    names = [row[0] for row in rows]
+    # Columns: name, type (one or two words), encoding, emb, sub, uni, object number, generation.
+    assert rows and all(row[-5] == "yes" for row in rows), output
+    assert any("NotoSerif-Bold" in name for name in names)
+    assert any("NotoSerif-Italic" in name for name in names)
+    assert any("NotoSerif-Regular" in name for name in names)
+
+
+def test_nfd_input_is_written_as_nfc(minutes: ConferenceMinutes, tmp_path: Path) -> None:
+    nfd = unicodedata.normalize("NFD", "Hội trường Nguyễn Hữu Lợi")
+    assert nfd != nfc(nfd)
+    data = dataclasses.replace(minutes, place=nfd, chair_name=unicodedata.normalize("NFD", CHAIR))
+    raw = run_tool("pdftotext", "-raw", "-enc", "UTF-8", write_pdf(data, tmp_path), "-")
+    collapsed = " ".join(raw.split())
+    assert nfc("Địa điểm: Hội trường Nguyễn Hữu Lợi.") in collapsed
+    assert not any(unicodedata.combining(char) for char in raw)
+
+
+def test_large_cluster_spans_pages_with_page_numbers(
+    large_minutes: ConferenceMinutes, tmp_path: Path
+) -> None:
+    path = write_pdf(large_minutes, tmp_path)
+    info = run_tool("pdfinfo", path)
+    pages = int(next(line for line in info.splitlines() if line.startswith("Pages:")).split()[1])
+    assert pages > 1
+    first_page = pdf_text(path, "-f", "1", "-l", "1")
+    second_page = pdf_text(path, "-f", "2", "-l", "2")
+    assert first_page.startswith("CÔNG AN THÀNH PHỐ HÀ NỘI")
+    assert second_page.split()[0] == "2"
+    text = pdf_text(path, "-raw")
+    assert "Vòng 3 (bầu lại)" in text
+    assert "Không có đơn vị trúng cử Cụm phó." in text
+
+
+def test_metadata_is_nfc(minutes: ConferenceMinutes, tmp_path: Path) -> None:
+    data = dataclasses.replace(minutes, subject=unicodedata.normalize("NFD", minutes.subject))
+    output = run_tool("pdfinfo", write_pdf(data, tmp_path))
+    info = dict(line.split(":", 1) for line in output.splitlines() if ":" in line)
+    assert info["Subject"].strip() == nfc(minutes.subject)
+    assert info["Title"].strip() == nfc("Biên bản hội nghị Cụm thi đua số 4 số 01/BB-CTĐ4")
+    assert info["Author"].strip() == nfc("Cụm thi đua số 4 – Công an thành phố Hà Nội")
+
+
+def test_register_fonts_is_idempotent() -> None:
+    register_fonts()
+    register_fonts()
+    assert tt2ps("NotoSerif", 1, 0) == "NotoSerif-Bold"
+    assert tt2ps("NotoSerif", 1, 1) == "NotoSerif-BoldItalic"
+
+
+@pytest.mark.parametrize("face", ["Bold", "BoldItalic"])
+def test_bold_faces_are_real_weights(face: str) -> None:
+    light_face = "Italic" if "Italic" in face else "Regular"
+    light = TTFont(FONT_DIR / f"NotoSerif-{light_face}.ttf")
+    bold = TTFont(FONT_DIR / f"NotoSerif-{face}.ttf")
+    assert (light["OS/2"].usWeightClass, bold["OS/2"].usWeightClass) == (400, 700)
+    assert "fvar" not in bold
+    glyph = bold.getBestCmap()[ord("ệ")]
+    outline = bold["glyf"][glyph].getCoordinates(bold["glyf"])[0]
+    assert list(outline) != list(light["glyf"][glyph].getCoordinates(light["glyf"])[0])
+    assert (FONT_DIR / f"NotoSerif-{face}.ttf").stat().st_size < 250_000

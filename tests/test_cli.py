@@ -1,0 +1,87 @@
+"""Command-line administration, the demo and the export."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask.testing import FlaskCliRunner
+
+from voting.auth.models import User
+from voting.clusters.models import Cluster, Unit
+from voting.conferences.models import Conference
+from voting.documents.models import Document
+from voting.extensions import db
+
+
+def count(model: type) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
+
+
+def test_demo_twice_changes_nothing(runner: FlaskCliRunner) -> None:
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    assert "daibieu8" in first.output and "luanluu2016" in first.output
+    before = (count(Cluster), count(Unit), count(User), count(Conference))
+    assert before == (1, 8, 12, 1)
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0
+    assert (count(Cluster), count(Unit), count(User), count(Conference)) == before
+
+
+def test_demo_finished_plays_the_conference(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(args=["demo", "--finished"])
+    assert result.exit_code == 0, result.output
+    conference = db.session.scalar(sa.select(Conference))
+    assert conference is not None and conference.is_ended
+    again = runner.invoke(args=["demo", "--finished"])
+    assert again.exit_code == 0 and count(Document) == 1
+
+    exported = runner.invoke(args=["documents", "export", "--out", str(tmp_path), "--year", "2016"])
+    assert exported.exit_code == 0, exported.output
+    pdf = tmp_path / "bien-ban-hoi-nghi-ctd4-2016.pdf"
+    digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
+    assert (tmp_path / "SHA256SUMS").read_text() == f"{digest}  {pdf.name}\n"
+    document = db.session.scalar(sa.select(Document))
+    assert document is not None and document.sha256 == digest
+
+
+def test_admin_commands_create_a_conference(runner: FlaskCliRunner) -> None:
+    def ok(*args: str, input: str | None = None) -> str:
+        result = runner.invoke(args=["admin", *args], input=input)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    ok("create-cluster", "--name", "Cụm thi đua số 1", "--parent-body", "Công an tỉnh Bắc Ninh",
+       "--code", "CTĐ1", "--city", "Bắc Ninh")
+    for name in ("Phòng A", "Phòng B", "Phòng C"):
+        ok("add-unit", "--cluster", "CTĐ1", name)
+    ok("create-user", "ct1", "--role", "chair", "--full-name", "Nguyễn Văn A", input="matkhau123\nmatkhau123\n")
+    ok("create-user", "tk1", "--role", "secretary", "--full-name", "Trần Thị B", input="matkhau123\nmatkhau123\n")
+    ok("create-user", "db1", "--role", "representative", "--full-name", "Lê C", "--cluster", "CTĐ1",
+       "--unit", "Phòng A", input="matkhau123\nmatkhau123\n")
+    out = ok("create-conference", "--cluster", "CTĐ1", "--year", "2020", "--starts-at", "2020-12-01 08:00",
+             "--place", "Hội trường", "--chair", "ct1", "--secretary", "tk1", "--outgoing-leader", "Phòng A")
+    assert "năm 2020" in out
+    conference = db.session.scalar(sa.select(Conference))
+    assert conference is not None and conference.outgoing_leader.name == "Phòng A"
+    assert conference.starts_at.hour == 1  # 08:00 in Vietnam is 01:00 UTC
+
+
+def test_admin_errors_are_messages_not_tracebacks(runner: FlaskCliRunner) -> None:
+    runner.invoke(args=["admin", "create-cluster", "--name", "X", "--parent-body", "Y", "--code", "C1", "--city", "Z"])
+    again = runner.invoke(args=["admin", "create-cluster", "--name", "X2", "--parent-body", "Y", "--code", "C1", "--city", "Z"])
+    assert again.exit_code == 1 and "Mã cụm C1 đã được dùng" in again.output
+    short = runner.invoke(args=["admin", "create-user", "u", "--role", "chair", "--full-name", "U"], input="abc\nabc\n")
+    assert short.exit_code == 1 and "ít nhất 8 ký tự" in short.output
+    assert count(Cluster) == 1 and count(User) == 0
+
+
+def test_migrations_match_the_models() -> None:
+    """The schema built by the migrations is what the models describe (``flask db check``)."""
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"render_as_batch": True})
+        assert compare_metadata(context, db.metadata) == []

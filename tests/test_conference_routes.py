@@ -1,0 +1,158 @@
+"""The whole 2016 conference through the web interface: 8 representatives, the chair, the archivist."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+
+from flask.testing import FlaskClient
+
+from flask import Flask
+
+from tests.conftest import Demo, post, text
+from voting.demo import UNITS
+from voting.elections.models import Ballot, Participation
+from voting.extensions import db
+
+LEADER_CHOICES = ["Phòng Công tác chính trị"] * 4 + ["Phòng Hậu cần"] * 3 + [None]
+RUNOFF_CHOICES = ["Phòng Công tác chính trị"] * 6 + ["Phòng Hậu cần"] * 2
+DEPUTY_CHOICES = ["Phòng Hậu cần"] * 6 + ["Phòng Tổ chức cán bộ", None]
+
+
+def open_round_id(browser: FlaskClient, conference_id: int) -> int:
+    """Return the id of the open round from the representative's page."""
+    html = text(browser.get(f"/conferences/{conference_id}"))
+    match = re.search(r'href="/rounds/(\d+)/ballot"', html)
+    assert match, "the representative's page offers no ballot"
+    return int(match.group(1))
+
+
+def vote(browser: FlaskClient, conference_id: int, units: dict[str, int], choice: str | None) -> str:
+    """Vote through ballot, review and cast as a representative; return the receipt code."""
+    round_id = open_round_id(browser, conference_id)
+    value = "blank" if choice is None else str(units[choice])
+    review = post(browser, f"/rounds/{round_id}/ballot", {"choice": value})
+    assert review.status_code == 200
+    assert "Xác nhận phiếu bầu" in text(review)
+    assert (choice or "Phiếu trống") in text(review)
+    cast = post(browser, f"/rounds/{round_id}/cast", {"choice": value}, follow_redirects=True)
+    assert cast.status_code == 200
+    page = text(cast)
+    assert "Phiếu đã được ghi nhận" in page
+    code = re.search(r'class="code">([A-Z2-9]{4}-[A-Z2-9]{4})<', page)
+    assert code, "no receipt code shown"
+    return code.group(1)
+
+
+def chair_action(chair: FlaskClient, url: str, expected: str) -> str:
+    response = post(chair, url, follow_redirects=True)
+    assert response.status_code == 200, text(response)
+    assert expected in text(response), text(response)
+    return text(response)
+
+
+def test_whole_conference(app: Flask, demo: Demo, login: Callable[[str], FlaskClient]) -> None:
+    """Check in, elect with a runoff, certify, hand over the flag, issue and download the minutes."""
+    units, cluster_id, conference_id = demo.units, demo.cluster_id, demo.conference_id
+    reps = [login(f"daibieu{n}") for n in range(1, 9)]
+    chair = login("chutri")
+    console = f"/conferences/{conference_id}/console"
+
+    # Quorum is not met with five units; the chair cannot open the round.
+    for rep in reps[:5]:
+        assert "đã điểm danh" in text(post(rep, f"/conferences/{conference_id}/check-in", follow_redirects=True))
+    assert "Chưa đủ số lượng" in text(chair.get(console))
+    refused = post(chair, f"/conferences/{conference_id}/elections/leader/rounds")
+    assert refused.status_code == 409 and "cần ít nhất 6" in text(refused)
+    for rep in reps[5:]:
+        post(rep, f"/conferences/{conference_id}/check-in")
+    assert "Đủ số lượng" in text(chair.get(console))
+
+    # Round 1 for the leader: nobody above 50% (4/8), so a runoff between the top two.
+    page = chair_action(chair, f"/conferences/{conference_id}/elections/leader/rounds", "Đã mở vòng 1")
+    assert "Phòng Công tác đảng và công tác quần chúng" not in page.split("Danh sách đề cử:")[1].split("</p>")[0]
+    receipts = [vote(rep, conference_id, units, choice) for rep, choice in zip(reps, LEADER_CHOICES, strict=True)]
+    assert len(set(receipts)) == 8
+    page = text(chair.get(console))
+    assert "8</strong>/8 đơn vị đã bỏ phiếu" in page
+    assert "50,00" not in page  # no partial counts while open
+
+    # A second ballot from the same unit is refused with a clear message.
+    round_id = int(re.search(r"/rounds/(\d+)/close", page).group(1))  # type: ignore[union-attr]
+    again = post(reps[0], f"/rounds/{round_id}/cast", {"choice": "blank"})
+    assert again.status_code == 409
+    assert "đã bỏ phiếu ở vòng này" in text(again)
+    assert "đã bỏ phiếu ở vòng 1" in text(reps[0].get(f"/conferences/{conference_id}"))
+
+    page = chair_action(chair, f"/rounds/{round_id}/close", "Không đơn vị nào đạt quá bán")
+    assert "50,00" in page and "37,50" in page
+    assert "bầu lại giữa: Phòng Công tác chính trị, Phòng Hậu cần" in page
+    assert "Tỷ lệ %" in text(reps[3].get(f"/conferences/{conference_id}"))
+
+    chair_action(chair, f"/conferences/{conference_id}/elections/leader/rounds", "Đã mở vòng 2")
+    for rep, choice in zip(reps, RUNOFF_CHOICES, strict=True):
+        vote(rep, conference_id, units, choice)
+    round_id = int(re.search(r"/rounds/(\d+)/close", text(chair.get(console))).group(1))  # type: ignore[union-attr]
+    chair_action(chair, f"/rounds/{round_id}/close", "Phòng Công tác chính trị đạt 6/8")
+    election_id = int(re.search(r"/elections/(\d+)/certify", text(chair.get(console))).group(1))  # type: ignore[union-attr]
+    chair_action(chair, f"/elections/{election_id}/certify", "Đã chứng nhận: Phòng Công tác chính trị")
+
+    # Deputy: the new leader is not a candidate.
+    chair_action(chair, f"/conferences/{conference_id}/elections/deputy/rounds", "Đã mở vòng 1 bầu Cụm phó")
+    ballot_page = text(reps[0].get(f"/rounds/{open_round_id(reps[0], conference_id)}/ballot"))
+    assert "Phòng Công tác chính trị" not in ballot_page
+    assert "Phòng Công tác đảng và công tác quần chúng" in ballot_page
+    for rep, choice in zip(reps, DEPUTY_CHOICES, strict=True):
+        vote(rep, conference_id, units, choice)
+    round_id = int(re.search(r"/rounds/(\d+)/close", text(chair.get(console))).group(1))  # type: ignore[union-attr]
+    chair_action(chair, f"/rounds/{round_id}/close", "Phòng Hậu cần đạt 6/8")
+    election_id = int(re.search(r"/elections/(\d+)/certify", text(chair.get(console))).group(1))  # type: ignore[union-attr]
+    chair_action(chair, f"/elections/{election_id}/certify", "Đã chứng nhận: Phòng Hậu cần")
+
+    # Secret ballot: 24 ballots and 24 participations, none linked.
+    with app.app_context():
+        assert db.session.query(Ballot).count() == db.session.query(Participation).count() == 24
+
+    # Flag handover, then the minutes.
+    form = text(chair.get(f"/conferences/{conference_id}/handover"))
+    assert "Bên nhận:" in form and "Phòng Công tác chính trị" in form
+    response = post(
+        chair,
+        f"/conferences/{conference_id}/handover",
+        {
+            "handed_over_at": "2016-11-11T10:30",
+            "giver_name": "Nguyễn Văn Hùng",
+            "giver_title": "Trưởng phòng",
+            "receiver_name": "Hoàng Quốc Việt",
+            "receiver_title": "Trưởng phòng Công tác chính trị",
+            "witnesses": "Thiếu tướng Đinh Văn Toản",
+            "flag_condition": "Nguyên vẹn",
+            "files_handed_over": "Sổ theo dõi thi đua",
+        },
+        follow_redirects=True,
+    )
+    assert "Đã ghi nhận việc bàn giao cờ luân lưu" in text(response)
+    assert "10:30" in text(response)
+
+    issued = post(chair, f"/conferences/{conference_id}/minutes", {"approvals": "8"}, follow_redirects=True)
+    assert "Đã phát hành biên bản hội nghị số 01/BB-CTĐ4" in text(issued)
+
+    # The archivist finds, downloads and checks the minutes.
+    archivist = login("luutru")
+    listing = text(archivist.get("/archive?year=2016"))
+    assert "Cụm thi đua số 4" in listing and "01/BB-CTĐ4" in listing
+    sha = re.search(r'<code class="hash">([0-9a-f]{64})</code>', listing).group(1)  # type: ignore[union-attr]
+    download_url = re.search(r'href="(/documents/\d+/download)"', listing).group(1)  # type: ignore[union-attr]
+    pdf = archivist.get(download_url)
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert hashlib.sha256(pdf.data).hexdigest() == sha == pdf.headers["X-Content-SHA256"]
+    assert pdf.data.startswith(b"%PDF")
+    assert "Không có tài liệu" in text(archivist.get("/archive?year=2015"))
+    chain = text(archivist.get(f"/clusters/{cluster_id}/flag-holders"))
+    assert "2017" in chain and "Phòng Công tác chính trị" in chain
+
+    # After the end nothing about the election changes.
+    refused = post(chair, f"/conferences/{conference_id}/elections/deputy/rounds")
+    assert refused.status_code == 409
+    assert all(name in text(reps[1].get(f"/conferences/{conference_id}")) for name in UNITS[1:3])

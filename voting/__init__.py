@@ -1,0 +1,85 @@
+"""Luân Lưu: elections and flag handover for emulation clusters."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+
+from voting.config import PLACEHOLDER_KEYS, default_config
+from voting.extensions import csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Create and configure the application."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.update(default_config(app.instance_path))
+    if config:
+        app.config.update(config)
+    _refuse_weak_secret(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    with app.app_context():
+        _configure_sqlite()
+
+    from voting import cli, views
+    from voting.models import import_all_models
+
+    import_all_models()
+    from voting.auth.routes import bp as auth_bp
+    from voting.conferences.routes import bp as conferences_bp
+    from voting.documents.routes import bp as documents_bp
+    from voting.elections.routes import bp as elections_bp
+    from voting.handovers.routes import bp as handovers_bp
+
+    for blueprint in (auth_bp, conferences_bp, elections_bp, handovers_bp, documents_bp):
+        app.register_blueprint(blueprint)
+    views.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _refuse_weak_secret(app: Flask) -> None:
+    """Refuse to start outside tests without a real secret key."""
+    if app.testing:
+        return
+    key = app.config.get("SECRET_KEY") or ""
+    if key.lower() in PLACEHOLDER_KEYS or len(key) < 16:
+        raise RuntimeError(
+            "SECRET_KEY is missing or too weak: set the SECRET_KEY environment variable "
+            "(at least 16 random characters) or write one to instance/secret_key."
+        )
+
+
+def _configure_sqlite() -> None:
+    """Make SQLite check foreign keys and run real transactions with savepoints."""
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # pysqlite's own transaction handling breaks SAVEPOINT; SQLAlchemy emits BEGIN instead.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA busy_timeout = 15000")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # IMMEDIATE takes the write lock up front: concurrent writers queue (busy_timeout)
+        # instead of failing on a lock upgrade. SQLite serves the demo; PostgreSQL serves load.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,76 @@
+"""Accounts and their roles."""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from voting.extensions import db
+from voting.models import enum_column
+
+if TYPE_CHECKING:
+    from voting.clusters.models import Unit
+
+
+class Role(enum.StrEnum):
+    """What an account may do; one role per account."""
+
+    ADMIN = "admin"
+    CHAIR = "chair"
+    SECRETARY = "secretary"
+    REPRESENTATIVE = "representative"
+    ARCHIVIST = "archivist"
+
+    @property
+    def label(self) -> str:
+        """Return the Vietnamese name of the role."""
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.ADMIN: "Quản trị",
+    Role.CHAIR: "Chủ trì (chủ tọa)",
+    Role.SECRETARY: "Thư ký",
+    Role.REPRESENTATIVE: "Đại biểu đơn vị",
+    Role.ARCHIVIST: "Cán bộ lưu trữ",
+}
+
+
+class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+    """A person who logs in."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "role <> 'representative' OR unit_id IS NOT NULL", name="representative_has_unit"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: login name, unique, compared case-sensitively
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: argon2 hash of the password
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    #: full name as printed in documents ("Đại tá Nguyễn Văn A" is name + title)
+    full_name: Mapped[str] = mapped_column(sa.String(120))
+    #: position, printed after the name ("Trưởng phòng")
+    title: Mapped[str] = mapped_column(sa.String(120), server_default="")
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
+    #: the unit a representative speaks for (also the home unit of a chair or secretary)
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    #: deactivated accounts cannot log in but stay referenced by history
+    is_enabled: Mapped[bool] = mapped_column(server_default=sa.true())
+
+    unit: Mapped[Unit | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        """Return whether the account may log in."""
+        return self.is_enabled
+
+    def __repr__(self) -> str:
+        return f"<User {self.username} {self.role.value}>"

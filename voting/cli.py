@@ -1,0 +1,170 @@
+"""Command-line administration: clusters, units, accounts, conferences, the demo, exports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+
+from voting.auth.models import Role, User
+from voting.auth.services import create_user
+from voting.clusters.models import Cluster, Unit
+from voting.clusters.services import add_unit, create_cluster
+from voting.conferences.services import create_conference
+from voting.demo import PASSWORD, create_demo, play_demo
+from voting.documents.services import export_documents
+from voting.errors import VotingError
+from voting.extensions import db
+from voting.formatting import to_utc_naive
+
+
+def init_app(app: Flask) -> None:
+    """Register the command groups."""
+    app.cli.add_command(admin)
+    app.cli.add_command(demo)
+    app.cli.add_command(documents)
+
+
+def _cluster(code: str) -> Cluster:
+    cluster = db.session.scalar(sa.select(Cluster).where(Cluster.code == code))
+    if cluster is None:
+        raise click.BadParameter(f"không có cụm mã {code}", param_hint="--cluster")
+    return cluster
+
+
+def _unit(cluster: Cluster, name: str, hint: str) -> Unit:
+    unit = db.session.scalar(sa.select(Unit).where(Unit.cluster_id == cluster.id, Unit.name == name))
+    if unit is None:
+        raise click.BadParameter(f"{cluster.name} không có đơn vị {name}", param_hint=hint)
+    return unit
+
+
+def _user(username: str, hint: str) -> User:
+    account = db.session.scalar(sa.select(User).where(User.username == username))
+    if account is None:
+        raise click.BadParameter(f"không có tài khoản {username}", param_hint=hint)
+    return account
+
+
+def _commit(message: str) -> None:
+    """Commit the command's work and say what was done."""
+    db.session.commit()
+    click.echo(message)
+
+
+@click.group()
+def admin() -> None:
+    """Create clusters, units, accounts and conferences."""
+
+
+@admin.command("create-cluster")
+@click.option("--name", required=True, help='e.g. "Cụm thi đua số 4"')
+@click.option("--parent-body", required=True, help='e.g. "Công an thành phố Hà Nội"')
+@click.option("--code", required=True, help='short code for document numbers, e.g. "CTĐ4"')
+@click.option("--city", required=True, help='city of the date line, e.g. "Hà Nội"')
+def create_cluster_command(name: str, parent_body: str, code: str, city: str) -> None:
+    """Create an emulation cluster."""
+    with _domain_errors():
+        cluster = create_cluster(name=name, parent_body=parent_body, code=code, city=city)
+    _commit(f"Đã tạo {cluster.name} (mã {cluster.code}).")
+
+
+@admin.command("add-unit")
+@click.option("--cluster", "code", required=True, help="cluster code")
+@click.argument("name")
+def add_unit_command(code: str, name: str) -> None:
+    """Add a member unit to a cluster."""
+    with _domain_errors():
+        unit = add_unit(_cluster(code), name)
+    _commit(f"Đã thêm {unit.name}.")
+
+
+@admin.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--full-name", required=True)
+@click.option("--title", default="", help="position printed after the name")
+@click.option("--cluster", "code", help="cluster code, with --unit")
+@click.option("--unit", "unit_name", help="the unit a representative speaks for")
+@click.password_option(help="at least 8 characters")
+def create_user_command(
+    username: str, role: str, full_name: str, title: str, code: str | None, unit_name: str | None, password: str
+) -> None:
+    """Create an account."""
+    unit = _unit(_cluster(code), unit_name, "--unit") if code and unit_name else None
+    with _domain_errors():
+        account = create_user(username, password, full_name=full_name, title=title, role=Role(role), unit=unit)
+    _commit(f"Đã tạo tài khoản {account.username} ({account.role.label}).")
+
+
+@admin.command("create-conference")
+@click.option("--cluster", "code", required=True, help="cluster code")
+@click.option("--year", type=int, required=True, help="the year under review")
+@click.option("--starts-at", type=click.DateTime(["%Y-%m-%d %H:%M"]), required=True, help="Vietnam time")
+@click.option("--place", required=True)
+@click.option("--chair", required=True, help="username of the chair")
+@click.option("--secretary", required=True, help="username of the secretary")
+@click.option("--outgoing-leader", required=True, help="name of this year's leader unit")
+@click.option("--outgoing-deputy", help="name of this year's deputy unit")
+@click.option("--directing-leader", default="", help="senior leader attending (Đại biểu dự và chỉ đạo)")
+def create_conference_command(
+    code: str, year: int, starts_at: datetime, place: str, chair: str, secretary: str,
+    outgoing_leader: str, outgoing_deputy: str | None, directing_leader: str,
+) -> None:
+    """Create a cluster's year-end conference."""
+    cluster = _cluster(code)
+    with _domain_errors():
+        conference = create_conference(
+            cluster, year=year, starts_at=to_utc_naive(starts_at), place=place,
+            chair=_user(chair, "--chair"), secretary=_user(secretary, "--secretary"),
+            outgoing_leader=_unit(cluster, outgoing_leader, "--outgoing-leader"),
+            outgoing_deputy=_unit(cluster, outgoing_deputy, "--outgoing-deputy") if outgoing_deputy else None,
+            directing_leader=directing_leader,
+        )
+    _commit(f"Đã tạo {conference.title} (số {conference.id}).")
+
+
+@click.command()
+@click.option("--finished", is_flag=True, help="also play the 2016 conference to its end")
+def demo(finished: bool) -> None:
+    """Create the demo cluster and its 2016 conference; running it twice changes nothing."""
+    with _domain_errors():
+        conference, logins = create_demo()
+        if finished:
+            play_demo(conference)
+    db.session.commit()
+    click.echo(f"{conference.cluster.name} – {conference.title}")
+    click.echo(f"Mật khẩu mọi tài khoản demo (demo password): {PASSWORD}")
+    for login in logins:
+        click.echo(f"  {login.username:<10} {login.role.label:<20} {login.who}")
+
+
+@click.group()
+def documents() -> None:
+    """Work with the archive of issued documents."""
+
+
+@documents.command("export")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--cluster", "code", help="cluster code")
+@click.option("--year", type=int)
+def export_command(out_dir: Path, code: str | None, year: int | None) -> None:
+    """Write the archived PDFs and a SHA256SUMS manifest to a folder."""
+    with _domain_errors():
+        paths = export_documents(out_dir, cluster_code=code, year=year)
+    click.echo(f"Đã ghi {len(paths)} tài liệu và SHA256SUMS vào {out_dir}.")
+
+
+@contextmanager
+def _domain_errors() -> Iterator[None]:
+    """Turn a refused business rule into a command-line error without a traceback."""
+    try:
+        yield
+    except VotingError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None

@@ -1,0 +1,1 @@
+"""Conferences feature."""

@@ -1,0 +1,91 @@
+"""Year-end conferences (Hội nghị tổng kết) and the units' check-ins."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from voting.extensions import db
+
+if TYPE_CHECKING:
+    from voting.auth.models import User
+    from voting.clusters.models import Cluster, Unit
+
+
+class Conference(db.Model):  # type: ignore[name-defined,misc]
+    """One cluster's conference reviewing one year."""
+
+    __tablename__ = "conferences"
+    __table_args__ = (
+        sa.UniqueConstraint("cluster_id", "year"),
+        sa.CheckConstraint("chair_id <> secretary_id", name="chair_is_not_secretary"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cluster_id: Mapped[int] = mapped_column(sa.ForeignKey("clusters.id"), index=True)
+    #: the year under review; the units elected serve in ``year + 1``
+    year: Mapped[int]
+    #: when the conference starts (naive UTC)
+    starts_at: Mapped[datetime]
+    #: when the chair closed it; set when the minutes are issued (naive UTC)
+    ended_at: Mapped[datetime | None]
+    #: the hall: "Hội trường Công an thành phố Hà Nội, số 87 Trần Hưng Đạo"
+    place: Mapped[str] = mapped_column(sa.String(255))
+    #: senior leader who attends and directs (Đại biểu dự và chỉ đạo)
+    directing_leader: Mapped[str] = mapped_column(sa.String(255), server_default="")
+    #: the year's review as reported, printed in the minutes
+    report_summary: Mapped[str] = mapped_column(sa.Text, server_default="")
+    chair_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    secretary_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    #: the unit leading the cluster during the year under review
+    outgoing_leader_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
+    outgoing_deputy_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
+    #: units that approved the minutes by show of hands; set when they are issued
+    approvals: Mapped[int | None]
+
+    cluster: Mapped[Cluster] = relationship()
+    chair: Mapped[User] = relationship(foreign_keys=[chair_id])
+    secretary: Mapped[User] = relationship(foreign_keys=[secretary_id])
+    outgoing_leader: Mapped[Unit] = relationship(foreign_keys=[outgoing_leader_id])
+    outgoing_deputy: Mapped[Unit | None] = relationship(foreign_keys=[outgoing_deputy_id])
+
+    @property
+    def title(self) -> str:
+        """Return the conference's official name."""
+        return f'Hội nghị tổng kết phong trào thi đua "Vì An ninh Tổ quốc" năm {self.year}'
+
+    @property
+    def held_on(self) -> date:
+        """Return the day of the conference in Vietnam."""
+        from voting.formatting import to_local
+
+        return to_local(self.starts_at).date()
+
+    @property
+    def is_ended(self) -> bool:
+        """Return whether the conference is closed and its minutes issued."""
+        return self.ended_at is not None
+
+    def __repr__(self) -> str:
+        return f"<Conference {self.cluster_id}/{self.year}>"
+
+
+class CheckIn(db.Model):  # type: ignore[name-defined,misc]
+    """A unit present at a conference (điểm danh)."""
+
+    __tablename__ = "check_ins"
+
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conferences.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), primary_key=True)
+    #: naive UTC; a unit may vote in rounds opened after this moment
+    checked_in_at: Mapped[datetime]
+    #: the representative who checked the unit in
+    checked_in_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+
+    unit: Mapped[Unit] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<CheckIn {self.conference_id}/{self.unit_id}>"

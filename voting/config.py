@@ -1,0 +1,46 @@
+"""Configuration read from the environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+#: values that must never be used as a real secret key
+PLACEHOLDER_KEYS = {"", "dev", "change-me", "secret", "changeme"}
+
+
+def database_url(instance_path: str) -> str:
+    """Return the SQLAlchemy URL from ``DATABASE_URL``, defaulting to SQLite in the instance folder."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        return f"sqlite:///{Path(instance_path) / 'luanluu.sqlite3'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):  # psycopg 3 is the driver we ship
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def secret_key(instance_path: str) -> str:
+    """Return ``SECRET_KEY`` from the environment or from ``instance/secret_key``."""
+    key = os.environ.get("SECRET_KEY", "")
+    key_file = Path(instance_path) / "secret_key"
+    if not key and key_file.exists():
+        key = key_file.read_text().strip()
+    return key
+
+
+def default_config(instance_path: str) -> dict[str, Any]:
+    """Return the settings every deployment starts from."""
+    return {
+        "SECRET_KEY": secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE") == "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        # A conference day is long; the token is bound to the session anyway.
+        "WTF_CSRF_TIME_LIMIT": 12 * 3600,
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    }

@@ -1,0 +1,156 @@
+"""The demo: Cụm thi đua số 4 of Công an thành phố Hà Nội and its 2016 conference."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from voting.auth.models import Role, User
+from voting.auth.services import create_user
+from voting.clusters.models import Cluster, Unit
+from voting.clusters.services import add_unit, create_cluster
+from voting.conferences.models import Conference
+from voting.conferences.services import check_in, create_conference
+from voting.documents.services import issue_minutes
+from voting.elections.models import Office
+from voting.elections.services import cast_ballot, certify, close_round, get_election, open_round
+from voting.errors import InvalidState
+from voting.extensions import db
+from voting.formatting import to_utc_naive
+from voting.handovers.services import HandoverDetails, record_handover
+
+PASSWORD = "luanluu2016"
+CLUSTER_CODE = "CTĐ4"
+UNITS = [
+    "Phòng Công tác đảng và công tác quần chúng",
+    "Phòng Công tác chính trị",
+    "Phòng Hậu cần",
+    "Phòng Tổ chức cán bộ",
+    "Trung tâm Lắp đặt hệ thống công nghệ thông tin",
+    "Báo An ninh Thủ đô",
+    "Trung tâm Phát hành báo chí",
+    "Bệnh viện Công an thành phố Hà Nội",
+]
+STAFF = [
+    ("chutri", Role.CHAIR, "Nguyễn Văn Hùng", "Trưởng phòng Công tác đảng và công tác quần chúng", 0),
+    ("thuky", Role.SECRETARY, "Trần Thị Mai", "Cán bộ Phòng Công tác đảng và công tác quần chúng", 0),
+    ("luutru", Role.ARCHIVIST, "Lê Thị Lan", "Cán bộ văn thư lưu trữ", None),
+    ("quantri", Role.ADMIN, "Phạm Minh Tuấn", "Quản trị hệ thống", None),
+]
+REPORT = (
+    'Hội nghị đã nghe báo cáo tổng kết phong trào thi đua "Vì An ninh Tổ quốc" năm 2016 của Cụm: '
+    "các đơn vị đã phát động và thực hiện 4 phong trào thi đua; 120 tập thể và 357 cá nhân được khen "
+    "thưởng. Đại biểu các đơn vị đã thảo luận, thống nhất phương hướng, nhiệm vụ năm 2017."
+)
+
+
+@dataclass(frozen=True)
+class Login:
+    """A demo account to print."""
+
+    username: str
+    role: Role
+    who: str
+
+
+def _at(hour: int, minute: int) -> datetime:
+    """Return 11-11-2016 at a Vietnam wall-clock time, as stored (naive UTC)."""
+    return to_utc_naive(datetime(2016, 11, 11, hour, minute))
+
+
+def create_demo() -> tuple[Conference, list[Login]]:
+    """Create the cluster, its units, accounts and the 2016 conference, unless they exist."""
+    cluster = db.session.scalar(sa.select(Cluster).where(Cluster.code == CLUSTER_CODE))
+    if cluster is None:
+        cluster = create_cluster(
+            name="Cụm thi đua số 4", parent_body="Công an thành phố Hà Nội", code=CLUSTER_CODE, city="Hà Nội"
+        )
+        units = [add_unit(cluster, name) for name in UNITS]
+        staff = {
+            username: create_user(
+                username, PASSWORD, full_name=name, title=title, role=role,
+                unit=units[unit_index] if unit_index is not None else None,
+            )
+            for username, role, name, title, unit_index in STAFF
+        }
+        for number, unit in enumerate(units, start=1):
+            create_user(
+                f"daibieu{number}", PASSWORD, full_name=f"Đại biểu {unit.name}",
+                title="Đại diện đơn vị", role=Role.REPRESENTATIVE, unit=unit,
+            )
+        create_conference(
+            cluster, year=2016, starts_at=_at(8, 0),
+            place="Hội trường Công an thành phố Hà Nội, số 87 Trần Hưng Đạo, quận Hoàn Kiếm",
+            chair=staff["chutri"], secretary=staff["thuky"], outgoing_leader=units[0],
+            outgoing_deputy=units[3],
+            directing_leader="Thiếu tướng Đinh Văn Toản, Phó Giám đốc Công an thành phố Hà Nội",
+            report_summary=REPORT,
+        )
+    conference = db.session.scalar(
+        sa.select(Conference).where(Conference.cluster_id == cluster.id, Conference.year == 2016)
+    )
+    assert conference is not None
+    users = db.session.scalars(
+        sa.select(User).outerjoin(Unit).where(
+            sa.or_(Unit.cluster_id == cluster.id, User.username.in_([s[0] for s in STAFF]))
+        ).order_by(User.role, User.username)
+    )
+    logins = [Login(u.username, u.role, u.unit.name if u.unit and u.role is Role.REPRESENTATIVE else u.full_name) for u in users]
+    return conference, logins
+
+
+def play_demo(conference: Conference) -> None:
+    """Run the 2016 conference to its end through the services, as it happened."""
+    if conference.is_ended:
+        return
+    if get_election(conference, Office.LEADER) is not None:
+        raise InvalidState("Hội nghị demo đang diễn ra dở; hãy xoá cơ sở dữ liệu rồi chạy lại.")
+    units = {unit.name: unit for unit in conference.cluster.units}
+    chair, reps = conference.chair, list(conference.cluster.units)
+    for minute, unit in enumerate(reps):
+        representative = db.session.scalar(sa.select(User).where(User.unit_id == unit.id, User.role == Role.REPRESENTATIVE))
+        assert representative is not None
+        check_in(conference, unit, by=representative, now=_at(7, 45 + minute))
+
+    leader_votes = ["Phòng Công tác chính trị"] * 6 + ["Phòng Hậu cần", None]
+    _vote(conference, Office.LEADER, units, leader_votes, opened=_at(9, 30), closed=_at(9, 45))
+    deputy_votes = ["Phòng Hậu cần"] * 5 + ["Phòng Tổ chức cán bộ"] * 2 + [None]
+    _vote(conference, Office.DEPUTY, units, deputy_votes, opened=_at(9, 50), closed=_at(10, 5))
+
+    record_handover(
+        conference,
+        HandoverDetails(
+            handed_over_at=_at(10, 30),
+            giver_name=chair.full_name,
+            giver_title=chair.title,
+            receiver_name="Hoàng Quốc Việt",
+            receiver_title="Trưởng phòng Công tác chính trị",
+            witnesses=(
+                "Thiếu tướng Đinh Văn Toản, Phó Giám đốc Công an thành phố Hà Nội\n"
+                "Đại biểu các đơn vị thành viên Cụm thi đua số 4"
+            ),
+            flag_condition="Cờ còn nguyên vẹn, màu sắc tươi, không rách, không bong chỉ.",
+            files_handed_over="Sổ theo dõi thi đua của Cụm năm 2016; hồ sơ khen thưởng; biên bản các hội nghị Cụm.",
+        ),
+        by=chair,
+    )
+    issue_minutes(conference, by=chair, now=_at(11, 0), approvals=8)
+
+
+def _vote(
+    conference: Conference,
+    office: Office,
+    units: dict[str, Unit],
+    choices: list[str | None],
+    *,
+    opened: datetime,
+    closed: datetime,
+) -> None:
+    """Open a round, cast one ballot per unit in list order, close and certify it."""
+    round_ = open_round(conference, office, now=opened)
+    for voter, choice in zip(conference.cluster.units, choices, strict=True):
+        cast_ballot(round_, voter, units[choice] if choice else None)
+    close_round(round_, now=closed)
+    certify(round_.election, by=conference.chair, now=closed)

@@ -1,0 +1,1 @@
+"""Issued documents: the minutes PDF, the archive and exports."""

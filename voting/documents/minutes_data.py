@@ -1,0 +1,84 @@
+"""Plain data handed to the PDF builders: no database, no Flask."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class CountRow:
+    """One line of a count table: a candidate unit and its votes."""
+
+    unit_name: str
+    votes: int
+    percent: str  # already formatted, e.g. "62,50"
+
+
+@dataclass(frozen=True)
+class RoundMinutes:
+    """The record of one ballot round."""
+
+    number: int  # 1 for the first round, 2 for the first runoff, ...
+    rows: list[CountRow]  # candidates, most votes first
+    issued: int  # Số phiếu phát ra
+    returned: int  # Số phiếu thu vào
+    valid: int  # Số phiếu hợp lệ
+    invalid: int  # Số phiếu không hợp lệ
+    blank: int  # phiếu trống (valid ballots with no choice)
+    base: int  # units present: the base of the percentage
+    elected_unit: str | None  # None when no unit reached the threshold
+    decision: str  # one sentence, e.g. "Phòng Công tác chính trị đạt 6/8 phiếu (75,00%) > 50%: trúng cử."
+
+
+@dataclass(frozen=True)
+class ElectionMinutes:
+    """The election of one office (Cụm trưởng or Cụm phó) with all its rounds."""
+
+    office: str  # "Cụm trưởng" or "Cụm phó"
+    term_year: int  # the year the elected unit serves, e.g. 2017
+    rounds: list[RoundMinutes]
+    elected_unit: str | None
+
+
+@dataclass(frozen=True)
+class HandoverMinutes:
+    """The handover of the rotating flag (cờ luân lưu)."""
+
+    handed_over_at: datetime  # Vietnam local time
+    from_unit: str
+    to_unit: str
+    giver_name: str
+    giver_title: str
+    receiver_name: str
+    receiver_title: str
+    witnesses: str
+    flag_condition: str
+    files_handed_over: str
+
+
+@dataclass(frozen=True)
+class ConferenceMinutes:
+    """Everything the Biên bản hội nghị shows."""
+
+    parent_body: str  # "Công an thành phố Hà Nội" (printed in capitals)
+    cluster_name: str  # "Cụm thi đua số 4" (printed in bold capitals)
+    number: str  # "01/BB-CTĐ4"
+    city: str  # "Hà Nội", for the place-and-date line
+    issued_on: date
+    subject: str  # 'Hội nghị tổng kết phong trào thi đua "Vì An ninh Tổ quốc" năm 2016'
+    started_at: datetime  # Vietnam local time
+    ended_at: datetime  # Vietnam local time
+    place: str
+    directing_leader: str  # "Thiếu tướng Đinh Văn Toản, Phó Giám đốc CATP Hà Nội"
+    units_present: list[str]
+    units_total: int
+    chair_name: str
+    chair_title: str
+    secretary_name: str
+    secretary_title: str
+    report_summary: str  # the year's review as discussed, may be empty
+    elections: list[ElectionMinutes]
+    handover: HandoverMinutes | None
+    approvals: int  # units that approved the minutes by show of hands
+    recipients: list[str] = field(default_factory=list)  # "Nơi nhận" lines before "Lưu: VT, Hồ sơ."

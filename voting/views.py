@@ -1,0 +1,65 @@
+"""App-wide error pages, template helpers and the login loader."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from voting.auth.models import User
+from voting.errors import VotingError
+from voting.extensions import db, login_manager
+from voting.formatting import format_datetime, to_local
+from voting.forms import ConfirmForm
+
+ERROR_TITLES = {
+    400: "Yêu cầu không hợp lệ",
+    403: "Không có quyền truy cập",
+    404: "Không tìm thấy",
+    405: "Phương thức không được phép",
+    409: "Không thể thực hiện",
+    413: "Tệp quá lớn",
+}
+
+
+def init_app(app: Flask) -> None:
+    """Register error handlers, template helpers and the user loader."""
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    @app.errorhandler(VotingError)
+    def refused(error: VotingError) -> tuple[str, int]:
+        db.session.rollback()
+        return _error_page(error.status_code, str(error))
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError) -> tuple[str, int]:
+        return _error_page(
+            400, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại."
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
+        if error.code is None or error.code < 400 or error.code >= 500:
+            return error
+        return _error_page(error.code, error.description or "")
+
+    @app.context_processor
+    def globals_() -> dict[str, Any]:
+        return {"logout_form": ConfirmForm()}
+
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["local"] = to_local
+
+
+def _error_page(code: int, message: str) -> tuple[str, int]:
+    """Render the error page with a readable message."""
+    title = ERROR_TITLES.get(code, "Lỗi")
+    return render_template("errors/error.html", code=code, title=title, message=message), code
