@@ -34,7 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     with app.app_context():
         _configure_sqlite()
 
-    from voting import cli, views
+    from voting import cli, i18n, views
     from voting.models import import_all_models
 
     import_all_models()
@@ -46,6 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     for blueprint in (auth_bp, conferences_bp, elections_bp, handovers_bp, documents_bp):
         app.register_blueprint(blueprint)
+    i18n.init_app(app)
     views.init_app(app)
     cli.init_app(app)
     return app

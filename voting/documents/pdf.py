@@ -64,8 +64,9 @@ def _t(text: str) -> str:
 
 
 def _sentence(text: str) -> str:
-    """Return *text* (NFC, escaped) ending in a full stop unless it ends in punctuation."""
-    text = nfc(text).strip()
+    """Return *text* (NFC, escaped, lines joined by "; ") ending in a full stop unless it ends in punctuation."""
+    lines = [line.strip().rstrip(";") for line in nfc(text).splitlines() if line.strip()]
+    text = "; ".join(lines)
     return _t(text if text.endswith((".", "!", "?", "…", ":", ";")) else text + ".")
 
 

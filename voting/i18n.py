@@ -1,0 +1,45 @@
+"""Interface language: Vietnamese by default, English on request, remembered in the session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, request, session
+
+from voting.extensions import babel
+
+LANGUAGES = ("vi", "en")
+DEFAULT_LANGUAGE = "vi"
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+
+
+def select_locale() -> str:
+    """Return the language asked for by ``?lang=``, else the one remembered, else Vietnamese."""
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        session["lang"] = asked
+        return asked
+    remembered = session.get("lang")
+    return remembered if remembered in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def compile_catalogues() -> None:
+    """Compile each committed ``.po`` into the ``.mo`` Flask-Babel reads, when it is newer."""
+    for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file)
+        with mo_path.open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+
+
+def init_app(app: Flask) -> None:
+    """Set up Flask-Babel with the session-remembered language."""
+    compile_catalogues()
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Ho_Chi_Minh")
+    babel.init_app(app, locale_selector=select_locale)
