@@ -22,6 +22,7 @@ def enum_column(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
 
 def import_all_models() -> dict[str, Any]:
     """Import every feature's models so that metadata knows all tables."""
+    from voting.api import models as api
     from voting.auth import models as auth
     from voting.clusters import models as clusters
     from voting.conferences import models as conferences
@@ -30,6 +31,7 @@ def import_all_models() -> dict[str, Any]:
     from voting.handovers import models as handovers
 
     return {
+        "api": api,
         "auth": auth,
         "clusters": clusters,
         "conferences": conferences,

@@ -45,6 +45,8 @@ class Conference(db.Model):  # type: ignore[name-defined,misc]
     outgoing_deputy_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
     #: units that approved the minutes by show of hands; set when they are issued
     approvals: Mapped[int | None]
+    #: secret of the projector's display link; NULL until the chair creates one
+    display_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
     cluster: Mapped[Cluster] = relationship()
     chair: Mapped[User] = relationship(foreign_keys=[chair_id])
