@@ -76,8 +76,10 @@ def _clean_database(request: pytest.FixtureRequest, app: Flask) -> Iterator[None
             db.session.rollback()
             context.pop()
         with app.app_context(), db.engine.begin() as connection:
+            existing = set(sa.inspect(connection).get_table_names())
             for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
+                if table.name in existing:  # a model without its migration fails test_cli instead
+                    connection.execute(table.delete())
 
 
 @pytest.fixture

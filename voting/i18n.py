@@ -7,6 +7,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, request, session
+from flask_babel import get_locale
 
 from voting.extensions import babel
 
@@ -43,3 +44,12 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Ho_Chi_Minh")
     babel.init_app(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def language() -> dict[str, str]:
+        return {"current_language": str(get_locale() or DEFAULT_LANGUAGE)}
+
+
+def N_(message: str) -> str:  # noqa: N802 - the usual name of the marker
+    """Mark a message for the catalogue without translating it (translated where shown)."""
+    return message

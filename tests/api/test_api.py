@@ -1,0 +1,142 @@
+"""The read-only JSON API: authentication, role rules, and every route against the OpenAPI document."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import jsonschema
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import Demo, post
+from voting.api.openapi import openapi_document
+from voting.api.services import create_token, revoke_token
+from voting.api.models import ApiToken
+from voting.auth.models import User
+from voting.clusters.services import add_unit, create_cluster
+from voting.auth.services import create_user
+from voting.auth.models import Role
+from voting.conferences.models import Conference
+from voting.demo import play_demo
+from voting.extensions import db
+from voting.formatting import utc_now
+
+SPEC = openapi_document()
+
+
+def check(response: Any, path: str) -> Any:
+    """Validate a response against the OpenAPI schema of its path and status; return its JSON."""
+    operation = SPEC["paths"][path]["get"]
+    assert str(response.status_code) in operation["responses"], (path, response.status_code)
+    schema = operation["responses"][str(response.status_code)]["content"]["application/json"]["schema"]
+    body = response.get_json()
+    jsonschema.validate(body, {**schema, "components": SPEC["components"]})
+    return body
+
+
+@pytest.fixture
+def finished(app: Flask, demo: Demo) -> Demo:
+    """The demo conference played to its end."""
+    with app.app_context():
+        play_demo(db.session.get(Conference, demo.conference_id))  # type: ignore[arg-type]
+        db.session.commit()
+    return demo
+
+
+def test_every_api_route_is_in_the_openapi_document(app: Flask) -> None:
+    routes = {
+        re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1")
+    }
+    assert routes == set(SPEC["paths"])
+    jsonschema.Draft202012Validator.check_schema({"components": SPEC["components"]})
+
+
+def test_openapi_document_is_public(client: FlaskClient) -> None:
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200 and response.get_json()["openapi"].startswith("3.")
+
+
+def test_anonymous_gets_401_not_a_redirect(client: FlaskClient, demo: Demo) -> None:
+    response = client.get("/api/v1/conferences")
+    assert response.status_code == 401 and response.headers["WWW-Authenticate"].startswith("Bearer")
+    check(response, "/api/v1/conferences")
+
+
+def test_chair_reads_everything_through_the_session(login: Callable[[str], FlaskClient], finished: Demo) -> None:
+    chair = login("chutri")
+    listed = check(chair.get("/api/v1/conferences"), "/api/v1/conferences")
+    assert [c["id"] for c in listed["conferences"]] == [finished.conference_id]
+    detail = check(chair.get(f"/api/v1/conferences/{finished.conference_id}"), "/api/v1/conferences/{conference_id}")
+    assert detail["attendance"]["is_quorate"] and len(detail["attendance"]["present"]) == 8
+    leader = detail["elections"][0]
+    assert leader["is_certified"] and leader["elected_unit"] == "Phòng Công tác chính trị"
+    round_id = leader["rounds"][0]["id"]
+    check(chair.get(f"/api/v1/rounds/{round_id}"), "/api/v1/rounds/{round_id}")
+    turnout = check(chair.get(f"/api/v1/rounds/{round_id}/turnout"), "/api/v1/rounds/{round_id}/turnout")
+    assert turnout["voted"] == turnout["base"] == 8
+    results = check(chair.get(f"/api/v1/rounds/{round_id}/results"), "/api/v1/rounds/{round_id}/results")
+    assert results["counts"][0] == {
+        "unit_id": results["counts"][0]["unit_id"], "unit": "Phòng Công tác chính trị", "votes": 6, "percent": "75,00"
+    }
+    chain = check(chair.get(f"/api/v1/clusters/{finished.cluster_id}/flag-holders"), "/api/v1/clusters/{cluster_id}/flag-holders")
+    assert chain["handovers"][0]["to_unit"] == "Phòng Công tác chính trị"
+    document_id = detail["documents"][0]["id"]
+    meta = check(chair.get(f"/api/v1/documents/{document_id}"), "/api/v1/documents/{document_id}")
+    pdf = chair.get(meta["download_url"])
+    assert pdf.status_code == 200 and pdf.headers["X-Content-SHA256"] == meta["sha256"]
+    assert check(chair.get("/api/v1/documents"), "/api/v1/documents")["error"]  # chairs don't list the archive
+
+
+def test_results_are_hidden_while_the_round_is_open(login: Callable[[str], FlaskClient], demo: Demo) -> None:
+    chair = login("chutri")
+    reps = [login(f"daibieu{n}") for n in range(1, 7)]
+    for rep in reps:
+        post(rep, f"/conferences/{demo.conference_id}/check-in")
+    post(chair, f"/conferences/{demo.conference_id}/elections/leader/rounds")
+    detail = chair.get(f"/api/v1/conferences/{demo.conference_id}").get_json()
+    round_id = detail["elections"][0]["rounds"][0]["id"]
+    response = reps[0].get(f"/api/v1/rounds/{round_id}/results")
+    assert response.status_code == 409
+    check(response, "/api/v1/rounds/{round_id}/results")
+    turnout = check(reps[0].get(f"/api/v1/rounds/{round_id}/turnout"), "/api/v1/rounds/{round_id}/turnout")
+    assert turnout == {"round_id": round_id, "status": "open", "voted": 0, "base": 6}
+
+
+def test_token_authentication_and_revocation(app: Flask, client: FlaskClient, finished: Demo) -> None:
+    with app.app_context():
+        archivist = db.session.query(User).filter_by(username="luutru").one()
+        record, token = create_token(archivist, "bảng tin", now=utc_now())
+        db.session.commit()
+        token_id = record.id
+    headers = {"Authorization": f"Bearer {token}"}
+    listed = check(client.get("/api/v1/documents?year=2016", headers=headers), "/api/v1/documents")
+    numbers = [d["number"] for d in listed["documents"]]
+    assert "01/BB-CTĐ4" in numbers and len(numbers) == len(set(numbers))
+    assert check(client.get("/api/v1/documents?year=2015", headers=headers), "/api/v1/documents") == {"documents": []}
+    assert check(client.get("/api/v1/documents?year=x", headers=headers), "/api/v1/documents")["error"]
+    assert client.get("/api/v1/documents", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    # A token works only on the API, never as a login for the pages.
+    assert client.get("/archive", headers=headers).status_code == 302
+    with app.app_context():
+        revoke_token(db.session.get(ApiToken, token_id), now=utc_now())  # type: ignore[arg-type]
+        db.session.commit()
+    assert client.get("/api/v1/documents", headers=headers).status_code == 401
+
+
+def test_other_clusters_are_forbidden(app: Flask, login: Callable[[str], FlaskClient], finished: Demo) -> None:
+    with app.app_context():
+        cluster = create_cluster(name="Cụm thi đua số 1", parent_body="Công an tỉnh X", code="C1", city="X")
+        create_user("rep_other", "luanluu2016", full_name="Đại biểu", role=Role.REPRESENTATIVE, unit=add_unit(cluster, "Phòng A"))
+        db.session.commit()
+    other = login("rep_other")
+    assert check(other.get("/api/v1/conferences"), "/api/v1/conferences") == {"conferences": []}
+    response = other.get(f"/api/v1/conferences/{finished.conference_id}")
+    assert response.status_code == 403
+    check(response, "/api/v1/conferences/{conference_id}")
+    assert other.get(f"/api/v1/clusters/{finished.cluster_id}/flag-holders").status_code == 403
+    assert other.get("/api/v1/rounds/999999").status_code == 404

@@ -1,0 +1,60 @@
+"""Steps people take in the browser, shared by the browser tests (Playwright's async API)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.async_api import Browser, BrowserContext, Page, expect
+
+from tests.browser.conftest import ARTIFACTS, CHROMIUM_ARGS
+from voting.demo import PASSWORD
+
+TIMEOUT = 15_000  # ms: polling pages refresh every 2–3 s on a shared 2-core machine
+
+
+async def launch(playwright: object, executable: str) -> Browser:
+    """Start Debian's Chromium headless."""
+    return await playwright.chromium.launch(  # type: ignore[attr-defined,no-any-return]
+        executable_path=executable, headless=True, args=CHROMIUM_ARGS
+    )
+
+
+async def log_in(context: BrowserContext, base: str, username: str) -> Page:
+    """Open a page in *context* and log in as a demo account."""
+    page = await context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    await page.goto(f"{base}/login")
+    await page.locator("#username").fill(username)
+    await page.locator("#password").fill(PASSWORD)
+    await page.locator("button[type=submit]").click()
+    await expect(page).not_to_have_url(re.compile(r"/login"))
+    return page
+
+
+async def vote(page: Page, conference_url: str, choice: str | None) -> str:
+    """Vote as a representative (ballot, review, cast) and return the receipt code."""
+    if page.url != conference_url:
+        await page.goto(conference_url)
+    ballot_link = page.get_by_role("link", name="Bỏ phiếu", exact=True)
+    await expect(ballot_link).to_be_visible()  # a waiting page reloads itself when a round opens
+    await ballot_link.click()
+    await page.get_by_label(choice or "Phiếu trống (không chọn đơn vị nào)", exact=True).check()
+    await page.get_by_role("button", name="Xem lại phiếu").click()
+    await expect(page.locator(".chosen")).to_contain_text(choice or "Phiếu trống")
+    await page.get_by_role("button", name="Bỏ phiếu").click()
+    await expect(page.get_by_role("heading", name=re.compile("Phiếu đã được ghi nhận"))).to_be_visible()
+    return (await page.locator(".code").inner_text()).strip()
+
+
+async def save_screenshots(name: str, pages: list[Page]) -> list[Path]:
+    """Save a screenshot of every open page, for a failed test."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    saved = []
+    for number, page in enumerate(pages):
+        if page.is_closed():
+            continue
+        path = ARTIFACTS / f"{name}-{number}.png"
+        await page.screenshot(path=str(path), full_page=True)
+        saved.append(path)
+    return saved

@@ -1,0 +1,63 @@
+"""The projector view: a secret link, no account, turnout while open and the count after closing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import Demo, post, text
+
+
+def display_link(chair: FlaskClient, conference_id: int) -> str:
+    page = text(post(chair, f"/conferences/{conference_id}/display-link", follow_redirects=True))
+    match = re.search(r'href="https?://[^/"]+(/display/[A-Za-z0-9_-]+)"', page)
+    assert match, "the console shows no display link"
+    return match.group(1)
+
+
+def test_projector_follows_the_round(
+    app: Flask, client: FlaskClient, login: Callable[[str], FlaskClient], demo: Demo
+) -> None:
+    chair = login("chutri")
+    link = display_link(chair, demo.conference_id)
+    screen = client.get(link)  # no account needed
+    assert screen.status_code == 200 and "Chưa mở vòng bầu nào" in text(screen)
+    version = client.get(link + "/state").get_json()["version"]
+
+    reps = [login(f"daibieu{n}") for n in range(1, 9)]
+    for rep in reps:
+        post(rep, f"/conferences/{demo.conference_id}/check-in")
+    post(chair, f"/conferences/{demo.conference_id}/elections/leader/rounds")
+    opened = client.get(link + "/state").get_json()
+    assert opened["version"] != version and opened["voted"] == 0
+    page = text(client.get(link))
+    assert "Đang bỏ phiếu" in page and "data-turnout>0</strong>/8" in page
+
+    round_id = int(re.search(r"/rounds/(\d+)/close", text(chair.get(f"/conferences/{demo.conference_id}/console"))).group(1))  # type: ignore[union-attr]
+    leader = str(demo.units["Phòng Công tác chính trị"])
+    for rep in reps[:5]:
+        post(rep, f"/rounds/{round_id}/cast", {"choice": leader})
+    assert client.get(link + "/state").get_json()["voted"] == 5
+    assert "Phòng Công tác chính trị" not in text(client.get(link)).split("<main")[1]  # no partial counts
+
+    post(chair, f"/rounds/{round_id}/close")
+    page = text(client.get(link))
+    assert "Phòng Công tác chính trị" in page and "5 (62,50%)" in page and "trúng cử" in page
+
+    # A new link replaces the old one.
+    new_link = display_link(chair, demo.conference_id)
+    assert new_link != link
+    assert client.get(link).status_code == 404 and client.get(link + "/state").status_code == 404
+    assert client.get(new_link).status_code == 200
+
+
+def test_only_the_chair_makes_display_links(login: Callable[[str], FlaskClient], demo: Demo) -> None:
+    assert post(login("daibieu1"), f"/conferences/{demo.conference_id}/display-link").status_code == 403
+    assert post(login("thuky"), f"/conferences/{demo.conference_id}/display-link").status_code == 403
+
+
+def test_unknown_display_token_is_404(client: FlaskClient, demo: Demo) -> None:
+    assert client.get("/display/not-a-token").status_code == 404

@@ -1,0 +1,1 @@
+"""Administration screens: clusters, units, accounts, conferences, CSV import."""

@@ -1,0 +1,80 @@
+"""Administration forms; choices come from explicit arguments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateTimeLocalField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from voting.auth.models import Role
+
+USERNAME = Regexp(r"^[A-Za-z0-9_.]+$", message=_l("Chỉ gồm chữ không dấu, số, dấu chấm và gạch dưới."))
+
+
+class CreateClusterForm(FlaskForm):
+    """A new cluster."""
+
+    name = StringField(_l("Tên cụm"), validators=[DataRequired(), Length(max=120)])
+    parent_body = StringField(_l("Cơ quan cấp trên"), validators=[DataRequired(), Length(max=160)])
+    code = StringField(_l("Mã cụm (dùng trong số văn bản)"), validators=[DataRequired(), Length(max=20)])
+    city = StringField(_l("Địa danh ghi trên văn bản"), validators=[DataRequired(), Length(max=80)])
+
+
+class UnitNameForm(FlaskForm):
+    """Add or rename a unit."""
+
+    name = StringField(_l("Tên đơn vị"), validators=[DataRequired(), Length(max=160)])
+
+
+class CreateUserForm(FlaskForm):
+    """A new account."""
+
+    username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(), Length(max=64), USERNAME])
+    full_name = StringField(_l("Họ tên"), validators=[DataRequired(), Length(max=120)])
+    title = StringField(_l("Chức vụ"), validators=[Length(max=120)])
+    role = SelectField(_l("Vai trò"), choices=[(r.value, r.label) for r in Role])
+    unit = SelectField(_l("Đơn vị (bắt buộc với đại biểu)"), coerce=int)
+    password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(), Length(min=8, max=256)])
+
+    def __init__(self, units: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.unit.choices = [(0, "—")] + units
+
+
+class ChangeRoleForm(FlaskForm):
+    """Give an account another role."""
+
+    role = SelectField(_l("Vai trò"), choices=[(r.value, r.label) for r in Role])
+
+
+class CreateConferenceForm(FlaskForm):
+    """A cluster's year-end conference."""
+
+    year = IntegerField(_l("Năm tổng kết"), validators=[DataRequired(), NumberRange(1945, 2200)])
+    starts_at = DateTimeLocalField(_l("Thời gian bắt đầu"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    place = StringField(_l("Địa điểm"), validators=[DataRequired(), Length(max=255)])
+    directing_leader = StringField(_l("Đại biểu dự và chỉ đạo"), validators=[Length(max=255)])
+    chair = SelectField(_l("Chủ trì (chủ tọa)"), coerce=int)
+    secretary = SelectField(_l("Thư ký"), coerce=int)
+    outgoing_leader = SelectField(_l("Đơn vị Cụm trưởng năm tổng kết"), coerce=int)
+    outgoing_deputy = SelectField(_l("Đơn vị Cụm phó năm tổng kết"), coerce=int, validators=[Optional()])
+
+    def __init__(
+        self, *, chairs: list[tuple[int, str]], secretaries: list[tuple[int, str]],
+        units: list[tuple[int, str]], **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.chair.choices = chairs
+        self.secretary.choices = secretaries
+        self.outgoing_leader.choices = units
+        self.outgoing_deputy.choices = [(0, "—")] + units
+
+
+class ImportForm(FlaskForm):
+    """A CSV file of units and representatives."""
+
+    file = FileField(_l("Tệp CSV (UTF-8): unit,username,full_name,title"), validators=[FileRequired()])

@@ -1,0 +1,137 @@
+"""Administration: renaming and deactivating units and accounts, and the CSV import."""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from voting.auth.models import Role, User
+from voting.auth.services import create_user, hash_password
+from voting.clusters.models import Cluster, Unit
+from voting.clusters.services import add_unit
+from voting.errors import InvalidState
+from voting.extensions import db
+from voting.formatting import nfc
+
+#: the columns of the CSV import, in this order, with a header row
+IMPORT_COLUMNS = ("unit", "username", "full_name", "title")
+MAX_IMPORT_ROWS = 500
+
+
+@dataclass
+class ImportReport:
+    """What a CSV import found: every bad row with its reason, or what it created."""
+
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)
+    accounts: list[tuple[User, str]] = field(default_factory=list)  # with the temporary password
+
+
+def temporary_password() -> str:
+    """Return a random password to hand over once, e.g. "k7qx-92md-t4rw"."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    raw = "".join(secrets.choice(alphabet) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def rename_unit(unit: Unit, name: str) -> Unit:
+    """Rename a unit; names stay unique within the cluster."""
+    name = nfc(name.strip())
+    clash = db.session.scalar(
+        sa.select(Unit.id).where(Unit.cluster_id == unit.cluster_id, Unit.name == name, Unit.id != unit.id)
+    )
+    if clash is not None:
+        raise InvalidState(f"Cụm đã có đơn vị tên {name}.")
+    unit.name = name
+    db.session.flush()
+    return unit
+
+
+def set_unit_active(unit: Unit, is_active: bool) -> Unit:
+    """Deactivate or reactivate a unit; units with history are never deleted."""
+    unit.is_active = is_active
+    db.session.flush()
+    return unit
+
+
+def set_user_enabled(account: User, is_enabled: bool, *, by: User) -> User:
+    """Disable or enable an account; administrators cannot lock themselves out."""
+    if account.id == by.id and not is_enabled:
+        raise InvalidState("Không thể tự khoá tài khoản của chính mình.")
+    account.is_enabled = is_enabled
+    db.session.flush()
+    return account
+
+
+def reset_password(account: User) -> str:
+    """Give an account a new temporary password and return it (shown once)."""
+    password = temporary_password()
+    account.password_hash = hash_password(password)
+    db.session.flush()
+    return password
+
+
+def import_units_and_representatives(cluster: Cluster, content: str) -> ImportReport:
+    """Import units and one representative account per row; nothing is written unless every row is good."""
+    report = ImportReport()
+    rows = list(csv.reader(io.StringIO(nfc(content))))
+    if not rows or [cell.strip().lower() for cell in rows[0]] != list(IMPORT_COLUMNS):
+        report.errors.append((1, "Dòng tiêu đề phải là: " + ",".join(IMPORT_COLUMNS)))
+        return report
+    if len(rows) - 1 > MAX_IMPORT_ROWS:
+        report.errors.append((1, f"Tối đa {MAX_IMPORT_ROWS} dòng mỗi lần nhập."))
+        return report
+    existing_units = {u.name: u for u in db.session.scalars(sa.select(Unit).where(Unit.cluster_id == cluster.id))}
+    taken = set(db.session.scalars(sa.select(User.username)))
+    seen_usernames: set[str] = set()
+    good: list[tuple[str, str, str, str]] = []
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        reason = _row_problem(row, taken, seen_usernames)
+        if reason:
+            report.errors.append((line, reason))
+            continue
+        unit_name, username, full_name, title = (cell.strip() for cell in row)
+        seen_usernames.add(username)
+        good.append((unit_name, username, full_name, title))
+    if report.errors:
+        return report
+    if not good:
+        report.errors.append((2, "Tệp không có dòng dữ liệu nào."))
+        return report
+    for unit_name, username, full_name, title in good:
+        unit = existing_units.get(unit_name)
+        if unit is None:
+            unit = existing_units[unit_name] = add_unit(cluster, unit_name)
+            report.units.append(unit)
+        password = temporary_password()
+        account = create_user(
+            username, password, full_name=full_name, title=title, role=Role.REPRESENTATIVE, unit=unit
+        )
+        report.accounts.append((account, password))
+    return report
+
+
+def _row_problem(row: list[str], taken: set[str], seen: set[str]) -> str | None:
+    """Return why a CSV row cannot be imported, or None."""
+    if len(row) != len(IMPORT_COLUMNS):
+        return f"Cần {len(IMPORT_COLUMNS)} cột, dòng có {len(row)}."
+    unit_name, username, full_name, _title = (cell.strip() for cell in row)
+    if not unit_name or not username or not full_name:
+        return "Thiếu tên đơn vị, tên đăng nhập hoặc họ tên."
+    if any("\x00" <= ch < " " for cell in row for ch in cell):
+        return "Có ký tự điều khiển không hợp lệ."
+    if len(unit_name) > 160 or len(full_name) > 120 or len(username) > 64:
+        return "Giá trị quá dài."
+    if not username.isascii() or not username.replace("_", "").replace(".", "").isalnum():
+        return f"Tên đăng nhập {username!r} chỉ được gồm chữ không dấu, số, dấu chấm và gạch dưới."
+    if username in taken:
+        return f"Tên đăng nhập {username} đã được dùng."
+    if username in seen:
+        return f"Tên đăng nhập {username} lặp lại trong tệp."
+    return None

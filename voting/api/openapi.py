@@ -1,0 +1,113 @@
+"""The OpenAPI 3.1 description of the read-only API (its schemas are JSON Schema 2020-12)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+STR, INT, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
+NULLABLE_STR = {"type": ["string", "null"]}
+
+
+def _object(**properties: Any) -> dict[str, Any]:
+    return {"type": "object", "required": list(properties), "properties": properties}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _array(item: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "array", "items": item}
+
+
+SCHEMAS: dict[str, Any] = {
+    "Error": _object(error=STR),
+    "ConferenceSummary": _object(
+        id=INT, title=STR, year=INT, cluster=_object(id=INT, name=STR, code=STR),
+        starts_at=STR, ended_at=NULLABLE_STR, place=STR, url=STR,
+    ),
+    "Round": _object(
+        id=INT, office={"enum": ["leader", "deputy"]}, number=INT, status={"enum": ["open", "closed"]},
+        opened_at=STR, closed_at=NULLABLE_STR, base=INT, candidates=_array(_object(id=INT, name=STR)), url=STR,
+    ),
+    "Handover": _object(
+        conference_id=INT, year_held=INT, from_unit=STR, to_unit=STR, handed_over_at=STR,
+        giver=_object(name=STR, title=STR), receiver=_object(name=STR, title=STR),
+    ),
+    "Document": _object(
+        id=INT, conference_id=INT, kind=STR, number=STR, filename=STR,
+        sha256={"type": "string", "pattern": "^[0-9a-f]{64}$"}, size=INT, issued_at=STR, download_url=STR,
+    ),
+}
+SCHEMAS["ConferenceDetail"] = {
+    "allOf": [
+        _ref("ConferenceSummary"),
+        _object(
+            attendance=_object(members=INT, present=_array(STR), needed=INT, is_quorate=BOOL),
+            elections=_array(
+                _object(office=STR, is_certified=BOOL, elected_unit=NULLABLE_STR, rounds=_array(_ref("Round")))
+            ),
+            handover={"oneOf": [_ref("Handover"), {"type": "null"}]},
+            documents=_array(_ref("Document")),
+        ),
+    ]
+}
+SCHEMAS["Turnout"] = _object(round_id=INT, status=STR, voted=INT, base=INT)
+SCHEMAS["Results"] = _object(
+    round_id=INT, base=INT, returned=INT, blank=INT,
+    counts=_array(_object(unit_id=INT, unit=STR, votes=INT, percent=STR)),
+    elected_unit=NULLABLE_STR, runoff_candidates=_array(STR), decision=STR,
+)
+
+
+def _get(summary: str, schema: dict[str, Any], *, params: tuple[str, ...] = (), extra: tuple[int, ...] = ()) -> Any:
+    responses: dict[str, Any] = {
+        "200": {"description": "OK", "content": {"application/json": {"schema": schema}}},
+        "401": {"description": "Not logged in", "content": {"application/json": {"schema": _ref("Error")}}},
+    }
+    for code in (403, 404, *extra):
+        responses[str(code)] = {"description": "Refused", "content": {"application/json": {"schema": _ref("Error")}}}
+    parameters = [{"name": p, "in": "path", "required": True, "schema": INT} for p in params]
+    return {"get": {"summary": summary, "parameters": parameters, "responses": responses}}
+
+
+def openapi_document() -> dict[str, Any]:
+    """Return the OpenAPI document served at ``/api/openapi.json``."""
+    document_query = [
+        {"name": "cluster", "in": "query", "required": False, "schema": INT},
+        {"name": "year", "in": "query", "required": False, "schema": INT},
+    ]
+    documents = _get("Issued documents (archivist, administrator)", _object(documents=_array(_ref("Document"))), extra=(400,))
+    documents["get"]["parameters"] = document_query
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Luân Lưu API", "version": "1", "description": "Read-only; same role rules as the pages."},
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+            },
+        },
+        "security": [{"bearer": []}, {"session": []}],
+        "paths": {
+            "/api/v1/conferences": _get(
+                "Conferences the caller has a part in", _object(conferences=_array(_ref("ConferenceSummary")))
+            ),
+            "/api/v1/conferences/{conference_id}": _get(
+                "A conference", _ref("ConferenceDetail"), params=("conference_id",)
+            ),
+            "/api/v1/rounds/{round_id}": _get("A round", _ref("Round"), params=("round_id",)),
+            "/api/v1/rounds/{round_id}/turnout": _get("Turnout (k of n)", _ref("Turnout"), params=("round_id",)),
+            "/api/v1/rounds/{round_id}/results": _get(
+                "Count of a closed round", _ref("Results"), params=("round_id",), extra=(409,)
+            ),
+            "/api/v1/clusters/{cluster_id}/flag-holders": _get(
+                "Holders of the rotating flag",
+                _object(cluster_id=INT, handovers=_array(_ref("Handover"))),
+                params=("cluster_id",),
+            ),
+            "/api/v1/documents": documents,
+            "/api/v1/documents/{document_id}": _get("A document", _ref("Document"), params=("document_id",)),
+        },
+    }

@@ -1,0 +1,1 @@
+"""The projector view: a display link that needs no account."""

@@ -1,0 +1,45 @@
+"""The projector view: opened with a display link, no account, read-only."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from voting.auth.access import load_conference, role_required
+from voting.auth.models import Role
+from voting.display import services
+from voting.extensions import db
+from voting.forms import ConfirmForm
+
+bp = Blueprint("display", __name__)
+
+
+@bp.post("/conferences/<int:conference_id>/display-link")
+@role_required(Role.CHAIR)
+def rotate_link(conference_id: int) -> Response:
+    """Create (or replace) the projector's display link."""
+    conference = load_conference(conference_id, Role.CHAIR)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.rotate_display_token(conference)
+    db.session.commit()
+    flash(_("Đã tạo liên kết màn chiếu mới; liên kết cũ không còn dùng được."), "success")
+    return redirect(url_for("conferences.console", conference_id=conference.id))
+
+
+@bp.get("/display/<token>")
+def show(token: str) -> str:
+    """Show the conference title, the current round, turnout and, after closing, the result."""
+    conference = services.conference_for_display(token) or abort(404)
+    return render_template("display/show.html", screen=services.screen(conference), token=token)
+
+
+@bp.get("/display/<token>/state")
+def state(token: str) -> Response:
+    """Return the screen's fingerprint and turnout so the page can refresh itself."""
+    conference = services.conference_for_display(token) or abort(404)
+    current = services.screen(conference)
+    response = jsonify(version=current.version, voted=current.voted)
+    response.headers["Cache-Control"] = "no-store"
+    return response
