@@ -34,7 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     with app.app_context():
         _configure_sqlite()
 
-    from voting import cli, i18n, views
+    from voting import cli, i18n, security, views
     from voting.models import import_all_models
 
     import_all_models()
@@ -51,6 +51,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     i18n.init_app(app)
     views.init_app(app)
+    security.init_app(app)
     cli.init_app(app)
     return app
 

@@ -21,7 +21,7 @@ from voting.extensions import db
 from voting.formatting import to_utc_naive
 from voting.handovers.services import HandoverDetails, record_handover
 
-PASSWORD = "luanluu2016"
+PASSWORD = "luanluu2016"  # noqa: S105 - the demo accounts' password, printed in the README
 CLUSTER_CODE = "CTĐ4"
 UNITS = [
     "Phòng Công tác đảng và công tác quần chúng",

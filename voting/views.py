@@ -53,7 +53,9 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def globals_() -> dict[str, Any]:
-        return {"logout_form": ConfirmForm()}
+        # formdata=None: the logout button never reads the posted body, which may be the
+        # too-large one that a 413 page is answering.
+        return {"logout_form": ConfirmForm(formdata=None)}
 
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["local"] = to_local

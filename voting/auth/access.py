@@ -28,6 +28,8 @@ def role_required(*roles: Role) -> Callable[[F], F]:
                 abort(403)
             return view(*args, **kwargs)
 
+        # Declared for the authorization matrix test (tests/security/test_authorization.py).
+        wrapped.allowed_roles = frozenset(roles)  # type: ignore[attr-defined]
         return cast(F, wrapped)
 
     return decorator

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -24,6 +25,7 @@ class Role(enum.StrEnum):
     SECRETARY = "secretary"
     REPRESENTATIVE = "representative"
     ARCHIVIST = "archivist"
+    COUNTER = "counter"
 
     @property
     def label(self) -> str:
@@ -37,6 +39,7 @@ ROLE_LABELS = {
     Role.SECRETARY: "Thư ký",
     Role.REPRESENTATIVE: "Đại biểu đơn vị",
     Role.ARCHIVIST: "Cán bộ lưu trữ",
+    Role.COUNTER: "Thành viên Ban kiểm phiếu",
 }
 
 
@@ -74,3 +77,21 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role.value}>"
+
+
+class LoginSession(db.Model):  # type: ignore[name-defined,misc]
+    """A browser's login, held on the server so that logout and password changes really end it."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SHA-256 (hex) of the random token kept in the browser's signed session cookie
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    #: when the login happened (naive UTC)
+    started_at: Mapped[datetime]
+    #: when logout or a password change ended it (naive UTC); NULL while live
+    ended_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<LoginSession {self.id} user={self.user_id} ended_at={self.ended_at}>"

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from voting.auth.access import user
-from voting.auth.forms import LoginForm
+from voting.auth.access import role_required, user
+from voting.auth.forms import ChangePasswordForm, LoginForm
 from voting.auth.models import Role
-from voting.auth.services import authenticate
+from voting.auth.services import authenticate, change_password, end_session, start_session
 from voting.conferences.models import Conference
+from voting.errors import VotingError
 from voting.extensions import db
+from voting.formatting import utc_now
 from voting.forms import ConfirmForm
+from voting.security import SESSION_ID_FIELD, throttle_login
 
 bp = Blueprint("auth", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@throttle_login
 def login() -> str | Response:
     """Show the login form and log the user in."""
     if current_user.is_authenticated:
@@ -29,11 +34,22 @@ def login() -> str | Response:
         if account is None:
             form.password.errors.append("Tên đăng nhập hoặc mật khẩu không đúng.")
         else:
-            db.session.commit()  # a rehashed password
+            token = start_session(account, now=utc_now())
+            db.session.commit()  # the login session and a rehashed password
+            _fresh_session()  # nothing set before the login (fixation) survives it
             login_user(account)
+            session[SESSION_ID_FIELD] = token
             flash(f"Xin chào {account.full_name}.", "success")
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
+
+
+def _fresh_session() -> None:
+    """Empty the session cookie, keeping only the chosen language."""
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
 
 
 def _safe_next(target: str | None) -> str:
@@ -47,9 +63,36 @@ def _safe_next(target: str | None) -> str:
 def logout() -> Response:
     """Log out and end the session."""
     if ConfirmForm().validate_on_submit():
+        end_session(session.get(SESSION_ID_FIELD), now=utc_now())
+        db.session.commit()
         logout_user()
+        _fresh_session()
         flash("Đã đăng xuất.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@role_required(*Role)
+def password() -> str | Response:
+    """Change one's own password; other browsers logged in to the account are logged out."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_password(
+                user(),
+                form.current.data or "",
+                form.new.data or "",
+                keep_token=session.get(SESSION_ID_FIELD),
+                now=utc_now(),
+            )
+        except VotingError as error:
+            db.session.rollback()
+            form.new.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã kết thúc."), "success")
+            return redirect(url_for("auth.index"))
+    return render_template("auth/change_password.html", form=form)
 
 
 @bp.get("/")

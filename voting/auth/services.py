@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+import unicodedata
+from datetime import datetime
+
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from voting.auth.models import Role, User
+from voting.auth.models import LoginSession, Role, User
 from voting.clusters.models import Unit
 from voting.errors import InvalidState
 from voting.extensions import db
@@ -17,6 +22,12 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not-a-password")
 
 MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 256
+#: passwords refused whatever their length: the most guessed ones and this app's own words
+COMMON_PASSWORDS = frozenset(
+    """12345678 123456789 1234567890 password password1 matkhau matkhau1 qwertyuiop 11111111
+    00000000 abc12345 iloveyou admin123 luanluu cumthidua congan123 hanoi123 vietnam123""".split()
+)
 
 
 def hash_password(password: str) -> str:
@@ -34,8 +45,7 @@ def create_user(
     unit: Unit | None = None,
 ) -> User:
     """Create an account; representatives must belong to a unit."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidState(f"Mật khẩu cần ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
+    check_password_rules(password, username=username)
     if role is Role.REPRESENTATIVE and unit is None:
         raise InvalidState("Đại biểu phải thuộc một đơn vị.")
     if db.session.scalar(sa.select(User.id).where(User.username == username)) is not None:
@@ -65,3 +75,67 @@ def authenticate(username: str, password: str) -> User | None:
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
+
+
+def check_password_rules(password: str, *, username: str) -> None:
+    """Refuse a password that is too short or long, has control characters or is easy to guess."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidState(f"Mật khẩu cần ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise InvalidState(f"Mật khẩu dài quá {MAX_PASSWORD_LENGTH} ký tự.")
+    if any(unicodedata.category(char) in ("Cc", "Cf") for char in password):
+        raise InvalidState("Mật khẩu không được chứa ký tự điều khiển hoặc ký tự ẩn.")
+    folded = password.casefold()
+    if folded == username.casefold() or folded in COMMON_PASSWORDS or len(set(folded)) < 3:
+        raise InvalidState("Mật khẩu quá dễ đoán; hãy chọn mật khẩu khác.")
+
+
+def change_password(account: User, current: str, new: str, *, keep_token: str | None, now: datetime) -> None:
+    """Replace a password after checking the current one; end the account's other login sessions."""
+    try:
+        _hasher.verify(account.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        raise InvalidState("Mật khẩu hiện tại không đúng.") from None
+    if new == current:
+        raise InvalidState("Mật khẩu mới phải khác mật khẩu hiện tại.")
+    check_password_rules(new, username=account.username)
+    account.password_hash = hash_password(new)
+    ended = sa.update(LoginSession).where(LoginSession.user_id == account.id, LoginSession.ended_at.is_(None))
+    if keep_token:
+        ended = ended.where(LoginSession.token_hash != _token_hash(keep_token))
+    db.session.execute(ended.values(ended_at=now))
+    db.session.flush()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(account: User, *, now: datetime) -> str:
+    """Record a new login session and return its token (for the signed session cookie)."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(LoginSession(token_hash=_token_hash(token), user_id=account.id, started_at=now))
+    db.session.flush()
+    return token
+
+
+def end_session(token: str | None, *, now: datetime) -> None:
+    """End the login session with this token, if any."""
+    if not token:
+        return
+    db.session.execute(
+        sa.update(LoginSession)
+        .where(LoginSession.token_hash == _token_hash(token), LoginSession.ended_at.is_(None))
+        .values(ended_at=now)
+    )
+    db.session.flush()
+
+
+def is_session_live(token: object) -> bool:
+    """Return whether a token names a login session that has not ended."""
+    if not isinstance(token, str) or not token:
+        return False
+    query = sa.select(LoginSession.id).where(
+        LoginSession.token_hash == _token_hash(token), LoginSession.ended_at.is_(None)
+    )
+    return db.session.scalar(query) is not None
