@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 from flask import Flask
+from flask.cli import AppGroup, with_appcontext
 
 from voting.auth.models import Role, User
 from voting.auth.services import create_user
@@ -57,7 +58,7 @@ def _commit(message: str) -> None:
     click.echo(message)
 
 
-@click.group()
+@click.group(cls=AppGroup)
 def admin() -> None:
     """Create clusters, units, accounts and conferences."""
 
@@ -129,7 +130,20 @@ def create_conference_command(
     _commit(f"Đã tạo {conference.title} (số {conference.id}).")
 
 
+@admin.command("create-token")
+@click.argument("username")
+@click.option("--name", required=True, help="what the token is for")
+def create_token_command(username: str, name: str) -> None:
+    """Create an API token acting as USERNAME; it is printed once."""
+    from voting.api.services import create_token
+    from voting.formatting import utc_now
+
+    record, token = create_token(_user(username, "USERNAME"), name, now=utc_now())
+    _commit(f"Mã truy cập API #{record.id} cho {username} (chỉ hiện một lần):\n{token}")
+
+
 @click.command()
+@with_appcontext
 @click.option("--finished", is_flag=True, help="also play the 2016 conference to its end")
 def demo(finished: bool) -> None:
     """Create the demo cluster and its 2016 conference; running it twice changes nothing."""
@@ -144,7 +158,7 @@ def demo(finished: bool) -> None:
         click.echo(f"  {login.username:<10} {login.role.label:<20} {login.who}")
 
 
-@click.group()
+@click.group(cls=AppGroup)
 def documents() -> None:
     """Work with the archive of issued documents."""
 

@@ -140,3 +140,14 @@ def test_other_clusters_are_forbidden(app: Flask, login: Callable[[str], FlaskCl
     check(response, "/api/v1/conferences/{conference_id}")
     assert other.get(f"/api/v1/clusters/{finished.cluster_id}/flag-holders").status_code == 403
     assert other.get("/api/v1/rounds/999999").status_code == 404
+
+
+def test_cli_creates_a_token_that_works(app: Flask, client: FlaskClient, demo: Demo) -> None:
+    result = app.test_cli_runner().invoke(args=["admin", "create-token", "luutru", "--name", "bảng tin"])
+    assert result.exit_code == 0, result.output
+    token = result.output.strip().splitlines()[-1]
+    assert token.startswith("ll_")
+    response = client.get("/api/v1/documents", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    with app.app_context():
+        assert db.session.query(ApiToken).one().token_hash != token  # only the hash is stored

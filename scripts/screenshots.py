@@ -1,0 +1,114 @@
+"""Take screenshots of the main screens for docs/ (run: .venv/bin/python scripts/screenshots.py)."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask
+from flask_migrate import upgrade
+from playwright.sync_api import Page, sync_playwright
+from werkzeug.serving import make_server
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from voting import create_app  # noqa: E402
+from voting.auth.models import Role, User  # noqa: E402
+from voting.conferences.models import Conference  # noqa: E402
+from voting.conferences.services import check_in  # noqa: E402
+from voting.demo import PASSWORD, create_demo, play_demo  # noqa: E402
+from voting.display.services import rotate_display_token  # noqa: E402
+from voting.elections.models import Office, Round  # noqa: E402
+from voting.elections.services import cast_ballot, close_round, open_round  # noqa: E402
+from voting.extensions import db  # noqa: E402
+from voting.formatting import utc_now  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"]
+
+
+def log_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+
+
+def serve(app: Flask) -> str:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}"
+
+
+def demo_app(*, finished: bool) -> tuple[Flask, int]:
+    database = Path(tempfile.mkdtemp()) / "shots.sqlite3"
+    app = create_app({"SECRET_KEY": "screenshots-only-0123456789", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+    with app.app_context():
+        upgrade()
+        conference, _ = create_demo()
+        if finished:
+            play_demo(conference)
+        db.session.commit()
+        return app, conference.id
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    app, conference_id = demo_app(finished=False)
+    base = serve(app)
+    finished_app, _ = demo_app(finished=True)  # signing runs its own event loop: before Playwright's
+    finished_base = serve(finished_app)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        page = browser.new_page(viewport={"width": 1100, "height": 800})
+        page.goto(f"{base}/login")
+        page.screenshot(path=str(OUT / "login.png"))
+        phone = browser.new_page(viewport={"width": 360, "height": 740}, is_mobile=True)
+        log_in(phone, base, "daibieu2")
+        phone.screenshot(path=str(OUT / "representative-check-in.png"), full_page=True)
+        with app.app_context():
+            conference = db.session.get(Conference, conference_id)
+            assert conference is not None
+            for unit in conference.cluster.units:
+                rep = db.session.scalar(sa.select(User).where(User.unit_id == unit.id, User.role == Role.REPRESENTATIVE))
+                check_in(conference, unit, by=rep, now=utc_now())  # type: ignore[arg-type]
+            round_ = open_round(conference, Office.LEADER, now=utc_now())
+            token = rotate_display_token(conference)
+            units = {u.name: u for u in conference.cluster.units}
+            for voter in conference.cluster.units[2:]:
+                cast_ballot(round_, voter, units["Phòng Công tác chính trị"])
+            db.session.commit()
+            round_id = round_.id
+        phone.goto(f"{base}/rounds/{round_id}/ballot")
+        phone.screenshot(path=str(OUT / "ballot-phone.png"), full_page=True)
+        projector = browser.new_page(viewport={"width": 1280, "height": 720})
+        projector.goto(f"{base}/display/{token}")
+        projector.screenshot(path=str(OUT / "projector-turnout.png"))
+        log_in(page, base, "chutri")
+        page.goto(f"{base}/conferences/{conference_id}/console")
+        page.screenshot(path=str(OUT / "chair-console-open-round.png"), full_page=True)
+        with app.app_context():
+            round_ = db.session.get(Round, round_id)
+            assert round_ is not None
+            close_round(round_, now=utc_now())
+            db.session.commit()
+        projector.goto(f"{base}/display/{token}")
+        projector.screenshot(path=str(OUT / "projector-result.png"))
+        page.goto(f"{base}/conferences/{conference_id}/console")
+        page.screenshot(path=str(OUT / "chair-console-result.png"), full_page=True)
+        page.goto(f"{base}/conferences/{conference_id}/console?lang=en")
+        page.screenshot(path=str(OUT / "chair-console-en.png"))
+
+        archivist = browser.new_page(viewport={"width": 1100, "height": 700})
+        log_in(archivist, finished_base, "luutru")
+        archivist.screenshot(path=str(OUT / "archive.png"), full_page=True)
+        browser.close()
+    print(f"screenshots in {OUT}")
+
+
+if __name__ == "__main__":
+    main()
