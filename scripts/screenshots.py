@@ -28,7 +28,13 @@ from voting.extensions import db  # noqa: E402
 from voting.formatting import utc_now  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-sync",
+]
 
 
 def log_in(page: Page, base: str, username: str) -> None:
@@ -46,7 +52,9 @@ def serve(app: Flask) -> str:
 
 def demo_app(*, finished: bool) -> tuple[Flask, int]:
     database = Path(tempfile.mkdtemp()) / "shots.sqlite3"
-    app = create_app({"SECRET_KEY": "screenshots-only-0123456789", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+    app = create_app(
+        {"SECRET_KEY": "screenshots-only-0123456789", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"}
+    )
     with app.app_context():
         upgrade()
         conference, _ = create_demo()
@@ -74,7 +82,9 @@ def main() -> None:
             conference = db.session.get(Conference, conference_id)
             assert conference is not None
             for unit in conference.cluster.units:
-                rep = db.session.scalar(sa.select(User).where(User.unit_id == unit.id, User.role == Role.REPRESENTATIVE))
+                rep = db.session.scalar(
+                    sa.select(User).where(User.unit_id == unit.id, User.role == Role.REPRESENTATIVE)
+                )
                 check_in(conference, unit, by=rep, now=utc_now())  # type: ignore[arg-type]
             round_ = open_round(conference, Office.LEADER, now=utc_now())
             token = rotate_display_token(conference)

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 
 class VotingError(Exception):
-    """A business rule refused an action; ``str(error)`` says why in Vietnamese."""
+    """A business rule refused an action; ``str(error)`` says why in Vietnamese.
+
+    Raise it with a message template and its values, ``AlreadyVoted(N_("%(unit)s đã bỏ phiếu."),
+    unit=name)``, so that pages can show it in the reader's language (the template is a catalogue
+    msgid; write a literal percent sign as ``%%`` when there are values).
+    """
 
     status_code = 409
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message % params if params else message)
+        self.template = message
+        self.params = params
 
 
 class NotFound(VotingError):
@@ -41,3 +51,11 @@ class InvalidState(VotingError):
 
 class AlreadyIssued(VotingError):
     """The document has been issued and is final."""
+
+
+class SigningRefused(VotingError):
+    """A document cannot be signed now, by this person or with this key."""
+
+
+class WrongPin(SigningRefused):
+    """The PIN (or PKCS#12 password) does not open the signing key; nothing was signed."""

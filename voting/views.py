@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, render_template
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -13,21 +14,26 @@ from voting.errors import VotingError
 from voting.extensions import db, login_manager
 from voting.formatting import format_datetime, to_local
 from voting.forms import ConfirmForm
+from voting.i18n import N_
 
 ERROR_TITLES = {
-    400: "Yêu cầu không hợp lệ",
-    403: "Không có quyền truy cập",
-    404: "Không tìm thấy",
-    405: "Phương thức không được phép",
-    409: "Không thể thực hiện",
-    413: "Tệp quá lớn",
+    400: N_("Yêu cầu không hợp lệ"),
+    403: N_("Không có quyền truy cập"),
+    404: N_("Không tìm thấy"),
+    405: N_("Phương thức không được phép"),
+    409: N_("Không thể thực hiện"),
+    413: N_("Tệp quá lớn"),
 }
+
+
+CSRF_MESSAGE = N_("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại.")
 
 
 def init_app(app: Flask) -> None:
     """Register error handlers, template helpers and the user loader."""
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message = N_("Vui lòng đăng nhập để tiếp tục.")
+    login_manager.localize_callback = gettext
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
@@ -37,13 +43,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(VotingError)
     def refused(error: VotingError) -> tuple[str, int]:
         db.session.rollback()
-        return _error_page(error.status_code, str(error))
+        return _error_page(error.status_code, gettext(error.template, **error.params))
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error: CSRFError) -> tuple[str, int]:
-        return _error_page(
-            400, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại."
-        )
+        return _error_page(400, gettext(CSRF_MESSAGE))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
@@ -63,5 +67,5 @@ def init_app(app: Flask) -> None:
 
 def _error_page(code: int, message: str) -> tuple[str, int]:
     """Render the error page with a readable message."""
-    title = ERROR_TITLES.get(code, "Lỗi")
+    title = gettext(ERROR_TITLES.get(code, N_("Lỗi")))
     return render_template("errors/error.html", code=code, title=title, message=message), code

@@ -25,8 +25,17 @@ def test_only_administrators_get_in(login: Callable[[str], FlaskClient], demo: D
 
 def test_cluster_units_and_conference(app: Flask, login: Callable[[str], FlaskClient], demo: Demo) -> None:
     admin = login("quantri")
-    created = post(admin, "/admin/clusters", {"name": "Cụm thi đua số 1", "parent_body": "Công an tỉnh Bắc Ninh",
-                                              "code": "CTĐ1", "city": "Bắc Ninh"}, follow_redirects=True)
+    created = post(
+        admin,
+        "/admin/clusters",
+        {
+            "name": "Cụm thi đua số 1",
+            "parent_body": "Công an tỉnh Bắc Ninh",
+            "code": "CTĐ1",
+            "city": "Bắc Ninh",
+        },
+        follow_redirects=True,
+    )
     assert "Đã tạo Cụm thi đua số 1" in text(created)
     with app.app_context():
         cluster_id = db.session.scalar(sa.select(Cluster.id).where(Cluster.code == "CTĐ1"))
@@ -46,24 +55,56 @@ def test_cluster_units_and_conference(app: Flask, login: Callable[[str], FlaskCl
         chair_id = db.session.scalar(sa.select(User.id).where(User.username == "chutri"))
         secretary_id = db.session.scalar(sa.select(User.id).where(User.username == "thuky"))
         unit_b = db.session.scalar(sa.select(Unit.id).where(Unit.name == "Phòng B"))
-    response = post(admin, f"/admin/clusters/{cluster_id}/conferences", {
-        "year": "2020", "starts_at": "2020-12-01T08:00", "place": "Hội trường", "directing_leader": "",
-        "chair": chair_id, "secretary": secretary_id, "outgoing_leader": unit_b, "outgoing_deputy": 0,
-    }, follow_redirects=True)
+    response = post(
+        admin,
+        f"/admin/clusters/{cluster_id}/conferences",
+        {
+            "year": "2020",
+            "starts_at": "2020-12-01T08:00",
+            "place": "Hội trường",
+            "directing_leader": "",
+            "chair": chair_id,
+            "secretary": secretary_id,
+            "outgoing_leader": unit_b,
+            "outgoing_deputy": 0,
+        },
+        follow_redirects=True,
+    )
     assert "năm 2020" in text(response)
     with app.app_context():
         conference = db.session.scalar(sa.select(Conference).where(Conference.year == 2020))
         assert conference is not None and conference.outgoing_leader_id == unit_b
 
 
-def test_accounts_create_disable_role_reset(app: Flask, login: Callable[[str], FlaskClient], demo: Demo) -> None:
+def test_accounts_create_disable_role_reset(
+    app: Flask, login: Callable[[str], FlaskClient], demo: Demo
+) -> None:
     admin = login("quantri")
-    response = post(admin, "/admin/users", {"username": "ct2", "full_name": "Nguyễn Văn B", "title": "",
-                                            "role": "chair", "unit": 0, "password": "Mk-dai-va-kho-2020"},
-                    follow_redirects=True)
+    response = post(
+        admin,
+        "/admin/users",
+        {
+            "username": "ct2",
+            "full_name": "Nguyễn Văn B",
+            "title": "",
+            "role": "chair",
+            "unit": 0,
+            "password": "Mk-dai-va-kho-2020",
+        },
+        follow_redirects=True,
+    )
     assert "Đã tạo tài khoản ct2" in text(response)
-    bad = post(admin, "/admin/users", {"username": "có dấu", "full_name": "X", "role": "chair", "unit": 0,
-                                       "password": "Mk-dai-va-kho-2020"})
+    bad = post(
+        admin,
+        "/admin/users",
+        {
+            "username": "có dấu",
+            "full_name": "X",
+            "role": "chair",
+            "unit": 0,
+            "password": "Mk-dai-va-kho-2020",
+        },
+    )
     assert bad.status_code == 200 and "Chỉ gồm chữ không dấu" in text(bad)
     with app.app_context():
         account_id = db.session.scalar(sa.select(User.id).where(User.username == "ct2"))
@@ -80,7 +121,9 @@ def test_accounts_create_disable_role_reset(app: Flask, login: Callable[[str], F
     # Disabled accounts cannot log in, even with the new password.
     fresh = app.test_client()
     token = csrf_token(fresh, "/login")
-    refused = fresh.post("/login", data={"username": "ct2", "password": password.group(1), "csrf_token": token})
+    refused = fresh.post(
+        "/login", data={"username": "ct2", "password": password.group(1), "csrf_token": token}
+    )
     assert refused.status_code == 200 and "không đúng" in text(refused)
 
 
@@ -97,9 +140,9 @@ def test_csv_import_is_all_or_nothing(app: Flask, login: Callable[[str], FlaskCl
     bad_csv = (
         "unit,username,full_name,title\n"
         "Phòng Mới,moi1,Đại biểu Mới,Cán bộ\n"
-        "Phòng Hậu cần,daibieu3,Trùng tên,\n"      # username taken
-        "Phòng X,moi1,Lặp lại,\n"                   # duplicated in the file
-        "Phòng Y,co dau,Sai tên,\n"                  # invalid username
+        "Phòng Hậu cần,daibieu3,Trùng tên,\n"  # username taken
+        "Phòng X,moi1,Lặp lại,\n"  # duplicated in the file
+        "Phòng Y,co dau,Sai tên,\n"  # invalid username
         "thiếu cột\n"
     )
     response = upload(admin, demo.cluster_id, bad_csv)
@@ -111,7 +154,11 @@ def test_csv_import_is_all_or_nothing(app: Flask, login: Callable[[str], FlaskCl
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == users_before
         assert db.session.scalar(sa.select(Unit.id).where(Unit.name == "Phòng Mới")) is None
 
-    good_csv = "\ufeffunit,username,full_name,title\nPhòng Mới,moi1,Đại biểu Mới,Cán bộ\nPhòng Hậu cần,hc2,Đại biểu Hậu cần 2,\n"
+    good_csv = (
+        "\ufeffunit,username,full_name,title\n"
+        "Phòng Mới,moi1,Đại biểu Mới,Cán bộ\n"
+        "Phòng Hậu cần,hc2,Đại biểu Hậu cần 2,\n"
+    )
     response = upload(admin, demo.cluster_id, good_csv)
     assert response.status_code == 200 and "1 đơn vị mới, 2 tài khoản" in text(response)  # type: ignore[attr-defined]
     with app.app_context():

@@ -12,13 +12,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import Demo, post
+from voting.api.models import ApiToken
 from voting.api.openapi import openapi_document
 from voting.api.services import create_token, revoke_token
-from voting.api.models import ApiToken
-from voting.auth.models import User
-from voting.clusters.services import add_unit, create_cluster
+from voting.auth.models import Role, User
 from voting.auth.services import create_user
-from voting.auth.models import Role
+from voting.clusters.services import add_unit, create_cluster
 from voting.conferences.models import Conference
 from voting.demo import play_demo
 from voting.extensions import db
@@ -67,11 +66,15 @@ def test_anonymous_gets_401_not_a_redirect(client: FlaskClient, demo: Demo) -> N
     check(response, "/api/v1/conferences")
 
 
-def test_chair_reads_everything_through_the_session(login: Callable[[str], FlaskClient], finished: Demo) -> None:
+def test_chair_reads_everything_through_the_session(
+    login: Callable[[str], FlaskClient], finished: Demo
+) -> None:
     chair = login("chutri")
     listed = check(chair.get("/api/v1/conferences"), "/api/v1/conferences")
     assert [c["id"] for c in listed["conferences"]] == [finished.conference_id]
-    detail = check(chair.get(f"/api/v1/conferences/{finished.conference_id}"), "/api/v1/conferences/{conference_id}")
+    detail = check(
+        chair.get(f"/api/v1/conferences/{finished.conference_id}"), "/api/v1/conferences/{conference_id}"
+    )
     assert detail["attendance"]["is_quorate"] and len(detail["attendance"]["present"]) == 8
     leader = detail["elections"][0]
     assert leader["is_certified"] and leader["elected_unit"] == "Phòng Công tác chính trị"
@@ -81,15 +84,23 @@ def test_chair_reads_everything_through_the_session(login: Callable[[str], Flask
     assert turnout["voted"] == turnout["base"] == 8
     results = check(chair.get(f"/api/v1/rounds/{round_id}/results"), "/api/v1/rounds/{round_id}/results")
     assert results["counts"][0] == {
-        "unit_id": results["counts"][0]["unit_id"], "unit": "Phòng Công tác chính trị", "votes": 6, "percent": "75,00"
+        "unit_id": results["counts"][0]["unit_id"],
+        "unit": "Phòng Công tác chính trị",
+        "votes": 6,
+        "percent": "75,00",
     }
-    chain = check(chair.get(f"/api/v1/clusters/{finished.cluster_id}/flag-holders"), "/api/v1/clusters/{cluster_id}/flag-holders")
+    chain = check(
+        chair.get(f"/api/v1/clusters/{finished.cluster_id}/flag-holders"),
+        "/api/v1/clusters/{cluster_id}/flag-holders",
+    )
     assert chain["handovers"][0]["to_unit"] == "Phòng Công tác chính trị"
     document_id = detail["documents"][0]["id"]
     meta = check(chair.get(f"/api/v1/documents/{document_id}"), "/api/v1/documents/{document_id}")
     pdf = chair.get(meta["download_url"])
     assert pdf.status_code == 200 and pdf.headers["X-Content-SHA256"] == meta["sha256"]
-    assert check(chair.get("/api/v1/documents"), "/api/v1/documents")["error"]  # chairs don't list the archive
+    assert check(chair.get("/api/v1/documents"), "/api/v1/documents")[
+        "error"
+    ]  # chairs don't list the archive
 
 
 def test_results_are_hidden_while_the_round_is_open(login: Callable[[str], FlaskClient], demo: Demo) -> None:
@@ -117,7 +128,9 @@ def test_token_authentication_and_revocation(app: Flask, client: FlaskClient, fi
     listed = check(client.get("/api/v1/documents?year=2016", headers=headers), "/api/v1/documents")
     numbers = [d["number"] for d in listed["documents"]]
     assert "01/BB-CTĐ4" in numbers and len(numbers) == len(set(numbers))
-    assert check(client.get("/api/v1/documents?year=2015", headers=headers), "/api/v1/documents") == {"documents": []}
+    assert check(client.get("/api/v1/documents?year=2015", headers=headers), "/api/v1/documents") == {
+        "documents": []
+    }
     assert check(client.get("/api/v1/documents?year=x", headers=headers), "/api/v1/documents")["error"]
     assert client.get("/api/v1/documents", headers={"Authorization": "Bearer wrong"}).status_code == 401
     # A token works only on the API, never as a login for the pages.
@@ -128,10 +141,18 @@ def test_token_authentication_and_revocation(app: Flask, client: FlaskClient, fi
     assert client.get("/api/v1/documents", headers=headers).status_code == 401
 
 
-def test_other_clusters_are_forbidden(app: Flask, login: Callable[[str], FlaskClient], finished: Demo) -> None:
+def test_other_clusters_are_forbidden(
+    app: Flask, login: Callable[[str], FlaskClient], finished: Demo
+) -> None:
     with app.app_context():
         cluster = create_cluster(name="Cụm thi đua số 1", parent_body="Công an tỉnh X", code="C1", city="X")
-        create_user("rep_other", "luanluu2016", full_name="Đại biểu", role=Role.REPRESENTATIVE, unit=add_unit(cluster, "Phòng A"))
+        create_user(
+            "rep_other",
+            "luanluu2016",
+            full_name="Đại biểu",
+            role=Role.REPRESENTATIVE,
+            unit=add_unit(cluster, "Phòng A"),
+        )
         db.session.commit()
     other = login("rep_other")
     assert check(other.get("/api/v1/conferences"), "/api/v1/conferences") == {"conferences": []}

@@ -3,21 +3,33 @@
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
-from tests.browser.conftest import ARTIFACTS, CHROMIUM_ARGS
+from tests.browser.conftest import ARTIFACTS, CHROMIUM_ARGS, chromium_path
 from voting.demo import PASSWORD
 
 TIMEOUT = 15_000  # ms: polling pages refresh every 2–3 s on a shared 2-core machine
 
 
-async def launch(playwright: object, executable: str) -> Browser:
-    """Start Debian's Chromium headless."""
-    return await playwright.chromium.launch(  # type: ignore[attr-defined,no-any-return]
-        executable_path=executable, headless=True, args=CHROMIUM_ARGS
-    )
+@asynccontextmanager
+async def chromium(test_name: str) -> AsyncIterator[tuple[Browser, list[Page]]]:
+    """Start Debian's Chromium headless; on failure save a screenshot of every page put in the list."""
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
+        )
+        pages: list[Page] = []
+        try:
+            yield browser, pages
+        except BaseException:
+            await save_screenshots(test_name, pages)
+            raise
+        finally:
+            await browser.close()
 
 
 async def log_in(context: BrowserContext, base: str, username: str) -> Page:

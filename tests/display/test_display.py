@@ -36,7 +36,11 @@ def test_projector_follows_the_round(
     page = text(client.get(link))
     assert "Đang bỏ phiếu" in page and "data-turnout>0</strong>/8" in page
 
-    round_id = int(re.search(r"/rounds/(\d+)/close", text(chair.get(f"/conferences/{demo.conference_id}/console"))).group(1))  # type: ignore[union-attr]
+    round_id = int(
+        re.search(
+            r"/rounds/(\d+)/close", text(chair.get(f"/conferences/{demo.conference_id}/console"))
+        ).group(1)
+    )  # type: ignore[union-attr]
     leader = str(demo.units["Phòng Công tác chính trị"])
     for rep in reps[:5]:
         post(rep, f"/rounds/{round_id}/cast", {"choice": leader})

@@ -55,7 +55,9 @@ class CreateConferenceForm(FlaskForm):
     """A cluster's year-end conference."""
 
     year = IntegerField(_l("Năm tổng kết"), validators=[DataRequired(), NumberRange(1945, 2200)])
-    starts_at = DateTimeLocalField(_l("Thời gian bắt đầu"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    starts_at = DateTimeLocalField(
+        _l("Thời gian bắt đầu"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
+    )
     place = StringField(_l("Địa điểm"), validators=[DataRequired(), Length(max=255)])
     directing_leader = StringField(_l("Đại biểu dự và chỉ đạo"), validators=[Length(max=255)])
     chair = SelectField(_l("Chủ trì (chủ tọa)"), coerce=int)
@@ -64,8 +66,12 @@ class CreateConferenceForm(FlaskForm):
     outgoing_deputy = SelectField(_l("Đơn vị Cụm phó năm tổng kết"), coerce=int, validators=[Optional()])
 
     def __init__(
-        self, *, chairs: list[tuple[int, str]], secretaries: list[tuple[int, str]],
-        units: list[tuple[int, str]], **kwargs: Any,
+        self,
+        *,
+        chairs: list[tuple[int, str]],
+        secretaries: list[tuple[int, str]],
+        units: list[tuple[int, str]],
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.chair.choices = chairs

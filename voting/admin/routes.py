@@ -35,18 +35,25 @@ def _cluster(cluster_id: int) -> Cluster:
 
 
 def _accounts(role: Role) -> list[tuple[int, str]]:
-    rows = db.session.scalars(sa.select(User).where(User.role == role, User.is_enabled).order_by(User.username))
+    rows = db.session.scalars(
+        sa.select(User).where(User.role == role, User.is_enabled).order_by(User.username)
+    )
     return [(u.id, f"{u.full_name} ({u.username})") for u in rows]
 
 
 def _conference_form(cluster: Cluster) -> CreateConferenceForm:
     units = [(u.id, u.name) for u in cluster.units if u.is_active]
-    return CreateConferenceForm(chairs=_accounts(Role.CHAIR), secretaries=_accounts(Role.SECRETARY), units=units)
+    return CreateConferenceForm(
+        chairs=_accounts(Role.CHAIR), secretaries=_accounts(Role.SECRETARY), units=units
+    )
 
 
 def _unit_choices() -> list[tuple[int, str]]:
     rows = db.session.execute(
-        sa.select(Unit.id, Unit.name, Cluster.name).join(Cluster).where(Unit.is_active).order_by(Cluster.name, Unit.position)
+        sa.select(Unit.id, Unit.name, Cluster.name)
+        .join(Cluster)
+        .where(Unit.is_active)
+        .order_by(Cluster.name, Unit.position)
     )
     return [(id_, f"{cluster} – {name}") for id_, name, cluster in rows]
 
@@ -68,8 +75,10 @@ def create_cluster_view() -> str | Response:
         clusters = db.session.scalars(sa.select(Cluster).order_by(Cluster.name)).all()
         return render_template("admin/index.html", clusters=clusters, form=form)
     cluster = create_cluster(
-        name=form.name.data or "", parent_body=form.parent_body.data or "",
-        code=form.code.data or "", city=form.city.data or "",
+        name=form.name.data or "",
+        parent_body=form.parent_body.data or "",
+        code=form.code.data or "",
+        city=form.city.data or "",
     )
     db.session.commit()
     flash(_("Đã tạo %(name)s.", name=cluster.name), "success")
@@ -85,8 +94,13 @@ def cluster(cluster_id: int) -> str:
         sa.select(Conference).where(Conference.cluster_id == current.id).order_by(Conference.year.desc())
     ).all()
     return render_template(
-        "admin/cluster.html", cluster=current, conferences=conferences, unit_form=UnitNameForm(),
-        conference_form=_conference_form(current), import_form=ImportForm(), form=ConfirmForm(),
+        "admin/cluster.html",
+        cluster=current,
+        conferences=conferences,
+        unit_form=UnitNameForm(),
+        conference_form=_conference_form(current),
+        import_form=ImportForm(),
+        form=ConfirmForm(),
     )
 
 
@@ -128,8 +142,12 @@ def toggle_unit(unit_id: int) -> Response:
     if ConfirmForm().validate_on_submit():
         services.set_unit_active(unit, not unit.is_active)
         db.session.commit()
-        flash(_("Đã kích hoạt lại %(name)s.", name=unit.name) if unit.is_active
-              else _("Đã ngừng hoạt động %(name)s.", name=unit.name), "success")
+        flash(
+            _("Đã kích hoạt lại %(name)s.", name=unit.name)
+            if unit.is_active
+            else _("Đã ngừng hoạt động %(name)s.", name=unit.name),
+            "success",
+        )
     return redirect(url_for(".cluster", cluster_id=unit.cluster_id))
 
 
@@ -169,8 +187,11 @@ def create_conference_view(cluster_id: int) -> str | Response:
         return redirect(url_for(".cluster", cluster_id=current.id))
     units = {u.id: u for u in current.units}
     conference = create_conference(
-        current, year=form.year.data or 0, starts_at=to_utc_naive(form.starts_at.data),  # type: ignore[arg-type]
-        place=form.place.data or "", directing_leader=form.directing_leader.data or "",
+        current,
+        year=form.year.data or 0,
+        starts_at=to_utc_naive(form.starts_at.data),  # type: ignore[arg-type]
+        place=form.place.data or "",
+        directing_leader=form.directing_leader.data or "",
         chair=db.session.get(User, form.chair.data) or abort(400),
         secretary=db.session.get(User, form.secretary.data) or abort(400),
         outgoing_leader=units.get(form.outgoing_leader.data) or abort(400),
@@ -189,8 +210,12 @@ def users() -> str | Response:
     if form.validate_on_submit():
         unit = db.session.get(Unit, form.unit.data) if form.unit.data else None
         account = create_user(
-            form.username.data or "", form.password.data or "", full_name=form.full_name.data or "",
-            title=form.title.data or "", role=Role(form.role.data), unit=unit,
+            form.username.data or "",
+            form.password.data or "",
+            full_name=form.full_name.data or "",
+            title=form.title.data or "",
+            role=Role(form.role.data),
+            unit=unit,
         )
         db.session.commit()
         flash(_("Đã tạo tài khoản %(username)s.", username=account.username), "success")

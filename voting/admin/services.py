@@ -85,7 +85,9 @@ def import_units_and_representatives(cluster: Cluster, content: str) -> ImportRe
     if len(rows) - 1 > MAX_IMPORT_ROWS:
         report.errors.append((1, f"Tối đa {MAX_IMPORT_ROWS} dòng mỗi lần nhập."))
         return report
-    existing_units = {u.name: u for u in db.session.scalars(sa.select(Unit).where(Unit.cluster_id == cluster.id))}
+    existing_units = {
+        u.name: u for u in db.session.scalars(sa.select(Unit).where(Unit.cluster_id == cluster.id))
+    }
     taken = set(db.session.scalars(sa.select(User.username)))
     seen_usernames: set[str] = set()
     good: list[tuple[str, str, str, str]] = []

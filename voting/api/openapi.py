@@ -23,20 +23,45 @@ def _array(item: dict[str, Any]) -> dict[str, Any]:
 SCHEMAS: dict[str, Any] = {
     "Error": _object(error=STR),
     "ConferenceSummary": _object(
-        id=INT, title=STR, year=INT, cluster=_object(id=INT, name=STR, code=STR),
-        starts_at=STR, ended_at=NULLABLE_STR, place=STR, url=STR,
+        id=INT,
+        title=STR,
+        year=INT,
+        cluster=_object(id=INT, name=STR, code=STR),
+        starts_at=STR,
+        ended_at=NULLABLE_STR,
+        place=STR,
+        url=STR,
     ),
     "Round": _object(
-        id=INT, office={"enum": ["leader", "deputy"]}, number=INT, status={"enum": ["open", "closed"]},
-        opened_at=STR, closed_at=NULLABLE_STR, base=INT, candidates=_array(_object(id=INT, name=STR)), url=STR,
+        id=INT,
+        office={"enum": ["leader", "deputy"]},
+        number=INT,
+        status={"enum": ["open", "closed"]},
+        opened_at=STR,
+        closed_at=NULLABLE_STR,
+        base=INT,
+        candidates=_array(_object(id=INT, name=STR)),
+        url=STR,
     ),
     "Handover": _object(
-        conference_id=INT, year_held=INT, from_unit=STR, to_unit=STR, handed_over_at=STR,
-        giver=_object(name=STR, title=STR), receiver=_object(name=STR, title=STR),
+        conference_id=INT,
+        year_held=INT,
+        from_unit=STR,
+        to_unit=STR,
+        handed_over_at=STR,
+        giver=_object(name=STR, title=STR),
+        receiver=_object(name=STR, title=STR),
     ),
     "Document": _object(
-        id=INT, conference_id=INT, kind=STR, number=STR, filename=STR,
-        sha256={"type": "string", "pattern": "^[0-9a-f]{64}$"}, size=INT, issued_at=STR, download_url=STR,
+        id=INT,
+        conference_id=INT,
+        kind=STR,
+        number=STR,
+        filename=STR,
+        sha256={"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        size=INT,
+        issued_at=STR,
+        download_url=STR,
     ),
 }
 SCHEMAS["ConferenceDetail"] = {
@@ -45,7 +70,9 @@ SCHEMAS["ConferenceDetail"] = {
         _object(
             attendance=_object(members=INT, present=_array(STR), needed=INT, is_quorate=BOOL),
             elections=_array(
-                _object(office=STR, is_certified=BOOL, elected_unit=NULLABLE_STR, rounds=_array(_ref("Round")))
+                _object(
+                    office=STR, is_certified=BOOL, elected_unit=NULLABLE_STR, rounds=_array(_ref("Round"))
+                )
             ),
             handover={"oneOf": [_ref("Handover"), {"type": "null"}]},
             documents=_array(_ref("Document")),
@@ -54,19 +81,29 @@ SCHEMAS["ConferenceDetail"] = {
 }
 SCHEMAS["Turnout"] = _object(round_id=INT, status=STR, voted=INT, base=INT)
 SCHEMAS["Results"] = _object(
-    round_id=INT, base=INT, returned=INT, blank=INT,
+    round_id=INT,
+    base=INT,
+    returned=INT,
+    blank=INT,
     counts=_array(_object(unit_id=INT, unit=STR, votes=INT, percent=STR)),
-    elected_unit=NULLABLE_STR, runoff_candidates=_array(STR), decision=STR,
+    elected_unit=NULLABLE_STR,
+    runoff_candidates=_array(STR),
+    decision=STR,
 )
 
 
-def _get(summary: str, schema: dict[str, Any], *, params: tuple[str, ...] = (), extra: tuple[int, ...] = ()) -> Any:
+def _get(
+    summary: str, schema: dict[str, Any], *, params: tuple[str, ...] = (), extra: tuple[int, ...] = ()
+) -> Any:
     responses: dict[str, Any] = {
         "200": {"description": "OK", "content": {"application/json": {"schema": schema}}},
         "401": {"description": "Not logged in", "content": {"application/json": {"schema": _ref("Error")}}},
     }
     for code in (403, 404, *extra):
-        responses[str(code)] = {"description": "Refused", "content": {"application/json": {"schema": _ref("Error")}}}
+        responses[str(code)] = {
+            "description": "Refused",
+            "content": {"application/json": {"schema": _ref("Error")}},
+        }
     parameters = [{"name": p, "in": "path", "required": True, "schema": INT} for p in params]
     return {"get": {"summary": summary, "parameters": parameters, "responses": responses}}
 
@@ -77,11 +114,19 @@ def openapi_document() -> dict[str, Any]:
         {"name": "cluster", "in": "query", "required": False, "schema": INT},
         {"name": "year", "in": "query", "required": False, "schema": INT},
     ]
-    documents = _get("Issued documents (archivist, administrator)", _object(documents=_array(_ref("Document"))), extra=(400,))
+    documents = _get(
+        "Issued documents (archivist, administrator)",
+        _object(documents=_array(_ref("Document"))),
+        extra=(400,),
+    )
     documents["get"]["parameters"] = document_query
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Luân Lưu API", "version": "1", "description": "Read-only; same role rules as the pages."},
+        "info": {
+            "title": "Luân Lưu API",
+            "version": "1",
+            "description": "Read-only; same role rules as the pages.",
+        },
         "components": {
             "schemas": SCHEMAS,
             "securitySchemes": {
@@ -98,7 +143,9 @@ def openapi_document() -> dict[str, Any]:
                 "A conference", _ref("ConferenceDetail"), params=("conference_id",)
             ),
             "/api/v1/rounds/{round_id}": _get("A round", _ref("Round"), params=("round_id",)),
-            "/api/v1/rounds/{round_id}/turnout": _get("Turnout (k of n)", _ref("Turnout"), params=("round_id",)),
+            "/api/v1/rounds/{round_id}/turnout": _get(
+                "Turnout (k of n)", _ref("Turnout"), params=("round_id",)
+            ),
             "/api/v1/rounds/{round_id}/results": _get(
                 "Count of a closed round", _ref("Results"), params=("round_id",), extra=(409,)
             ),

@@ -97,7 +97,9 @@ def round_(round_id: int) -> Response:
 def round_turnout(round_id: int) -> Response:
     """Return how many units have voted (k of n); never partial counts."""
     current = _round(round_id)
-    return jsonify(round_id=current.id, status=current.status.value, voted=turnout(current), base=current.base)
+    return jsonify(
+        round_id=current.id, status=current.status.value, voted=turnout(current), base=current.base
+    )
 
 
 @bp.get("/v1/rounds/<int:round_id>/results")
@@ -114,7 +116,9 @@ def flag_holders(cluster_id: int) -> Response:
     """Return who held the rotating flag, oldest first."""
     cluster = db.session.get(Cluster, cluster_id) or abort(404, "Không tìm thấy cụm thi đua.")
     account = user()
-    if account.role is Role.REPRESENTATIVE and (account.unit is None or account.unit.cluster_id != cluster.id):
+    if account.role is Role.REPRESENTATIVE and (
+        account.unit is None or account.unit.cluster_id != cluster.id
+    ):
         abort(403, "Không có quyền xem cụm này.")
     return jsonify(cluster_id=cluster.id, handovers=[serializers.handover(h) for h in holder_chain(cluster)])
 

@@ -25,7 +25,11 @@ def conference_summary(conference: Conference) -> dict[str, Any]:
         "id": conference.id,
         "title": conference.title,
         "year": conference.year,
-        "cluster": {"id": conference.cluster.id, "name": conference.cluster.name, "code": conference.cluster.code},
+        "cluster": {
+            "id": conference.cluster.id,
+            "name": conference.cluster.name,
+            "code": conference.cluster.code,
+        },
         "starts_at": iso(conference.starts_at),
         "ended_at": iso(conference.ended_at),
         "place": conference.place,

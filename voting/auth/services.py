@@ -16,6 +16,7 @@ from voting.clusters.models import Unit
 from voting.errors import InvalidState
 from voting.extensions import db
 from voting.formatting import nfc
+from voting.i18n import N_
 
 _hasher = PasswordHasher()
 #: checked against when the username is unknown, so both cases take the same time
@@ -47,9 +48,9 @@ def create_user(
     """Create an account; representatives must belong to a unit."""
     check_password_rules(password, username=username)
     if role is Role.REPRESENTATIVE and unit is None:
-        raise InvalidState("Đại biểu phải thuộc một đơn vị.")
+        raise InvalidState(N_("Đại biểu phải thuộc một đơn vị."))
     if db.session.scalar(sa.select(User.id).where(User.username == username)) is not None:
-        raise InvalidState(f"Tên đăng nhập {username} đã được dùng.")
+        raise InvalidState(N_("Tên đăng nhập %(username)s đã được dùng."), username=username)
     user = User(
         username=username,
         password_hash=hash_password(password),
@@ -80,14 +81,14 @@ def authenticate(username: str, password: str) -> User | None:
 def check_password_rules(password: str, *, username: str) -> None:
     """Refuse a password that is too short or long, has control characters or is easy to guess."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidState(f"Mật khẩu cần ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
+        raise InvalidState(N_("Mật khẩu cần ít nhất %(length)s ký tự."), length=MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise InvalidState(f"Mật khẩu dài quá {MAX_PASSWORD_LENGTH} ký tự.")
+        raise InvalidState(N_("Mật khẩu dài quá %(length)s ký tự."), length=MAX_PASSWORD_LENGTH)
     if any(unicodedata.category(char) in ("Cc", "Cf") for char in password):
-        raise InvalidState("Mật khẩu không được chứa ký tự điều khiển hoặc ký tự ẩn.")
+        raise InvalidState(N_("Mật khẩu không được chứa ký tự điều khiển hoặc ký tự ẩn."))
     folded = password.casefold()
     if folded == username.casefold() or folded in COMMON_PASSWORDS or len(set(folded)) < 3:
-        raise InvalidState("Mật khẩu quá dễ đoán; hãy chọn mật khẩu khác.")
+        raise InvalidState(N_("Mật khẩu quá dễ đoán; hãy chọn mật khẩu khác."))
 
 
 def change_password(account: User, current: str, new: str, *, keep_token: str | None, now: datetime) -> None:
@@ -95,9 +96,9 @@ def change_password(account: User, current: str, new: str, *, keep_token: str | 
     try:
         _hasher.verify(account.password_hash, current)
     except (VerificationError, InvalidHashError):
-        raise InvalidState("Mật khẩu hiện tại không đúng.") from None
+        raise InvalidState(N_("Mật khẩu hiện tại không đúng.")) from None
     if new == current:
-        raise InvalidState("Mật khẩu mới phải khác mật khẩu hiện tại.")
+        raise InvalidState(N_("Mật khẩu mới phải khác mật khẩu hiện tại."))
     check_password_rules(new, username=account.username)
     account.password_hash = hash_password(new)
     ended = sa.update(LoginSession).where(LoginSession.user_id == account.id, LoginSession.ended_at.is_(None))

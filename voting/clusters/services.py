@@ -8,12 +8,13 @@ from voting.clusters.models import Cluster, Unit
 from voting.errors import InvalidState
 from voting.extensions import db
 from voting.formatting import nfc
+from voting.i18n import N_
 
 
 def create_cluster(*, name: str, parent_body: str, code: str, city: str) -> Cluster:
     """Create a cluster; its code must be unused."""
     if db.session.scalar(sa.select(Cluster.id).where(Cluster.code == code)) is not None:
-        raise InvalidState(f"Mã cụm {code} đã được dùng.")
+        raise InvalidState(N_("Mã cụm %(code)s đã được dùng."), code=code)
     cluster = Cluster(name=nfc(name), parent_body=nfc(parent_body), code=nfc(code), city=nfc(city))
     db.session.add(cluster)
     db.session.flush()
@@ -27,7 +28,7 @@ def add_unit(cluster: Cluster, name: str) -> Unit:
         sa.select(Unit.id).where(Unit.cluster_id == cluster.id, Unit.name == name)
     )
     if existing is not None:
-        raise InvalidState(f"Đơn vị {name} đã có trong {cluster.name}.")
+        raise InvalidState(N_("Đơn vị %(name)s đã có trong %(cluster)s."), name=name, cluster=cluster.name)
     position = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.max(Unit.position), 0)).where(
             Unit.cluster_id == cluster.id

@@ -1,0 +1,43 @@
+"""Messages in the reader's language: pages, flashes and refused business rules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import Demo, post, text
+from voting.errors import InvalidState
+from voting.i18n import N_
+
+
+def test_english_on_request_and_remembered(client: FlaskClient, demo: Demo) -> None:
+    assert "Đăng nhập" in text(client.get("/login"))
+    page = text(client.get("/login?lang=en"))
+    assert "<h1>Log in</h1>" in page and 'lang="en"' in page
+    assert "<h1>Log in</h1>" in text(client.get("/login"))
+    assert "<h1>Đăng nhập</h1>" in text(client.get("/login?lang=vi"))
+
+
+def test_anonymous_redirect_flash_is_translated(client: FlaskClient, demo: Demo) -> None:
+    client.get("/login?lang=en")
+    page = text(client.get(f"/conferences/{demo.conference_id}/console", follow_redirects=True))
+    assert "Please log in to continue." in page
+
+
+def test_error_pages_speak_the_readers_language(login: Callable[[str], FlaskClient], demo: Demo) -> None:
+    chair = login("chutri")
+    chair.get("/?lang=en")
+    assert "Not found" in text(chair.get("/conferences/999999/console"))
+    refused = post(chair, f"/conferences/{demo.conference_id}/elections/leader/rounds")
+    assert refused.status_code == 409 and "Cannot be done" in text(refused)
+
+
+def test_domain_errors_carry_a_template_and_values(app: Flask) -> None:
+    error = InvalidState(N_("Tên đăng nhập %(username)s đã được dùng."), username="ct1")
+    assert str(error) == "Tên đăng nhập ct1 đã được dùng."
+    with app.test_request_context("/?lang=en"):
+        from flask_babel import gettext
+
+        assert gettext(error.template, **error.params) == "Username ct1 is already taken."
