@@ -65,3 +65,22 @@ def test_only_the_chair_makes_display_links(login: Callable[[str], FlaskClient],
 
 def test_unknown_display_token_is_404(client: FlaskClient, demo: Demo) -> None:
     assert client.get("/display/not-a-token").status_code == 404
+
+
+def test_projector_may_be_framed_only_where_configured(app: Flask, client: FlaskClient, demo: Demo) -> None:
+    with app.app_context():
+        from voting.conferences.models import Conference
+        from voting.display.services import rotate_display_token
+        from voting.extensions import db
+
+        token = rotate_display_token(db.session.get(Conference, demo.conference_id))  # type: ignore[arg-type]
+        db.session.commit()
+    assert "frame-ancestors 'none'" in client.get(f"/display/{token}").headers["Content-Security-Policy"]
+    app.config["DISPLAY_FRAME_ANCESTORS"] = "https://hoitruong.intranet"
+    try:
+        framed = client.get(f"/display/{token}").headers["Content-Security-Policy"]
+        assert "frame-ancestors https://hoitruong.intranet" in framed
+        login_page = client.get("/login").headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in login_page
+    finally:
+        app.config.pop("DISPLAY_FRAME_ANCESTORS")

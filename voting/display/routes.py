@@ -11,6 +11,7 @@ from voting.auth.models import Role
 from voting.display import services
 from voting.extensions import db
 from voting.forms import ConfirmForm
+from voting.security import embeddable
 
 bp = Blueprint("display", __name__)
 
@@ -29,6 +30,7 @@ def rotate_link(conference_id: int) -> Response:
 
 
 @bp.get("/display/<token>")
+@embeddable
 def show(token: str) -> str:
     """Show the conference title, the current round, turnout and, after closing, the result."""
     conference = services.conference_for_display(token) or abort(404)
