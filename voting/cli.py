@@ -29,6 +29,10 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(admin)
     app.cli.add_command(demo)
     app.cli.add_command(documents)
+    from voting.signing.cli import pki, verify_command
+
+    app.cli.add_command(pki)
+    app.cli.add_command(verify_command)
 
 
 def _cluster(code: str) -> Cluster:
@@ -156,6 +160,11 @@ def demo(finished: bool) -> None:
     click.echo(f"Mật khẩu mọi tài khoản demo (demo password): {PASSWORD}")
     for login in logins:
         click.echo(f"  {login.username:<10} {login.role.label:<20} {login.who}")
+    if finished:
+        from voting.signing.demo import DEMO_CA_PASSPHRASE, DEMO_PIN, DEMO_PKCS12_PASSWORD
+
+        click.echo(f"Mã PIN ký số demo (demo signing PIN) của chutri, thuky: {DEMO_PIN}; "
+                   f"mật khẩu CA demo: {DEMO_CA_PASSPHRASE}; mật khẩu PKCS#12 bên nhận: {DEMO_PKCS12_PASSWORD}")
 
 
 @click.group(cls=AppGroup)

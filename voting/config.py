@@ -43,4 +43,8 @@ def default_config(instance_path: str) -> dict[str, Any]:
         # A conference day is long; the token is bound to the session anyway.
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # The verification link printed with a QR code on every page of every document.
+        "VERIFY_BASE_URL": os.environ.get("VERIFY_BASE_URL", "http://127.0.0.1:5000"),
+        # Optional RFC 3161 timestamp authority for signatures (empty: none).
+        "SIGNING_TSA_URL": os.environ.get("SIGNING_TSA_URL", ""),
     }

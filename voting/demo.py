@@ -137,6 +137,9 @@ def play_demo(conference: Conference) -> None:
         by=chair,
     )
     issue_minutes(conference, by=chair, now=_at(11, 0), approvals=8)
+    from voting.signing.demo import sign_demo_documents
+
+    sign_demo_documents(conference, now=_at(11, 5))
 
 
 def _vote(

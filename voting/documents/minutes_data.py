@@ -29,6 +29,8 @@ class RoundMinutes:
     base: int  # units present: the base of the percentage
     elected_unit: str | None  # None when no unit reached the threshold
     decision: str  # one sentence, e.g. "Phòng Công tác chính trị đạt 6/8 phiếu (75,00%) > 50%: trúng cử."
+    ballot_form: str = ""  # "Bỏ phiếu kín điện tử", "Bỏ phiếu kín bằng phiếu giấy, ..."
+    voided_reason: str = ""  # set when the round was voided (it keeps its record, does not count)
 
 
 @dataclass(frozen=True)
@@ -82,3 +84,56 @@ class ConferenceMinutes:
     handover: HandoverMinutes | None
     approvals: int  # units that approved the minutes by show of hands
     recipients: list[str] = field(default_factory=list)  # "Nơi nhận" lines before "Lưu: VT, Hồ sơ."
+    verify_url: str = ""  # printed with its QR code in every page's footer
+    version: int = 1
+
+
+@dataclass(frozen=True)
+class CommitteeMinutes:
+    """A member of the vote-counting committee (Ban kiểm phiếu) as printed."""
+
+    name: str
+    title: str
+    is_head: bool
+
+
+@dataclass(frozen=True)
+class CountingMinutes:
+    """Everything the Biên bản kiểm phiếu of one election shows."""
+
+    parent_body: str
+    cluster_name: str
+    number: str
+    city: str
+    issued_on: date
+    conference_title: str
+    place: str
+    election: ElectionMinutes
+    rules: list[str]  # the rules in force, one sentence each
+    committee: list[CommitteeMinutes]  # empty when the count was electronic without a committee
+    adopted_at: datetime  # Vietnam local time: when the result was certified
+    signer_authority: list[str]  # ["T/M BAN KIỂM PHIẾU", "TRƯỞNG BAN"] or ["CHỦ TỌA"]
+    signer_name: str
+    recipients: list[str] = field(default_factory=list)
+    verify_url: str = ""
+    version: int = 1
+
+
+@dataclass(frozen=True)
+class HandoverDocument:
+    """Everything the Biên bản bàn giao cờ luân lưu shows."""
+
+    parent_body: str
+    cluster_name: str
+    number: str
+    city: str
+    issued_on: date
+    conference_title: str
+    place: str
+    handover: HandoverMinutes
+    term_year: int  # the year the receiving unit leads the cluster
+    chair_name: str  # signs as witness (CHỨNG KIẾN)
+    chair_title: str
+    recipients: list[str] = field(default_factory=list)
+    verify_url: str = ""
+    version: int = 1

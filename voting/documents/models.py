@@ -1,10 +1,11 @@
-"""Issued documents: final bytes with their SHA-256."""
+"""Issued documents: numbered documents, their versions and every stored state of their bytes."""
 
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,47 +15,210 @@ from voting.models import enum_column
 
 if TYPE_CHECKING:
     from voting.conferences.models import Conference
+    from voting.elections.models import Election
 
 
 class DocumentKind(enum.StrEnum):
     """The kinds of minutes a conference produces."""
 
     CONFERENCE_MINUTES = "conference_minutes"
+    COUNTING_MINUTES = "counting_minutes"
+    HANDOVER_MINUTES = "handover_minutes"
 
     @property
     def label(self) -> str:
         """Return the Vietnamese name of the document."""
-        return {DocumentKind.CONFERENCE_MINUTES: "Biên bản hội nghị"}[self]
+        return {
+            DocumentKind.CONFERENCE_MINUTES: "Biên bản hội nghị",
+            DocumentKind.COUNTING_MINUTES: "Biên bản kiểm phiếu",
+            DocumentKind.HANDOVER_MINUTES: "Biên bản bàn giao cờ luân lưu",
+        }[self]
+
+
+def new_verify_code() -> str:
+    """Return the random code of a version's verification link."""
+    return secrets.token_urlsafe(12)
 
 
 class Document(db.Model):  # type: ignore[name-defined,misc]
-    """An issued PDF, stored once and never regenerated."""
+    """A numbered document of a conference ("01/BB-CTĐ4"); its bytes live in its versions' files."""
 
     __tablename__ = "documents"
     __table_args__ = (
-        sa.UniqueConstraint("conference_id", "kind"),
         sa.UniqueConstraint("conference_id", "sequence"),
-        sa.CheckConstraint("length(sha256) = 64", name="sha256_length"),
+        sa.UniqueConstraint("conference_id", "kind", "election_id"),
+        # one conference minutes and one handover minutes per conference (election_id is NULL there)
+        sa.Index(
+            "uq_documents_one_per_kind",
+            "conference_id",
+            "kind",
+            unique=True,
+            postgresql_where=sa.text("election_id IS NULL"),
+            sqlite_where=sa.text("election_id IS NULL"),
+        ),
+        sa.CheckConstraint(
+            "(kind = 'counting_minutes') = (election_id IS NOT NULL)", name="counting_has_election"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conferences.id"), index=True)
     kind: Mapped[DocumentKind] = mapped_column(enum_column(DocumentKind, "document_kind"))
+    #: the election a Biên bản kiểm phiếu records; NULL for the other kinds
+    election_id: Mapped[int | None] = mapped_column(sa.ForeignKey("elections.id"))
     #: position in the conference's numbering: 1 gives "01/BB-CTĐ4"
     sequence: Mapped[int]
     #: the number printed on the document: "01/BB-CTĐ4"
     number: Mapped[str] = mapped_column(sa.String(40))
     filename: Mapped[str] = mapped_column(sa.String(160))
-    #: hex SHA-256 of ``content``
-    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
-    size: Mapped[int]
-    #: the exact bytes handed out, loaded only when downloaded
-    content: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
-    #: naive UTC
+    #: naive UTC, when the first version was issued
     issued_at: Mapped[datetime]
     issued_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
 
     conference: Mapped[Conference] = relationship()
+    election: Mapped[Election | None] = relationship()
+    versions: Mapped[list[DocumentVersion]] = relationship(
+        back_populates="document", order_by="DocumentVersion.version"
+    )
+
+    @property
+    def current_version(self) -> DocumentVersion:
+        """Return the version in force (the newest one)."""
+        return self.versions[-1]
+
+    @property
+    def current_file(self) -> DocumentFile:
+        """Return the latest stored state of the version in force."""
+        return self.current_version.latest_file
+
+    @property
+    def content(self) -> bytes:
+        """Return the bytes handed out now: the current version with every signature so far."""
+        return self.current_file.content
+
+    @property
+    def sha256(self) -> str:
+        """Return the hex SHA-256 of ``content``."""
+        return self.current_file.sha256
+
+    @property
+    def size(self) -> int:
+        """Return the length of ``content``."""
+        return self.current_file.size
 
     def __repr__(self) -> str:
         return f"<Document {self.number}>"
+
+
+class DocumentVersion(db.Model):  # type: ignore[name-defined,misc]
+    """One edition of a document: the first issue, or a correction that supersedes the one before."""
+
+    __tablename__ = "document_versions"
+    __table_args__ = (sa.UniqueConstraint("document_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(sa.ForeignKey("documents.id"), index=True)
+    #: 1 for the first issue, 2 for the first correction, ...
+    version: Mapped[int]
+    #: why this version replaces the one before (empty for the first)
+    reason: Mapped[str] = mapped_column(sa.Text, server_default="")
+    #: the code in the verification link and QR code printed on every page
+    verify_code: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_verify_code)
+    #: the data the PDF was built from, as JSON (exported with the archive)
+    data_json: Mapped[str] = mapped_column(sa.Text, server_default="{}")
+    #: casefolded NFC text for the archive's text search
+    search_text: Mapped[str] = mapped_column(sa.Text, server_default="")
+    #: the signature blocks in signing order: field, label, name, title, user_id (or null), certify
+    slots: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    #: naive UTC
+    issued_at: Mapped[datetime]
+    issued_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    #: set when a correction replaces this version; it stays in the archive
+    superseded_at: Mapped[datetime | None]
+
+    document: Mapped[Document] = relationship(back_populates="versions")
+    files: Mapped[list[DocumentFile]] = relationship(
+        back_populates="version", order_by="DocumentFile.revision"
+    )
+
+    @property
+    def latest_file(self) -> DocumentFile:
+        """Return the newest stored state (the one with the most signatures)."""
+        return self.files[-1]
+
+    @property
+    def signatures(self) -> list[DocumentFile]:
+        """Return the signed states, in signing order."""
+        return [f for f in self.files if f.signature_field is not None]
+
+    @property
+    def next_slot(self) -> dict[str, Any] | None:
+        """Return the signature block to sign next, or None when all are signed."""
+        done = len(self.signatures)
+        return self.slots[done] if done < len(self.slots) else None
+
+    @property
+    def is_superseded(self) -> bool:
+        """Return whether a correction replaced this version."""
+        return self.superseded_at is not None
+
+    @property
+    def is_signed(self) -> bool:
+        """Return whether every signature block is signed."""
+        return self.next_slot is None
+
+    @property
+    def status(self) -> str:
+        """Return the status in Vietnamese."""
+        if self.is_superseded:
+            return "Đã bị thay thế"
+        if self.is_signed:
+            return "Đã ký đủ"
+        return f"Chờ ký ({len(self.signatures)}/{len(self.slots)})"
+
+    def __repr__(self) -> str:
+        return f"<DocumentVersion {self.document_id} v{self.version}>"
+
+
+class DocumentFile(db.Model):  # type: ignore[name-defined,misc]
+    """A stored state of a version: the unsigned PDF (revision 0), then one more per signature.
+
+    Rows are only ever added: a signature appends an incremental update and stores the result.
+    """
+
+    __tablename__ = "document_files"
+    __table_args__ = (
+        sa.UniqueConstraint("version_id", "revision"),
+        sa.CheckConstraint("length(sha256) = 64", name="sha256_length"),
+        sa.CheckConstraint("(revision = 0) = (signature_field IS NULL)", name="signed_after_first"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("document_versions.id"), index=True)
+    #: 0 for the unsigned PDF, n after the n-th signature
+    revision: Mapped[int]
+    #: hex SHA-256 of ``content``
+    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    size: Mapped[int]
+    #: the exact bytes, loaded only when needed
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    #: naive UTC
+    created_at: Mapped[datetime]
+    #: the signature field filled by this revision (NULL for revision 0)
+    signature_field: Mapped[str | None] = mapped_column(sa.String(40))
+    #: the signer as stamped; the account when one signed with its stored key
+    signer_name: Mapped[str] = mapped_column(sa.String(120), server_default="")
+    signer_title: Mapped[str] = mapped_column(sa.String(160), server_default="")
+    signed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    #: SHA-256 fingerprint of the signing certificate
+    certificate_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+
+    version: Mapped[DocumentVersion] = relationship(back_populates="files")
+
+    def __repr__(self) -> str:
+        return f"<DocumentFile {self.version_id}#{self.revision}>"
+
+
+# The signing keys belong to the archive's feature set: importing them here registers their tables
+# wherever the documents are (Alembic, tests) without another entry in voting.models.
+from voting.signing import models as _signing_models  # noqa: E402,F401

@@ -1,11 +1,12 @@
-"""Issuing the minutes, the archive and downloads."""
+"""Issuing the documents, signing them, correcting them, the archive and downloads."""
 
 from __future__ import annotations
 
 import io
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from voting.auth.access import can_see, load_conference, role_required, user
@@ -13,18 +14,34 @@ from voting.auth.models import Role
 from voting.clusters.models import Cluster
 from voting.conferences.services import attendance
 from voting.documents import services
-from voting.documents.forms import ArchiveFilterForm, IssueMinutesForm
-from voting.documents.models import Document
+from voting.documents.forms import ArchiveFilterForm, CorrectDocumentForm, IssueMinutesForm
+from voting.documents.models import Document, DocumentFile, DocumentKind
+from voting.elections.models import Office
+from voting.elections.services import get_election
+from voting.errors import VotingError
 from voting.extensions import db
 from voting.formatting import utc_now
+from voting.forms import ConfirmForm
+from voting.signing.forms import SignDocumentForm
+from voting.signing.routes import bp as signing_bp
+from voting.signing.services import credential_of, may_sign, sign_document
 
 bp = Blueprint("documents", __name__)
+# The public verification page lives with the signing feature, mounted here: documents.signing.verify
+bp.register_blueprint(signing_bp)
+
+#: every role with a part in a conference may open its documents page
+ALL_ROLES = tuple(Role)
+
+
+def _base_url() -> str:
+    return str(current_app.config.get("VERIFY_BASE_URL") or services.DEFAULT_VERIFY_BASE_URL)
 
 
 @bp.post("/conferences/<int:conference_id>/minutes")
 @role_required(Role.CHAIR)
 def issue(conference_id: int) -> Response:
-    """Close the conference and issue its minutes."""
+    """Close the conference and issue its minutes (and any counting or handover minutes not yet issued)."""
     conference = load_conference(conference_id, Role.CHAIR)
     form = IssueMinutesForm(present=len(attendance(conference).present))
     if not form.validate_on_submit():
@@ -32,39 +49,223 @@ def issue(conference_id: int) -> Response:
             flash(str(error), "danger")
         return redirect(url_for("conferences.console", conference_id=conference.id))
     document = services.issue_minutes(
-        conference, by=user(), now=utc_now(), approvals=form.approvals.data or 0
+        conference, by=user(), now=utc_now(), approvals=form.approvals.data or 0, base_url=_base_url()
     )
     db.session.commit()
-    flash(f"Đã phát hành biên bản hội nghị số {document.number}.", "success")
+    flash(_("Đã phát hành biên bản hội nghị số %(number)s.", number=document.number), "success")
     return redirect(url_for("conferences.console", conference_id=conference.id))
+
+
+@bp.get("/conferences/<int:conference_id>/documents")
+@role_required(*ALL_ROLES)
+def conference_documents(conference_id: int) -> str:
+    """List the conference's documents with their versions, signatures and what the user may do."""
+    conference = load_conference(conference_id, *ALL_ROLES)
+    documents = services.conference_documents(conference)
+    issuable = []
+    if user().id == conference.chair_id and not conference.is_ended:
+        for office in Office:
+            election = get_election(conference, office)
+            if (
+                election is not None
+                and election.is_certified
+                and services.find_document(conference, DocumentKind.COUNTING_MINUTES, election) is None
+            ):
+                issuable.append(
+                    (
+                        url_for("documents.issue_counting", conference_id=conference.id, office=office.value),
+                        f"{DocumentKind.COUNTING_MINUTES.label} {office.label}",
+                    )
+                )
+        from voting.handovers.services import find_handover
+
+        if (
+            find_handover(conference)
+            and services.find_document(conference, DocumentKind.HANDOVER_MINUTES) is None
+        ):
+            issuable.append(
+                (
+                    url_for("documents.issue_handover", conference_id=conference.id),
+                    DocumentKind.HANDOVER_MINUTES.label,
+                )
+            )
+    return render_template(
+        "documents/conference.html",
+        conference=conference,
+        documents=documents,
+        issuable=issuable,
+        may_sign=lambda version: may_sign(version, user()),
+        form=ConfirmForm(),
+        correct_form=CorrectDocumentForm(),
+    )
+
+
+@bp.post("/conferences/<int:conference_id>/documents/counting/<office>")
+@role_required(Role.CHAIR)
+def issue_counting(conference_id: int, office: str) -> Response:
+    """Issue the counting minutes of a certified election."""
+    conference = load_conference(conference_id, Role.CHAIR)
+    if office not in {o.value for o in Office} or not ConfirmForm().validate_on_submit():
+        abort(400)
+    election = get_election(conference, Office(office)) or abort(404)
+    document = services.issue_counting_minutes(election, by=user(), now=utc_now(), base_url=_base_url())
+    db.session.commit()
+    flash(
+        _("Đã phát hành %(title)s số %(number)s.", title=document.kind.label, number=document.number),
+        "success",
+    )
+    return redirect(url_for("documents.conference_documents", conference_id=conference.id))
+
+
+@bp.post("/conferences/<int:conference_id>/documents/handover")
+@role_required(Role.CHAIR)
+def issue_handover(conference_id: int) -> Response:
+    """Issue the handover minutes once the handover is recorded."""
+    conference = load_conference(conference_id, Role.CHAIR)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    document = services.issue_handover_minutes(conference, by=user(), now=utc_now(), base_url=_base_url())
+    db.session.commit()
+    flash(
+        _("Đã phát hành %(title)s số %(number)s.", title=document.kind.label, number=document.number),
+        "success",
+    )
+    return redirect(url_for("documents.conference_documents", conference_id=conference.id))
+
+
+def _document_for(document_id: int) -> Document:
+    document = db.session.get(Document, document_id) or abort(404)
+    if not can_see(user(), document.conference):
+        abort(403)
+    return document
+
+
+@bp.route("/documents/<int:document_id>/sign", methods=["GET", "POST"])
+@role_required(*ALL_ROLES)
+def sign(document_id: int) -> str | Response | tuple[str, int]:
+    """Ask for the PIN (or a PKCS#12 file) and sign the document's next signature block."""
+    document = _document_for(document_id)
+    version = document.current_version
+    if not may_sign(version, user()):
+        abort(403)
+    form = SignDocumentForm()
+    error = None
+    if form.validate_on_submit():
+        upload = form.pkcs12.data
+        try:
+            sign_document(
+                version,
+                by=user(),
+                now=utc_now(),
+                pin=form.pin.data or "",
+                pkcs12=upload.read() if upload else None,
+                pkcs12_password=form.pkcs12_password.data or "",
+                timestamp_url=current_app.config.get("SIGNING_TSA_URL") or None,
+            )
+        except VotingError as refused:
+            db.session.rollback()
+            error = str(refused)
+        else:
+            db.session.commit()
+            flash(
+                _("Đã ký số %(title)s số %(number)s.", title=document.kind.label, number=document.number),
+                "success",
+            )
+            return redirect(url_for("documents.conference_documents", conference_id=document.conference_id))
+    status = 422 if error else 200
+    page = render_template(
+        "signing/sign.html",
+        document=document,
+        version=version,
+        slot=version.next_slot,
+        form=form,
+        error=error,
+        has_key=credential_of(user()) is not None,
+    )
+    return (page, status) if error else page
+
+
+@bp.post("/documents/<int:document_id>/correct")
+@role_required(Role.CHAIR, Role.SECRETARY)
+def correct(document_id: int) -> Response:
+    """Issue a corrected version; the old one stays in the archive, marked superseded."""
+    document = _document_for(document_id)
+    form = CorrectDocumentForm()
+    if not form.validate_on_submit():
+        flash(_("Cần ghi rõ lý do đính chính (ít nhất 5 ký tự)."), "danger")
+    else:
+        version = services.correct_document(
+            document, reason=form.reason.data or "", by=user(), now=utc_now(), base_url=_base_url()
+        )
+        db.session.commit()
+        flash(
+            _("Đã phát hành phiên bản %(v)s; phiên bản trước được đánh dấu bị thay thế.", v=version.version),
+            "success",
+        )
+    return redirect(url_for("documents.conference_documents", conference_id=document.conference_id))
 
 
 @bp.get("/archive")
 @role_required(Role.ARCHIVIST, Role.ADMIN)
 def archive() -> str:
-    """List issued documents by cluster and year."""
+    """Search issued documents by cluster, year, kind, unit and text."""
     clusters = db.session.execute(sa.select(Cluster.id, Cluster.name).order_by(Cluster.name)).tuples()
     form = ArchiveFilterForm([(id_, name) for id_, name in clusters], formdata=request.args)
     entries = []
     if form.validate():
-        entries = services.archive(cluster_id=form.cluster.data or None, year=form.year.data)
+        entries = services.archive(
+            cluster_id=form.cluster.data or None,
+            year=form.year.data,
+            kind=DocumentKind(form.kind.data) if form.kind.data else None,
+            unit=form.unit.data,
+            text=form.text.data,
+        )
     return render_template("documents/archive.html", form=form, entries=entries)
 
 
 @bp.get("/documents/<int:document_id>/download")
 @role_required(Role.ARCHIVIST, Role.ADMIN, Role.CHAIR, Role.SECRETARY, Role.REPRESENTATIVE)
 def download(document_id: int) -> Response:
-    """Send the exact bytes that were issued."""
-    document = db.session.get(Document, document_id) or abort(404)
+    """Send the exact stored bytes of the document's current state."""
+    document = _document_for(document_id)
+    return _send(document.current_file, services.version_filename(document.current_version))
+
+
+@bp.get("/files/<int:file_id>/download")
+@role_required(Role.ARCHIVIST, Role.ADMIN, Role.CHAIR, Role.SECRETARY, Role.REPRESENTATIVE)
+def download_file(file_id: int) -> Response:
+    """Send any stored state of any version (the unsigned original, after each signature)."""
+    stored = db.session.get(DocumentFile, file_id) or abort(404)
+    document = stored.version.document
     if not can_see(user(), document.conference):
         abort(403)
+    name = services.version_filename(stored.version).replace(".pdf", f"-r{stored.revision}.pdf")
+    return _send(stored, name)
+
+
+def _send(stored: DocumentFile, name: str) -> Response:
     response = send_file(
-        io.BytesIO(document.content),
+        io.BytesIO(stored.content),
         mimetype="application/pdf",
         as_attachment=True,
-        download_name=document.filename,
-        etag=document.sha256,
+        download_name=name,
+        etag=stored.sha256,
         max_age=0,
     )
-    response.headers["X-Content-SHA256"] = document.sha256
+    response.headers["X-Content-SHA256"] = stored.sha256
     return response
+
+
+@bp.get("/conferences/<int:conference_id>/archive.zip")
+@role_required(Role.ARCHIVIST, Role.ADMIN, Role.CHAIR, Role.SECRETARY)
+def export_zip(conference_id: int) -> Response:
+    """Send one ZIP of the conference: PDFs, data.json and SHA256SUMS."""
+    conference = load_conference(conference_id, Role.ARCHIVIST, Role.ADMIN, Role.CHAIR, Role.SECRETARY)
+    name = f"luu-tru-{services.ascii_slug(conference.cluster.code)}-{conference.year}.zip"
+    return send_file(
+        io.BytesIO(services.conference_zip(conference)),
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=name,
+        max_age=0,
+    )

@@ -1,13 +1,19 @@
-"""Issuing the minutes, archiving them and exporting the archive."""
+"""Issuing the three documents, correcting them, archiving, searching and exporting them."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import io
+import json
 import re
 import unicodedata
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -15,24 +21,18 @@ from voting.auth.models import User
 from voting.clusters.models import Cluster
 from voting.conferences.models import Conference
 from voting.conferences.services import attendance
-from voting.documents.minutes_data import (
-    ConferenceMinutes,
-    CountRow,
-    ElectionMinutes,
-    HandoverMinutes,
-    RoundMinutes,
-)
-from voting.documents.models import Document, DocumentKind
-from voting.elections.models import Office
-from voting.elections.services import count_round, get_election
-from voting.errors import AlreadyIssued, InvalidState
+from voting.documents import collect
+from voting.documents.models import Document, DocumentFile, DocumentKind, DocumentVersion, new_verify_code
+from voting.elections.models import Election, Office
+from voting.elections.services import get_election
+from voting.errors import AlreadyIssued, InvalidState, NotFound
 from voting.extensions import db
-from voting.formatting import to_local
-from voting.handovers.models import FlagHandover
+from voting.formatting import nfc
 from voting.handovers.services import find_handover
 
-#: the standing recipients of a cluster's minutes, before "Lưu: VT, Hồ sơ."
-RECIPIENTS = ["Hội đồng Thi đua - Khen thưởng Công an thành phố (để báo cáo)", "Các đơn vị trong Cụm"]
+#: where the QR code of a document points when the deployment sets no VERIFY_BASE_URL
+DEFAULT_VERIFY_BASE_URL = "http://127.0.0.1:5000"
+RECIPIENTS = collect.RECIPIENTS
 
 
 @dataclass(frozen=True)
@@ -49,80 +49,9 @@ def document_number(sequence: int, cluster: Cluster) -> str:
     return f"{sequence:02d}/BB-{cluster.code}"
 
 
-def minutes_data(conference: Conference, *, ended_at: datetime, approvals: int) -> ConferenceMinutes:
-    """Collect everything the Biên bản hội nghị prints from the database."""
-    present = attendance(conference)
-    elections = []
-    for office in Office:
-        election = get_election(conference, office)
-        if election is None:
-            continue
-        rounds = []
-        for round_ in election.rounds:
-            result = count_round(round_)
-            rounds.append(
-                RoundMinutes(
-                    number=round_.number,
-                    rows=[CountRow(c.unit.name, c.votes, c.percent) for c in result.counts],
-                    issued=round_.base,
-                    returned=result.returned,
-                    valid=result.returned,
-                    invalid=0,
-                    blank=result.blank,
-                    base=round_.base,
-                    elected_unit=result.elected.name if result.elected else None,
-                    decision=result.decision,
-                )
-            )
-        elections.append(
-            ElectionMinutes(
-                office=office.label,
-                term_year=conference.year + 1,
-                rounds=rounds,
-                elected_unit=election.elected_unit.name if election.elected_unit else None,
-            )
-        )
-    handover = find_handover(conference)
-    cluster = conference.cluster
-    return ConferenceMinutes(
-        parent_body=cluster.parent_body,
-        cluster_name=cluster.name,
-        number=document_number(next_sequence(conference), cluster),
-        city=cluster.city,
-        issued_on=to_local(ended_at).date(),
-        subject=conference.title,
-        started_at=to_local(conference.starts_at),
-        ended_at=to_local(ended_at),
-        place=conference.place,
-        directing_leader=conference.directing_leader,
-        units_present=[unit.name for unit in present.present],
-        units_total=len(present.members),
-        chair_name=conference.chair.full_name,
-        chair_title=conference.chair.title,
-        secretary_name=conference.secretary.full_name,
-        secretary_title=conference.secretary.title,
-        report_summary=conference.report_summary,
-        elections=elections,
-        handover=_handover_minutes(handover) if handover else None,
-        approvals=approvals,
-        recipients=RECIPIENTS,
-    )
-
-
-def _handover_minutes(handover: FlagHandover) -> HandoverMinutes:
-    """Copy a handover record into document data."""
-    return HandoverMinutes(
-        handed_over_at=to_local(handover.handed_over_at),
-        from_unit=handover.from_unit.name,
-        to_unit=handover.to_unit.name,
-        giver_name=handover.giver_name,
-        giver_title=handover.giver_title,
-        receiver_name=handover.receiver_name,
-        receiver_title=handover.receiver_title,
-        witnesses=handover.witnesses,
-        flag_condition=handover.flag_condition,
-        files_handed_over=handover.files_handed_over,
-    )
+def verify_url(base_url: str, code: str) -> str:
+    """Return the verification link printed on a version."""
+    return f"{base_url.rstrip('/')}/verify/{code}"
 
 
 def next_sequence(conference: Conference) -> int:
@@ -133,25 +62,283 @@ def next_sequence(conference: Conference) -> int:
     return (last or 0) + 1
 
 
-def find_document(conference: Conference, kind: DocumentKind) -> Document | None:
-    """Return the conference's issued document of a kind, if any."""
-    return db.session.scalar(
-        sa.select(Document).where(Document.conference_id == conference.id, Document.kind == kind)
+def find_document(
+    conference: Conference, kind: DocumentKind, election: Election | None = None
+) -> Document | None:
+    """Return the conference's document of a kind (for counting minutes: of an election), if any."""
+    query = sa.select(Document).where(Document.conference_id == conference.id, Document.kind == kind)
+    if election is not None:
+        query = query.where(Document.election_id == election.id)
+    return db.session.scalar(query.order_by(Document.sequence).limit(1))
+
+
+def conference_documents(conference: Conference) -> list[Document]:
+    """Return the conference's documents in numbering order."""
+    return list(
+        db.session.scalars(
+            sa.select(Document).where(Document.conference_id == conference.id).order_by(Document.sequence)
+        )
+    )
+
+
+def _search_text(data: Any) -> str:
+    """Return every text of the data, casefolded NFC, for the archive search."""
+    parts: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str):
+            parts.append(value)
+
+    walk(dataclasses.asdict(data))
+    return nfc(" ".join(parts)).casefold()
+
+
+def _json(data: Any) -> str:
+    def default(value: Any) -> str:
+        if isinstance(value, date | datetime):
+            return value.isoformat()
+        raise TypeError(type(value))
+
+    return json.dumps(dataclasses.asdict(data), ensure_ascii=False, sort_keys=True, default=default)
+
+
+def _slots(kind: DocumentKind, conference: Conference, data: Any) -> list[dict[str, Any]]:
+    """Return the signature blocks in signing order; the first one certifies the document."""
+    from voting.documents.pdf import conference as conf_pdf
+    from voting.documents.pdf import counting as count_pdf
+    from voting.documents.pdf import handover as hand_pdf
+
+    chair, secretary = conference.chair, conference.secretary
+
+    def slot(field: str, label: str, name: str, title: str, user: User | None) -> dict[str, Any]:
+        return {
+            "field": field,
+            "label": label,
+            "name": name,
+            "title": title,
+            "user_id": user.id if user is not None else None,
+        }
+
+    if kind is DocumentKind.CONFERENCE_MINUTES:
+        return [
+            slot(conf_pdf.SECRETARY_FIELD, "Thư ký", secretary.full_name, secretary.title, secretary),
+            slot(conf_pdf.CHAIR_FIELD, "Chủ tọa", chair.full_name, chair.title, chair),
+        ]
+    if kind is DocumentKind.COUNTING_MINUTES:
+        head = collect.committee_head(conference)
+        if head is not None:
+            return [slot(count_pdf.HEAD_FIELD, "Trưởng Ban kiểm phiếu", head.full_name, head.title, head)]
+        return [slot(count_pdf.HEAD_FIELD, "Chủ tọa", chair.full_name, chair.title, chair)]
+    h = data.handover
+    # A side signs through the account that bears its name (the outgoing chair usually hands over);
+    # otherwise with its own PKCS#12 file, uploaded at the chair's signing page.
+    giver = chair if nfc(h.giver_name) == nfc(chair.full_name) else _account_named(h.giver_name)
+    return [
+        slot(hand_pdf.GIVER_FIELD, "Đại diện bên giao", h.giver_name, h.giver_title, giver),
+        slot(
+            hand_pdf.RECEIVER_FIELD,
+            "Đại diện bên nhận",
+            h.receiver_name,
+            h.receiver_title,
+            _account_named(h.receiver_name),
+        ),
+        slot(hand_pdf.WITNESS_FIELD, "Chứng kiến – Chủ tọa", chair.full_name, chair.title, chair),
+    ]
+
+
+def _account_named(name: str) -> User | None:
+    """Return the one enabled account with exactly this full name, if there is exactly one."""
+    accounts = list(db.session.scalars(sa.select(User).where(User.full_name == nfc(name.strip())).limit(2)))
+    return accounts[0] if len(accounts) == 1 else None
+
+
+def _store_version(
+    document: Document,
+    *,
+    version: int,
+    reason: str,
+    by: User,
+    now: datetime,
+    make: Callable[[str, int], Any],
+    build: Callable[[Any], Any],
+    base_url: str,
+) -> DocumentVersion:
+    """Build the PDF of a version with empty signature fields and store it as revision 0."""
+    from voting.signing.pades import FieldSpot, add_signature_fields
+
+    code = new_verify_code()
+    data = make(verify_url(base_url, code), version)
+    built = build(data)
+    content = add_signature_fields(built.content, [FieldSpot(s.field, s.page, s.box) for s in built.spots])
+    row = DocumentVersion(
+        document=document,
+        version=version,
+        reason=reason,
+        verify_code=code,
+        data_json=_json(data),
+        search_text=_search_text(data),
+        slots=_slots(document.kind, document.conference, data),
+        issued_at=now,
+        issued_by_id=by.id,
+    )
+    db.session.add(row)
+    db.session.add(
+        DocumentFile(
+            version=row,
+            revision=0,
+            sha256=hashlib.sha256(content).hexdigest(),
+            size=len(content),
+            content=content,
+            created_at=now,
+        )
+    )
+    return row
+
+
+def _issue(
+    conference: Conference,
+    kind: DocumentKind,
+    *,
+    election: Election | None,
+    by: User,
+    now: datetime,
+    make: Callable[[str, str, int], Any],
+    build: Callable[[Any], Any],
+    base_url: str,
+) -> Document:
+    """Number, build and store a new document; refuse a second one of the same kind."""
+    if find_document(conference, kind, election) is not None:
+        raise AlreadyIssued(f"{kind.label} đã được phát hành và không thể tạo lại.")
+    cluster = conference.cluster
+    sequence = next_sequence(conference)
+    number = document_number(sequence, cluster)
+    document = Document(
+        conference=conference,
+        kind=kind,
+        election_id=election.id if election else None,
+        sequence=sequence,
+        number=number,
+        filename=_filename(kind, conference, election),
+        issued_at=now,
+        issued_by_id=by.id,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(document)
+            _store_version(
+                document,
+                version=1,
+                reason="",
+                by=by,
+                now=now,
+                make=lambda url, v: make(number, url, v),
+                build=build,
+                base_url=base_url,
+            )
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        raise AlreadyIssued(f"{kind.label} đã được phát hành.") from None
+    _audit("document issued", by, conference, document, now)
+    return document
+
+
+def _filename(kind: DocumentKind, conference: Conference, election: Election | None) -> str:
+    stem = {
+        DocumentKind.CONFERENCE_MINUTES: "bien-ban-hoi-nghi",
+        DocumentKind.COUNTING_MINUTES: "bien-ban-kiem-phieu",
+        DocumentKind.HANDOVER_MINUTES: "bien-ban-ban-giao-co",
+    }[kind]
+    office = f"-{ascii_slug(election.office.label)}" if election is not None else ""
+    return f"{stem}{office}-{ascii_slug(conference.cluster.code)}-{conference.year}.pdf"
+
+
+def _audit(
+    action: str, by: User | None, conference: Conference, document: Document, now: datetime, **details: Any
+) -> None:
+    """Append to the audit log when this installation has one."""
+    try:
+        from voting.audit.services import record
+    except ImportError:
+        return
+    record(
+        action,
+        actor=by,
+        conference=conference,
+        now=now,
+        details={"document": document.number, "kind": document.kind.value, **details},
+    )
+
+
+def issue_counting_minutes(
+    election: Election, *, by: User, now: datetime, base_url: str = DEFAULT_VERIFY_BASE_URL
+) -> Document:
+    """Issue the Biên bản kiểm phiếu of a certified election."""
+    from voting.documents.pdf import build_counting_minutes
+
+    if not election.is_certified:
+        raise InvalidState(f"Cần chứng nhận kết quả bầu {election.office.label} trước.")
+    return _issue(
+        election.conference,
+        DocumentKind.COUNTING_MINUTES,
+        election=election,
+        by=by,
+        now=now,
+        make=lambda number, url, v: collect.counting_data(
+            election, number=number, issued_at=now, verify_url=url, version=v
+        ),
+        build=build_counting_minutes,
+        base_url=base_url,
+    )
+
+
+def issue_handover_minutes(
+    conference: Conference, *, by: User, now: datetime, base_url: str = DEFAULT_VERIFY_BASE_URL
+) -> Document:
+    """Issue the Biên bản bàn giao cờ luân lưu once the handover is recorded."""
+    from voting.documents.pdf import build_handover_minutes
+
+    handover = find_handover(conference)
+    if handover is None:
+        raise InvalidState("Cần ghi nhận việc bàn giao cờ luân lưu trước.")
+    return _issue(
+        conference,
+        DocumentKind.HANDOVER_MINUTES,
+        election=None,
+        by=by,
+        now=now,
+        make=lambda number, url, v: collect.handover_data(
+            handover, number=number, issued_at=now, verify_url=url, version=v
+        ),
+        build=build_handover_minutes,
+        base_url=base_url,
     )
 
 
 def issue_minutes(
-    conference: Conference, *, by: User, now: datetime, approvals: int
+    conference: Conference,
+    *,
+    by: User,
+    now: datetime,
+    approvals: int,
+    base_url: str = DEFAULT_VERIFY_BASE_URL,
 ) -> Document:
-    """Close the conference and issue its minutes as final PDF bytes."""
-    from voting.documents.pdf import build_conference_minutes_pdf
+    """Close the conference and issue its minutes, after any counting or handover minutes not yet issued."""
+    from voting.documents.pdf import build_conference_minutes
 
     if find_document(conference, DocumentKind.CONFERENCE_MINUTES) is not None:
         raise AlreadyIssued("Biên bản hội nghị đã được phát hành và không thể tạo lại.")
+    elections = []
     for office in Office:
         election = get_election(conference, office)
         if election is None or not election.is_certified:
             raise InvalidState(f"Cần chứng nhận kết quả bầu {office.label} trước.")
+        elections.append(election)
     if find_handover(conference) is None:
         raise InvalidState("Cần ghi nhận việc bàn giao cờ luân lưu trước.")
     present = len(attendance(conference).present)
@@ -160,33 +347,115 @@ def issue_minutes(
     if approvals * 2 <= present:
         raise InvalidState("Biên bản chỉ được phát hành khi quá bán số đơn vị có mặt thông qua.")
 
-    data = minutes_data(conference, ended_at=now, approvals=approvals)
-    content = build_conference_minutes_pdf(data)
-    sequence = next_sequence(conference)
-    document = Document(
-        conference_id=conference.id,
-        kind=DocumentKind.CONFERENCE_MINUTES,
-        sequence=sequence,
-        number=data.number,
-        filename=f"bien-ban-hoi-nghi-{ascii_slug(conference.cluster.code)}-{conference.year}.pdf",
-        sha256=hashlib.sha256(content).hexdigest(),
-        size=len(content),
-        content=content,
-        issued_at=now,
-        issued_by_id=by.id,
+    # The documents are numbered in the order of the conference: counts, handover, then the minutes
+    # (annexes already issued during the conference keep their numbers).
+    for election in elections:
+        if find_document(conference, DocumentKind.COUNTING_MINUTES, election) is None:
+            issue_counting_minutes(election, by=by, now=now, base_url=base_url)
+    if find_document(conference, DocumentKind.HANDOVER_MINUTES) is None:
+        issue_handover_minutes(conference, by=by, now=now, base_url=base_url)
+    document = _issue(
+        conference,
+        DocumentKind.CONFERENCE_MINUTES,
+        election=None,
+        by=by,
+        now=now,
+        make=lambda number, url, v: collect.minutes_data(
+            conference, number=number, ended_at=now, approvals=approvals, verify_url=url, version=v
+        ),
+        build=build_conference_minutes,
+        base_url=base_url,
     )
     conference.ended_at = now
     conference.approvals = approvals
-    try:
-        with db.session.begin_nested():
-            db.session.add(document)
-    except sa.exc.IntegrityError:
-        raise AlreadyIssued("Biên bản hội nghị đã được phát hành.") from None
+    db.session.flush()
     return document
 
 
-def archive(*, cluster_id: int | None = None, year: int | None = None) -> list[ArchiveEntry]:
-    """Return issued documents, newest year first, optionally for one cluster or year."""
+def correct_document(
+    document: Document, *, reason: str, by: User, now: datetime, base_url: str = DEFAULT_VERIFY_BASE_URL
+) -> DocumentVersion:
+    """Issue a corrected version built from the current data; the old one stays, marked superseded."""
+    from voting.documents.pdf import build_conference_minutes, build_counting_minutes, build_handover_minutes
+
+    reason = nfc(reason.strip())
+    if len(reason) < 5:
+        raise InvalidState("Cần ghi rõ lý do đính chính (ít nhất 5 ký tự).")
+    conference, old = document.conference, document.current_version
+    number = document.number
+    if document.kind is DocumentKind.CONFERENCE_MINUTES:
+        assert conference.ended_at is not None
+        ended_at, approvals = conference.ended_at, conference.approvals or 0
+        make: Callable[[str, int], Any] = lambda url, v: collect.minutes_data(  # noqa: E731
+            conference, number=number, ended_at=ended_at, approvals=approvals, verify_url=url, version=v
+        )
+        build: Callable[[Any], Any] = build_conference_minutes
+    elif document.kind is DocumentKind.COUNTING_MINUTES:
+        election = document.election
+        assert election is not None
+        make = lambda url, v: collect.counting_data(  # noqa: E731
+            election, number=number, issued_at=now, verify_url=url, version=v
+        )
+        build = build_counting_minutes
+    else:
+        handover = find_handover(conference)
+        assert handover is not None
+        make = lambda url, v: collect.handover_data(  # noqa: E731
+            handover, number=number, issued_at=now, verify_url=url, version=v
+        )
+        build = build_handover_minutes
+    updated = db.session.execute(
+        sa.update(DocumentVersion)
+        .where(DocumentVersion.id == old.id, DocumentVersion.superseded_at.is_(None))
+        .values(superseded_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if updated.rowcount != 1:
+        raise InvalidState("Phiên bản này đã được đính chính.")
+    db.session.refresh(old)
+    version = _store_version(
+        document,
+        version=old.version + 1,
+        reason=reason,
+        by=by,
+        now=now,
+        make=make,
+        build=build,
+        base_url=base_url,
+    )
+    db.session.flush()
+    db.session.refresh(document)
+    _audit("document corrected", by, conference, document, now, version=version.version, reason=reason)
+    return version
+
+
+def find_file(sha256: str) -> DocumentFile | None:
+    """Return the stored file with this SHA-256, if the archive has one."""
+    return db.session.scalar(sa.select(DocumentFile).where(DocumentFile.sha256 == sha256.lower()).limit(1))
+
+
+def find_version(code: str) -> DocumentVersion | None:
+    """Return the version a verification link points to."""
+    return db.session.scalar(sa.select(DocumentVersion).where(DocumentVersion.verify_code == code))
+
+
+def get_document(document_id: int) -> Document:
+    """Return a document or raise NotFound."""
+    document = db.session.get(Document, document_id)
+    if document is None:
+        raise NotFound("Không có tài liệu này.")
+    return document
+
+
+def archive(
+    *,
+    cluster_id: int | None = None,
+    year: int | None = None,
+    kind: DocumentKind | None = None,
+    unit: str | None = None,
+    text: str | None = None,
+) -> list[ArchiveEntry]:
+    """Return documents, newest year first, filtered by cluster, year, kind, a unit named in them and text."""
     query = (
         sa.select(Document, Cluster, Conference.year)
         .join(Conference, Document.conference_id == Conference.id)
@@ -197,6 +466,16 @@ def archive(*, cluster_id: int | None = None, year: int | None = None) -> list[A
         query = query.where(Cluster.id == cluster_id)
     if year is not None:
         query = query.where(Conference.year == year)
+    if kind is not None:
+        query = query.where(Document.kind == kind)
+    for needle in (unit, text):
+        if needle and needle.strip():
+            pattern = "%" + nfc(needle.strip()).casefold().replace("%", "").replace("_", "") + "%"
+            query = query.where(
+                Document.id.in_(
+                    sa.select(DocumentVersion.document_id).where(DocumentVersion.search_text.like(pattern))
+                )
+            )
     return [ArchiveEntry(doc, cluster, year_) for doc, cluster, year_ in db.session.execute(query)]
 
 
@@ -207,23 +486,84 @@ def ascii_slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()
 
 
+def version_filename(version: DocumentVersion) -> str:
+    """Return the file name of a version's latest state ("-v2" from the first correction on)."""
+    name = version.document.filename
+    return name if version.version == 1 else name.replace(".pdf", f"-v{version.version}.pdf")
+
+
 def export_documents(
     out_dir: Path, *, cluster_code: str | None = None, year: int | None = None
 ) -> list[Path]:
-    """Write the archived PDFs and a SHA256SUMS manifest (``sha256sum -c`` format) to *out_dir*."""
+    """Write every version's latest (signed) PDF and a SHA256SUMS manifest (``sha256sum -c``) to *out_dir*."""
     cluster_id = None
     if cluster_code is not None:
         cluster_id = db.session.scalar(sa.select(Cluster.id).where(Cluster.code == cluster_code))
         if cluster_id is None:
             raise InvalidState(f"Không có cụm mã {cluster_code}.")
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    manifest = []
+    written, manifest = [], []
     for entry in archive(cluster_id=cluster_id, year=year):
-        name = entry.document.filename
-        path = out_dir / name
-        path.write_bytes(entry.document.content)
-        manifest.append(f"{entry.document.sha256}  {name}\n")
-        written.append(path)
+        for version in entry.document.versions:
+            latest = version.latest_file
+            path = out_dir / version_filename(version)
+            path.write_bytes(latest.content)
+            manifest.append(f"{latest.sha256}  {path.name}\n")
+            written.append(path)
     (out_dir / "SHA256SUMS").write_text("".join(manifest))
     return written
+
+
+def conference_zip(conference: Conference) -> bytes:
+    """Return one ZIP of a conference: every version's PDF, data.json and a SHA256SUMS manifest."""
+    buffer = io.BytesIO()
+    manifest, documents = [], []
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive_zip:
+        for document in conference_documents(conference):
+            versions = []
+            for version in document.versions:
+                latest = version.latest_file
+                name = version_filename(version)
+                archive_zip.writestr(name, latest.content)
+                manifest.append(f"{latest.sha256}  {name}")
+                versions.append(
+                    {
+                        "version": version.version,
+                        "file": name,
+                        "sha256": latest.sha256,
+                        "status": version.status,
+                        "reason": version.reason,
+                        "issued_at": version.issued_at.isoformat(),
+                        "superseded_at": version.superseded_at.isoformat() if version.superseded_at else None,
+                        "signatures": [
+                            {
+                                "field": f.signature_field,
+                                "signer": f.signer_name,
+                                "title": f.signer_title,
+                                "signed_at": f.created_at.isoformat(),
+                                "sha256_after": f.sha256,
+                            }
+                            for f in version.signatures
+                        ],
+                        "data": json.loads(version.data_json),
+                    }
+                )
+            documents.append(
+                {
+                    "number": document.number,
+                    "kind": document.kind.value,
+                    "title": document.kind.label,
+                    "versions": versions,
+                }
+            )
+        data = {
+            "cluster": conference.cluster.name,
+            "code": conference.cluster.code,
+            "year": conference.year,
+            "title": conference.title,
+            "documents": documents,
+        }
+        archive_zip.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2))
+        manifest.append(f"{hashlib.sha256(archive_zip.read('data.json')).hexdigest()}  data.json")
+        archive_zip.writestr("SHA256SUMS", "\n".join(manifest) + "\n")
+    return buffer.getvalue()

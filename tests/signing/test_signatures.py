@@ -1,0 +1,195 @@
+"""PAdES signatures checked by outside validators (pdfsig with an NSS trust store, pyHanko) and our own."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskCliRunner
+
+from tests.helpers import require_tool
+from voting.conferences.models import Conference
+from voting.demo import play_demo
+from voting.documents.models import Document, DocumentKind
+from voting.documents.services import conference_documents, export_documents, find_document
+from voting.extensions import db
+from voting.formatting import nfc
+from voting.signing import pades
+from voting.signing.services import trust_roots, verify_pdf
+
+
+@dataclass(frozen=True)
+class Signed:
+    """The demo's signed documents exported to a folder, with the exported CA."""
+
+    folder: Path
+    ca_pem: Path
+    minutes: Path
+
+
+@pytest.fixture
+def signed(conference: Conference, runner: FlaskCliRunner, tmp_path: Path) -> Signed:
+    play_demo(conference)
+    db.session.commit()
+    export_documents(tmp_path / "out")
+    ca = tmp_path / "ca.pem"
+    result = runner.invoke(args=["pki", "export-ca", "--out", str(ca)])
+    assert result.exit_code == 0, result.output
+    minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
+    assert minutes is not None
+    return Signed(tmp_path / "out", ca, tmp_path / "out" / minutes.filename)
+
+
+def nss_store(ca_pem: Path, folder: Path) -> Path:
+    """Return an NSS database that trusts the exported CA for signing."""
+    certutil = require_tool("certutil")
+    store = folder / "nss"
+    store.mkdir()
+    subprocess.run(
+        [certutil, "-N", "-d", f"sql:{store}", "--empty-password"], check=True, capture_output=True
+    )
+    subprocess.run(
+        [certutil, "-A", "-d", f"sql:{store}", "-n", "luanluu-ca", "-t", "CT,C,C", "-i", str(ca_pem)],
+        check=True,
+        capture_output=True,
+    )
+    return store
+
+
+def pdfsig(store: Path, pdf: Path) -> list[dict[str, str]]:
+    """Return each signature's fields as pdfsig prints them (pdfsig exits 0 even when one fails)."""
+    out = subprocess.run(
+        [require_tool("pdfsig"), "-nssdir", f"sql:{store}", str(pdf)], capture_output=True, check=False
+    ).stdout.decode()
+    signatures = []
+    for block in re.split(r"^Signature #\d+:$", out, flags=re.M)[1:]:
+        fields = dict(re.findall(r"^ *- ([^:\n]+): (.*)$", block, flags=re.M))
+        signatures.append(fields)
+    return signatures
+
+
+def test_pdfsig_reports_every_signature_valid_and_trusted(signed: Signed, tmp_path: Path) -> None:
+    store = nss_store(signed.ca_pem, tmp_path)
+    pdfs = sorted(signed.folder.glob("*.pdf"))
+    assert len(pdfs) == 4
+    fields_per_pdf = {}
+    for pdf in pdfs:
+        signatures = pdfsig(store, pdf)
+        assert signatures, pdf.name
+        for sig in signatures:
+            assert sig["Signature Validation"] == "Signature is Valid.", (pdf.name, sig)
+            assert sig["Certificate Validation"] == "Certificate is Trusted.", (pdf.name, sig)
+        fields_per_pdf[pdf.name] = [sig["Signature Field Name"] for sig in signatures]
+    assert fields_per_pdf[signed.minutes.name] == ["thu_ky", "chu_toa"]
+    assert fields_per_pdf["bien-ban-ban-giao-co-ctd4-2016.pdf"] == ["ben_giao", "ben_nhan", "chung_kien"]
+    names = [sig["Signer Certificate Common Name"] for sig in pdfsig(store, signed.minutes)]
+    assert names == ["Trần Thị Mai", "Nguyễn Văn Hùng"]
+
+
+def test_pyhanko_bottom_line_and_modification_levels(signed: Signed, conference: Conference) -> None:
+    reports = pades.validate(signed.minutes.read_bytes(), trust_roots())
+    assert [r.field for r in reports] == ["thu_ky", "chu_toa"]
+    assert all(r.bottom_line and r.intact and r.valid and r.trusted for r in reports)
+    secretary, chair = reports
+    # The secretary certified (DocMDP: form filling and signing allowed); the chair's signature
+    # is an allowed change after it and keeps it valid; nothing follows the chair's.
+    assert secretary.certifying and not chair.certifying
+    assert secretary.modification == "FORM_FILLING" and not secretary.covers_whole_file
+    assert chair.modification == "NONE" and chair.covers_whole_file
+    # The stored state after the secretary alone is whole and valid too.
+    minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
+    assert minutes is not None
+    after_secretary = minutes.current_version.files[1]
+    (alone,) = pades.validate(after_secretary.content, trust_roots())
+    assert alone.is_ok and alone.covers_whole_file
+    assert alone.signed_at is not None and alone.signed_at.isoformat().endswith("+07:00")
+
+
+def test_one_changed_byte_fails_pdfsig_and_flask_verify(
+    signed: Signed, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    good = runner.invoke(args=["verify", str(signed.minutes)])
+    assert good.exit_code == 0, good.output
+    assert "KẾT LUẬN: HỢP LỆ" in good.output and "04/BB-CTĐ4" in good.output
+    data = bytearray(signed.minutes.read_bytes())
+    # Change one byte inside the first page's content, which both signatures cover.
+    position = data.index(b"stream", 2000) + 20
+    data[position] ^= 0x01
+    tampered = tmp_path / "tampered.pdf"
+    tampered.write_bytes(bytes(data))
+    store = nss_store(signed.ca_pem, tmp_path)
+    results = [sig["Signature Validation"] for sig in pdfsig(store, tampered)]
+    assert results and all(result != "Signature is Valid." for result in results)
+    bad = runner.invoke(args=["verify", str(tampered)])
+    assert bad.exit_code == 1
+    assert "KHÔNG (không có tệp nào trùng mã băm)" in bad.output and "nguyên vẹn: KHÔNG" in bad.output
+    assert not verify_pdf(bytes(data)).is_ok
+
+
+def test_pdftotext_finds_vietnamese_text_and_signers(signed: Signed, conference: Conference) -> None:
+    raw = subprocess.run(
+        [require_tool("pdftotext"), "-raw", "-enc", "UTF-8", str(signed.minutes), "-"],
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    text = " ".join(nfc(raw).split())
+    for phrase in [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Số: 04/BB-CTĐ4",
+        "Biên bản đã được đọc lại",
+        "THƯ KÝ",
+        "CHỦ TỌA",
+        "Trần Thị Mai",
+        "Nguyễn Văn Hùng",
+    ]:
+        assert phrase in text, phrase
+    minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
+    assert minutes is not None
+    # every page's footer carries the number and the verification link of the QR code
+    link = f"http://127.0.0.1:5000/verify/{minutes.current_version.verify_code}"
+    assert text.count(link) == text.count("Số: 04/BB-CTĐ4 – trang") >= 2
+    handover = signed.folder / "bien-ban-ban-giao-co-ctd4-2016.pdf"
+    raw = subprocess.run(
+        [require_tool("pdftotext"), "-raw", "-enc", "UTF-8", str(handover), "-"],
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    text = " ".join(nfc(raw).split())
+    assert "ĐẠI DIỆN BÊN GIAO" in text and "ĐẠI DIỆN BÊN NHẬN" in text and "Hoàng Quốc Việt" in text
+
+
+def test_stamps_name_the_signer_and_time_in_vietnam_time(signed: Signed) -> None:
+    """The stamp text is in the signature fields' appearance streams (pdftotext skips widgets)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    with signed.minutes.open("rb") as handle:
+        reader = PdfFileReader(handle, strict=False)
+        times = [sig.sig_object["/M"] for sig in reader.embedded_signatures]
+    assert len(times) == 2
+    reports = pades.validate(signed.minutes.read_bytes(), trust_roots())
+    assert [pades.format_signing_time(r.signed_at) for r in reports if r.signed_at] == [
+        "2016-11-11T11:11:00+07:00",
+        "2016-11-11T11:12:00+07:00",
+    ]
+
+
+def test_every_demo_document_is_fully_signed_and_verifies(signed: Signed, conference: Conference) -> None:
+    documents = conference_documents(conference)
+    assert [d.kind for d in documents] == [
+        DocumentKind.COUNTING_MINUTES,
+        DocumentKind.COUNTING_MINUTES,
+        DocumentKind.HANDOVER_MINUTES,
+        DocumentKind.CONFERENCE_MINUTES,
+    ]
+    for document in documents:
+        version = document.current_version
+        assert version.is_signed and version.status == "Đã ký đủ"
+        result = verify_pdf(document.content)
+        assert result.is_ok and result.is_fully_signed and result.version == version
+        # every stored state is kept, each with its own hash
+        assert len({f.sha256 for f in version.files}) == len(version.slots) + 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Document)) == 4

@@ -1,0 +1,211 @@
+"""Collect from the database what each document prints, as the plain data the PDF builders take."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from voting.auth.models import User
+from voting.conferences.models import Conference
+from voting.conferences.services import attendance
+from voting.documents.minutes_data import (
+    CommitteeMinutes,
+    ConferenceMinutes,
+    CountingMinutes,
+    CountRow,
+    ElectionMinutes,
+    HandoverDocument,
+    HandoverMinutes,
+    RoundMinutes,
+)
+from voting.elections.models import Election, Office
+from voting.elections.services import count_round, get_election
+from voting.formatting import to_local
+from voting.handovers.models import FlagHandover
+
+#: the standing recipients of a cluster's minutes, before "Lưu: VT, Hồ sơ."
+RECIPIENTS = ["Hội đồng Thi đua - Khen thưởng Công an thành phố (để báo cáo)", "Các đơn vị trong Cụm"]
+
+
+def round_minutes(round_: Any) -> RoundMinutes:
+    """Copy the count of a closed round (electronic or paper) into document data."""
+    result = count_round(round_)
+    voided = bool(getattr(result, "is_voided", False))
+    # Fields the paper-ballot count adds; an electronic round issues one ballot per unit present.
+    issued = getattr(result, "issued", 0) or round_.base
+    valid = getattr(result, "valid", 0) or (result.returned - getattr(result, "invalid", 0))
+    return RoundMinutes(
+        number=round_.number,
+        rows=[CountRow(c.unit.name, c.votes, c.percent) for c in result.counts],
+        issued=issued,
+        returned=result.returned,
+        valid=valid,
+        invalid=getattr(result, "invalid", 0),
+        blank=result.blank,
+        base=getattr(result, "base", round_.base) or round_.base,
+        elected_unit=result.elected.name if result.elected else None,
+        decision=result.decision,
+        ballot_form=getattr(result, "ballot_form", "") or "Bỏ phiếu kín điện tử",
+        voided_reason=getattr(result, "void_reason", "") if voided else "",
+    )
+
+
+def election_minutes(conference: Conference, election: Election) -> ElectionMinutes:
+    """Copy an election with all its rounds into document data."""
+    return ElectionMinutes(
+        office=election.office.label,
+        term_year=conference.year + 1,
+        rounds=[round_minutes(r) for r in election.rounds if not r.is_open],
+        elected_unit=election.elected_unit.name if election.elected_unit else None,
+    )
+
+
+def minutes_data(
+    conference: Conference,
+    *,
+    number: str,
+    ended_at: datetime,
+    approvals: int,
+    verify_url: str = "",
+    version: int = 1,
+) -> ConferenceMinutes:
+    """Collect everything the Biên bản hội nghị prints from the database."""
+    present = attendance(conference)
+    elections = []
+    for office in Office:
+        election = get_election(conference, office)
+        if election is not None:
+            elections.append(election_minutes(conference, election))
+    from voting.handovers.services import find_handover
+
+    handover = find_handover(conference)
+    cluster = conference.cluster
+    return ConferenceMinutes(
+        parent_body=cluster.parent_body,
+        cluster_name=cluster.name,
+        number=number,
+        city=cluster.city,
+        issued_on=to_local(ended_at).date(),
+        subject=conference.title,
+        started_at=to_local(conference.starts_at),
+        ended_at=to_local(ended_at),
+        place=conference.place,
+        directing_leader=conference.directing_leader,
+        units_present=[unit.name for unit in present.present],
+        units_total=len(present.members),
+        chair_name=conference.chair.full_name,
+        chair_title=conference.chair.title,
+        secretary_name=conference.secretary.full_name,
+        secretary_title=conference.secretary.title,
+        report_summary=conference.report_summary,
+        elections=elections,
+        handover=handover_minutes(handover) if handover else None,
+        approvals=approvals,
+        recipients=RECIPIENTS,
+        verify_url=verify_url,
+        version=version,
+    )
+
+
+def handover_minutes(handover: FlagHandover) -> HandoverMinutes:
+    """Copy a handover record into document data."""
+    return HandoverMinutes(
+        handed_over_at=to_local(handover.handed_over_at),
+        from_unit=handover.from_unit.name,
+        to_unit=handover.to_unit.name,
+        giver_name=handover.giver_name,
+        giver_title=handover.giver_title,
+        receiver_name=handover.receiver_name,
+        receiver_title=handover.receiver_title,
+        witnesses=handover.witnesses,
+        flag_condition=handover.flag_condition,
+        files_handed_over=handover.files_handed_over,
+    )
+
+
+def committee_head(conference: Conference) -> User | None:
+    """Return the head of the counting committee (Trưởng ban kiểm phiếu), if one was named."""
+    try:
+        from voting.elections.paper import committee_members
+    except ImportError:  # the counting committee is not part of this installation
+        return None
+    head = next((m for m in committee_members(conference) if m.is_head), None)
+    return head.user if head is not None else None
+
+
+def _committee(conference: Conference) -> list[CommitteeMinutes]:
+    try:
+        from voting.elections.paper import committee_members
+    except ImportError:
+        return []
+    return [
+        CommitteeMinutes(m.user.full_name, m.user.title, m.is_head) for m in committee_members(conference)
+    ]
+
+
+def _rules(conference: Conference) -> list[str]:
+    try:
+        from voting.elections.rules import describe, rules_of
+    except ImportError:
+        return [
+            "Hình thức: bỏ phiếu kín; mỗi đơn vị một phiếu mỗi vòng.",
+            "Trúng cử khi đạt trên 50% số đơn vị có mặt; không đơn vị nào đạt thì bầu lại.",
+        ]
+    return list(describe(rules_of(conference)))
+
+
+def counting_data(
+    election: Election, *, number: str, issued_at: datetime, verify_url: str = "", version: int = 1
+) -> CountingMinutes:
+    """Collect the Biên bản kiểm phiếu of a certified election."""
+    conference = election.conference
+    cluster = conference.cluster
+    head = committee_head(conference)
+    authority, signer = (
+        (["T/M BAN KIỂM PHIẾU", "TRƯỞNG BAN"], head.full_name)
+        if head is not None
+        else (["CHỦ TỌA"], conference.chair.full_name)
+    )
+    assert election.certified_at is not None
+    return CountingMinutes(
+        parent_body=cluster.parent_body,
+        cluster_name=cluster.name,
+        number=number,
+        city=cluster.city,
+        issued_on=to_local(issued_at).date(),
+        conference_title=conference.title,
+        place=conference.place,
+        election=election_minutes(conference, election),
+        rules=_rules(conference),
+        committee=_committee(conference),
+        adopted_at=to_local(election.certified_at),
+        signer_authority=authority,
+        signer_name=signer,
+        recipients=["Chủ tọa hội nghị", "Các đơn vị trong Cụm"],
+        verify_url=verify_url,
+        version=version,
+    )
+
+
+def handover_data(
+    handover: FlagHandover, *, number: str, issued_at: datetime, verify_url: str = "", version: int = 1
+) -> HandoverDocument:
+    """Collect the Biên bản bàn giao cờ luân lưu."""
+    conference = handover.conference
+    cluster = conference.cluster
+    return HandoverDocument(
+        parent_body=cluster.parent_body,
+        cluster_name=cluster.name,
+        number=number,
+        city=cluster.city,
+        issued_on=to_local(issued_at).date(),
+        conference_title=conference.title,
+        place=conference.place,
+        handover=handover_minutes(handover),
+        term_year=conference.year + 1,
+        chair_name=conference.chair.full_name,
+        chair_title=conference.chair.title,
+        recipients=["Hội đồng Thi đua - Khen thưởng Công an thành phố (để báo cáo)", "Bên giao, bên nhận"],
+        verify_url=verify_url,
+        version=version,
+    )

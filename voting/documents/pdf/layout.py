@@ -1,0 +1,315 @@
+"""The Decree 30/2020 layout shared by every document: fonts, styles, header, signature blocks, footer."""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Protocol
+from xml.sax.saxutils import escape
+
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm, mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Table, TableStyle
+
+from voting.formatting import format_date_line, nfc
+
+FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+FAMILY = REGULAR = "NotoSerif"
+BOLD, ITALIC, BOLD_ITALIC = "NotoSerif-Bold", "NotoSerif-Italic", "NotoSerif-BoldItalic"
+_FACES = {REGULAR: "Regular", BOLD: "Bold", ITALIC: "Italic", BOLD_ITALIC: "BoldItalic"}
+_LOCK = threading.Lock()
+
+MARGINS = dict(topMargin=20 * mm, bottomMargin=22 * mm, leftMargin=30 * mm, rightMargin=15 * mm)
+TEXT_WIDTH = A4[0] - MARGINS["leftMargin"] - MARGINS["rightMargin"]
+#: height of the space for a signature between the authority line and the name
+SIGNATURE_HEIGHT = 25 * mm
+QR_SIZE = 17 * mm
+
+
+def register_fonts() -> None:
+    """Register the four Noto Serif faces as the ReportLab family "NotoSerif" (idempotent)."""
+    with _LOCK:
+        registered = set(pdfmetrics.getRegisteredFontNames())
+        for name, face in _FACES.items():
+            if name not in registered:
+                pdfmetrics.registerFont(TTFont(name, FONT_DIR / f"NotoSerif-{face}.ttf"))
+        pdfmetrics.registerFontFamily(
+            FAMILY, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC
+        )
+
+
+def t(text: str) -> str:
+    """Return *text* in NFC, escaped for Paragraph markup."""
+    return escape(nfc(text))
+
+
+def sentence(text: str) -> str:
+    """Return *text* (NFC, escaped, lines joined by "; ") ending in a full stop unless punctuated."""
+    lines = [line.strip().rstrip(";") for line in nfc(text).splitlines() if line.strip()]
+    joined = "; ".join(lines)
+    return t(joined if joined.endswith((".", "!", "?", "…", ":", ";")) else joined + ".")
+
+
+def _style(name: str, size: float = 13, font: str = REGULAR, **kw: object) -> ParagraphStyle:
+    """Return a paragraph style in Noto Serif with a leading of 1.3 × the size."""
+    return ParagraphStyle(name, fontName=font, fontSize=size, leading=round(size * 1.3, 1), **kw)
+
+
+STYLES = {
+    "head": _style("head", 12, alignment=TA_CENTER),
+    "head_bold": _style("head_bold", 13, BOLD, alignment=TA_CENTER),
+    "nation": _style("nation", 12, BOLD, alignment=TA_CENTER),
+    "number": _style("number", 13, alignment=TA_CENTER),
+    "date": _style("date", 13, ITALIC, alignment=TA_CENTER),
+    "title": _style("title", 14, BOLD, alignment=TA_CENTER, spaceBefore=18),
+    "subject": _style("subject", 13, BOLD, alignment=TA_CENTER, spaceAfter=12),
+    "body": _style("body", alignment=TA_JUSTIFY, firstLineIndent=1 * cm, spaceAfter=6),
+    "heading": _style("heading", 13, BOLD, firstLineIndent=1 * cm, spaceAfter=6, keepWithNext=1),
+    "item": _style("item", leftIndent=1.6 * cm, firstLineIndent=-0.6 * cm, spaceAfter=2),
+    "cell": _style("cell", 12),
+    "cell_head": _style("cell_head", 12, BOLD, alignment=TA_CENTER),
+    "cell_num": _style("cell_num", 12, alignment=TA_RIGHT),
+    "cell_stt": _style("cell_stt", 12, alignment=TA_CENTER),
+    "sign": _style("sign", 13, BOLD, alignment=TA_CENTER),
+    "to_head": _style("to_head", 12, BOLD_ITALIC, spaceBefore=18),
+    "to": _style("to", 11),
+}
+
+
+def table_style(*commands: tuple[object, ...]) -> TableStyle:
+    """Return a table style in Noto Serif (tables otherwise pull in a non-embedded Helvetica)."""
+    return TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, 12), *commands])
+
+
+class Rule(Flowable):
+    """A thin horizontal line of a given length, centred in the available width."""
+
+    def __init__(self, length: float, above: float = 4, below: float = 5) -> None:
+        super().__init__()
+        self.length, self.above, self.below = length, above, below
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.avail_width = avail_width
+        return avail_width, self.above + self.below
+
+    def draw(self) -> None:
+        start = (self.avail_width - self.length) / 2
+        self.canv.setLineWidth(0.6)
+        self.canv.line(start, self.below, start + self.length, self.below)
+
+
+class Heading(Protocol):
+    """What the two-column header prints."""
+
+    parent_body: str
+    cluster_name: str
+    number: str
+    city: str
+    issued_on: date
+
+
+def header(data: Heading) -> Table:
+    """Return the two-column Decree 30 header as a borderless table."""
+    register_fonts()  # measuring text needs the faces
+    cluster = nfc(data.cluster_name).upper()
+    motto = "Độc lập - Tự do - Hạnh phúc"
+    cluster_width = pdfmetrics.stringWidth(cluster, BOLD, 13)
+    left = [
+        Paragraph(t(nfc(data.parent_body).upper()), STYLES["head"]),
+        Paragraph(escape(cluster), STYLES["head_bold"]),
+        Rule(min(cluster_width, 66 * mm) * 0.4),
+    ]
+    right = [
+        Paragraph("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", STYLES["nation"]),
+        Paragraph(motto, STYLES["head_bold"]),
+        Rule(pdfmetrics.stringWidth(motto, BOLD, 13)),
+    ]
+    rows = [
+        [left, right],
+        [
+            Paragraph(f"Số: {t(data.number)}", STYLES["number"]),
+            Paragraph(t(format_date_line(data.city, data.issued_on)), STYLES["date"]),
+        ],
+    ]
+    table = Table(rows, colWidths=[66 * mm, TEXT_WIDTH - 66 * mm])
+    table.setStyle(
+        table_style(
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        )
+    )
+    return table
+
+
+@dataclass(frozen=True)
+class SignatureSpot:
+    """Where the builder drew the space for a signature: 0-based page and box in PDF points."""
+
+    field: str
+    page: int
+    box: tuple[int, int, int, int]
+
+
+class _SignatureSpace(Flowable):
+    """The blank between a block's authority line and the name; remembers where it was drawn."""
+
+    def __init__(self, field: str, width: float, sink: list[SignatureSpot]) -> None:
+        super().__init__()
+        self.field, self.width, self.height, self.sink = field, width, SIGNATURE_HEIGHT, sink
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        x, y = self.canv.absolutePosition(0, 0)
+        box = (round(x + 4), round(y + 2), round(x + self.width - 4), round(y + self.height - 2))
+        self.sink.append(SignatureSpot(self.field, self.canv.getPageNumber() - 1, box))
+
+
+@dataclass(frozen=True)
+class SignatureBlock:
+    """A signature block: authority lines in bold capitals, the signature field, the full name."""
+
+    field: str
+    authority: list[str]  # e.g. ["T/M BAN KIỂM PHIẾU", "TRƯỞNG BAN"]
+    name: str
+
+
+def _block_cell(block: SignatureBlock, width: float, sink: list[SignatureSpot]) -> list[Flowable]:
+    return [
+        Paragraph("<br/>".join(t(line) for line in block.authority), STYLES["sign"]),
+        _SignatureSpace(block.field, width, sink),
+        Paragraph(t(block.name), STYLES["sign"]),
+    ]
+
+
+def signature_table(rows: list[list[SignatureBlock]], sink: list[SignatureSpot]) -> Table:
+    """Return the signature blocks, two to a row; a lone block is centred on its row."""
+    half = TEXT_WIDTH / 2
+    tables = []
+    for row in rows:
+        table = Table(
+            [[_block_cell(block, half, sink) for block in row]], colWidths=[half] * len(row), hAlign="CENTER"
+        )
+        table.setStyle(
+            table_style(
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 10),
+            )
+        )
+        tables.append([table])
+    if len(tables) == 1:
+        return tables[0][0]
+    outer = Table(tables, colWidths=[TEXT_WIDTH])
+    outer.setStyle(
+        table_style(
+            *[
+                (p, (0, 0), (-1, -1), 0)
+                for p in ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")
+            ]
+        )
+    )
+    return outer
+
+
+def recipients(lines: Iterable[str]) -> KeepTogether:
+    """Return "Nơi nhận:" and its list, ending with "- Lưu: VT, Hồ sơ."."""
+    kept = [nfc(r).strip() for r in lines if r.strip()]
+    items = [r if r.endswith((";", ".", ":")) else r + ";" for r in kept]
+    flow = [Paragraph("Nơi nhận:", STYLES["to_head"])]
+    flow += [Paragraph(f"- {escape(line)}", STYLES["to"]) for line in [*items, "Lưu: VT, Hồ sơ."]]
+    return KeepTogether(flow)
+
+
+@dataclass(frozen=True)
+class Footer:
+    """What every page carries at the bottom: the number, the version and the verification link."""
+
+    number: str
+    version: int
+    verify_url: str
+
+
+def _qr(url: str) -> Drawing:
+    widget = QrCodeWidget(url, barLevel="M")
+    x1, y1, x2, y2 = widget.getBounds()
+    drawing = Drawing(QR_SIZE, QR_SIZE, transform=[QR_SIZE / (x2 - x1), 0, 0, QR_SIZE / (y2 - y1), 0, 0])
+    drawing.add(widget)
+    return drawing
+
+
+def _decorate(footer: Footer) -> Callable[[Canvas, SimpleDocTemplate], None]:
+    """Return the page callback: page number from page 2 on, footer with QR code on every page."""
+    qr = _qr(footer.verify_url) if footer.verify_url else None
+
+    def on_page(canvas: Canvas, doc: SimpleDocTemplate) -> None:
+        canvas.saveState()
+        if doc.page > 1:
+            canvas.setFont(REGULAR, 13)
+            canvas.drawCentredString(
+                doc.leftMargin + doc.width / 2, A4[1] - doc.topMargin / 2 - 4, str(doc.page)
+            )
+        canvas.setFont(REGULAR, 8)
+        left, bottom = doc.leftMargin, 6 * mm
+        version = f" – phiên bản {footer.version}" if footer.version > 1 else ""
+        canvas.drawString(left, bottom + 7 * mm, nfc(f"Số: {footer.number}{version} – trang {doc.page}"))
+        if qr is not None:
+            canvas.drawString(left, bottom + 3.5 * mm, "Kiểm tra tính xác thực (quét mã QR):")
+            canvas.drawString(left, bottom, footer.verify_url)
+            renderPDF.draw(qr, canvas, A4[0] - doc.rightMargin - QR_SIZE, bottom - 2 * mm)
+        canvas.restoreState()
+
+    return on_page
+
+
+@dataclass(frozen=True)
+class BuiltPdf:
+    """A built document: its bytes and where its signature spaces are."""
+
+    content: bytes
+    spots: list[SignatureSpot]
+
+
+def render(
+    flowables: list[Flowable],
+    *,
+    title: str,
+    author: str,
+    subject: str,
+    footer: Footer,
+    sink: list[SignatureSpot],
+) -> BuiltPdf:
+    """Lay out *flowables* on A4 with the Decree 30 margins; same input, same bytes."""
+    register_fonts()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=nfc(title),
+        author=nfc(author),
+        subject=nfc(subject),
+        invariant=1,
+        initialFontName=REGULAR,  # else the canvas references a non-embedded Helvetica
+        initialFontSize=13,
+        **MARGINS,
+    )
+    on_page = _decorate(footer)
+    doc.build(flowables, onFirstPage=on_page, onLaterPages=on_page)
+    return BuiltPdf(buffer.getvalue(), list(sink))

@@ -1,0 +1,158 @@
+"""Commands for keys (`pki init|import|issue|issue-p12|export-ca`) and `verify FILE`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask.cli import with_appcontext
+
+from voting.auth.models import User
+from voting.errors import VotingError
+from voting.extensions import db
+from voting.formatting import utc_now
+from voting.signing import services
+from voting.signing.pades import format_signing_time
+
+
+def _ca_passphrase(confirm: bool = False) -> str:
+    """Return the CA passphrase from LUANLUU_CA_PASSPHRASE or ask for it."""
+    return os.environ.get("LUANLUU_CA_PASSPHRASE") or click.prompt(
+        "Mật khẩu bảo vệ khóa CA (CA passphrase)", hide_input=True, confirmation_prompt=confirm
+    )
+
+
+def _run(action: object) -> None:
+    """Turn a refused rule into a command-line error, commit otherwise."""
+    try:
+        action()  # type: ignore[operator]
+    except VotingError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+
+
+@click.group()
+def pki() -> None:
+    """Manage the root CA and the signers' certificates."""
+
+
+@pki.command("init")
+@click.option("--name", default=services.DEFAULT_CA_NAME, show_default=True, help="CA common name")
+@click.option("--organization", default="", help='e.g. "Công an thành phố Hà Nội"')
+@click.option("--replace", is_flag=True, help="make a new CA even if one exists (the old one stays trusted)")
+@with_appcontext
+def init_command(name: str, organization: str, replace: bool) -> None:
+    """Create the root CA; its key is sealed under a passphrase (LUANLUU_CA_PASSPHRASE or prompt)."""
+    passphrase = _ca_passphrase(confirm=True)
+    _run(
+        lambda: services.init_authority(
+            passphrase=passphrase, now=utc_now(), name=name, organization=organization, replace=replace
+        )
+    )
+    click.echo("Đã tạo CA gốc. Xuất chứng thư: flask --app wsgi pki export-ca --out ca.pem")
+
+
+@pki.command("import")
+@click.option(
+    "--cert", "cert_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True
+)
+@click.option(
+    "--key", "key_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True
+)
+@click.option("--key-password", default=None, help="password of the PEM key, if encrypted")
+@with_appcontext
+def import_command(cert_path: Path, key_path: Path, key_password: str | None) -> None:
+    """Import an existing CA certificate and ECDSA key (PEM) instead of creating one."""
+    passphrase = _ca_passphrase(confirm=True)
+    _run(
+        lambda: services.import_authority(
+            cert_path.read_bytes(), key_path.read_bytes(), key_password, passphrase=passphrase, now=utc_now()
+        )
+    )
+    click.echo("Đã nhập CA.")
+
+
+@pki.command("issue")
+@click.argument("username")
+@click.option(
+    "--pin",
+    prompt="Mã PIN ký số do người ký tự chọn",
+    hide_input=True,
+    confirmation_prompt=True,
+    help="the signer's PIN (at least 6 characters); asked for when omitted",
+)
+@with_appcontext
+def issue_command(username: str, pin: str) -> None:
+    """Give an account a signing certificate; its private key is sealed under the signer's PIN."""
+    account = db.session.scalar(sa.select(User).where(User.username == username))
+    if account is None:
+        raise click.BadParameter(f"không có tài khoản {username}", param_hint="USERNAME")
+    passphrase = _ca_passphrase()
+    _run(lambda: services.issue_credential(account, ca_passphrase=passphrase, pin=pin, now=utc_now()))
+    click.echo(f"Đã cấp chứng thư số cho {account.full_name} ({username}).")
+
+
+@pki.command("issue-p12")
+@click.option("--name", required=True, help="full name exactly as printed in the signature block")
+@click.option("--title", default="", help="position")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--password", prompt="Mật khẩu tệp PKCS#12", hide_input=True, confirmation_prompt=True)
+@with_appcontext
+def issue_p12_command(name: str, title: str, out: Path, password: str) -> None:
+    """Write a PKCS#12 file for a signer without an account (uploaded at signing, never stored)."""
+    passphrase = _ca_passphrase()
+    try:
+        data = services.issue_pkcs12(name, title, ca_passphrase=passphrase, password=password, now=utc_now())
+    except VotingError as error:
+        raise click.ClickException(str(error)) from None
+    out.write_bytes(data)
+    click.echo(f"Đã ghi {out}.")
+
+
+@pki.command("export-ca")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@with_appcontext
+def export_ca_command(out: Path) -> None:
+    """Write the CA certificate(s) as PEM so that outside validators can trust them."""
+    roots = db.session.scalars(sa.select(services.SigningAuthority.certificate_pem)).all()
+    if not roots:
+        raise click.ClickException("Chưa có CA gốc: chạy `flask --app wsgi pki init` trước.")
+    out.write_text("".join(roots))
+    click.echo(f"Đã ghi chứng thư CA vào {out}.")
+
+
+def _yes(flag: bool) -> str:
+    return "có" if flag else "KHÔNG"
+
+
+@click.command("verify")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def verify_command(path: Path) -> None:
+    """Check a PDF against the archive and its signatures; exit 1 unless intact, trusted, archived."""
+    result = services.verify_pdf(path.read_bytes())
+    click.echo(f"SHA-256: {result.sha256}")
+    version = result.version
+    if version is not None and result.file is not None:
+        document = version.document
+        click.echo(
+            f"Trong kho lưu trữ: có – {document.kind.label} số {document.number}, phiên bản "
+            f"{version.version} ({version.status}), trạng thái ký {result.file.revision}/{len(version.slots)}"
+        )
+    else:
+        click.echo("Trong kho lưu trữ: KHÔNG (không có tệp nào trùng mã băm)")
+    if not result.signatures:
+        click.echo("Chữ ký số: không có")
+    for i, sig in enumerate(result.signatures, 1):
+        when = format_signing_time(sig.signed_at) if sig.signed_at else "?"
+        click.echo(
+            f"Chữ ký {i} ({sig.field}): {sig.signer}, lúc {when}; nguyên vẹn: {_yes(sig.intact)}; "
+            f"hợp lệ: {_yes(sig.valid)}; tin cậy: {_yes(sig.trusted)}; "
+            f"thay đổi sau khi ký: {sig.modification}; kết luận: {_yes(sig.is_ok)}"
+        )
+    click.echo("KẾT LUẬN: HỢP LỆ" if result.is_ok else "KẾT LUẬN: KHÔNG HỢP LỆ")
+    if not result.is_ok:
+        raise SystemExit(1)

@@ -1,0 +1,60 @@
+"""Signing the demo conference's documents with demo keys whose PINs are printed."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+
+from voting.conferences.models import Conference
+from voting.documents.services import conference_documents
+from voting.errors import InvalidState
+from voting.signing import services
+
+#: the demo's CA passphrase and every demo signer's PIN (printed by `flask demo`)
+DEMO_CA_PASSPHRASE = "luanluu-demo-ca"  # noqa: S105 - printed by `flask demo`, demo only
+DEMO_PIN = "201611"
+#: the receiving unit's head has no account: the demo gives him a PKCS#12 file with this password
+DEMO_PKCS12_PASSWORD = "bennhan2016"  # noqa: S105 - printed by `flask demo`, demo only
+
+
+def sign_demo_documents(conference: Conference, *, now: datetime) -> None:
+    """Create the demo CA and keys if needed, then sign every document in its blocks' order."""
+    passphrase = os.environ.get("LUANLUU_CA_PASSPHRASE", DEMO_CA_PASSPHRASE)
+    if services.active_authority() is None:
+        services.init_authority(
+            passphrase=passphrase, now=now - timedelta(days=30), organization=conference.cluster.parent_body
+        )
+    issued_at = now - timedelta(days=1)
+    outsiders: dict[str, bytes] = {}
+    moment = now
+    for document in conference_documents(conference):
+        version = document.current_version
+        while (slot := version.next_slot) is not None:
+            moment += timedelta(minutes=1)
+            if slot["user_id"] is None:
+                name = slot["name"]
+                if name not in outsiders:
+                    outsiders[name] = services.issue_pkcs12(
+                        name,
+                        slot["title"],
+                        ca_passphrase=passphrase,
+                        password=DEMO_PKCS12_PASSWORD,
+                        now=issued_at,
+                    )
+                services.sign_document(
+                    version,
+                    by=conference.chair,
+                    now=moment,
+                    pkcs12=outsiders[name],
+                    pkcs12_password=DEMO_PKCS12_PASSWORD,
+                )
+                continue
+            from voting.auth.models import User
+            from voting.extensions import db
+
+            signer = db.session.get(User, slot["user_id"])
+            if signer is None:
+                raise InvalidState("Không tìm thấy người ký của tài liệu demo.")
+            if services.credential_of(signer) is None:
+                services.issue_credential(signer, ca_passphrase=passphrase, pin=DEMO_PIN, now=issued_at)
+            services.sign_document(version, by=signer, now=moment, pin=DEMO_PIN)

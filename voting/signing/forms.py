@@ -1,0 +1,23 @@
+"""Signing with a PIN or an uploaded PKCS#12 file, and uploading a PDF to verify."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import PasswordField
+from wtforms.validators import Length, Optional
+
+
+class SignDocumentForm(FlaskForm):
+    """The signer's PIN, or their own PKCS#12 file and its password (used once, never stored)."""
+
+    pin = PasswordField(_l("Mã PIN ký số"), validators=[Optional(), Length(max=128)])
+    pkcs12 = FileField(_l("Hoặc tệp chứng thư số PKCS#12 (.p12/.pfx) của người ký"))
+    pkcs12_password = PasswordField(_l("Mật khẩu tệp PKCS#12"), validators=[Optional(), Length(max=128)])
+
+
+class VerifyUploadForm(FlaskForm):
+    """A PDF to check against the archive."""
+
+    pdf = FileField(_l("Tệp PDF cần kiểm tra"), validators=[FileRequired(_l("Chọn một tệp PDF."))])

@@ -1,0 +1,76 @@
+"""The organisation's root CA and the signers' certificates with their PIN-sealed keys."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from voting.extensions import db
+
+if TYPE_CHECKING:
+    from voting.auth.models import User
+
+
+class SigningAuthority(db.Model):  # type: ignore[name-defined,misc]
+    """A root CA that issues signer certificates; exactly one is active."""
+
+    __tablename__ = "signing_authorities"
+    __table_args__ = (
+        sa.Index(
+            "uq_signing_authorities_one_active",
+            "is_active",
+            unique=True,
+            postgresql_where=sa.text("is_active"),
+            sqlite_where=sa.text("is_active"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the CA certificate, PEM
+    certificate_pem: Mapped[str] = mapped_column(sa.Text)
+    #: the CA's private key sealed under the CA passphrase (never stored in clear)
+    sealed_key: Mapped[str] = mapped_column(sa.Text)
+    #: SHA-256 of the certificate (DER), hex
+    fingerprint: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: naive UTC
+    created_at: Mapped[datetime]
+    is_active: Mapped[bool] = mapped_column(server_default=sa.true())
+
+    def __repr__(self) -> str:
+        return f"<SigningAuthority {self.fingerprint[:12]}>"
+
+
+class SignerCredential(db.Model):  # type: ignore[name-defined,misc]
+    """A user's signing certificate and private key sealed under the user's PIN."""
+
+    __tablename__ = "signer_credentials"
+    __table_args__ = (
+        sa.Index(
+            "uq_signer_credentials_one_active_per_user",
+            "user_id",
+            unique=True,
+            postgresql_where=sa.text("is_active"),
+            sqlite_where=sa.text("is_active"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    authority_id: Mapped[int] = mapped_column(sa.ForeignKey("signing_authorities.id"))
+    #: the signer's certificate, PEM
+    certificate_pem: Mapped[str] = mapped_column(sa.Text)
+    #: the private key sealed under the signer's PIN (scrypt + AES-GCM)
+    sealed_key: Mapped[str] = mapped_column(sa.Text)
+    fingerprint: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: naive UTC
+    issued_at: Mapped[datetime]
+    #: a re-issued credential deactivates the one before; old ones stay for history
+    is_active: Mapped[bool] = mapped_column(server_default=sa.true())
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<SignerCredential {self.user_id} {self.fingerprint[:12]}>"

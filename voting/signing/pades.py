@@ -1,0 +1,273 @@
+"""PAdES signing and validation with pyHanko: empty fields, visible stamps in Vietnamese, reports.
+
+Pure functions over PDF bytes: no database, no Flask.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.sign import fields, signers, timestamps
+from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.general import SigningError
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.stamp import TextStampStyle
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from voting.errors import SigningRefused
+from voting.formatting import VN_TZ, nfc
+
+FONT = Path(__file__).resolve().parent.parent / "documents" / "fonts" / "NotoSerif-Regular.ttf"
+_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class FieldSpot:
+    """Where an empty signature field goes: a name, a 0-based page and a box in PDF points."""
+
+    name: str
+    page: int
+    box: tuple[int, int, int, int]  # lower-left x, y, upper-right x, y
+
+
+@dataclass(frozen=True)
+class StampText:
+    """What the visible stamp says."""
+
+    name: str
+    title: str
+    signed_at: datetime  # aware
+
+
+@dataclass(frozen=True)
+class SignatureReport:
+    """One signature of a PDF as a validator sees it."""
+
+    field: str
+    signer: str  # the certificate's common name
+    signed_at: datetime | None  # claimed signing time, Vietnam time
+    intact: bool  # the signed bytes hash to the signed digest
+    valid: bool  # the cryptographic signature checks out
+    trusted: bool  # the certificate chains to a trusted root
+    certifying: bool  # the first, DocMDP signature
+    modification: str  # pyHanko's ModificationLevel name for changes after this signature
+    covers_whole_file: bool  # nothing at all was appended after it
+    bottom_line: bool  # pyHanko's overall verdict
+
+    @property
+    def is_ok(self) -> bool:
+        """Return whether this signature is intact, valid, trusted and not undermined."""
+        return self.bottom_line and self.intact and self.valid and self.trusted
+
+
+def format_signing_time(moment: datetime) -> str:
+    """Return ISO 8601 in Vietnam time: 2016-11-11T15:30:00+07:00."""
+    return moment.astimezone(VN_TZ).replace(microsecond=0).isoformat()
+
+
+#: what stamps print: ASCII, Latin with Vietnamese letters, combining marks, dashes and quotes
+STAMP_CHARACTERS = [
+    *range(0x20, 0x7F), *range(0xA0, 0x250), *range(0x300, 0x324), *range(0x1EA0, 0x1EFA),
+    *range(0x2010, 0x2027),
+]
+
+
+@lru_cache(maxsize=1)
+def _font_bytes() -> bytes:
+    """Return Noto Serif cut down to the stamp's characters without layout tables, made once.
+
+    pyHanko subsets the font at every signature; from the full face that costs most of a signature's
+    time (decompiling GSUB/GPOS), from this cut it is quick. NFC Vietnamese needs no shaping.
+    """
+    from fontTools import subset
+
+    options = subset.Options()
+    options.layout_features = []
+    options.drop_tables += ["GSUB", "GPOS", "GDEF"]
+    options.notdef_outline = True
+    font = subset.load_font(str(FONT), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=STAMP_CHARACTERS)
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    font.close()
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class _FontFactory(GlyphAccumulatorFactory):
+    """pyHanko's OpenType font engine, fed from bytes read once (its own factory leaks a file handle)."""
+
+    def create_font_engine(self, writer: Any, obj_stream: Any = None) -> GlyphAccumulator:
+        if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
+            obj_stream = writer.prepare_object_stream()
+        return GlyphAccumulator(
+            writer=writer,
+            font_handle=io.BytesIO(_font_bytes()),
+            font_size=self.font_size,
+            ot_script_tag=self.ot_script_tag,
+            ot_language_tag=self.ot_language_tag,
+            writing_direction=self.writing_direction,
+            bcp47_lang_code=self.bcp47_lang_code,
+            obj_stream=obj_stream,
+        )
+
+
+@lru_cache(maxsize=1)
+def _stamp_style() -> TextStampStyle:
+    """Return the stamp style: a thin blue frame, Noto Serif (embedded subset) so Vietnamese renders."""
+    return TextStampStyle(
+        stamp_text="Ký số bởi: %(name)s\n%(title)s\nThời gian ký: %(when)s",
+        text_box_style=TextBoxStyle(font=_FontFactory(str(FONT), font_size=8), leading=11),
+        border_width=1,
+        background=None,
+        inner_content_layout=SimpleBoxLayoutRule(
+            x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignment.ALIGN_MID, margins=Margins.uniform(4)
+        ),
+    )
+
+
+def add_signature_fields(pdf: bytes, spots: list[FieldSpot]) -> bytes:
+    """Return *pdf* with empty visible signature fields appended as one incremental update."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    for spot in spots:
+        fields.append_signature_field(
+            writer, fields.SigFieldSpec(sig_field_name=spot.name, on_page=spot.page, box=spot.box)
+        )
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def to_asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
+    """Convert a cryptography certificate for pyHanko."""
+    return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+
+
+def sign(
+    pdf: bytes,
+    *,
+    field: str,
+    certificate: x509.Certificate,
+    key: object,
+    chain: list[x509.Certificate],
+    certify: bool,
+    stamp: StampText,
+    reason: str,
+    location: str,
+    timestamp_url: str | None = None,
+) -> bytes:
+    """Sign *pdf* in the empty field *field* as an incremental update and return the new bytes.
+
+    The certifying (first) signature allows form filling and further signatures (DocMDP level 2),
+    so later signatures keep it valid.
+    """
+    der = key.private_bytes(  # type: ignore[attr-defined]
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    signer = signers.SimpleSigner(
+        signing_cert=to_asn1(certificate),
+        signing_key=asn1_keys.PrivateKeyInfo.load(der),
+        cert_registry=SimpleCertificateStore.from_certs([to_asn1(c) for c in chain]),
+    )
+    meta = signers.PdfSignatureMetadata(
+        field_name=field,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        certify=certify,
+        docmdp_permissions=fields.MDPPerm.FILL_FORMS,
+        name=nfc(stamp.name),
+        reason=nfc(reason),
+        location=nfc(location),
+    )
+    timestamper = timestamps.HTTPTimeStamper(timestamp_url) if timestamp_url else None
+    pdf_signer = signers.PdfSigner(meta, signer, stamp_style=_stamp_style(), timestamper=timestamper)
+    params = {
+        "name": nfc(stamp.name),
+        "title": nfc(stamp.title) or " ",
+        "when": format_signing_time(stamp.signed_at),
+    }
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    try:
+        with _LOCK:  # the font engine and asyncio loop are not shared across threads
+            return asyncio.run(_sign(pdf_signer, writer, params, stamp.signed_at))
+    except SigningError as error:
+        raise SigningRefused(f"Không ký được tài liệu: {error}") from None
+
+
+async def _sign(
+    pdf_signer: signers.PdfSigner, writer: IncrementalPdfFileWriter, params: dict[str, str], when: datetime
+) -> bytes:
+    """Run pyHanko's signing steps with our own signing time (PdfSigner.sign_pdf always uses now)."""
+    session = pdf_signer.init_signing_session(writer, existing_fields_only=True)
+    session.system_time = when
+    validation_info = await session.perform_presign_validation(writer)
+    reserved = await session.estimate_signature_container_size(validation_info, tight=False)
+    tbs = session.prepare_tbs_document(
+        validation_info=validation_info, bytes_reserved=reserved, appearance_text_params=params
+    )
+    digest, output = tbs.digest_tbs_document(in_place=False, output=None, chunk_size=4096)
+    post = await tbs.perform_signature(
+        document_digest=digest.document_digest,
+        pdf_cms_signed_attrs=PdfCMSSignedAttributes(signing_time=when),
+    )
+    await post.post_signature_processing(output, chunk_size=4096)
+    output.seek(0)
+    return bytes(output.read())
+
+
+def validate(pdf: bytes, trust_roots: list[x509.Certificate]) -> list[SignatureReport]:
+    """Validate every signature of *pdf* against *trust_roots* (no network access)."""
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        embedded = list(reader.embedded_signatures)
+    except Exception:  # noqa: BLE001 - any unreadable upload is "no valid signature"
+        return []
+    roots = [to_asn1(root) for root in trust_roots]
+    reports = []
+    for sig in embedded:
+        context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
+        try:
+            status = validate_pdf_signature(sig, context)
+        except Exception:  # noqa: BLE001 - a mangled signature is reported as broken, not a 500
+            reports.append(
+                SignatureReport(sig.field_name, "?", None, False, False, False, False, "OTHER", False, False)
+            )
+            continue
+        cert = status.signing_cert
+        claimed = status.signer_reported_dt
+        level = status.modification_level
+        reports.append(
+            SignatureReport(
+                field=sig.field_name,
+                signer=str(cert.subject.native.get("common_name", cert.subject.human_friendly)),
+                signed_at=claimed.astimezone(VN_TZ) if claimed else None,
+                intact=bool(status.intact),
+                valid=bool(status.valid),
+                trusted=bool(status.trusted),
+                certifying=sig.docmdp_level is not None,
+                modification=level.name if level is not None else ModificationLevel.OTHER.name,
+                covers_whole_file=status.coverage is not None and status.coverage.name == "ENTIRE_FILE",
+                bottom_line=bool(status.bottom_line),
+            )
+        )
+    return reports

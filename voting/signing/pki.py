@@ -1,0 +1,227 @@
+"""Keys and certificates: the organisation's root CA, signer certificates, PIN-sealed keys, PKCS#12.
+
+Pure functions over bytes: no database, no Flask. Keys are ECDSA P-256 (fast to make and to use,
+accepted by pyHanko, NSS/pdfsig and Adobe Reader).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from cryptography import x509
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+
+from voting.errors import SigningRefused, WrongPin
+
+#: scrypt cost for sealing keys under a PIN: ~16 MiB and ~50 ms per unlock
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+#: a PIN is at least this long; it never leaves the signer's head except at signing time
+MIN_PIN_LENGTH = 6
+#: largest PKCS#12 file accepted as an upload
+MAX_PKCS12_BYTES = 64 * 1024
+
+PrivateKey = ec.EllipticCurvePrivateKey
+
+
+@dataclass(frozen=True)
+class KeyPair:
+    """A certificate (PEM) and its private key sealed under a PIN or passphrase."""
+
+    certificate_pem: str
+    sealed_key: str
+
+
+def _utc(moment: datetime) -> datetime:
+    """Return *moment* as an aware UTC datetime (naive values are taken as UTC)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _name(common_name: str, organization: str = "", title: str = "") -> x509.Name:
+    """Return an X.509 name; UTF8String keeps Vietnamese intact."""
+    attributes = [x509.NameAttribute(NameOID.COMMON_NAME, common_name)]
+    if title:
+        attributes.append(x509.NameAttribute(NameOID.TITLE, title[:64]))
+    if organization:
+        attributes.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization[:64]))
+    attributes.append(x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"))
+    return x509.Name(attributes)
+
+
+def check_pin(pin: str) -> None:
+    """Refuse a PIN that is too short."""
+    if len(pin) < MIN_PIN_LENGTH:
+        raise SigningRefused(f"Mã PIN phải có ít nhất {MIN_PIN_LENGTH} ký tự.")
+
+
+def seal_key(key: PrivateKey, pin: str) -> str:
+    """Encrypt a private key under a PIN (scrypt + AES-256-GCM) and return it as text."""
+    salt, nonce = os.urandom(16), os.urandom(12)
+    secret = Scrypt(salt=salt, length=32, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P).derive(pin.encode())
+    der = key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    box = {
+        "kdf": "scrypt",
+        "n": SCRYPT_N,
+        "r": SCRYPT_R,
+        "p": SCRYPT_P,
+        "salt": base64.b64encode(salt).decode(),
+        "nonce": base64.b64encode(nonce).decode(),
+        "key": base64.b64encode(AESGCM(secret).encrypt(nonce, der, b"luanluu-key")).decode(),
+    }
+    return json.dumps(box, sort_keys=True)
+
+
+def unseal_key(sealed: str, pin: str) -> PrivateKey:
+    """Decrypt a sealed private key; a wrong PIN raises WrongPin."""
+    box = json.loads(sealed)
+    kdf = Scrypt(salt=base64.b64decode(box["salt"]), length=32, n=box["n"], r=box["r"], p=box["p"])
+    try:
+        der = AESGCM(kdf.derive(pin.encode())).decrypt(
+            base64.b64decode(box["nonce"]), base64.b64decode(box["key"]), b"luanluu-key"
+        )
+    except InvalidTag:
+        raise WrongPin("Mã PIN không đúng; tài liệu chưa được ký.") from None
+    key = serialization.load_der_private_key(der, password=None)
+    assert isinstance(key, ec.EllipticCurvePrivateKey)
+    return key
+
+
+def make_root_ca(
+    common_name: str, organization: str, *, now: datetime, years: int, passphrase: str
+) -> KeyPair:
+    """Create a self-signed root CA certificate and seal its key under a passphrase."""
+    check_pin(passphrase)
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = _name(common_name, organization)
+    start = _utc(now) - timedelta(days=1)
+    ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(start + timedelta(days=365 * years))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(_key_usage(cert_sign=True), critical=True)
+        .add_extension(ski, critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    return KeyPair(pem(cert), seal_key(key, passphrase))
+
+
+def _key_usage(*, cert_sign: bool) -> x509.KeyUsage:
+    """Return keyCertSign/cRLSign for a CA, digitalSignature/nonRepudiation for a signer."""
+    return x509.KeyUsage(
+        digital_signature=not cert_sign,
+        content_commitment=not cert_sign,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=cert_sign,
+        crl_sign=cert_sign,
+        encipher_only=False,
+        decipher_only=False,
+    )
+
+
+def pem(cert: x509.Certificate) -> str:
+    return cert.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def load_certificate(pem: str | bytes) -> x509.Certificate:
+    """Parse a PEM certificate."""
+    return x509.load_pem_x509_certificate(pem.encode() if isinstance(pem, str) else pem)
+
+
+def issue_signer(
+    ca: KeyPair,
+    ca_passphrase: str,
+    *,
+    common_name: str,
+    title: str,
+    organization: str,
+    now: datetime,
+    years: int,
+) -> tuple[x509.Certificate, PrivateKey]:
+    """Issue a document-signing certificate from the CA; return it with its new private key."""
+    ca_key = unseal_key(ca.sealed_key, ca_passphrase)
+    ca_cert = load_certificate(ca.certificate_pem)
+    key = ec.generate_private_key(ec.SECP256R1())
+    start = _utc(now) - timedelta(days=1)
+    end = min(start + timedelta(days=365 * years), ca_cert.not_valid_after_utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name(common_name, organization, title))
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(end)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_key_usage(cert_sign=False), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),  # type: ignore[arg-type]
+            critical=False,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    return cert, key
+
+
+def fingerprint(cert: x509.Certificate) -> str:
+    """Return the certificate's SHA-256 fingerprint in hex."""
+    return hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
+
+
+def common_name(cert: x509.Certificate) -> str:
+    """Return the subject's common name."""
+    names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(names[0].value) if names else cert.subject.rfc4514_string()
+
+
+def make_pkcs12(
+    cert: x509.Certificate, key: PrivateKey, chain: list[x509.Certificate], password: str
+) -> bytes:
+    """Return a password-protected PKCS#12 file (for signers without an account)."""
+    return pkcs12.serialize_key_and_certificates(
+        common_name(cert).encode(),
+        key,
+        cert,
+        chain,
+        serialization.BestAvailableEncryption(password.encode()),
+    )
+
+
+def read_pkcs12(data: bytes, password: str) -> tuple[x509.Certificate, PrivateKey, list[x509.Certificate]]:
+    """Open an uploaded PKCS#12 file; refuse oversized, unreadable or keyless ones."""
+    if len(data) > MAX_PKCS12_BYTES:
+        raise SigningRefused("Tệp chứng thư số quá lớn (tối đa 64 KB).")
+    try:
+        key, cert, chain = pkcs12.load_key_and_certificates(data, password.encode())
+    except ValueError:
+        raise WrongPin(
+            "Không mở được tệp PKCS#12: sai mật khẩu hoặc tệp hỏng; tài liệu chưa được ký."
+        ) from None
+    if cert is None or key is None:
+        raise SigningRefused("Tệp PKCS#12 không chứa khóa và chứng thư số.")
+    if not isinstance(key, ec.EllipticCurvePrivateKey):
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        if not isinstance(key, rsa.RSAPrivateKey):
+            raise SigningRefused("Chỉ hỗ trợ khóa RSA hoặc ECDSA.")
+    return cert, key, list(chain)  # type: ignore[return-value]

@@ -1,0 +1,298 @@
+"""The root CA, signers' credentials, signing a document's next block, and verifying any PDF."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from cryptography import x509
+
+from voting.auth.models import User
+from voting.documents.models import DocumentFile, DocumentVersion
+from voting.errors import InvalidState, SigningRefused
+from voting.extensions import db
+from voting.formatting import nfc
+from voting.signing import pades, pki
+from voting.signing.models import SignerCredential, SigningAuthority
+
+#: years a CA and a signer certificate are valid
+CA_YEARS, SIGNER_YEARS = 30, 20
+DEFAULT_CA_NAME = "Luân Lưu – CA ký số nội bộ"
+
+
+def active_authority() -> SigningAuthority | None:
+    """Return the CA that issues new certificates."""
+    return db.session.scalar(sa.select(SigningAuthority).where(SigningAuthority.is_active))
+
+
+def trust_roots() -> list[x509.Certificate]:
+    """Return every CA this archive has used: documents signed under an older one stay trusted."""
+    return [
+        pki.load_certificate(pem) for pem in db.session.scalars(sa.select(SigningAuthority.certificate_pem))
+    ]
+
+
+def _add_authority(pair: pki.KeyPair, *, now: datetime) -> SigningAuthority:
+    cert = pki.load_certificate(pair.certificate_pem)
+    db.session.execute(sa.update(SigningAuthority).values(is_active=False))
+    authority = SigningAuthority(
+        certificate_pem=pair.certificate_pem,
+        sealed_key=pair.sealed_key,
+        fingerprint=pki.fingerprint(cert),
+        created_at=now,
+        is_active=True,
+    )
+    db.session.add(authority)
+    db.session.flush()
+    return authority
+
+
+def init_authority(
+    *,
+    passphrase: str,
+    now: datetime,
+    name: str = DEFAULT_CA_NAME,
+    organization: str = "",
+    replace: bool = False,
+) -> SigningAuthority:
+    """Create the organisation's root CA, its key sealed under *passphrase*."""
+    if active_authority() is not None and not replace:
+        raise InvalidState(
+            "Đã có CA gốc; dùng --replace để tạo CA mới (CA cũ vẫn được tin cậy khi kiểm tra)."
+        )
+    pair = pki.make_root_ca(name, organization, now=now, years=CA_YEARS, passphrase=passphrase)
+    return _add_authority(pair, now=now)
+
+
+def import_authority(
+    cert_pem: bytes, key_pem: bytes, key_password: str | None, *, passphrase: str, now: datetime
+) -> SigningAuthority:
+    """Import an existing CA (certificate and PEM key) and seal its key under *passphrase*."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    pki.check_pin(passphrase)
+    cert = pki.load_certificate(cert_pem)
+    key = serialization.load_pem_private_key(key_pem, key_password.encode() if key_password else None)
+    if not isinstance(key, ec.EllipticCurvePrivateKey):
+        raise InvalidState("Chỉ nhập được CA dùng khóa ECDSA.")
+    if key.public_key().public_numbers() != cert.public_key().public_numbers():  # type: ignore[union-attr]
+        raise InvalidState("Khóa không khớp với chứng thư CA.")
+    return _add_authority(
+        pki.KeyPair(cert.public_bytes(serialization.Encoding.PEM).decode(), pki.seal_key(key, passphrase)),
+        now=now,
+    )
+
+
+def credential_of(account: User) -> SignerCredential | None:
+    """Return the account's active signing credential."""
+    return db.session.scalar(
+        sa.select(SignerCredential).where(SignerCredential.user_id == account.id, SignerCredential.is_active)
+    )
+
+
+def issue_credential(account: User, *, ca_passphrase: str, pin: str, now: datetime) -> SignerCredential:
+    """Give an account a signing certificate; its key is sealed under the PIN the signer chose."""
+    pki.check_pin(pin)
+    authority = active_authority()
+    if authority is None:
+        raise InvalidState("Chưa có CA gốc: chạy `flask --app wsgi pki init` trước.")
+    ca = pki.KeyPair(authority.certificate_pem, authority.sealed_key)
+    organization = account.unit.name if account.unit is not None else ""
+    cert, key = pki.issue_signer(
+        ca,
+        ca_passphrase,
+        common_name=account.full_name,
+        title=account.title,
+        organization=organization,
+        now=now,
+        years=SIGNER_YEARS,
+    )
+    db.session.execute(
+        sa.update(SignerCredential).where(SignerCredential.user_id == account.id).values(is_active=False)
+    )
+    credential = SignerCredential(
+        user_id=account.id,
+        authority_id=authority.id,
+        certificate_pem=pki.pem(cert),
+        sealed_key=pki.seal_key(key, pin),
+        fingerprint=pki.fingerprint(cert),
+        issued_at=now,
+        is_active=True,
+    )
+    db.session.add(credential)
+    db.session.flush()
+    return credential
+
+
+def issue_pkcs12(name: str, title: str, *, ca_passphrase: str, password: str, now: datetime) -> bytes:
+    """Return a PKCS#12 file for a signer without an account (e.g. the receiving unit's head)."""
+    pki.check_pin(password)
+    authority = active_authority()
+    if authority is None:
+        raise InvalidState("Chưa có CA gốc: chạy `flask --app wsgi pki init` trước.")
+    ca = pki.KeyPair(authority.certificate_pem, authority.sealed_key)
+    cert, key = pki.issue_signer(
+        ca,
+        ca_passphrase,
+        common_name=nfc(name),
+        title=nfc(title),
+        organization="",
+        now=now,
+        years=SIGNER_YEARS,
+    )
+    return pki.make_pkcs12(cert, key, [pki.load_certificate(authority.certificate_pem)], password)
+
+
+def _same_name(a: str, b: str) -> bool:
+    return (
+        unicodedata.normalize("NFC", a).casefold().split()
+        == unicodedata.normalize("NFC", b).casefold().split()
+    )
+
+
+def may_sign(version: DocumentVersion, account: User) -> bool:
+    """Return whether *account* may sign the version's next block (its own, or as chair for an outsider)."""
+    slot = version.next_slot
+    if slot is None or version.is_superseded:
+        return False
+    if slot["user_id"] is not None:
+        return bool(slot["user_id"] == account.id)
+    return version.document.conference.chair_id == account.id
+
+
+def sign_document(
+    version: DocumentVersion,
+    *,
+    by: User,
+    now: datetime,
+    pin: str | None = None,
+    pkcs12: bytes | None = None,
+    pkcs12_password: str | None = None,
+    timestamp_url: str | None = None,
+) -> DocumentFile:
+    """Sign the version's next signature block and store the result as a new file; nothing else changes.
+
+    With *pin* the signer's stored key is used; with *pkcs12* the uploaded file (never stored). A wrong
+    PIN or password raises WrongPin and stores nothing.
+    """
+    locked = db.session.scalar(
+        sa.select(DocumentVersion)
+        .where(DocumentVersion.id == version.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert locked is not None
+    version = locked
+    slot = version.next_slot
+    if version.is_superseded:
+        raise SigningRefused("Phiên bản này đã bị thay thế; hãy ký phiên bản mới.")
+    if slot is None:
+        raise SigningRefused("Tài liệu đã được ký đủ; không thêm gì sau chữ ký cuối cùng.")
+    if not may_sign(version, by):
+        raise SigningRefused(
+            f"Chữ ký tiếp theo ({slot['label']}) dành cho {slot['name']}, không phải tài khoản này."
+        )
+    if pkcs12 is not None:
+        cert, key, chain = pki.read_pkcs12(pkcs12, pkcs12_password or "")
+        if not _same_name(pki.common_name(cert), slot["name"]):
+            raise SigningRefused(
+                f"Chứng thư số cấp cho {pki.common_name(cert)}, không phải {slot['name']}; "
+                "tài liệu chưa được ký."
+            )
+    else:
+        credential = credential_of(by)
+        if credential is None:
+            raise SigningRefused(
+                "Tài khoản chưa có chứng thư số; quản trị cấp bằng `flask --app wsgi pki issue`."
+            )
+        key = pki.unseal_key(credential.sealed_key, pin or "")
+        cert = pki.load_certificate(credential.certificate_pem)
+        chain = trust_roots()
+    previous = version.latest_file
+    signed_at = now.replace(tzinfo=UTC) if now.tzinfo is None else now
+    content = pades.sign(
+        previous.content,
+        field=slot["field"],
+        certificate=cert,
+        key=key,
+        chain=chain,
+        certify=previous.revision == 0,
+        stamp=pades.StampText(pki.common_name(cert), slot["title"] or slot["label"], signed_at),
+        reason=f"{slot['label']} ký {version.document.kind.label} số {version.document.number}",
+        location=version.document.conference.cluster.city,
+        timestamp_url=timestamp_url,
+    )
+    stored = DocumentFile(
+        version_id=version.id,
+        revision=previous.revision + 1,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        content=content,
+        created_at=now.replace(tzinfo=None) if now.tzinfo else now,
+        signature_field=slot["field"],
+        signer_name=pki.common_name(cert),
+        signer_title=slot["title"],
+        signed_by_id=by.id if pkcs12 is None else None,
+        certificate_sha256=pki.fingerprint(cert),
+    )
+    db.session.add(stored)
+    db.session.flush()
+    db.session.refresh(version)
+    from voting.documents.services import _audit
+
+    _audit(
+        "document signed",
+        by,
+        version.document.conference,
+        version.document,
+        stored.created_at,
+        field=slot["field"],
+        signer=stored.signer_name,
+        sha256=stored.sha256,
+    )
+    return stored
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What the archive says about a PDF: its match, version and every signature."""
+
+    sha256: str
+    file: DocumentFile | None
+    signatures: list[pades.SignatureReport]
+
+    @property
+    def version(self) -> DocumentVersion | None:
+        """Return the archived version the file belongs to."""
+        return self.file.version if self.file is not None else None
+
+    @property
+    def is_in_archive(self) -> bool:
+        """Return whether these exact bytes are stored in the archive."""
+        return self.file is not None
+
+    @property
+    def is_fully_signed(self) -> bool:
+        """Return whether the file is the version's last state with every block signed."""
+        return (
+            self.file is not None
+            and self.file.revision == len(self.file.version.slots)
+            and len(self.signatures) == len(self.file.version.slots)
+        )
+
+    @property
+    def is_ok(self) -> bool:
+        """Return whether the file is an intact, trusted, signed document of the archive."""
+        return self.is_in_archive and bool(self.signatures) and all(s.is_ok for s in self.signatures)
+
+
+def verify_pdf(content: bytes) -> Verification:
+    """Check a PDF against the archive (by SHA-256) and validate each of its signatures."""
+    from voting.documents.services import find_file
+
+    digest = hashlib.sha256(content).hexdigest()
+    return Verification(digest, find_file(digest), pades.validate(content, trust_roots()))
