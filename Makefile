@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 DEMO ?=
 
-.PHONY: run test
+.PHONY: run test bench
 
 $(VENV)/installed: requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -24,3 +24,7 @@ run: $(VENV)/installed instance/secret_key
 
 test: $(VENV)/installed
 	$(PY) -m pytest
+
+# Benchmarks (figures, not tests): SQLite, plus PostgreSQL when BENCH_DATABASE_URL names a *bench* database.
+bench: $(VENV)/installed
+	$(PY) -m bench

@@ -68,7 +68,8 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     #: deactivated accounts cannot log in but stay referenced by history
     is_enabled: Mapped[bool] = mapped_column(server_default=sa.true())
 
-    unit: Mapped[Unit | None] = relationship()
+    #: joined: the access checks of every representative's request read it
+    unit: Mapped[Unit | None] = relationship(lazy="joined")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

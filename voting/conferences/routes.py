@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from voting.auth.access import load_conference, role_required, user
 from voting.auth.models import Role
-from voting.conferences import services
+from voting.conferences import live, services
 from voting.conferences.overview import overview
 from voting.documents.forms import IssueMinutesForm
-from voting.elections.services import has_voted, is_eligible, open_round_of, turnout
+from voting.elections.services import has_voted, is_eligible, turnout
 from voting.extensions import db
 from voting.formatting import utc_now
 from voting.forms import ConfirmForm
@@ -75,7 +75,10 @@ def console(conference_id: int) -> str:
 def live_turnout(conference_id: int) -> Response:
     """Return the open round's turnout (k of n units voted) for the pages that poll it."""
     conference = load_conference(conference_id, Role.CHAIR, Role.SECRETARY, Role.REPRESENTATIVE)
-    current = open_round_of(conference)
-    if current is None:
-        return jsonify(round_id=None)
-    return jsonify(round_id=current.id, voted=turnout(current), base=current.base)
+    state = live.live_turnout(conference)
+    response = jsonify(state.as_json())
+    # Browsers revalidate every poll (no-cache) and get a bodiless 304 while nothing changed.
+    response.set_etag(state.etag)
+    response.cache_control.no_cache = True
+    response.cache_control.private = True
+    return response.make_conditional(request)

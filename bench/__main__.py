@@ -1,0 +1,256 @@
+"""Run every benchmark and print the figures: ``.venv/bin/python -m bench`` (or ``make bench``).
+
+SQLite always; PostgreSQL too when ``BENCH_DATABASE_URL`` names a database whose name contains
+"bench" (it is emptied first). Traffic goes to 127.0.0.1 only, in bounded bursts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import secrets
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from flask_migrate import upgrade
+
+from bench import inprocess, report, seed
+from bench.server import Gunicorn
+from bench.sessions import real_logins, signed_session
+from bench.web import Voter, cast_burst, page_weight, poll, ttfb
+from voting import create_app
+from voting.extensions import db
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument(
+        "--workers", type=int, default=4, help="gunicorn workers (default 4, as in the README)"
+    )
+    parser.add_argument("--concurrency", type=int, default=50, help="clients casting at once (default 50)")
+    parser.add_argument(
+        "--clusters", type=int, default=50, help="clusters voting today (x10 units; default 50)"
+    )
+    parser.add_argument("--poll-clients", type=int, default=200)
+    parser.add_argument("--poll-seconds", type=float, default=12.0, help="length of each polling phase")
+    parser.add_argument("--ballots", type=int, default=100_000, help="ballots in the counted round")
+    parser.add_argument("--only", choices=["sqlite", "postgresql"], help="run on one database only")
+    return parser.parse_args()
+
+
+def prepare_database(url: str) -> Flask:
+    """Create the app on an empty database built from the migrations."""
+    if url.startswith("postgresql"):
+        name = sa.engine.make_url(url).database or ""
+        if "bench" not in name:
+            raise SystemExit(f"refusing to empty database {name!r}: its name must contain 'bench'")
+    app = create_app({"SECRET_KEY": os.environ["SECRET_KEY"], "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        metadata = sa.MetaData()
+        metadata.reflect(db.engine)
+        metadata.drop_all(db.engine)
+        with db.engine.begin() as connection:
+            connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade()
+    return app
+
+
+def run_database(label: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
+    """Seed one database, run the HTTP and in-process benchmarks on it, return the figures."""
+    print(f"\n=== {label} ===", flush=True)
+    app = prepare_database(url)
+    out: dict[str, Any] = {"label": label, "load": [os.getloadavg()[0]]}
+    with app.app_context():
+        start = time.perf_counter()
+        day = seed.seed_day(
+            clusters=args.clusters, units_per_cluster=10, archive_clusters=20, archive_years=10
+        )
+        small_id = inprocess.seed_small_conference()
+        large_id = inprocess.seed_large_conference()
+        out["seed_s"] = time.perf_counter() - start
+        print(
+            f"seeded {len(day.voters)} voters, 20 clusters x 10 years of archive in {out['seed_s']:.1f} s",
+            flush=True,
+        )
+        voters = [Voter(*signed_session(app, v[0]), *v[1:]) for v in day.voters]
+        chairs = {cid: signed_session(app, uid)[0] for uid, cid in day.chairs}
+        large = db.session.get(inprocess.Conference, large_id)
+        assert large is not None
+        large_chair = signed_session(app, large.chair_id)
+        archivist = signed_session(app, day.archivist_id)[0]
+        rep_usernames = [f"bdb{n}-2" for n in range(max(1, args.clusters - 7), args.clusters + 1)]
+        db.session.remove()
+
+    env = {"DATABASE_URL": url, "SECRET_KEY": os.environ["SECRET_KEY"]}
+    real = Gunicorn("wsgi:app", env, args.workers)
+    floor = Gunicorn("bench.floor:app", env, args.workers)
+    try:
+        asyncio.run(
+            http_phase(
+                app,
+                out,
+                args,
+                real,
+                floor,
+                voters,
+                chairs,
+                archivist,
+                day,
+                large_id,
+                large_chair,
+                rep_usernames,
+            )
+        )
+    finally:
+        real.stop()
+        floor.stop()
+
+    out["load"].append(os.getloadavg()[0])
+    with app.app_context():
+        out["minutes_8"] = inprocess.time_minutes(small_id, "8 units")
+        out["minutes_60"] = inprocess.time_minutes(large_id, "60 units, 3 rounds per election")
+        out["signatures"] = inprocess.time_signatures(small_id)
+        start = time.perf_counter()
+        round_id = inprocess.seed_big_round(args.ballots)
+        print(f"seeded {args.ballots} ballots in {time.perf_counter() - start:.1f} s", flush=True)
+        out["count"] = inprocess.time_count(round_id)
+        db.session.remove()
+        db.engine.dispose()
+    out["load"].append(os.getloadavg()[0])
+    return out
+
+
+async def http_phase(
+    app: Flask,
+    out: dict[str, Any],
+    args: argparse.Namespace,
+    real: Gunicorn,
+    floor: Gunicorn,
+    voters: list[Voter],
+    chairs: dict[int, str],
+    archivist: str,
+    day: seed.Day,
+    large_id: int,
+    large_chair: tuple[str, str],
+    rep_usernames: list[str],
+) -> None:
+    """Pages first (the ballot must still be open to the voter), then the casting bursts, then polling."""
+    first = voters[0]
+    chair = chairs[first.conference_id]
+    out["login"] = await real_logins(real.port, rep_usernames, concurrency=4)
+    out["ballot_page"] = await page_weight(real.port, f"/rounds/{first.round_id}/ballot", first.cookie)
+    pages = {
+        "/login (anonymous)": ("/login", ""),
+        "representative: conference page": (f"/conferences/{first.conference_id}", first.cookie),
+        "representative: ballot": (f"/rounds/{first.round_id}/ballot", first.cookie),
+        "chair: start page (11 conferences)": ("/", chair),
+        "chair: console": (f"/conferences/{first.conference_id}/console", chair),
+        "chair: flag holders (10 years)": (f"/clusters/{day.archive_cluster_id}/flag-holders", chair),
+        "archivist: archive, all 200+ documents": ("/archive", archivist),
+        "archivist: archive, one cluster": (f"/archive?cluster={day.archive_cluster_id}", archivist),
+        "archivist: archive, one year": ("/archive?year=2020", archivist),
+        "turnout JSON": (f"/conferences/{first.conference_id}/turnout", first.cookie),
+    }
+    out["pages"] = {name: await ttfb(real.port, path, cookie) for name, (path, cookie) in pages.items()}
+    print("pages done", flush=True)
+
+    for key, server, is_floor in (("cast_floor", floor, True), ("cast_real", real, False)):
+        cpu = server.cpu_seconds()
+        run = await cast_burst(server, voters, concurrency=args.concurrency, floor=is_floor, double_every=10)
+        run.cpu = server.cpu_seconds() - cpu
+        with app.app_context():
+            out[key] = (run, seed.ballot_rows())
+            if is_floor:
+                seed.wipe_live_ballots()
+            db.session.remove()
+        print(f"{key} done", flush=True)
+
+    watchers = [
+        (f"/conferences/{v.conference_id}/turnout", v.cookie) for v in voters[: args.poll_clients - 20]
+    ]
+    watchers += [(f"/conferences/{cid}/turnout", cookie) for cid, cookie in list(chairs.items())[:20]]
+    floor_watchers = [(f"/turnout/{v.round_id}", "") for v in voters[: args.poll_clients]]
+    for key, server, clients, revalidate in (
+        ("turnout_etag", real, watchers, True),
+        ("turnout_plain", real, watchers, False),
+        ("turnout_floor", floor, floor_watchers, False),
+    ):
+        out[key] = await poll(
+            server, clients, interval=2.0, duration=args.poll_seconds, revalidate=revalidate
+        )
+        print(f"{key} done", flush=True)
+
+    # The heaviest thing a worker does: issue the 60-unit minutes over HTTP, then read peak memory.
+    from bench.client import request
+
+    start = time.perf_counter()
+    reply = await request(
+        real.port,
+        "POST",
+        f"/conferences/{large_id}/minutes",
+        cookie=large_chair[0],
+        form={"csrf_token": large_chair[1], "approvals": "60"},
+    )
+    out["issue_60"] = (1000 * (time.perf_counter() - start), reply.status)
+    out["rss"] = real.peak_rss_mib()
+    out["rss_floor"] = floor.peak_rss_mib()
+
+
+def machine() -> dict[str, str]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem = next(
+        line.split()[1]
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    return {
+        "cpu": f"{cpu}, {os.cpu_count()} logical CPUs",
+        "memory": f"{int(mem) / 2**20:.0f} GiB",
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+    }
+
+
+def main() -> None:
+    args = parse_args()
+    os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))
+    info = machine()
+    targets = []
+    with tempfile.TemporaryDirectory(prefix="luanluu-bench-") as tmp:
+        pg = os.environ.get("BENCH_DATABASE_URL", "")
+        if args.only != "postgresql":
+            targets.append(("SQLite", f"sqlite:///{tmp}/bench.sqlite3"))
+        if args.only != "sqlite" and pg:
+            targets.append(("PostgreSQL", pg.replace("postgresql://", "postgresql+psycopg://", 1)))
+        elif args.only == "postgresql":
+            raise SystemExit("set BENCH_DATABASE_URL=postgresql://.../<name containing 'bench'>")
+        results = []
+        for label, url in targets:
+            result = run_database(label, url, args)
+            if label == "PostgreSQL":
+                with create_app(
+                    {"SECRET_KEY": os.environ["SECRET_KEY"], "SQLALCHEMY_DATABASE_URI": url}
+                ).app_context():
+                    info["postgresql"] = str(db.session.scalar(sa.text("SHOW server_version")))
+                    db.engine.dispose()
+            results.append(result)
+    report.print_report(info, args, results)
+
+
+if __name__ == "__main__":
+    main()
