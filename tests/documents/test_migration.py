@@ -1,0 +1,77 @@
+"""The migration to versioned documents keeps every issued PDF, byte for byte, and can go back."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask_migrate import downgrade, upgrade
+
+from voting import create_app
+from voting.extensions import db
+
+BEFORE, AFTER = "e1698f5e2eb7", "330b8afc8d38"
+PDF = b"%PDF-1.4 minutes issued before documents had versions"
+
+
+def test_issued_bytes_become_version_one_and_come_back(tmp_path: Path) -> None:
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-0123456789",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}",
+        }
+    )
+    with app.app_context():
+        upgrade(revision=BEFORE)
+        with db.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO clusters (id, name, parent_body, code, city) "
+                    "VALUES (1, 'Cụm thi đua số 4', 'CATP', 'CTĐ4', 'Hà Nội')"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO units (id, cluster_id, name, position, is_active) "
+                    "VALUES (1, 1, 'Phòng A', 0, 1)"
+                )
+            )
+            for user_id, role in ((1, "chair"), (2, "secretary")):
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO users (id, username, password_hash, full_name, title, role, is_enabled) "
+                        "VALUES (:id, :name, 'x', :name, '', :role, 1)"
+                    ),
+                    {"id": user_id, "name": role, "role": role},
+                )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO conferences (id, cluster_id, year, starts_at, place, directing_leader, "
+                    "report_summary, chair_id, secretary_id, outgoing_leader_id) "
+                    "VALUES (1, 1, 2016, '2016-11-11 01:00:00', 'Hội trường', '', '', 1, 2, 1)"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO documents (id, conference_id, kind, sequence, number, filename, sha256, "
+                    "size, content, issued_at, issued_by_id) "
+                    "VALUES (1, 1, 'conference_minutes', 1, '01/BB-CTĐ4', "
+                    "'bb.pdf', :sha, :size, :content, '2016-11-11 04:00:00', 1)"
+                ),
+                {"sha": hashlib.sha256(PDF).hexdigest(), "size": len(PDF), "content": PDF},
+            )
+        upgrade(revision=AFTER)
+        with db.engine.connect() as conn:
+            versions = conn.execute(
+                sa.text("SELECT document_id, version, verify_code FROM document_versions")
+            ).all()
+            files = conn.execute(sa.text("SELECT revision, sha256, content FROM document_files")).all()
+        assert [(v[0], v[1]) for v in versions] == [(1, 1)] and len(versions[0][2]) >= 16
+        assert files == [(0, hashlib.sha256(PDF).hexdigest(), PDF)]
+        downgrade(revision=BEFORE)
+        with db.engine.connect() as conn:
+            back = conn.execute(sa.text("SELECT sha256, size, content FROM documents")).all()
+        assert back == [(hashlib.sha256(PDF).hexdigest(), len(PDF), PDF)]
+        db.engine.dispose()
