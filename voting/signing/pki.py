@@ -158,7 +158,10 @@ def issue_signer(
     years: int,
 ) -> tuple[x509.Certificate, PrivateKey]:
     """Issue a document-signing certificate from the CA; return it with its new private key."""
-    ca_key = unseal_key(ca.sealed_key, ca_passphrase)
+    try:
+        ca_key = unseal_key(ca.sealed_key, ca_passphrase)
+    except WrongPin:
+        raise WrongPin("Mật khẩu bảo vệ khóa CA không đúng; không cấp chứng thư nào.") from None
     ca_cert = load_certificate(ca.certificate_pem)
     key = ec.generate_private_key(ec.SECP256R1())
     start = _utc(now) - timedelta(days=1)
