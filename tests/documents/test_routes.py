@@ -1,0 +1,121 @@
+"""Documents through the web: issuing annexes during the conference, searching, the ZIP, corrections."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from collections.abc import Callable
+from datetime import timedelta
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import Demo, post, text
+from tests.signing.test_flow import START
+from voting.conferences.models import Conference
+from voting.conferences.services import check_in
+from voting.documents.models import DocumentKind
+from voting.documents.services import find_document
+from voting.elections.models import Office
+from voting.elections.services import cast_ballot, certify, close_round, get_election, open_round
+from voting.extensions import db
+
+
+def elect_leader(app: Flask, conference_id: int) -> None:
+    with app.app_context():
+        conference = db.session.get(Conference, conference_id)
+        assert conference is not None
+        units = list(conference.cluster.units)
+        for unit in units:
+            check_in(conference, unit, by=conference.chair, now=START)
+        round_ = open_round(conference, Office.LEADER, now=START + timedelta(minutes=10))
+        for voter in units:
+            cast_ballot(round_, voter, units[1])
+        close_round(round_, now=START + timedelta(minutes=15))
+        election = get_election(conference, Office.LEADER)
+        assert election is not None
+        certify(election, by=conference.chair, now=START + timedelta(minutes=15))
+        db.session.commit()
+
+
+def test_chair_issues_the_counting_minutes_during_the_conference(
+    app: Flask, demo: Demo, login: Callable[[str], FlaskClient]
+) -> None:
+    elect_leader(app, demo.conference_id)
+    chair = login("chutri")
+    page = text(chair.get(f"/conferences/{demo.conference_id}/documents"))
+    action = f"/conferences/{demo.conference_id}/documents/counting/leader"
+    assert action in page and "documents/handover" not in page
+    issued = post(chair, action, follow_redirects=True)
+    assert "Đã phát hành Biên bản kiểm phiếu số 01/BB-CTĐ4" in text(issued)
+    assert action not in text(issued)  # issued once
+    again = post(chair, action)
+    assert again.status_code == 409
+    assert login("daibieu1").post(action).status_code in (400, 403)
+    with app.app_context():
+        conference = db.session.get(Conference, demo.conference_id)
+        assert conference is not None
+        document = find_document(conference, DocumentKind.COUNTING_MINUTES)
+        assert document is not None and document.election is not None
+        assert document.election.office is Office.LEADER and not document.current_version.is_signed
+
+
+def test_archivist_searches_downloads_and_exports(
+    app: Flask, demo: Demo, login: Callable[[str], FlaskClient]
+) -> None:
+    with app.app_context():
+        conference = db.session.get(Conference, demo.conference_id)
+        assert conference is not None
+        from voting.demo import play_demo
+
+        play_demo(conference)
+        db.session.commit()
+    archivist = login("luutru")
+    handovers = text(archivist.get("/archive?kind=handover_minutes"))
+    assert "03/BB-CTĐ4" in handovers and "04/BB-CTĐ4" not in handovers
+    found = text(archivist.get("/archive?text=Hoàng+Quốc+Việt&year=2016"))
+    assert "03/BB-CTĐ4" in found and "04/BB-CTĐ4" in found and "01/BB-CTĐ4" not in found
+    assert "Không có tài liệu" in text(archivist.get("/archive?unit=Phòng+Không+Có"))
+    assert "Đã ký đủ" in handovers
+    zipped = archivist.get(f"/conferences/{demo.conference_id}/archive.zip")
+    assert zipped.status_code == 200 and zipped.mimetype == "application/zip"
+    data = zipfile.ZipFile(io.BytesIO(zipped.data))
+    sums = dict(reversed(line.split("  ", 1)) for line in data.read("SHA256SUMS").decode().splitlines())
+    assert len(sums) == 5 and "data.json" in sums
+    assert all(hashlib.sha256(data.read(name)).hexdigest() == digest for name, digest in sums.items())
+    assert login("daibieu1").get(f"/conferences/{demo.conference_id}/archive.zip").status_code == 403
+
+
+def test_secretary_corrects_the_minutes_with_a_reason(
+    app: Flask, demo: Demo, login: Callable[[str], FlaskClient]
+) -> None:
+    with app.app_context():
+        conference = db.session.get(Conference, demo.conference_id)
+        assert conference is not None
+        from voting.demo import play_demo
+
+        play_demo(conference)
+        db.session.commit()
+        minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
+        assert minutes is not None
+        minutes_id, old_sha = minutes.id, minutes.sha256
+    secretary = login("thuky")
+    refused = post(secretary, f"/documents/{minutes_id}/correct", {"reason": "x"}, follow_redirects=True)
+    assert "Cần ghi rõ lý do" in text(refused)
+    done = post(
+        secretary,
+        f"/documents/{minutes_id}/correct",
+        {"reason": "Sửa chức danh thư ký"},
+        follow_redirects=True,
+    )
+    page = text(done)
+    assert "Đã phát hành phiên bản 2" in page and "Đã bị thay thế" in page and "Sửa chức danh thư ký" in page
+    with app.app_context():
+        conference = db.session.get(Conference, demo.conference_id)
+        assert conference is not None
+        minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
+        assert minutes is not None
+        assert [v.version for v in minutes.versions] == [1, 2]
+        assert minutes.versions[0].latest_file.sha256 == old_sha and minutes.sha256 != old_sha
+        assert minutes.current_version.next_slot is not None  # the new version waits for signatures
