@@ -153,6 +153,8 @@ def verify_command(path: Path) -> None:
             f"hợp lệ: {_yes(sig.valid)}; tin cậy: {_yes(sig.trusted)}; "
             f"thay đổi sau khi ký: {sig.modification}; kết luận: {_yes(sig.is_ok)}"
         )
+        if sig.timestamped_at is not None:
+            click.echo(f"  dấu thời gian (RFC 3161): {format_signing_time(sig.timestamped_at)}")
     click.echo("KẾT LUẬN: HỢP LỆ" if result.is_ok else "KẾT LUẬN: KHÔNG HỢP LỆ")
     if not result.is_ok:
         raise SystemExit(1)

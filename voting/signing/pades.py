@@ -27,6 +27,7 @@ from pyhanko.sign import fields, signers, timestamps
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
@@ -71,6 +72,7 @@ class SignatureReport:
     modification: str  # pyHanko's ModificationLevel name for changes after this signature
     covers_whole_file: bool  # nothing at all was appended after it
     bottom_line: bool  # pyHanko's overall verdict
+    timestamped_at: datetime | None = None  # the TSA's time, when a valid, trusted RFC 3161 token is attached
 
     @property
     def is_ok(self) -> bool:
@@ -85,7 +87,10 @@ def format_signing_time(moment: datetime) -> str:
 
 #: what stamps print: ASCII, Latin with Vietnamese letters, combining marks, dashes and quotes
 STAMP_CHARACTERS = [
-    *range(0x20, 0x7F), *range(0xA0, 0x250), *range(0x300, 0x324), *range(0x1EA0, 0x1EFA),
+    *range(0x20, 0x7F),
+    *range(0xA0, 0x250),
+    *range(0x300, 0x324),
+    *range(0x1EA0, 0x1EFA),
     *range(0x2010, 0x2027),
 ]
 
@@ -210,6 +215,11 @@ def sign(
     try:
         with _LOCK:  # the font engine and asyncio loop are not shared across threads
             return asyncio.run(_sign(pdf_signer, writer, params, stamp.signed_at))
+    except TimestampRequestError:
+        raise SigningRefused(
+            "Không lấy được dấu thời gian từ máy chủ cấp dấu thời gian (SIGNING_TSA_URL); "
+            "tài liệu chưa được ký."
+        ) from None
     except SigningError as error:
         raise SigningRefused(f"Không ký được tài liệu: {error}") from None
 
@@ -233,6 +243,14 @@ async def _sign(
     await post.post_signature_processing(output, chunk_size=4096)
     output.seek(0)
     return bytes(output.read())
+
+
+def _trusted_timestamp(status: object) -> datetime | None:
+    """Return the time of the signature's RFC 3161 token if it is valid and trusted."""
+    token = getattr(status, "timestamp_validity", None)
+    if token is None or not (token.intact and token.valid and token.trusted):
+        return None
+    return token.timestamp.astimezone(VN_TZ)  # type: ignore[no-any-return]
 
 
 def validate(pdf: bytes, trust_roots: list[x509.Certificate]) -> list[SignatureReport]:
@@ -268,6 +286,7 @@ def validate(pdf: bytes, trust_roots: list[x509.Certificate]) -> list[SignatureR
                 modification=level.name if level is not None else ModificationLevel.OTHER.name,
                 covers_whole_file=status.coverage is not None and status.coverage.name == "ENTIRE_FILE",
                 bottom_line=bool(status.bottom_line),
+                timestamped_at=_trusted_timestamp(status),
             )
         )
     return reports
