@@ -40,6 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     import_all_models()
     from voting.admin.routes import bp as admin_bp
     from voting.api.routes import bp as api_bp
+    from voting.audit.routes import bp as audit_bp
     from voting.auth.routes import bp as auth_bp
     from voting.conferences.routes import bp as conferences_bp
     from voting.display.routes import bp as display_bp
@@ -47,7 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from voting.elections.routes import bp as elections_bp
     from voting.handovers.routes import bp as handovers_bp
 
-    for blueprint in (auth_bp, conferences_bp, elections_bp, handovers_bp, documents_bp, api_bp, admin_bp, display_bp):
+    for blueprint in (auth_bp, audit_bp, conferences_bp, elections_bp, handovers_bp, documents_bp, api_bp, admin_bp, display_bp):
         app.register_blueprint(blueprint)
     i18n.init_app(app)
     views.init_app(app)

@@ -29,6 +29,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(admin)
     app.cli.add_command(demo)
     app.cli.add_command(documents)
+    from voting.audit.cli import audit
+
+    app.cli.add_command(audit)
     from voting.signing.cli import pki, verify_command
 
     app.cli.add_command(pki)

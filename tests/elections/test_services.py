@@ -78,7 +78,8 @@ def elect_leader(conference: Conference, winner: Unit) -> Election:
     """Run and certify a leader election that *winner* wins 6 to 2 (all 8 units present)."""
     units = conference.cluster.units
     run_round(conference, Office.LEADER, [winner] * 6 + [units[2], None])
-    return certify(get_election_or_fail(conference, Office.LEADER), by=conference.chair, now=later(15))
+    election = get_election_or_fail(conference, Office.LEADER)
+    return certify(election, by=conference.chair, now=later(15))
 
 
 def get_election_or_fail(conference: Conference, office: Office) -> Election:
@@ -88,7 +89,7 @@ def get_election_or_fail(conference: Conference, office: Office) -> Election:
     return election
 
 
-def count_rows(model: type[db.Model], round_: Round) -> int:  # type: ignore[name-defined]
+def count_rows(model: type[Ballot] | type[Participation], round_: Round) -> int:
     """Return how many rows of *model* belong to the round."""
     return db.session.scalar(
         sa.select(sa.func.count()).select_from(model).where(model.round_id == round_.id)
@@ -207,13 +208,16 @@ def test_runoff_round_is_number_two_with_stored_candidates(conference: Conferenc
     runoff = open_round(conference, Office.LEADER, now=later(20))
     assert runoff.number == 2
     stored = set(
-        db.session.scalars(sa.select(RoundCandidate.unit_id).where(RoundCandidate.round_id == runoff.id))
+        db.session.scalars(
+            sa.select(RoundCandidate.unit_id).where(RoundCandidate.round_id == runoff.id)
+        )
     )
     assert stored == {units[1].id, units[2].id}
     vote(runoff, [units[1]] * 5 + [units[2]] * 3)
     result = count_round(close_round(runoff, now=later(30)))
     assert result.elected == units[1]
-    assert [round_.number for round_ in get_election_or_fail(conference, Office.LEADER).rounds] == [1, 2]
+    election = get_election_or_fail(conference, Office.LEADER)
+    assert [round_.number for round_ in election.rounds] == [1, 2]
 
 
 def test_no_further_round_once_elected_or_certified(conference: Conference) -> None:
@@ -312,7 +316,7 @@ def test_turnout_counts_participations(conference: Conference) -> None:
 def test_ballots_table_holds_no_voter_and_no_time() -> None:
     inspector = sa.inspect(db.engine)
     columns = {column["name"] for column in inspector.get_columns("ballots")}
-    assert columns == {"id", "round_id", "choice_unit_id", "receipt_code"}
+    assert columns == {"id", "round_id", "choice_unit_id", "is_against", "receipt_code"}
     referred = {fk["referred_table"] for fk in inspector.get_foreign_keys("ballots")}
     assert referred <= {"rounds", "round_candidates"}
     assert "participations" not in referred
@@ -347,12 +351,16 @@ def test_receipt_codes_are_unique_and_readable(conference: Conference) -> None:
 # Concurrency ------------------------------------------------------------------------------------
 
 
-def test_concurrent_ballots_of_one_unit_keep_exactly_one(app: Flask, conference: Conference) -> None:
+def test_concurrent_ballots_of_one_unit_keep_exactly_one(
+    app: Flask, conference: Conference
+) -> None:
     """Ten simultaneous casts for the same unit: one ballot, nine AlreadyVoted, nothing else."""
     units = check_in_all(conference)
     round_ = open_round(conference, Office.LEADER, now=OPENED_AT)
     round_id, voter_id, choice_id = round_.id, units[5].id, units[1].id
-    db.session.commit()  # the threads must see the round; the main thread touches nothing until they end
+    # The threads must see the round; the main thread touches nothing until they end
+    # (on SQLite an open transaction here would hold the write lock).
+    db.session.commit()
 
     threads_count = 10
     barrier = threading.Barrier(threads_count)
@@ -373,7 +381,7 @@ def test_concurrent_ballots_of_one_unit_keep_exactly_one(app: Flask, conference:
             except AlreadyVoted:
                 db.session.rollback()
                 outcome = "already voted"
-            except Exception as error:  # noqa: BLE001 - any other error fails the test below
+            except Exception as error:  # any other error fails the assertion below
                 db.session.rollback()
                 outcome = repr(error)
             finally:
@@ -389,12 +397,8 @@ def test_concurrent_ballots_of_one_unit_keep_exactly_one(app: Flask, conference:
     assert not any(thread.is_alive() for thread in threads)
 
     assert sorted(outcomes) == ["already voted"] * 9 + ["cast"]
-    assert db.session.scalar(
-        sa.select(sa.func.count()).select_from(Ballot).where(Ballot.round_id == round_id)
-    ) == 1
-    assert db.session.scalar(
-        sa.select(sa.func.count()).select_from(Participation).where(Participation.round_id == round_id)
-    ) == 1
+    assert count_rows(Ballot, round_) == 1
+    assert count_rows(Participation, round_) == 1
 
 
 # Database constraints without the service ------------------------------------------------------

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from voting.audit.services import record
 from voting.auth.access import role_required, user
 from voting.auth.forms import ChangePasswordForm, LoginForm
 from voting.auth.models import Role
@@ -32,6 +33,11 @@ def login() -> str | Response:
     if form.validate_on_submit():
         account = authenticate(form.username.data or "", form.password.data or "")
         if account is None:
+            record(
+                "login.failed", actor=None, now=utc_now(),
+                details={"username": (form.username.data or "")[:64]},
+            )
+            db.session.commit()
             form.password.errors.append("Tên đăng nhập hoặc mật khẩu không đúng.")
         else:
             token = start_session(account, now=utc_now())

@@ -1,38 +1,57 @@
-"""What the conference pages show: attendance, each election's rounds, handover and minutes."""
+"""What the conference pages show: attendance, rules, each election's rounds, handover and minutes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from voting.clusters.models import Unit
 from voting.conferences.models import Conference
-from voting.conferences.services import Attendance, attendance
+from voting.conferences.services import Attendance
 from voting.documents.models import Document, DocumentKind
 from voting.documents.services import find_document
-from voting.elections.models import Election, Office, Round
+from voting.elections.counting import paper_count
+from voting.elections.decisions import decision_candidates
+from voting.elections.models import CommitteeMember, Election, Office, PaperCount, Round
+from voting.elections.paper import committee_members
+from voting.elections.rules import BallotType, ConferenceRules, VoteForm, are_locked, describe, rules_of
 from voting.elections.services import (
     RoundResult,
     count_round,
     get_election,
+    initial_candidates,
     open_round_of,
+    quorum,
     threshold_votes,
     turnout,
 )
+from voting.errors import VotingError
 from voting.handovers.models import FlagHandover
 from voting.handovers.services import find_handover
 
 
 @dataclass(frozen=True)
 class RoundView:
-    """A round with its turnout while open, or its count once closed."""
+    """A round with its turnout while open, or its count once closed (and counted)."""
 
     round: Round
     voted: int
-    result: RoundResult | None  # None while the round is open: never partial counts
+    result: RoundResult | None  # None while open, or while a paper count waits: never partial counts
+    paper: PaperCount | None = None
 
     @property
     def threshold(self) -> int:
         """Return the fewest votes that elect."""
-        return threshold_votes(self.round.base)
+        return self.result.threshold_votes if self.result else threshold_votes(self.round.base)
+
+    @property
+    def is_awaiting_paper_count(self) -> bool:
+        """Return whether a closed paper round waits for the committee's confirmed count."""
+        return (
+            self.round.is_paper
+            and not self.round.is_open
+            and not self.round.is_voided
+            and self.result is None
+        )
 
 
 @dataclass(frozen=True)
@@ -44,6 +63,10 @@ class ElectionView:
     rounds: list[RoundView]
     can_open: bool
     can_certify: bool
+    can_void: bool = False
+    can_decide: bool = False
+    nominees: list[Unit] | None = None  # approve ballots: whom the chair may nominate
+    decision_candidates: list[Unit] | None = None
 
     @property
     def next_is_runoff(self) -> bool:
@@ -61,6 +84,10 @@ class Overview:
     open_round: Round | None
     handover: FlagHandover | None
     minutes: Document | None
+    rules: ConferenceRules | None = None
+    rules_text: list[str] | None = None
+    rules_locked: bool = False
+    committee: list[CommitteeMember] | None = None
 
     @property
     def can_record_handover(self) -> bool:
@@ -75,30 +102,67 @@ class Overview:
         return certified and self.handover is not None and self.minutes is None
 
 
+def _round_view(round_: Round) -> RoundView:
+    """Count a round if it can be counted; a paper round waits for its confirmed entry."""
+    result = None
+    if not round_.is_open:
+        try:
+            result = count_round(round_)
+        except VotingError:  # a paper count not yet confirmed
+            result = None
+    return RoundView(round_, turnout(round_), result, paper_count(round_) if round_.is_paper else None)
+
+
 def overview(conference: Conference) -> Overview:
     """Collect the state of a conference for its pages."""
-    present = attendance(conference)
+    rules = rules_of(conference)
+    present = quorum(conference, rules)
     current = open_round_of(conference)
-    views = []
+    views: list[ElectionView] = []
     for office in Office:
         election = get_election(conference, office)
-        rounds = [
-            RoundView(r, turnout(r), None if r.is_open else count_round(r))
-            for r in (election.rounds if election else [])
-        ]
-        last = rounds[-1].result if rounds else None
+        rounds = [_round_view(r) for r in (election.rounds if election else [])]
+        last = rounds[-1] if rounds else None
         certified = election is not None and election.is_certified
-        prerequisite = office is Office.LEADER or bool(views and views[0].election and views[0].election.is_certified)
-        can_open = (
-            not conference.is_ended
-            and current is None
-            and present.is_quorate
-            and prerequisite
-            and not certified
-            and (not rounds or (last is not None and last.elected is None))
+        decided = election is not None and election.is_decided
+        prerequisite = office is Office.LEADER or bool(
+            views and views[0].election and views[0].election.is_certified
         )
-        can_certify = not certified and last is not None and last.elected is not None
-        views.append(ElectionView(office, election, rounds, can_open, can_certify))
+        ready = not conference.is_ended and current is None and present.is_quorate and prerequisite
+        next_ok = (
+            last is None
+            or last.round.is_voided
+            or (last.result is not None and last.result.elected is None and not last.result.needs_decision)
+        )
+        can_open = (
+            ready and not certified and not decided and rules.vote_form is not VoteForm.CONSENSUS and next_ok
+        )
+        can_certify = not certified and (
+            decided or (last is not None and last.result is not None and last.result.elected is not None)
+        )
+        can_void = (
+            not certified
+            and not decided
+            and last is not None
+            and not last.round.is_open
+            and not last.round.is_voided
+        )
+        needs_decision = last is not None and last.result is not None and last.result.needs_decision
+        can_decide = (
+            ready
+            and not certified
+            and not decided
+            and (needs_decision or (rules.vote_form is VoteForm.CONSENSUS and not rounds))
+        )
+        nominees = None
+        if can_open and rules.ballot_type is BallotType.APPROVE:
+            nominees = initial_candidates(conference, office)
+        candidates = decision_candidates(conference, election, office) if can_decide else None
+        views.append(
+            ElectionView(
+                office, election, rounds, can_open, can_certify, can_void, can_decide, nominees, candidates
+            )
+        )
     return Overview(
         conference=conference,
         attendance=present,
@@ -106,4 +170,8 @@ def overview(conference: Conference) -> Overview:
         open_round=current,
         handover=find_handover(conference),
         minutes=find_document(conference, DocumentKind.CONFERENCE_MINUTES),
+        rules=rules,
+        rules_text=describe(rules),
+        rules_locked=are_locked(conference),
+        committee=committee_members(conference),
     )

@@ -8,13 +8,14 @@ from fractions import Fraction
 
 import sqlalchemy as sa
 
+from voting.audit.services import record as audit_record
 from voting.auth.models import Role, User
 from voting.clusters.models import Cluster, Unit
 from voting.clusters.services import member_units
 from voting.conferences.models import CheckIn, Conference
 from voting.errors import InvalidState, NotEligible
 from voting.extensions import db
-from voting.formatting import format_datetime, nfc
+from voting.formatting import format_datetime, nfc, utc_now
 
 #: at least this share of member units must be present before a round opens
 QUORUM = Fraction(2, 3)
@@ -52,6 +53,8 @@ def create_conference(
     outgoing_deputy: Unit | None = None,
     directing_leader: str = "",
     report_summary: str = "",
+    by: User | None = None,
+    now: datetime | None = None,
 ) -> Conference:
     """Create the conference of a cluster's year."""
     if chair.role is not Role.CHAIR:
@@ -80,6 +83,10 @@ def create_conference(
     )
     db.session.add(conference)
     db.session.flush()
+    audit_record(
+        "conference.created", actor=by, conference=conference, now=now or utc_now(),
+        details={"cluster": cluster.code, "year": year},
+    )
     return conference
 
 
@@ -117,4 +124,5 @@ def check_in(conference: Conference, unit: Unit, *, by: User, now: datetime) -> 
             db.session.add(record)
     except sa.exc.IntegrityError:
         raise InvalidState(f"{unit.name} đã điểm danh.") from None
+    audit_record("unit.checked_in", actor=by, conference=conference, now=now, details={"unit_id": unit.id})
     return record

@@ -1,34 +1,56 @@
-"""The ballot and its confirmation."""
+"""The ballot and its confirmation; the chair's rules, round, void and decision forms; the paper count."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField
-from wtforms.validators import DataRequired, InputRequired
+from wtforms import (
+    BooleanField,
+    Field,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from voting.auth.models import User
 from voting.clusters.models import Unit
+from voting.elections.models import DecisionMethod
+from voting.elections.rules import BallotType, ThresholdBase, VoteForm
 
 #: the value of a blank ballot (phiếu trống)
 BLANK = "blank"
+#: the values of an approve/reject ballot
+FOR, AGAINST = "for", "against"
 
 
-def _choices(candidates: list[Unit]) -> list[tuple[str, str]]:
-    """Return the radio choices: each candidate unit, then the blank ballot."""
-    return [(str(unit.id), unit.name) for unit in candidates] + [
-        (BLANK, "Phiếu trống (không chọn đơn vị nào)")
-    ]
+def _choices(candidates: list[Unit], approve: bool = False) -> list[tuple[str, str]]:
+    """Return the radio choices: each candidate unit (or Đồng ý / Không đồng ý), then the blank ballot."""
+    blank = (BLANK, str(_l("Phiếu trống (không chọn đơn vị nào)")))
+    if approve and candidates:
+        nominee = candidates[0].name
+        return [
+            (FOR, str(_l("Đồng ý: %(name)s", name=nominee))),
+            (AGAINST, str(_l("Không đồng ý: %(name)s", name=nominee))),
+            blank,
+        ]
+    return [(str(unit.id), unit.name) for unit in candidates] + [blank]
 
 
 class BallotForm(FlaskForm):
-    """Choose one candidate unit or a blank ballot."""
+    """Choose one candidate unit (or approve/reject the nominee) or a blank ballot."""
 
-    choice = RadioField("Đơn vị bầu chọn", validators=[InputRequired("Hãy chọn một đơn vị hoặc phiếu trống.")])
+    choice = RadioField(
+        _l("Đơn vị bầu chọn"), validators=[InputRequired(_l("Hãy chọn một đơn vị hoặc phiếu trống."))]
+    )
 
-    def __init__(self, candidates: list[Unit], **kwargs: Any) -> None:
+    def __init__(self, candidates: list[Unit], approve: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.choice.choices = _choices(candidates)
+        self.choice.choices = _choices(candidates, approve)
 
 
 class CastBallotForm(FlaskForm):
@@ -36,13 +58,125 @@ class CastBallotForm(FlaskForm):
 
     choice = HiddenField(validators=[DataRequired()])
 
-    def __init__(self, candidates: list[Unit], **kwargs: Any) -> None:
+    def __init__(self, candidates: list[Unit], approve: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._allowed = {value for value, _label in _choices(candidates)}
+        self._allowed = {value for value, _label in _choices(candidates, approve)}
 
     def validate_choice(self, field: HiddenField) -> None:
         """Refuse a choice that is not on this round's ballot."""
-        from wtforms.validators import ValidationError
-
         if field.data not in self._allowed:
-            raise ValidationError("Lựa chọn không có trong danh sách đề cử.")
+            raise ValidationError(_l("Lựa chọn không có trong danh sách đề cử."))
+
+
+class RulesForm(FlaskForm):
+    """The conference's election rules, set by the chair before the first round."""
+
+    vote_form = SelectField(_l("Hình thức biểu quyết"), choices=[(f.value, f.label) for f in VoteForm])
+    ballot_type = SelectField(_l("Loại phiếu"), choices=[(t.value, t.label) for t in BallotType])
+    quorum_numerator = IntegerField(
+        _l("Tỷ lệ có mặt tối thiểu: tử số"), validators=[InputRequired(), NumberRange(1, 100)]
+    )
+    quorum_denominator = IntegerField(_l("mẫu số"), validators=[InputRequired(), NumberRange(1, 100)])
+    threshold_numerator = IntegerField(
+        _l("Ngưỡng trúng cử (trên): tử số"), validators=[InputRequired(), NumberRange(1, 100)]
+    )
+    threshold_denominator = IntegerField(_l("mẫu số"), validators=[InputRequired(), NumberRange(1, 100)])
+    threshold_base = SelectField(_l("Tỷ lệ tính trên"), choices=[(b.value, b.label) for b in ThresholdBase])
+    leader_excludes_outgoing = BooleanField(_l("Đơn vị Cụm trưởng đương nhiệm không ứng cử Cụm trưởng"))
+    deputy_excludes_outgoing_leader = BooleanField(_l("Đơn vị Cụm trưởng đương nhiệm không ứng cử Cụm phó"))
+    self_vote_allowed = BooleanField(_l("Đơn vị được bầu cho chính mình"))
+    max_rounds = IntegerField(
+        _l("Số vòng bầu tối đa mỗi chức danh"), validators=[InputRequired(), NumberRange(1, 10)]
+    )
+
+
+class OpenRoundForm(FlaskForm):
+    """Open a round: on paper or not, and the nominee on approve/reject ballots."""
+
+    on_paper = BooleanField(_l("Bỏ phiếu bằng phiếu giấy (Ban kiểm phiếu nhập kết quả)"))
+    nominee = SelectField(_l("Đơn vị được đề cử"), choices=[], validators=[Optional()], validate_choice=False)
+
+    def __init__(self, nominees: list[Unit] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.nominee.choices = [("", "")] + [(str(u.id), u.name) for u in nominees or []]
+
+
+class VoidRoundForm(FlaskForm):
+    """Void a closed round, with the reason."""
+
+    reason = TextAreaField(_l("Lý do hủy vòng bầu"), validators=[DataRequired(), Length(min=5, max=2000)])
+
+
+class DecisionForm(FlaskForm):
+    """The chair's decision after the last allowed round, or the consensus (hiệp thương)."""
+
+    method = SelectField(_l("Cách quyết định"), choices=[(m.value, m.label) for m in DecisionMethod])
+    unit = SelectField(_l("Đơn vị (hiệp thương)"), choices=[], validators=[Optional()], validate_choice=False)
+    agreeing = IntegerField(
+        _l("Số đơn vị biểu quyết đồng ý (giơ tay)"), validators=[Optional(), NumberRange(min=0)]
+    )
+    statement = TextAreaField(_l("Kết luận của chủ tọa"), validators=[DataRequired(), Length(max=4000)])
+    witnesses = TextAreaField(
+        _l("Người chứng kiến (bốc thăm), mỗi người một dòng"), validators=[Length(max=2000)]
+    )
+
+    def __init__(self, candidates: list[Unit] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.unit.choices = [("", "")] + [(str(u.id), u.name) for u in candidates or []]
+
+
+class AddCommitteeMemberForm(FlaskForm):
+    """Add a member to the counting committee (approved by show of hands)."""
+
+    member = SelectField(_l("Thành viên Ban kiểm phiếu"), choices=[])
+    is_head = BooleanField(_l("Trưởng ban"))
+    approvals = IntegerField(
+        _l("Số đơn vị biểu quyết thông qua"), validators=[InputRequired(), NumberRange(min=0)]
+    )
+
+    def __init__(self, accounts: list[User], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.member.choices = [(str(a.id), f"{a.full_name} ({a.username})") for a in accounts]
+
+
+class PaperCountForm(FlaskForm):
+    """The committee's count of a paper round; per-candidate fields are added for the round."""
+
+    issued = IntegerField(_l("Số phiếu phát ra"), validators=[InputRequired(), NumberRange(min=0)])
+    returned = IntegerField(_l("Số phiếu thu vào"), validators=[InputRequired(), NumberRange(min=0)])
+    valid = IntegerField(_l("Số phiếu hợp lệ"), validators=[InputRequired(), NumberRange(min=0)])
+    invalid = IntegerField(_l("Số phiếu không hợp lệ"), validators=[InputRequired(), NumberRange(min=0)])
+    blank = IntegerField(_l("Số phiếu trống"), validators=[InputRequired(), NumberRange(min=0)])
+
+    def candidate_fields(self) -> list[tuple[Field, Field | None]]:
+        """Return each candidate's votes field (and against field on approve ballots)."""
+        return list(getattr(self, "_candidate_fields", []))
+
+
+def paper_count_form(candidates: list[Unit], approve: bool, **kwargs: Any) -> PaperCountForm:
+    """Return a count form with one votes field per candidate (and an against field on approve ballots)."""
+
+    class RoundPaperCountForm(PaperCountForm):
+        pass
+
+    for unit in candidates:
+        label = _l("Đồng ý: %(name)s", name=unit.name) if approve else unit.name
+        setattr(
+            RoundPaperCountForm,
+            f"votes_{unit.id}",
+            IntegerField(label, validators=[InputRequired(), NumberRange(min=0)]),
+        )
+        if approve:
+            setattr(
+                RoundPaperCountForm,
+                f"against_{unit.id}",
+                IntegerField(
+                    _l("Không đồng ý: %(name)s", name=unit.name),
+                    validators=[InputRequired(), NumberRange(min=0)],
+                ),
+            )
+    form = RoundPaperCountForm(**kwargs)
+    form._candidate_fields = [  # type: ignore[attr-defined]
+        (form[f"votes_{u.id}"], form[f"against_{u.id}"] if approve else None) for u in candidates
+    ]
+    return form

@@ -14,6 +14,7 @@ from voting.extensions import db
 from voting.models import enum_column
 
 if TYPE_CHECKING:
+    from voting.auth.models import User
     from voting.clusters.models import Unit
     from voting.conferences.models import Conference
 
@@ -31,10 +32,39 @@ class Office(enum.StrEnum):
 
 
 class RoundStatus(enum.StrEnum):
-    """A round is open for ballots, then closed for good."""
+    """A round is open for ballots, then closed; a closed round may be voided with a reason."""
 
     OPEN = "open"
     CLOSED = "closed"
+    VOIDED = "voided"
+
+
+class RoundMethod(enum.StrEnum):
+    """How a round's ballots are cast and counted."""
+
+    ELECTRONIC = "electronic"
+    PAPER = "paper"
+
+
+class ElectionState(enum.StrEnum):
+    """Where an election stands; the guarded transitions live in the services."""
+
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    CERTIFIED = "certified"
+
+
+class DecisionMethod(enum.StrEnum):
+    """How the chair's decision was reached when ballots did not decide."""
+
+    CONSENSUS = "consensus"
+    LOTS = "lots"
+
+    @property
+    def label(self) -> str:
+        """Return the Vietnamese name of the method."""
+        return "Hiệp thương" if self is DecisionMethod.CONSENSUS else "Bốc thăm"
 
 
 class Election(db.Model):  # type: ignore[name-defined,misc]
@@ -46,6 +76,11 @@ class Election(db.Model):  # type: ignore[name-defined,misc]
         sa.CheckConstraint(
             "certified_at IS NULL OR elected_unit_id IS NOT NULL", name="certified_has_winner"
         ),
+        sa.CheckConstraint("(decided_at IS NULL) = (decided_unit_id IS NULL)", name="decision_has_unit"),
+        sa.CheckConstraint(
+            "decision_method <> 'lots' OR (lots_seed IS NOT NULL AND witnesses <> '')",
+            name="lots_have_seed_and_witnesses",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,17 +90,52 @@ class Election(db.Model):  # type: ignore[name-defined,misc]
     elected_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
     certified_at: Mapped[datetime | None]
     certified_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    #: the chair's decision when ballots did not decide (or the form of vote is consensus)
+    decided_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
+    decision_method: Mapped[DecisionMethod | None] = mapped_column(
+        enum_column(DecisionMethod, "decision_method")
+    )
+    #: the chair's statement of how the decision was reached
+    decision_statement: Mapped[str] = mapped_column(sa.Text, server_default="")
+    #: units that agreed by show of hands (consensus)
+    decision_agreeing: Mapped[int | None]
+    #: the random seed of a drawing of lots, so that anyone can redo the draw
+    lots_seed: Mapped[str | None] = mapped_column(sa.String(64))
+    #: who witnessed the drawing of lots, one per line
+    witnesses: Mapped[str] = mapped_column(sa.Text, server_default="")
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     conference: Mapped[Conference] = relationship()
-    elected_unit: Mapped[Unit | None] = relationship()
-    rounds: Mapped[list[Round]] = relationship(
-        back_populates="election", order_by="Round.number"
-    )
+    elected_unit: Mapped[Unit | None] = relationship(foreign_keys=[elected_unit_id])
+    decided_unit: Mapped[Unit | None] = relationship(foreign_keys=[decided_unit_id])
+    rounds: Mapped[list[Round]] = relationship(back_populates="election", order_by="Round.number")
 
     @property
     def is_certified(self) -> bool:
         """Return whether the result is final."""
         return self.certified_at is not None
+
+    @property
+    def is_decided(self) -> bool:
+        """Return whether the chair recorded a decision."""
+        return self.decided_at is not None
+
+    @property
+    def counted_rounds(self) -> list[Round]:
+        """Return the rounds that were not voided."""
+        return [r for r in self.rounds if r.status is not RoundStatus.VOIDED]
+
+    @property
+    def state(self) -> ElectionState:
+        """Return the election's state: draft, open, closed or certified."""
+        if self.is_certified:
+            return ElectionState.CERTIFIED
+        if any(r.is_open for r in self.rounds):
+            return ElectionState.OPEN
+        if self.rounds or self.is_decided:
+            return ElectionState.CLOSED
+        return ElectionState.DRAFT
 
     def __repr__(self) -> str:
         return f"<Election {self.conference_id} {self.office.value}>"
@@ -78,6 +148,10 @@ class Round(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (
         sa.UniqueConstraint("election_id", "number"),
         sa.CheckConstraint("(status = 'open') = (closed_at IS NULL)", name="closed_has_time"),
+        sa.CheckConstraint(
+            "(status = 'voided') = (voided_at IS NOT NULL AND void_reason <> '')",
+            name="voided_has_reason",
+        ),
         sa.CheckConstraint("base > 0", name="base_positive"),
         # At most one open round per election, held by the database.
         sa.Index(
@@ -98,6 +172,14 @@ class Round(db.Model):  # type: ignore[name-defined,misc]
     closed_at: Mapped[datetime | None]
     #: units present when the round opened: who may vote and the base of the percentage
     base: Mapped[int]
+    #: member units of the cluster when the round opened (a possible base of the percentage)
+    member_count: Mapped[int] = mapped_column(server_default="0")
+    method: Mapped[RoundMethod] = mapped_column(
+        enum_column(RoundMethod, "round_method"), server_default=RoundMethod.ELECTRONIC.value
+    )
+    voided_at: Mapped[datetime | None]
+    voided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    void_reason: Mapped[str] = mapped_column(sa.Text, server_default="")
 
     election: Mapped[Election] = relationship(back_populates="rounds")
     candidates: Mapped[list[RoundCandidate]] = relationship(
@@ -108,6 +190,16 @@ class Round(db.Model):  # type: ignore[name-defined,misc]
     def is_open(self) -> bool:
         """Return whether ballots are accepted."""
         return self.status is RoundStatus.OPEN
+
+    @property
+    def is_voided(self) -> bool:
+        """Return whether the round was voided (it keeps its record but does not count)."""
+        return self.status is RoundStatus.VOIDED
+
+    @property
+    def is_paper(self) -> bool:
+        """Return whether the round is run on paper ballots counted by the committee."""
+        return self.method is RoundMethod.PAPER
 
     def __repr__(self) -> str:
         return f"<Round {self.election_id}#{self.number} {self.status.value}>"
@@ -143,6 +235,7 @@ class Ballot(db.Model):  # type: ignore[name-defined,misc]
             ["round_id", "choice_unit_id"],
             ["round_candidates.round_id", "round_candidates.unit_id"],
         ),
+        sa.CheckConstraint("NOT is_against OR choice_unit_id IS NOT NULL", name="against_has_nominee"),
     )
 
     #: random, so that ids carry no order
@@ -150,6 +243,8 @@ class Ballot(db.Model):  # type: ignore[name-defined,misc]
     round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id"), index=True)
     #: the chosen unit, or NULL for a blank ballot (phiếu trống)
     choice_unit_id: Mapped[int | None]
+    #: on an approve/reject ballot, "Không đồng ý" with the nominee (False: "Đồng ý")
+    is_against: Mapped[bool] = mapped_column(server_default=sa.false())
     #: shown once to the voter, who can later find the ballot by it
     receipt_code: Mapped[str] = mapped_column(sa.String(16), unique=True)
 
@@ -167,3 +262,117 @@ class Participation(db.Model):  # type: ignore[name-defined,misc]
 
     def __repr__(self) -> str:
         return f"<Participation {self.round_id}/{self.unit_id}>"
+
+
+class NamedVote(db.Model):  # type: ignore[name-defined,misc]
+    """In an open (named) vote, what each unit chose; listed in the minutes."""
+
+    __tablename__ = "named_votes"
+    __table_args__ = (
+        sa.ForeignKeyConstraint(
+            ["round_id", "choice_unit_id"],
+            ["round_candidates.round_id", "round_candidates.unit_id"],
+        ),
+        sa.CheckConstraint("NOT is_against OR choice_unit_id IS NOT NULL", name="against_has_nominee"),
+    )
+
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), primary_key=True)
+    #: the chosen unit, or NULL for a blank vote
+    choice_unit_id: Mapped[int | None]
+    is_against: Mapped[bool] = mapped_column(server_default=sa.false())
+
+    unit: Mapped[Unit] = relationship(foreign_keys=[unit_id])
+    choice: Mapped[Unit | None] = relationship(
+        primaryjoin="foreign(NamedVote.choice_unit_id) == Unit.id", viewonly=True
+    )
+
+    def __repr__(self) -> str:
+        return f"<NamedVote {self.round_id}/{self.unit_id}>"
+
+
+class CommitteeMember(db.Model):  # type: ignore[name-defined,misc]
+    """A member of the conference's vote-counting committee (Ban kiểm phiếu)."""
+
+    __tablename__ = "committee_members"
+    __table_args__ = (
+        # One head per conference, held by the database.
+        sa.Index(
+            "uq_committee_members_one_head",
+            "conference_id",
+            unique=True,
+            postgresql_where=sa.text("is_head"),
+            sqlite_where=sa.text("is_head"),
+        ),
+    )
+
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conferences.id"), primary_key=True)
+    #: an account with the counting-committee role
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True)
+    is_head: Mapped[bool] = mapped_column(server_default=sa.false())
+    #: units that approved the committee by show of hands
+    approvals: Mapped[int]
+    added_at: Mapped[datetime]
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<CommitteeMember {self.conference_id}/{self.user_id}>"
+
+
+class PaperCount(db.Model):  # type: ignore[name-defined,misc]
+    """The committee's count of a paper round; it counts only once a second member confirms it."""
+
+    __tablename__ = "paper_counts"
+    __table_args__ = (
+        sa.CheckConstraint("returned <= issued", name="returned_le_issued"),
+        sa.CheckConstraint("valid + invalid = returned", name="valid_plus_invalid"),
+        sa.CheckConstraint("blank <= valid", name="blank_le_valid"),
+        sa.CheckConstraint("blank >= 0 AND invalid >= 0 AND valid >= 0", name="not_negative"),
+        sa.CheckConstraint("confirmed_by_id IS NULL OR confirmed_by_id <> entered_by_id", name="four_eyes"),
+        sa.CheckConstraint("(confirmed_at IS NULL) = (confirmed_by_id IS NULL)", name="confirmed_has_time"),
+    )
+
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id"), primary_key=True)
+    #: ballots issued (phát ra), returned (thu vào), valid, invalid, blank (trống)
+    issued: Mapped[int]
+    returned: Mapped[int]
+    valid: Mapped[int]
+    invalid: Mapped[int]
+    blank: Mapped[int]
+    entered_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    entered_at: Mapped[datetime]
+    confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime | None]
+
+    entered_by: Mapped[User] = relationship(foreign_keys=[entered_by_id])
+    confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
+    lines: Mapped[list[PaperCountLine]] = relationship(cascade="all, delete-orphan")
+
+    @property
+    def is_confirmed(self) -> bool:
+        """Return whether a second member confirmed the entry."""
+        return self.confirmed_at is not None
+
+    def __repr__(self) -> str:
+        return f"<PaperCount {self.round_id}>"
+
+
+class PaperCountLine(db.Model):  # type: ignore[name-defined,misc]
+    """Votes for one candidate in a paper count (and against, on approve/reject ballots)."""
+
+    __tablename__ = "paper_count_lines"
+    __table_args__ = (
+        sa.ForeignKeyConstraint(
+            ["round_id", "unit_id"], ["round_candidates.round_id", "round_candidates.unit_id"]
+        ),
+        sa.CheckConstraint("votes >= 0 AND against >= 0", name="not_negative"),
+    )
+
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("paper_counts.round_id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(primary_key=True)
+    votes: Mapped[int]
+    against: Mapped[int] = mapped_column(server_default="0")
+
+    def __repr__(self) -> str:
+        return f"<PaperCountLine {self.round_id}/{self.unit_id}>"

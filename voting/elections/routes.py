@@ -1,21 +1,58 @@
-"""Voting (ballot, review, cast, receipt) and the chair's round actions."""
+"""Voting (ballot, review, cast, receipt), the round page, and the chair's rules and round actions."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from voting.auth.access import load_conference, role_required, user
+from voting.auth.access import can_see, load_conference, role_required, user
 from voting.auth.models import Role
 from voting.clusters.models import Unit
-from voting.elections import services
-from voting.elections.forms import BLANK, BallotForm, CastBallotForm
-from voting.elections.models import Election, Office, Round
+from voting.conferences.models import Conference
+from voting.elections import decisions, paper, services
+from voting.elections.forms import (
+    AGAINST,
+    BLANK,
+    FOR,
+    BallotForm,
+    CastBallotForm,
+    DecisionForm,
+    OpenRoundForm,
+    RulesForm,
+    VoidRoundForm,
+)
+from voting.elections.models import DecisionMethod, Election, Office, Round
+from voting.elections.rules import (
+    BallotType,
+    RulesChange,
+    ThresholdBase,
+    VoteForm,
+    are_locked,
+    describe,
+    rules_of,
+    set_rules,
+)
 from voting.extensions import db
 from voting.formatting import utc_now
 from voting.forms import ConfirmForm
 
 bp = Blueprint("elections", __name__)
+
+#: roles that may read a round's page (members of the counting committee are checked apart)
+READERS = (Role.CHAIR, Role.SECRETARY, Role.REPRESENTATIVE, Role.ARCHIVIST, Role.ADMIN, Role.COUNTER)
+
+
+def load_for_reading(conference_id: int) -> Conference:
+    """Return a conference the user may read: its staff, its units, the archive, or its committee."""
+    conference = db.session.get(Conference, conference_id) or abort(404)
+    account = user()
+    if account.role is Role.COUNTER:
+        if not paper.is_member(conference, account):
+            abort(403)
+    elif not can_see(account, conference):
+        abort(403)
+    return conference
 
 
 def _load_round(round_id: int, *roles: Role) -> Round:
@@ -29,33 +66,52 @@ def _candidates(round_: Round) -> list[Unit]:
     return [candidate.unit for candidate in round_.candidates]
 
 
+def _is_approve(round_: Round) -> bool:
+    return rules_of(round_.election.conference).ballot_type is BallotType.APPROVE
+
+
 def _voter_unit() -> Unit:
     unit = user().unit
     assert unit is not None  # a database constraint for representatives
     return unit
 
 
+def _console(conference_id: int) -> Response:
+    return redirect(url_for("conferences.console", conference_id=conference_id))
+
+
 @bp.route("/rounds/<int:round_id>/ballot", methods=["GET", "POST"])
 @role_required(Role.REPRESENTATIVE)
 def ballot(round_id: int) -> str | Response:
-    """Show the ballot; on submit show the review step."""
+    """Show the ballot with the rules in force; on submit show the review step."""
     round_ = _load_round(round_id, Role.REPRESENTATIVE)
     conference_id = round_.election.conference_id
     if services.has_voted(round_, _voter_unit()):
-        flash("Đơn vị của đồng chí đã bỏ phiếu ở vòng này.", "info")
+        flash(_("Đơn vị của đồng chí đã bỏ phiếu ở vòng này."), "info")
         return redirect(url_for("conferences.show", conference_id=conference_id))
-    if not round_.is_open:
-        flash("Vòng bầu đã kết thúc.", "info")
+    if not round_.is_open or round_.is_paper:
+        flash(
+            _("Vòng bầu đã kết thúc.") if not round_.is_open else _("Vòng này bỏ phiếu bằng phiếu giấy."),
+            "info",
+        )
         return redirect(url_for("conferences.show", conference_id=conference_id))
-    candidates = _candidates(round_)
-    form = BallotForm(candidates)
+    candidates, approve = _candidates(round_), _is_approve(round_)
+    form = BallotForm(candidates, approve)
+    rules = rules_of(round_.election.conference)
     if form.validate_on_submit():
         chosen = dict(form.choice.choices or [])[form.choice.data]  # type: ignore[arg-type]
-        confirm = CastBallotForm(candidates, data={"choice": form.choice.data})
+        confirm = CastBallotForm(candidates, approve, data={"choice": form.choice.data})
         return render_template(
-            "elections/review.html", round=round_, chosen=chosen, is_blank=form.choice.data == BLANK, form=confirm
+            "elections/review.html",
+            round=round_,
+            chosen=chosen,
+            is_blank=form.choice.data == BLANK,
+            form=confirm,
+            rules=rules,
         )
-    return render_template("elections/ballot.html", round=round_, form=form)
+    return render_template(
+        "elections/ballot.html", round=round_, form=form, rules=rules, rules_text=describe(rules)
+    )
 
 
 @bp.post("/rounds/<int:round_id>/cast")
@@ -63,12 +119,19 @@ def ballot(round_id: int) -> str | Response:
 def cast(round_id: int) -> Response:
     """Cast the reviewed ballot and show the receipt."""
     round_ = _load_round(round_id, Role.REPRESENTATIVE)
-    form = CastBallotForm(_candidates(round_))
+    candidates = _candidates(round_)
+    form = CastBallotForm(candidates, _is_approve(round_))
     if not form.validate_on_submit():
-        flash("Phiếu không hợp lệ; hãy chọn lại.", "danger")
+        flash(_("Phiếu không hợp lệ; hãy chọn lại."), "danger")
         return redirect(url_for(".ballot", round_id=round_.id))
-    choice = None if form.choice.data == BLANK else db.session.get(Unit, int(form.choice.data))
-    ballot = services.cast_ballot(round_, _voter_unit(), choice)
+    value = form.choice.data
+    if value in (FOR, AGAINST):
+        choice: Unit | None = candidates[0]
+    else:
+        choice = None if value == BLANK else db.session.get(Unit, int(value))
+    ballot = services.cast_ballot(
+        round_, _voter_unit(), choice, against=value == AGAINST, by=user(), now=utc_now()
+    )
     db.session.commit()
     # Only this browser sees the receipt; the server keeps no link from unit to ballot.
     session[f"receipt-{round_.id}"] = ballot.receipt_code
@@ -82,22 +145,82 @@ def receipt(round_id: int) -> str:
     round_ = _load_round(round_id, Role.REPRESENTATIVE)
     if not services.has_voted(round_, _voter_unit()):
         abort(404)
+    return render_template("elections/receipt.html", round=round_, code=session.get(f"receipt-{round_.id}"))
+
+
+@bp.get("/rounds/<int:round_id>")
+@role_required(*READERS)
+def show_round(round_id: int) -> str:
+    """Show a round: turnout while open; once counted, the count and the published receipts or named votes."""
+    round_ = db.session.get(Round, round_id) or abort(404)
+    conference = load_for_reading(round_.election.conference_id)
+    from voting.conferences.overview import _round_view
+
+    view = _round_view(round_)
     return render_template(
-        "elections/receipt.html", round=round_, code=session.get(f"receipt-{round_.id}")
+        "elections/round.html",
+        conference=conference,
+        view=view,
+        office=round_.election.office,
+        rules_text=describe(rules_of(conference)),
+    )
+
+
+@bp.route("/conferences/<int:conference_id>/rules", methods=["GET", "POST"])
+@role_required(Role.CHAIR, Role.SECRETARY)
+def rules(conference_id: int) -> str | Response:
+    """Show the election rules; the chair may change them until the first round opens."""
+    conference = load_conference(conference_id, Role.CHAIR, Role.SECRETARY)
+    current = rules_of(conference)
+    form = RulesForm(obj=current)
+    if form.validate_on_submit():
+        if user().role is not Role.CHAIR:
+            abort(403)
+        change = RulesChange(
+            vote_form=VoteForm(form.vote_form.data),
+            ballot_type=BallotType(form.ballot_type.data),
+            quorum_numerator=form.quorum_numerator.data or 0,
+            quorum_denominator=form.quorum_denominator.data or 0,
+            threshold_numerator=form.threshold_numerator.data or 0,
+            threshold_denominator=form.threshold_denominator.data or 0,
+            threshold_base=ThresholdBase(form.threshold_base.data),
+            leader_excludes_outgoing=form.leader_excludes_outgoing.data,
+            deputy_excludes_outgoing_leader=form.deputy_excludes_outgoing_leader.data,
+            self_vote_allowed=form.self_vote_allowed.data,
+            max_rounds=form.max_rounds.data or 0,
+        )
+        set_rules(conference, change, by=user(), now=utc_now())
+        db.session.commit()
+        flash(_("Đã lưu quy chế bầu cử."), "success")
+        return _console(conference.id)
+    return render_template(
+        "elections/rules.html",
+        conference=conference,
+        form=form,
+        rules_text=describe(current),
+        is_locked=are_locked(conference),
+        is_chair=user().role is Role.CHAIR,
     )
 
 
 @bp.post("/conferences/<int:conference_id>/elections/<office>/rounds")
 @role_required(Role.CHAIR)
 def open_round(conference_id: int, office: str) -> Response:
-    """Open the first round of an election, or a runoff among the top units."""
+    """Open the first round of an election, a runoff among the top units, or a rerun."""
     conference = load_conference(conference_id, Role.CHAIR)
-    if office not in Office._value2member_map_ or not ConfirmForm().validate_on_submit():
+    form = OpenRoundForm()
+    if office not in Office._value2member_map_ or not form.validate_on_submit():
         abort(400)
-    round_ = services.open_round(conference, Office(office), now=utc_now())
+    nominee = db.session.get(Unit, int(form.nominee.data)) if (form.nominee.data or "").isdigit() else None
+    round_ = services.open_round(
+        conference, Office(office), now=utc_now(), by=user(), nominee=nominee, on_paper=form.on_paper.data
+    )
     db.session.commit()
-    flash(f"Đã mở vòng {round_.number} bầu {round_.election.office.label}.", "success")
-    return redirect(url_for("conferences.console", conference_id=conference.id))
+    flash(
+        _("Đã mở vòng %(number)s bầu %(office)s.", number=round_.number, office=round_.election.office.label),
+        "success",
+    )
+    return _console(conference.id)
 
 
 @bp.post("/rounds/<int:round_id>/close")
@@ -107,10 +230,55 @@ def close_round(round_id: int) -> Response:
     round_ = _load_round(round_id, Role.CHAIR)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    services.close_round(round_, now=utc_now())
+    services.close_round(round_, now=utc_now(), by=user())
     db.session.commit()
-    flash(f"Đã kết thúc vòng {round_.number}; kết quả kiểm phiếu bên dưới.", "success")
-    return redirect(url_for("conferences.console", conference_id=round_.election.conference_id))
+    flash(_("Đã kết thúc vòng %(number)s; kết quả kiểm phiếu bên dưới.", number=round_.number), "success")
+    return _console(round_.election.conference_id)
+
+
+@bp.post("/rounds/<int:round_id>/void")
+@role_required(Role.CHAIR)
+def void_round(round_id: int) -> Response:
+    """Void a closed round before certification, with a reason."""
+    round_ = _load_round(round_id, Role.CHAIR)
+    form = VoidRoundForm()
+    if not form.validate_on_submit():
+        flash(_("Cần ghi rõ lý do hủy vòng bầu (ít nhất 5 ký tự)."), "danger")
+        return _console(round_.election.conference_id)
+    services.void_round(round_, reason=form.reason.data or "", by=user(), now=utc_now())
+    db.session.commit()
+    flash(_("Đã hủy vòng %(number)s; có thể mở lại vòng bầu.", number=round_.number), "success")
+    return _console(round_.election.conference_id)
+
+
+@bp.post("/conferences/<int:conference_id>/elections/<office>/decision")
+@role_required(Role.CHAIR)
+def decide(conference_id: int, office: str) -> Response:
+    """Record the chair's decision (consensus or drawing of lots)."""
+    conference = load_conference(conference_id, Role.CHAIR)
+    form = DecisionForm()
+    if office not in Office._value2member_map_:
+        abort(404)
+    if not form.validate_on_submit():
+        errors = "; ".join(e for errs in form.errors.values() for e in errs)
+        flash(_("Chưa ghi nhận được quyết định: %(errors)s", errors=errors), "danger")
+        return _console(conference.id)
+    unit = db.session.get(Unit, int(form.unit.data)) if (form.unit.data or "").isdigit() else None
+    election = decisions.record_decision(
+        conference,
+        Office(office),
+        method=DecisionMethod(form.method.data),
+        unit=unit,
+        statement=form.statement.data or "",
+        agreeing=form.agreeing.data,
+        witnesses=form.witnesses.data or "",
+        by=user(),
+        now=utc_now(),
+    )
+    db.session.commit()
+    assert election.decided_unit is not None
+    flash(_("Đã ghi nhận quyết định: %(unit)s.", unit=election.decided_unit.name), "success")
+    return _console(conference.id)
 
 
 @bp.post("/elections/<int:election_id>/certify")
@@ -125,8 +293,15 @@ def certify(election_id: int) -> Response:
     db.session.commit()
     assert election.elected_unit is not None
     flash(
-        f"Đã chứng nhận: {election.elected_unit.name} là đơn vị {election.office.label} "
-        f"năm {election.conference.year + 1}.",
+        _(
+            "Đã chứng nhận: %(unit)s là đơn vị %(office)s năm %(year)s.",
+            unit=election.elected_unit.name,
+            office=election.office.label,
+            year=election.conference.year + 1,
+        ),
         "success",
     )
-    return redirect(url_for("conferences.console", conference_id=election.conference_id))
+    return _console(election.conference_id)
+
+
+from voting.elections import paper_routes  # noqa: E402,F401  (registers the committee's views on bp)

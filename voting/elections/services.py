@@ -1,28 +1,44 @@
-"""Election rules: rounds, secret ballots, counting, runoffs and certification."""
+"""Election rules: the state machine of rounds, ballots, voiding, the chair's decision and certification.
+
+Counting lives in ``counting.py``, paper ballots and the committee in ``paper.py``, the rules as data
+in ``rules.py``; the names other features use are re-exported here.
+"""
 
 from __future__ import annotations
 
+import random
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
-from fractions import Fraction
 
 import sqlalchemy as sa
 
+from voting.audit.services import record
 from voting.auth.models import User
 from voting.clusters.models import Unit
 from voting.clusters.services import member_units
 from voting.conferences.models import CheckIn, Conference
-from voting.conferences.services import attendance
+from voting.conferences.services import Attendance, attendance
+from voting.elections.counting import (
+    THRESHOLD,
+    CandidateCount,
+    RoundResult,
+    count_round,
+    runoff_candidates,
+    threshold_votes,
+)
 from voting.elections.models import (
     Ballot,
     Election,
+    NamedVote,
     Office,
     Participation,
     Round,
     RoundCandidate,
+    RoundMethod,
     RoundStatus,
 )
+from voting.elections.rules import BallotType, ConferenceRules, VoteForm, rules_of, store_rules
+from voting.elections.transitions import require
 from voting.errors import (
     AlreadyVoted,
     InvalidChoice,
@@ -32,61 +48,19 @@ from voting.errors import (
     RoundNotOpen,
 )
 from voting.extensions import db
-from voting.formatting import format_percent
+from voting.formatting import utc_now
 
-#: a unit is elected with strictly more than this share of the units present
-THRESHOLD = Fraction(1, 2)
+__all__ = [
+    "THRESHOLD",
+    "CandidateCount",
+    "RoundResult",
+    "count_round",
+    "runoff_candidates",
+    "threshold_votes",
+]
 
 #: receipt codes avoid letters and digits that are easy to confuse
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-@dataclass(frozen=True)
-class CandidateCount:
-    """A candidate unit and its votes in a closed round."""
-
-    unit: Unit
-    votes: int
-    base: int
-
-    @property
-    def percent(self) -> str:
-        """Return the share of the base as "62,50"."""
-        return format_percent(self.votes, self.base)
-
-
-@dataclass(frozen=True)
-class RoundResult:
-    """The count of a closed round and what follows from it."""
-
-    round: Round
-    counts: list[CandidateCount]  # most votes first, then list order
-    blank: int
-    returned: int
-    elected: Unit | None
-    runoff: list[Unit]  # the next round's candidates when no one is elected
-
-    @property
-    def base(self) -> int:
-        """Return the number of units present, the base of the percentage."""
-        return self.round.base
-
-    @property
-    def decision(self) -> str:
-        """Return the arithmetic of the decision as one Vietnamese sentence."""
-        if self.elected is not None:
-            top = self.counts[0]
-            return (
-                f"{top.unit.name} đạt {top.votes}/{self.base} phiếu của các đơn vị có mặt "
-                f"({top.percent}%), quá bán (trên 50%): trúng cử."
-            )
-        names = ", ".join(unit.name for unit in self.runoff)
-        return f"Không đơn vị nào đạt quá bán (trên 50%) số đơn vị có mặt; bầu lại giữa: {names}."
-
-
-def threshold_votes(base: int) -> int:
-    """Return the fewest votes that are more than half of *base*."""
-    return int(THRESHOLD * base) + 1
 
 
 def get_election(conference: Conference, office: Office) -> Election | None:
@@ -96,16 +70,30 @@ def get_election(conference: Conference, office: Office) -> Election | None:
     )
 
 
+def quorum(conference: Conference, rules: ConferenceRules | None = None) -> Attendance:
+    """Return the attendance with the quorum the conference's rules require."""
+    rules = rules or rules_of(conference)
+    present = attendance(conference)
+    share = rules.quorum * len(present.members)
+    needed = -(-share.numerator // share.denominator)
+    return Attendance(members=present.members, present=present.present, needed=needed)
+
+
 def initial_candidates(conference: Conference, office: Office) -> list[Unit]:
-    """Return the first round's candidates: all members but the outgoing or new leader."""
+    """Return who may stand: all members but the outgoing leader (leader) or the new leader (deputy)."""
+    rules = rules_of(conference)
+    excluded: set[int | None] = set()
     if office is Office.LEADER:
-        excluded = conference.outgoing_leader_id
+        if rules.leader_excludes_outgoing:
+            excluded.add(conference.outgoing_leader_id)
     else:
         leader = get_election(conference, Office.LEADER)
         if leader is None or not leader.is_certified:
             raise InvalidState("Cần chứng nhận kết quả bầu Cụm trưởng trước khi bầu Cụm phó.")
-        excluded = leader.elected_unit_id
-    return [unit for unit in member_units(conference.cluster_id) if unit.id != excluded]
+        excluded.add(leader.elected_unit_id)
+        if rules.deputy_excludes_outgoing_leader:
+            excluded.add(conference.outgoing_leader_id)
+    return [unit for unit in member_units(conference.cluster_id) if unit.id not in excluded]
 
 
 def open_round_of(conference: Conference) -> Round | None:
@@ -117,47 +105,100 @@ def open_round_of(conference: Conference) -> Round | None:
     )
 
 
-def open_round(conference: Conference, office: Office, *, now: datetime) -> Round:
-    """Open the next round of an election: the first one, or a runoff among the top units."""
+def last_round(election: Election) -> Round | None:
+    """Return the election's latest round, voided or not."""
+    return election.rounds[-1] if election.rounds else None
+
+
+def next_candidates(conference: Conference, election: Election | None, office: Office) -> list[Unit] | None:
+    """Return the next round's candidates; None when the chair nominates (approve ballots)."""
+    rules = rules_of(conference)
+    if election is None or not election.rounds:
+        return None if rules.ballot_type is BallotType.APPROVE else initial_candidates(conference, office)
+    last = election.rounds[-1]
+    if last.is_voided:  # the same ballot again
+        return [candidate.unit for candidate in last.candidates]
+    result = count_round(last)
+    if result.elected is not None:
+        raise InvalidState(f"{result.elected.name} đã trúng cử {office.label}; hãy chứng nhận kết quả.")
+    if result.needs_decision:
+        raise InvalidState(
+            f"Đã hết {rules.max_rounds} vòng bầu theo quy chế: chủ tọa ghi nhận quyết định "
+            "(hiệp thương hoặc bốc thăm)."
+        )
+    return None if rules.ballot_type is BallotType.APPROVE else result.runoff
+
+
+def open_round(
+    conference: Conference,
+    office: Office,
+    *,
+    now: datetime,
+    by: User | None = None,
+    nominee: Unit | None = None,
+    on_paper: bool = False,
+) -> Round:
+    """Open the next round of an election: the first one, a runoff, or a rerun of a voided round."""
     if conference.is_ended:
         raise InvalidState("Hội nghị đã kết thúc.")
+    rules = rules_of(conference)
+    if rules.vote_form is VoteForm.CONSENSUS:
+        raise InvalidState("Quy chế là hiệp thương: chủ tọa ghi nhận kết quả, không mở vòng bầu.")
+    if on_paper and rules.vote_form is VoteForm.OPEN:
+        raise InvalidState("Biểu quyết công khai không dùng phiếu giấy kín.")
     if open_round_of(conference) is not None:
         raise InvalidState("Đang có một vòng bầu mở; hãy kết thúc vòng đó trước.")
-    present = attendance(conference)
+    present = quorum(conference, rules)
     if not present.is_quorate:
         raise QuorumNotMet(
             f"Chưa đủ số đơn vị tham dự: có {len(present.present)}/{len(present.members)} "
-            f"đơn vị, cần ít nhất {present.needed} (2/3)."
+            f"đơn vị, cần ít nhất {present.needed} ({rules.quorum_numerator}/{rules.quorum_denominator})."
         )
     election = get_election(conference, office)
-    if election is None:
-        candidates = initial_candidates(conference, office)
-        election = Election(conference_id=conference.id, office=office)
-        db.session.add(election)
-        number = 1
-    else:
-        if election.is_certified:
-            raise InvalidState(f"Kết quả bầu {office.label} đã được chứng nhận.")
-        last = count_round(election.rounds[-1])
-        if last.elected is not None:
-            raise InvalidState(
-                f"{last.elected.name} đã trúng cử {office.label}; hãy chứng nhận kết quả."
-            )
-        candidates = last.runoff
-        number = last.round.number + 1
+    if election is not None:
+        require(election, "open_round")
+        if election.is_decided:
+            raise InvalidState("Chủ tọa đã ghi nhận quyết định; hãy chứng nhận kết quả.")
+    candidates = next_candidates(conference, election, office)
+    if candidates is None:  # approve/reject: the chair names one nominee among those who may stand
+        eligible = initial_candidates(conference, office)
+        if nominee is None or nominee.id not in {unit.id for unit in eligible}:
+            raise InvalidChoice("Hãy chọn một đơn vị được đề cử trong số các đơn vị đủ điều kiện ứng cử.")
+        candidates = [nominee]
     if not candidates:
         raise InvalidState("Không có đơn vị nào đủ điều kiện ứng cử.")
+    store_rules(conference)  # the rules in force are on record, and locked from now on
+    if election is None:
+        election = Election(conference_id=conference.id, office=office)
+        db.session.add(election)
+    number = election.rounds[-1].number + 1 if election.rounds else 1
     round_ = Round(
         election=election,
         number=number,
         status=RoundStatus.OPEN,
         opened_at=now,
         base=len(present.present),
+        member_count=len(present.members),
+        method=RoundMethod.PAPER if on_paper else RoundMethod.ELECTRONIC,
     )
     db.session.add(round_)
     db.session.flush()
     db.session.add_all(RoundCandidate(round_id=round_.id, unit_id=unit.id) for unit in candidates)
     db.session.flush()
+    record(
+        "round.opened",
+        actor=by or conference.chair,
+        conference=conference,
+        now=now,
+        details={
+            "office": office.value,
+            "round": number,
+            "round_id": round_.id,
+            "method": round_.method.value,
+            "candidates": [unit.id for unit in candidates],
+            "base": round_.base,
+        },
+    )
     return round_
 
 
@@ -194,20 +235,35 @@ def has_voted(round_: Round, unit: Unit) -> bool:
     return db.session.get(Participation, (round_.id, unit.id)) is not None
 
 
-def cast_ballot(round_: Round, unit: Unit, choice: Unit | None) -> Ballot:
-    """Cast the unit's secret ballot for *choice* (None for blank) and return it."""
+def cast_ballot(
+    round_: Round,
+    unit: Unit,
+    choice: Unit | None,
+    *,
+    against: bool = False,
+    by: User | None = None,
+    now: datetime | None = None,
+) -> Ballot:
+    """Cast the unit's ballot for *choice* (None for blank; *against* on approve ballots) and return it."""
     round_ = _lock_round(round_, exclusive=False)
     if not round_.is_open:
         raise RoundNotOpen("Vòng bầu đã kết thúc; phiếu không được ghi nhận.")
+    if round_.is_paper:
+        raise InvalidState("Vòng này bỏ phiếu bằng phiếu giấy tại hội trường.")
     if not is_eligible(round_, unit):
-        raise NotEligible(
-            f"{unit.name} chưa điểm danh trước khi vòng bầu mở nên không bỏ phiếu ở vòng này."
-        )
+        raise NotEligible(f"{unit.name} chưa điểm danh trước khi vòng bầu mở nên không bỏ phiếu ở vòng này.")
+    conference = round_.election.conference
+    rules = rules_of(conference)
     if choice is not None and db.session.get(RoundCandidate, (round_.id, choice.id)) is None:
         raise InvalidChoice(f"{choice.name} không có trong danh sách đề cử của vòng này.")
+    if against and (choice is None or rules.ballot_type is not BallotType.APPROVE):
+        raise InvalidChoice("Chỉ phiếu Đồng ý / Không đồng ý mới có lựa chọn Không đồng ý.")
+    if choice is not None and choice.id == unit.id and not rules.self_vote_allowed and not against:
+        raise InvalidChoice("Theo quy chế của hội nghị, đơn vị không được bầu cho chính mình.")
     ballot = Ballot(
         round_id=round_.id,
         choice_unit_id=choice.id if choice else None,
+        is_against=against,
         receipt_code=new_receipt_code(),
     )
     try:
@@ -216,83 +272,142 @@ def cast_ballot(round_: Round, unit: Unit, choice: Unit | None) -> Ballot:
             db.session.add(Participation(round_id=round_.id, unit_id=unit.id))
             db.session.flush()
             db.session.add(ballot)
+            if rules.vote_form is VoteForm.OPEN:
+                db.session.add(
+                    NamedVote(
+                        round_id=round_.id,
+                        unit_id=unit.id,
+                        choice_unit_id=choice.id if choice else None,
+                        is_against=against,
+                    )
+                )
+            db.session.flush()
     except sa.exc.IntegrityError:
         raise AlreadyVoted(f"{unit.name} đã bỏ phiếu ở vòng này; mỗi đơn vị chỉ có một phiếu.") from None
+    # Who voted is public (turnout); what, never. The time is cut to the minute so that the log
+    # adds nothing finer than what the participation list and the turnout counter already show.
+    moment = (now or utc_now()).replace(second=0, microsecond=0)
+    record(
+        "ballot.cast",
+        actor=by,
+        conference=conference,
+        now=moment,
+        details={"round_id": round_.id, "unit_id": unit.id},
+    )
     return ballot
 
 
-def close_round(round_: Round, *, now: datetime) -> Round:
-    """Close an open round; no ballot is accepted afterwards."""
+def shuffle_ballots(round_: Round) -> None:
+    """Re-write a round's ballots in random order with fresh ids, so storage order says nothing."""
+    rows = db.session.execute(
+        sa.select(Ballot.choice_unit_id, Ballot.is_against, Ballot.receipt_code).where(
+            Ballot.round_id == round_.id
+        )
+    ).all()
+    random.SystemRandom().shuffle(rows)
+    db.session.execute(sa.delete(Ballot).where(Ballot.round_id == round_.id))
+    for choice, against, code in rows:
+        db.session.execute(
+            sa.insert(Ballot).values(
+                id=secrets.token_hex(16),
+                round_id=round_.id,
+                choice_unit_id=choice,
+                is_against=against,
+                receipt_code=code,
+            )
+        )
+
+
+def close_round(round_: Round, *, now: datetime, by: User | None = None) -> Round:
+    """Close an open round; no ballot is accepted afterwards and the ballots are re-written shuffled."""
     round_ = _lock_round(round_, exclusive=True)
     if not round_.is_open:
         raise InvalidState("Vòng bầu này đã kết thúc.")
     round_.status = RoundStatus.CLOSED
     round_.closed_at = now
     db.session.flush()
+    shuffle_ballots(round_)
+    conference = round_.election.conference
+    record(
+        "round.closed",
+        actor=by or conference.chair,
+        conference=conference,
+        now=now,
+        details={"round_id": round_.id, "turnout": turnout(round_)},
+    )
+    return round_
+
+
+def void_round(round_: Round, *, reason: str, by: User, now: datetime) -> Round:
+    """Void the election's latest closed round before certification; it keeps its record and reason."""
+    round_ = _lock_round(round_, exclusive=True)
+    election = round_.election
+    require(election, "void_round")
+    if election.is_decided:
+        raise InvalidState("Chủ tọa đã ghi nhận quyết định; không hủy vòng bầu được nữa.")
+    if round_.status is not RoundStatus.CLOSED:
+        raise InvalidState("Chỉ hủy được vòng bầu đã kết thúc và chưa bị hủy.")
+    if round_.id != election.rounds[-1].id:
+        raise InvalidState("Chỉ hủy được vòng bầu gần nhất của cuộc bầu.")
+    reason = reason.strip()
+    if len(reason) < 5:
+        raise InvalidState("Cần ghi rõ lý do hủy vòng bầu.")
+    round_.status = RoundStatus.VOIDED
+    round_.voided_at, round_.voided_by_id, round_.void_reason = now, by.id, reason
+    db.session.flush()
+    record(
+        "round.voided",
+        actor=by,
+        conference=election.conference,
+        now=now,
+        details={"round_id": round_.id, "reason": reason},
+    )
     return round_
 
 
 def turnout(round_: Round) -> int:
     """Return how many units have voted in the round."""
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(Participation).where(Participation.round_id == round_.id)
-    ) or 0
-
-
-def count_round(round_: Round) -> RoundResult:
-    """Count a closed round by SQL aggregation and decide who is elected or who runs off."""
-    if round_.is_open:
-        raise InvalidState("Không xem kết quả khi vòng bầu đang mở.")
-    rows = db.session.execute(
-        sa.select(Ballot.choice_unit_id, sa.func.count())
-        .where(Ballot.round_id == round_.id)
-        .group_by(Ballot.choice_unit_id)
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(Participation).where(Participation.round_id == round_.id)
+        )
+        or 0
     )
-    votes: dict[int | None, int] = {choice: count for choice, count in rows.tuples()}
-    units = [candidate.unit for candidate in round_.candidates]
-    units.sort(key=lambda unit: (-votes.get(unit.id, 0), unit.position, unit.id))
-    counts = [CandidateCount(unit, votes.get(unit.id, 0), round_.base) for unit in units]
-    elected = next((c.unit for c in counts if c.votes >= threshold_votes(round_.base)), None)
-    return RoundResult(
-        round=round_,
-        counts=counts,
-        blank=votes.get(None, 0),
-        returned=sum(votes.values()),
-        elected=elected,
-        runoff=[] if elected else runoff_candidates(counts),
-    )
-
-
-def runoff_candidates(counts: list[CandidateCount]) -> list[Unit]:
-    """Return the tied top units, or the top two (with everyone tied for second); never break a tie."""
-    if not counts:
-        return []
-    top = counts[0].votes
-    tied_top = [c.unit for c in counts if c.votes == top]
-    if len(tied_top) > 1 or len(counts) == 1:
-        return tied_top
-    second = counts[1].votes
-    return tied_top + [c.unit for c in counts if c.votes == second]
 
 
 def certify(election: Election, *, by: User, now: datetime) -> Election:
-    """Certify an election whose last closed round elected a unit; final afterwards."""
-    if not election.rounds:
+    """Certify an election whose last round (or the chair's decision) elected a unit; final afterwards."""
+    if not election.rounds and not election.is_decided:
         raise InvalidState("Chưa có vòng bầu nào.")
-    last = election.rounds[-1]
-    if last.is_open:
+    last = last_round(election)
+    if last is not None and last.is_open:
         raise InvalidState("Hãy kết thúc vòng bầu trước khi chứng nhận.")
-    result = count_round(last)
-    if result.elected is None:
-        raise InvalidState("Chưa có đơn vị trúng cử; hãy tổ chức bầu lại.")
+    require(election, "certify")
+    if election.is_decided:
+        elected_id = election.decided_unit_id
+    else:
+        assert last is not None
+        if last.is_voided:
+            raise InvalidState("Vòng bầu gần nhất đã bị hủy; hãy tổ chức bầu lại.")
+        result = count_round(last)
+        if result.elected is None:
+            raise InvalidState("Chưa có đơn vị trúng cử; hãy tổ chức bầu lại.")
+        elected_id = result.elected.id
     # A conditional update makes a second, concurrent certification a no-op we can detect.
     updated = db.session.execute(
         sa.update(Election)
         .where(Election.id == election.id, Election.certified_at.is_(None))
-        .values(elected_unit_id=result.elected.id, certified_at=now, certified_by_id=by.id)
+        .values(elected_unit_id=elected_id, certified_at=now, certified_by_id=by.id)
         .execution_options(synchronize_session=False)
     )
     if updated.rowcount != 1:
         raise InvalidState(f"Kết quả bầu {election.office.label} đã được chứng nhận.")
     db.session.refresh(election)
+    record(
+        "election.certified",
+        actor=by,
+        conference=election.conference,
+        now=now,
+        details={"office": election.office.value, "unit_id": elected_id},
+    )
     return election

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from voting.audit.services import record
 from voting.auth.models import User
 from voting.clusters.models import Cluster
 from voting.conferences.models import Conference
@@ -14,7 +15,7 @@ from voting.elections.models import Office
 from voting.elections.services import get_election
 from voting.errors import InvalidState
 from voting.extensions import db
-from voting.formatting import nfc
+from voting.formatting import nfc, utc_now
 from voting.handovers.models import FlagHandover
 
 
@@ -40,7 +41,7 @@ def find_handover(conference: Conference) -> FlagHandover | None:
 
 
 def record_handover(
-    conference: Conference, details: HandoverDetails, *, by: User
+    conference: Conference, details: HandoverDetails, *, by: User, now: datetime | None = None
 ) -> FlagHandover:
     """Record the flag passing from the outgoing leader to the certified new leader."""
     if conference.is_ended:
@@ -71,6 +72,10 @@ def record_handover(
             db.session.add(handover)
     except sa.exc.IntegrityError:
         raise InvalidState("Việc bàn giao cờ luân lưu đã được ghi nhận.") from None
+    record(
+        "handover.recorded", actor=by, conference=conference, now=now or utc_now(),
+        details={"from_unit_id": handover.from_unit_id, "to_unit_id": handover.to_unit_id},
+    )
     return handover
 
 

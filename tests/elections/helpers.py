@@ -1,0 +1,71 @@
+"""Shared steps for the election tests: check in, vote, run a round, make counting-committee accounts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from voting.auth.models import Role, User
+from voting.auth.services import create_user
+from voting.clusters.models import Unit
+from voting.conferences.models import Conference
+from voting.conferences.services import check_in
+from voting.elections.models import Office, Round
+from voting.elections.rules import DEFAULTS, RulesChange, set_rules
+from voting.elections.services import RoundResult, cast_ballot, close_round, count_round, open_round
+
+#: 07:45 in Hanoi on 11-11-2016, stored as naive UTC; rounds open from 09:30
+CHECK_IN_AT = datetime(2016, 11, 11, 0, 45)
+OPENED_AT = datetime(2016, 11, 11, 2, 30)
+
+
+def later(minutes: int) -> datetime:
+    """Return a moment *minutes* after the first round opened."""
+    return OPENED_AT + timedelta(minutes=minutes)
+
+
+def check_in_all(conference: Conference, n: int = 8) -> list[Unit]:
+    """Check in the first *n* units of the conference's cluster."""
+    units = list(conference.cluster.units[:n])
+    for unit in units:
+        check_in(conference, unit, by=conference.chair, now=CHECK_IN_AT)
+    return units
+
+
+def vote(round_: Round, choices: Sequence[Unit | None], *, against: Sequence[bool] = ()) -> None:
+    """Cast one ballot per choice, the voters being the cluster's units in list order."""
+    voters = round_.election.conference.cluster.units
+    flags = list(against) + [False] * (len(choices) - len(against))
+    for voter, choice, is_against in zip(voters, choices, flags, strict=False):
+        cast_ballot(round_, voter, choice, against=is_against, now=later(1))
+
+
+def run_round(
+    conference: Conference,
+    office: Office,
+    choices: Sequence[Unit | None],
+    *,
+    minute: int = 0,
+    **kwargs: object,
+) -> RoundResult:
+    """Open a round, cast the ballots, close it and return its count."""
+    round_ = open_round(conference, office, now=later(minute), **kwargs)  # type: ignore[arg-type]
+    vote(round_, choices)
+    return count_round(close_round(round_, now=later(minute + 10)))
+
+
+def change_rules(conference: Conference, **changes: object) -> None:
+    """Set the conference's rules: the defaults with *changes*."""
+    base = RulesChange(**DEFAULTS)  # type: ignore[arg-type]
+    set_rules(conference, replace(base, **changes), by=conference.chair, now=CHECK_IN_AT)  # type: ignore[arg-type]
+
+
+def make_counters(n: int = 3) -> list[User]:
+    """Create *n* counting-committee accounts kiemphieu1..n (password luanluu2016)."""
+    return [
+        create_user(
+            f"kiemphieu{i}", "luanluu2016", full_name=f"Kiểm Phiếu {i}", title="Cán bộ", role=Role.COUNTER
+        )
+        for i in range(1, n + 1)
+    ]

@@ -1,0 +1,318 @@
+"""Through the web interface: rule settings, voiding, paper counts (four eyes), decisions, receipts, audit."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import Demo, post, text
+from voting.audit.models import AuditEntry
+from voting.auth.models import Role
+from voting.auth.services import create_user
+from voting.elections.models import Ballot, Election
+from voting.elections.rules import DEFAULTS
+from voting.extensions import db
+
+Login = Callable[[str], FlaskClient]
+LEADER = "Phòng Công tác chính trị"
+SECOND = "Phòng Hậu cần"
+
+
+def rules_form(**changes: object) -> dict[str, str]:
+    """Return the rules form's data: the defaults with *changes* (booleans as checkboxes)."""
+    data: dict[str, str] = {}
+    for name, value in {**DEFAULTS, **changes}.items():
+        if isinstance(value, bool):
+            if value:
+                data[name] = "y"
+        else:
+            data[name] = str(getattr(value, "value", value))
+    return data
+
+
+def check_in(reps: list[FlaskClient], conference_id: int) -> None:
+    for rep in reps:
+        assert post(rep, f"/conferences/{conference_id}/check-in").status_code == 302
+
+
+def open_leader_round(chair: FlaskClient, conference_id: int, **data: str) -> int:
+    response = post(
+        chair, f"/conferences/{conference_id}/elections/leader/rounds", data, follow_redirects=True
+    )
+    assert response.status_code == 200, text(response)
+    close = re.findall(r"/rounds/(\d+)/close", text(response))
+    assert close, "the console offers no round to close"
+    return int(close[-1])
+
+
+def cast(rep: FlaskClient, round_id: int, value: str) -> str:
+    assert post(rep, f"/rounds/{round_id}/ballot", {"choice": value}).status_code == 200
+    page = text(post(rep, f"/rounds/{round_id}/cast", {"choice": value}, follow_redirects=True))
+    code = re.search(r'class="code">([A-Z2-9]{4}-[A-Z2-9]{4})<', page)
+    assert code, page
+    return code.group(1)
+
+
+@pytest.fixture
+def people(demo: Demo, login: Login) -> tuple[FlaskClient, list[FlaskClient]]:
+    return login("chutri"), [login(f"daibieu{n}") for n in range(1, 9)]
+
+
+@pytest.mark.parametrize(
+    ("changes", "shown"),
+    [
+        ({"vote_form": "open"}, "Biểu quyết công khai (ghi danh từng đơn vị)"),
+        ({"vote_form": "consensus"}, "Hiệp thương (chủ tọa ghi nhận"),
+        ({"ballot_type": "approve"}, "Đồng ý / Không đồng ý với một đơn vị được đề cử"),
+        ({"quorum_numerator": 3, "quorum_denominator": 4}, "ít nhất 75% số đơn vị thành viên"),
+        (
+            {"threshold_numerator": 2, "threshold_denominator": 3},
+            "Trúng cử khi đạt trên 2/3 số đơn vị có mặt",
+        ),
+        ({"threshold_base": "members"}, "quá bán (trên 50%) số đơn vị thành viên"),
+        ({"threshold_base": "valid"}, "quá bán (trên 50%) số phiếu hợp lệ"),
+        ({"leader_excludes_outgoing": False}, "Ứng cử Cụm trưởng: tất cả đơn vị thành viên."),
+        (
+            {"deputy_excludes_outgoing_leader": True},
+            "trừ đơn vị Cụm trưởng mới và đơn vị Cụm trưởng đương nhiệm",
+        ),
+        ({"self_vote_allowed": False}, "Đơn vị không được bầu cho chính mình."),
+        ({"max_rounds": 2}, "Tối đa 2 vòng bầu"),
+    ],
+)
+def test_every_rule_setting_is_saved_and_shown(
+    demo: Demo, login: Login, changes: dict[str, object], shown: str
+) -> None:
+    chair = login("chutri")
+    response = post(
+        chair, f"/conferences/{demo.conference_id}/rules", rules_form(**changes), follow_redirects=True
+    )
+    assert response.status_code == 200 and "Đã lưu quy chế bầu cử" in text(response)
+    assert shown in text(response)  # the console shows the rules in force
+    secretary = login("thuky")
+    assert post(secretary, f"/conferences/{demo.conference_id}/rules", rules_form()).status_code == 403
+
+
+def test_rules_are_shown_on_the_ballot_and_locked_after_opening(
+    demo: Demo, people: tuple[FlaskClient, list[FlaskClient]]
+) -> None:
+    chair, reps = people
+    post(chair, f"/conferences/{demo.conference_id}/rules", rules_form(self_vote_allowed=False))
+    check_in(reps, demo.conference_id)
+    round_id = open_leader_round(chair, demo.conference_id)
+    ballot = text(reps[1].get(f"/rounds/{round_id}/ballot"))
+    assert "Quy chế bầu cử đang áp dụng" in ballot and "Đơn vị không được bầu cho chính mình." in ballot
+    refused = post(reps[1], f"/rounds/{round_id}/cast", {"choice": str(demo.units[LEADER])})
+    assert refused.status_code == 409 and "chính mình" in text(refused)
+    locked = post(chair, f"/conferences/{demo.conference_id}/rules", rules_form())
+    assert locked.status_code == 409 and "không thể thay đổi" in text(locked)
+
+
+def test_void_path_and_invalid_transitions(
+    app: Flask, demo: Demo, people: tuple[FlaskClient, list[FlaskClient]]
+) -> None:
+    chair, reps = people
+    check_in(reps, demo.conference_id)
+    round_id = open_leader_round(chair, demo.conference_id)
+    for rep in reps[:6]:
+        cast(rep, round_id, str(demo.units[LEADER]))
+    early = post(chair, f"/rounds/{round_id}/void", {"reason": "Thử hủy khi đang mở"})
+    assert early.status_code == 409
+    post(chair, f"/rounds/{round_id}/close")
+    again = post(chair, f"/rounds/{round_id}/close")
+    assert again.status_code == 409 and "đã kết thúc" in text(again)
+    no_reason = post(chair, f"/rounds/{round_id}/void", {"reason": ""}, follow_redirects=True)
+    assert "Cần ghi rõ lý do" in text(no_reason)
+    voided = post(
+        chair,
+        f"/rounds/{round_id}/void",
+        {"reason": "Phát hiện sai sót khi điểm danh"},
+        follow_redirects=True,
+    )
+    page = text(voided)
+    assert "Đã hủy vòng 1" in page and "Lý do: Phát hiện sai sót khi điểm danh" in page
+    assert f"/rounds/{round_id}/void" not in page  # a voided round cannot be voided again
+    rerun = open_leader_round(chair, demo.conference_id)
+    assert rerun != round_id
+    with app.app_context():
+        election = db.session.scalar(sa.select(Election))
+        assert election is not None and election.certified_at is None
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count()).select_from(Ballot).where(Ballot.round_id == round_id)
+            )
+            == 6
+        )
+    rep_void = post(reps[0], f"/rounds/{round_id}/void", {"reason": "Không có quyền"})
+    assert rep_void.status_code == 403
+
+
+def test_paper_round_with_four_eyes(app: Flask, demo: Demo, login: Login) -> None:
+    with app.app_context():
+        for n in (1, 2, 3):
+            create_user(f"kiemphieu{n}", "luanluu2016", full_name=f"Kiểm Phiếu {n}", role=Role.COUNTER)
+        db.session.commit()
+        counter_ids = {
+            n: db.session.scalar(sa.text(f"SELECT id FROM users WHERE username = 'kiemphieu{n}'"))
+            for n in (1, 2, 3)
+        }
+    chair, reps = login("chutri"), [login(f"daibieu{n}") for n in range(1, 9)]
+    check_in(reps, demo.conference_id)
+    committee_url = f"/conferences/{demo.conference_id}/committee"
+    for n in (1, 2):
+        added = post(
+            chair,
+            committee_url,
+            {"member": str(counter_ids[n]), "approvals": "8", **({"is_head": "y"} if n == 1 else {})},
+            follow_redirects=True,
+        )
+        assert "Đã bổ sung" in text(added)
+    outsider = login("kiemphieu3")
+    assert outsider.get(committee_url).status_code == 403
+    round_id = open_leader_round(chair, demo.conference_id, on_paper="y")
+    assert "phiếu giấy" in text(reps[2].get(f"/conferences/{demo.conference_id}"))
+    assert post(reps[2], f"/rounds/{round_id}/cast", {"choice": "blank"}).status_code in (302, 409)
+    post(chair, f"/rounds/{round_id}/close")
+
+    first, second = login("kiemphieu1"), login("kiemphieu2")
+    candidates = [
+        uid for name, uid in demo.units.items() if name != "Phòng Công tác đảng và công tác quần chúng"
+    ]
+    votes = {f"votes_{uid}": "0" for uid in candidates}
+    bad = {
+        "issued": "8",
+        "returned": "8",
+        "valid": "8",
+        "invalid": "1",
+        "blank": "0",
+        **votes,
+        f"votes_{demo.units[LEADER]}": "7",
+    }
+    refused = post(first, f"/rounds/{round_id}/paper", bad)
+    assert refused.status_code == 409 and "hợp lệ + không hợp lệ" in text(refused)
+    good = {
+        **bad,
+        "valid": "7",
+        "invalid": "1",
+        "blank": "1",
+        f"votes_{demo.units[LEADER]}": "5",
+        f"votes_{demo.units[SECOND]}": "1",
+    }
+    assert "cần một thành viên khác" in text(
+        post(first, f"/rounds/{round_id}/paper", good, follow_redirects=True)
+    )
+    console = text(chair.get(f"/conferences/{demo.conference_id}/console"))
+    assert "chờ Ban kiểm phiếu nhập và xác nhận" in console and "62,50" not in console
+    self_confirm = post(first, f"/rounds/{round_id}/paper/confirm")
+    assert self_confirm.status_code == 409 and "không tự xác nhận" in text(self_confirm)
+    assert post(outsider, f"/rounds/{round_id}/paper/confirm").status_code == 403
+    confirmed = post(second, f"/rounds/{round_id}/paper/confirm", follow_redirects=True)
+    assert "Đã xác nhận kết quả kiểm phiếu vòng 1" in text(confirmed)
+    console = text(chair.get(f"/conferences/{demo.conference_id}/console"))
+    assert "5/8 đơn vị có mặt = 62,50% &gt; 50%: trúng cử" in console
+    assert "phiếu phát ra 8, thu vào 8, hợp lệ 7, không hợp lệ 1, phiếu trống 1" in console
+
+
+def test_tie_after_the_last_round_then_a_drawing_of_lots(
+    app: Flask, demo: Demo, people: tuple[FlaskClient, list[FlaskClient]]
+) -> None:
+    chair, reps = people
+    post(chair, f"/conferences/{demo.conference_id}/rules", rules_form(max_rounds=1))
+    check_in(reps, demo.conference_id)
+    round_id = open_leader_round(chair, demo.conference_id)
+    for i, rep in enumerate(reps):
+        cast(rep, round_id, str(demo.units[LEADER if i < 4 else SECOND]))
+    page = text(post(chair, f"/rounds/{round_id}/close", follow_redirects=True))
+    assert "đã hết 1 vòng bầu" in page and "Chủ tọa ghi nhận quyết định" in page
+    refused = post(chair, f"/conferences/{demo.conference_id}/elections/leader/rounds")
+    assert refused.status_code == 409
+    no_witness = post(
+        chair,
+        f"/conferences/{demo.conference_id}/elections/leader/decision",
+        {"method": "lots", "statement": "Bốc thăm"},
+    )
+    assert no_witness.status_code == 409 and "chứng kiến" in text(no_witness)
+    decided = post(
+        chair,
+        f"/conferences/{demo.conference_id}/elections/leader/decision",
+        {
+            "method": "lots",
+            "statement": "Hội nghị thống nhất bốc thăm",
+            "witnesses": "Thiếu tướng Đinh Văn Toản",
+        },
+        follow_redirects=True,
+    )
+    assert "Đã ghi nhận quyết định" in text(decided) and "Mã ngẫu nhiên bốc thăm" in text(decided)
+    election_id = int(re.search(r"/elections/(\d+)/certify", text(decided)).group(1))  # type: ignore[union-attr]
+    assert "Đã chứng nhận" in text(post(chair, f"/elections/{election_id}/certify", follow_redirects=True))
+
+
+def test_round_page_publishes_receipts_after_close(
+    demo: Demo, people: tuple[FlaskClient, list[FlaskClient]], login: Login
+) -> None:
+    chair, reps = people
+    check_in(reps, demo.conference_id)
+    round_id = open_leader_round(chair, demo.conference_id)
+    codes = [cast(rep, round_id, str(demo.units[LEADER]) if i < 6 else "blank") for i, rep in enumerate(reps)]
+    while_open = text(reps[0].get(f"/rounds/{round_id}"))
+    assert codes[0] not in while_open and "8/8 đơn vị đã bỏ phiếu" in while_open
+    post(chair, f"/rounds/{round_id}/close")
+    page = text(reps[0].get(f"/rounds/{round_id}"))
+    assert all(code in page for code in codes)
+    assert page.count(f"<td>{LEADER}</td>") == 6 and page.count("<td>Phiếu trống</td>") == 2
+    assert login("luutru").get(f"/rounds/{round_id}").status_code == 200
+
+
+def test_audit_log_is_for_the_chair_and_the_archivist(
+    app: Flask, demo: Demo, people: tuple[FlaskClient, list[FlaskClient]], login: Login
+) -> None:
+    chair, reps = people
+    check_in(reps[:2], demo.conference_id)
+    page = text(chair.get(f"/conferences/{demo.conference_id}/audit"))
+    assert "Chuỗi mã băm toàn vẹn" in page and page.count("Điểm danh") >= 2
+    assert login("luutru").get(f"/conferences/{demo.conference_id}/audit").status_code == 200
+    assert reps[0].get(f"/conferences/{demo.conference_id}/audit").status_code == 403
+    assert login("thuky").get(f"/conferences/{demo.conference_id}/audit").status_code == 403
+    with app.app_context():
+        db.session.execute(sa.update(AuditEntry).where(AuditEntry.id == 2).values(actor_username="ai-do"))
+        db.session.commit()
+    assert "bị phá vỡ tại mục #2" in text(chair.get(f"/conferences/{demo.conference_id}/audit"))
+
+
+def test_csv_exports_for_the_chair_and_the_archivist(
+    demo: Demo, people: tuple[FlaskClient, list[FlaskClient]], login: Login
+) -> None:
+    chair, reps = people
+    check_in(reps, demo.conference_id)
+    round_id = open_leader_round(chair, demo.conference_id)
+    codes = [cast(rep, round_id, str(demo.units[LEADER])) for rep in reps[:6]]
+    base = f"/conferences/{demo.conference_id}/exports"
+    receipts_while_open = chair.get(f"{base}/receipts.csv").get_data(as_text=True)
+    assert not any(code in receipts_while_open for code in codes)
+    assert "leader,1,electronic,open" in chair.get(f"{base}/turnout.csv").get_data(as_text=True)
+    post(chair, f"/rounds/{round_id}/close")
+    archivist = login("luutru")
+    counts = archivist.get(f"{base}/counts.csv")
+    assert counts.mimetype == "text/csv" and counts.get_data(as_text=True).startswith("\ufeffoffice,round")
+    assert f"leader,1,closed,{LEADER},6,0,\"75,00\",8,yes" in counts.get_data(as_text=True)
+    receipts = archivist.get(f"{base}/receipts.csv").get_data(as_text=True)
+    assert all(f"leader,1,{code},{LEADER}" in receipts for code in codes)
+    assert "leader,1,electronic,closed" in archivist.get(f"{base}/turnout.csv").get_data(as_text=True)
+    assert reps[0].get(f"{base}/counts.csv").status_code == 403
+    assert chair.get(f"{base}/other.csv").status_code == 404  # only the three exports exist
+
+
+def test_failed_logins_are_in_the_audit_log(app: Flask, client: FlaskClient) -> None:
+    from tests.conftest import csrf_token
+
+    token = csrf_token(client, "/login")
+    response = client.post("/login", data={"username": "khach", "password": "sai-mat-khau", "csrf_token": token})
+    assert response.status_code == 200
+    with app.app_context():
+        entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "login.failed"))
+        assert entry is not None and '"username":"khach"' in entry.details and "sai-mat-khau" not in entry.details

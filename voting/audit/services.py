@@ -1,0 +1,174 @@
+"""Appending to the audit log and verifying its hash chain."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from voting.audit.models import AuditEntry
+from voting.auth.models import User
+from voting.conferences.models import Conference
+from voting.extensions import db
+
+#: the previous hash of the first entry
+GENESIS = "0" * 64
+
+#: an arbitrary constant naming the chain's lock for pg_advisory_xact_lock
+_CHAIN_LOCK_KEY = 0x4C75616E4C7575  # "LuanLuu"
+
+#: Vietnamese names of the actions, for the log page
+ACTION_LABELS = {
+    "conference.created": "Tạo hội nghị",
+    "unit.checked_in": "Điểm danh",
+    "rules.changed": "Thay đổi quy chế bầu cử",
+    "round.opened": "Mở vòng bầu",
+    "round.closed": "Kết thúc vòng bầu",
+    "round.voided": "Hủy vòng bầu",
+    "ballot.cast": "Bỏ phiếu",
+    "committee.member_added": "Bổ sung thành viên Ban kiểm phiếu",
+    "paper.entered": "Nhập kết quả kiểm phiếu giấy",
+    "paper.confirmed": "Xác nhận kết quả kiểm phiếu giấy",
+    "election.decided": "Chủ tọa ghi nhận quyết định",
+    "election.certified": "Chứng nhận kết quả",
+    "handover.recorded": "Ghi nhận bàn giao cờ",
+    "minutes.issued": "Phát hành biên bản",
+    "login.failed": "Đăng nhập không thành công",
+}
+
+
+def canonical(value: Any) -> str:
+    """Return the canonical JSON of a value: sorted keys, no spaces, UTF-8 text."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def entry_hash(
+    *,
+    id: int,
+    conference_id: int | None,
+    actor_id: int | None,
+    actor_username: str,
+    action: str,
+    details: dict[str, Any],
+    created_at: datetime,
+    prev_hash: str,
+) -> str:
+    """Return sha256 over the entry's canonical JSON followed by the previous hash."""
+    payload = canonical(
+        {
+            "id": id,
+            "conference_id": conference_id,
+            "actor_id": actor_id,
+            "actor_username": actor_username,
+            "action": action,
+            "details": details,
+            "created_at": created_at.replace(microsecond=0).isoformat(),
+        }
+    )
+    return hashlib.sha256((payload + prev_hash).encode("utf-8")).hexdigest()
+
+
+def _lock_chain() -> None:
+    """Serialize appends until the transaction ends (SQLite's BEGIN IMMEDIATE already does)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
+
+
+def record(
+    action: str,
+    *,
+    actor: User | None,
+    conference: Conference | None = None,
+    details: dict[str, Any] | None = None,
+    now: datetime,
+) -> AuditEntry:
+    """Append an entry to the audit log under the chain lock; flushes, never commits."""
+    _lock_chain()
+    last = db.session.execute(
+        sa.select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+    ).first()
+    next_id, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    created_at = now.replace(microsecond=0)
+    fields: dict[str, Any] = {
+        "id": next_id,
+        "conference_id": conference.id if conference is not None else None,
+        "actor_id": actor.id if actor is not None else None,
+        "actor_username": actor.username if actor is not None else "",
+        "action": action,
+        "details": json.loads(canonical(details or {})),
+        "created_at": created_at,
+    }
+    entry = AuditEntry(
+        **{**fields, "details": canonical(fields["details"])},
+        prev_hash=prev_hash,
+        hash=entry_hash(**fields, prev_hash=prev_hash),
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The outcome of checking the chain."""
+
+    checked: int
+    first_bad_id: int | None
+    problem: str
+    head: str
+
+    @property
+    def is_intact(self) -> bool:
+        """Return whether every entry checked out."""
+        return self.first_bad_id is None
+
+
+def verify() -> Verification:
+    """Walk the chain in id order and name the first entry that was changed, removed or moved."""
+    expected_prev, expected_id, checked = GENESIS, 1, 0
+    for entry in db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id)):
+        checked += 1
+        if entry.id != expected_id:
+            return Verification(
+                checked, entry.id, f"thiếu mục #{expected_id} đến #{entry.id - 1} (đã bị xóa)", expected_prev
+            )
+        if entry.prev_hash != expected_prev:
+            return Verification(
+                checked,
+                entry.id,
+                "mã băm của mục trước không khớp (mục trước bị sửa, xóa hoặc đổi chỗ)",
+                expected_prev,
+            )
+        try:
+            details = json.loads(entry.details)
+        except ValueError:
+            return Verification(checked, entry.id, "chi tiết không phải JSON hợp lệ", expected_prev)
+        recomputed = entry_hash(
+            id=entry.id,
+            conference_id=entry.conference_id,
+            actor_id=entry.actor_id,
+            actor_username=entry.actor_username,
+            action=entry.action,
+            details=details,
+            created_at=entry.created_at,
+            prev_hash=entry.prev_hash,
+        )
+        if recomputed != entry.hash:
+            return Verification(
+                checked, entry.id, "nội dung mục đã bị sửa (mã băm không khớp)", expected_prev
+            )
+        expected_prev, expected_id = entry.hash, entry.id + 1
+    return Verification(checked, None, "", expected_prev)
+
+
+def conference_log(conference: Conference) -> list[AuditEntry]:
+    """Return a conference's entries, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(AuditEntry).where(AuditEntry.conference_id == conference.id).order_by(AuditEntry.id)
+        )
+    )

@@ -1,0 +1,116 @@
+"""The chair's decision when ballots did not decide: consensus (hiệp thương) or a drawing of lots."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from voting.audit.services import record
+from voting.auth.models import User
+from voting.clusters.models import Unit
+from voting.conferences.models import Conference
+from voting.elections.counting import count_round, threshold_votes
+from voting.elections.models import DecisionMethod, Election, Office
+from voting.elections.rules import BallotType, VoteForm, rules_of, store_rules
+from voting.elections.services import get_election, initial_candidates, quorum, require
+from voting.errors import InvalidChoice, InvalidState, QuorumNotMet
+from voting.extensions import db
+
+
+def draw_lots(seed: str, candidates: list[Unit]) -> Unit:
+    """Return the unit a seed draws: sha256(seed) modulo the candidates sorted by id; anyone can redo it."""
+    ordered = sorted(candidates, key=lambda unit: unit.id)
+    digest = int(hashlib.sha256(seed.encode("utf-8")).hexdigest(), 16)
+    return ordered[digest % len(ordered)]
+
+
+def decision_candidates(conference: Conference, election: Election | None, office: Office) -> list[Unit]:
+    """Return the units the chair's decision may name: the last round's top units, or all who may stand."""
+    rules = rules_of(conference)
+    if election is not None and election.counted_rounds:
+        result = count_round(election.counted_rounds[-1])
+        if result.needs_decision and rules.ballot_type is BallotType.CHOOSE_ONE:
+            return result.runoff
+    return initial_candidates(conference, office)
+
+
+def record_decision(
+    conference: Conference,
+    office: Office,
+    *,
+    method: DecisionMethod,
+    unit: Unit | None,
+    statement: str,
+    by: User,
+    now: datetime,
+    agreeing: int | None = None,
+    witnesses: str = "",
+    seed: str | None = None,
+) -> Election:
+    """Record the chair's decision after the last allowed round, or the consensus (hiệp thương)."""
+    rules = rules_of(conference)
+    election = get_election(conference, office)
+    if election is not None:
+        require(election, "decide")
+        if election.is_decided:
+            raise InvalidState("Chủ tọa đã ghi nhận quyết định cho cuộc bầu này.")
+    is_consensus_form = rules.vote_form is VoteForm.CONSENSUS
+    last = election.rounds[-1] if election and election.rounds else None
+    if not is_consensus_form and (last is None or last.is_voided or not count_round(last).needs_decision):
+        raise InvalidState(
+            f"Chủ tọa chỉ ghi nhận quyết định sau vòng bầu cuối cùng được phép ({rules.max_rounds}) "
+            "mà chưa có đơn vị trúng cử."
+        )
+    present = quorum(conference, rules)
+    if not present.is_quorate:
+        raise QuorumNotMet(f"Chưa đủ số đơn vị tham dự: cần ít nhất {present.needed}.")
+    candidates = decision_candidates(conference, election, office)
+    statement, witnesses = statement.strip(), witnesses.strip()
+    if not statement:
+        raise InvalidState("Cần ghi lời kết luận của chủ tọa.")
+    if method is DecisionMethod.LOTS:
+        if not witnesses:
+            raise InvalidState("Bốc thăm cần ghi người chứng kiến.")
+        seed = seed or secrets.token_hex(16)
+        unit = draw_lots(seed, candidates)
+    else:
+        seed = None
+        if unit is None or unit.id not in {u.id for u in candidates}:
+            raise InvalidChoice(
+                "Đơn vị được ghi nhận phải thuộc danh sách: " + ", ".join(u.name for u in candidates)
+            )
+        if agreeing is None or not 0 <= agreeing <= len(present.present):
+            raise InvalidState(f"Số đơn vị biểu quyết đồng ý phải từ 0 đến {len(present.present)}.")
+        if agreeing < threshold_votes(len(present.present), rules.threshold):
+            raise InvalidState(
+                f"Hiệp thương cần quá bán: {agreeing}/{len(present.present)} đơn vị có mặt đồng ý là chưa đủ."
+            )
+    if election is None:
+        store_rules(conference)
+        election = Election(conference_id=conference.id, office=office)
+        db.session.add(election)
+    election.decided_unit_id = unit.id
+    election.decision_method = method
+    election.decision_statement = statement
+    election.decision_agreeing = agreeing
+    election.witnesses = witnesses
+    election.lots_seed = seed
+    election.decided_at, election.decided_by_id = now, by.id
+    db.session.flush()
+    record(
+        "election.decided",
+        actor=by,
+        conference=conference,
+        now=now,
+        details={
+            "office": office.value,
+            "method": method.value,
+            "unit_id": unit.id,
+            "agreeing": agreeing,
+            "seed": seed,
+            "witnesses": witnesses,
+            "candidates": [u.id for u in candidates],
+        },
+    )
+    return election

@@ -1,0 +1,265 @@
+"""The election rules of a conference, stored as data: set before the first round, locked after."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from voting.audit.services import record
+from voting.auth.models import User
+from voting.conferences.models import Conference
+from voting.errors import InvalidState
+from voting.extensions import db
+from voting.formatting import format_percent
+from voting.models import enum_column
+
+
+class VoteForm(enum.StrEnum):
+    """How the units express their choice (hình thức biểu quyết)."""
+
+    SECRET = "secret"  # noqa: S105 - the secret ballot, not a password
+    OPEN = "open"
+    CONSENSUS = "consensus"
+
+    @property
+    def label(self) -> str:
+        """Return the Vietnamese name of the form of vote."""
+        return {
+            VoteForm.SECRET: "Bỏ phiếu kín",
+            VoteForm.OPEN: "Biểu quyết công khai (ghi danh từng đơn vị)",
+            VoteForm.CONSENSUS: "Hiệp thương (chủ tọa ghi nhận, biểu quyết giơ tay)",
+        }[self]
+
+
+class BallotType(enum.StrEnum):
+    """What a ballot asks."""
+
+    CHOOSE_ONE = "choose_one"
+    APPROVE = "approve"
+
+    @property
+    def label(self) -> str:
+        """Return the Vietnamese description of the ballot type."""
+        if self is BallotType.CHOOSE_ONE:
+            return "Chọn một đơn vị (hoặc phiếu trống)"
+        return "Đồng ý / Không đồng ý với một đơn vị được đề cử (hoặc phiếu trống)"
+
+
+class ThresholdBase(enum.StrEnum):
+    """What the percentage of votes is taken of."""
+
+    PRESENT = "present"
+    MEMBERS = "members"
+    VALID = "valid"
+
+    @property
+    def label(self) -> str:
+        """Return the Vietnamese name of the base, as used in the decision sentence."""
+        return {
+            ThresholdBase.PRESENT: "đơn vị có mặt",
+            ThresholdBase.MEMBERS: "đơn vị thành viên",
+            ThresholdBase.VALID: "phiếu hợp lệ",
+        }[self]
+
+
+class ConferenceRules(db.Model):  # type: ignore[name-defined,misc]
+    """A conference's election rules; the defaults are the cluster's usual practice."""
+
+    __tablename__ = "conference_rules"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "quorum_numerator > 0 AND quorum_numerator <= quorum_denominator", name="quorum_fraction"
+        ),
+        sa.CheckConstraint(
+            "threshold_numerator > 0 AND threshold_numerator < threshold_denominator",
+            name="threshold_fraction",
+        ),
+        sa.CheckConstraint("max_rounds BETWEEN 1 AND 10", name="max_rounds_range"),
+    )
+
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conferences.id"), primary_key=True)
+    #: secret ballot, open (named) vote or consensus recorded by the chair
+    vote_form: Mapped[VoteForm] = mapped_column(
+        enum_column(VoteForm, "vote_form"), server_default=VoteForm.SECRET.value
+    )
+    #: choose one unit, or approve/reject one nominee
+    ballot_type: Mapped[BallotType] = mapped_column(
+        enum_column(BallotType, "ballot_type"), server_default=BallotType.CHOOSE_ONE.value
+    )
+    #: at least this share of member units must be present (default 2/3)
+    quorum_numerator: Mapped[int] = mapped_column(server_default="2")
+    quorum_denominator: Mapped[int] = mapped_column(server_default="3")
+    #: elected with strictly more than this share of the base (default 1/2: quá bán)
+    threshold_numerator: Mapped[int] = mapped_column(server_default="1")
+    threshold_denominator: Mapped[int] = mapped_column(server_default="2")
+    #: what the share is taken of
+    threshold_base: Mapped[ThresholdBase] = mapped_column(
+        enum_column(ThresholdBase, "threshold_base"), server_default=ThresholdBase.PRESENT.value
+    )
+    #: the outgoing leader may not stand for leader again
+    leader_excludes_outgoing: Mapped[bool] = mapped_column(server_default=sa.true())
+    #: the outgoing leader may not stand for deputy either (the new leader never may)
+    deputy_excludes_outgoing_leader: Mapped[bool] = mapped_column(server_default=sa.false())
+    #: a unit may vote for itself
+    self_vote_allowed: Mapped[bool] = mapped_column(server_default=sa.true())
+    #: rounds per election (voided rounds not counted); then the chair records a decision
+    max_rounds: Mapped[int] = mapped_column(server_default="3")
+    #: last change, naive UTC
+    updated_at: Mapped[datetime | None]
+
+    @property
+    def quorum(self) -> Fraction:
+        """Return the quorum as a fraction of member units."""
+        return Fraction(self.quorum_numerator, self.quorum_denominator)
+
+    @property
+    def threshold(self) -> Fraction:
+        """Return the share of the base that must be exceeded."""
+        return Fraction(self.threshold_numerator, self.threshold_denominator)
+
+    def __repr__(self) -> str:
+        return f"<ConferenceRules {self.conference_id}>"
+
+
+DEFAULTS: dict[str, object] = {
+    "vote_form": VoteForm.SECRET,
+    "ballot_type": BallotType.CHOOSE_ONE,
+    "quorum_numerator": 2,
+    "quorum_denominator": 3,
+    "threshold_numerator": 1,
+    "threshold_denominator": 2,
+    "threshold_base": ThresholdBase.PRESENT,
+    "leader_excludes_outgoing": True,
+    "deputy_excludes_outgoing_leader": False,
+    "self_vote_allowed": True,
+    "max_rounds": 3,
+}
+
+
+@dataclass(frozen=True)
+class RulesChange:
+    """The rules a chair submits; validated here, not only in the form."""
+
+    vote_form: VoteForm
+    ballot_type: BallotType
+    quorum_numerator: int
+    quorum_denominator: int
+    threshold_numerator: int
+    threshold_denominator: int
+    threshold_base: ThresholdBase
+    leader_excludes_outgoing: bool
+    deputy_excludes_outgoing_leader: bool
+    self_vote_allowed: bool
+    max_rounds: int
+
+
+def rules_of(conference: Conference) -> ConferenceRules:
+    """Return the conference's rules; unsaved defaults when none were stored."""
+    stored = db.session.get(ConferenceRules, conference.id)
+    if stored is not None:
+        return stored
+    return ConferenceRules(conference_id=conference.id, **DEFAULTS)
+
+
+def store_rules(conference: Conference) -> ConferenceRules:
+    """Return the conference's rules, stored, so that the rules in force are on record."""
+    rules = rules_of(conference)
+    if db.session.get(ConferenceRules, conference.id) is None:
+        db.session.add(rules)
+        db.session.flush()
+    return rules
+
+
+def are_locked(conference: Conference) -> bool:
+    """Return whether a round has opened or a decision was recorded: rules are then final."""
+    from voting.elections.models import Election
+
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(Election).where(Election.conference_id == conference.id)
+        )
+        or 0
+    ) > 0
+
+
+def set_rules(conference: Conference, change: RulesChange, *, by: User, now: datetime) -> ConferenceRules:
+    """Change the rules of a conference before its first round opens."""
+    if conference.is_ended:
+        raise InvalidState("Hội nghị đã kết thúc.")
+    if are_locked(conference):
+        raise InvalidState("Đã mở vòng bầu đầu tiên: quy chế bầu cử không thể thay đổi nữa.")
+    if not 0 < change.quorum_numerator <= change.quorum_denominator:
+        raise InvalidState("Tỷ lệ tối thiểu có mặt phải lớn hơn 0 và không quá 100%.")
+    if not 0 < change.threshold_numerator < change.threshold_denominator:
+        raise InvalidState("Ngưỡng trúng cử phải lớn hơn 0 và nhỏ hơn 100%.")
+    if Fraction(change.threshold_numerator, change.threshold_denominator) < Fraction(1, 2):
+        # Below half, two units could both be "elected" in one round.
+        raise InvalidState("Ngưỡng trúng cử không được thấp hơn 50%.")
+    if not 1 <= change.max_rounds <= 10:
+        raise InvalidState("Số vòng bầu tối đa phải từ 1 đến 10.")
+    rules = store_rules(conference)
+    for field, value in change.__dict__.items():
+        setattr(rules, field, value)
+    rules.updated_at = now
+    db.session.flush()
+    record(
+        "rules.changed",
+        actor=by,
+        conference=conference,
+        now=now,
+        details={k: (v.value if isinstance(v, enum.Enum) else v) for k, v in change.__dict__.items()},
+    )
+    return rules
+
+
+def fraction_text(fraction: Fraction) -> str:
+    """Return a share as "2/3" or "50%" the way the cluster's rules are written."""
+    if (fraction * 100).denominator == 1:
+        return f"{int(fraction * 100)}%"
+    return f"{fraction.numerator}/{fraction.denominator}"
+
+
+def threshold_text(rules: ConferenceRules) -> str:
+    """Return the threshold: "quá bán (trên 50%) số đơn vị có mặt"."""
+    share = fraction_text(rules.threshold)
+    lead = "quá bán (trên 50%)" if rules.threshold == Fraction(1, 2) else f"trên {share}"
+    return f"{lead} số {rules.threshold_base.label}"
+
+
+def describe(rules: ConferenceRules) -> list[str]:
+    """Return the rules in force as short Vietnamese sentences, for the ballot, console and minutes."""
+    leader = (
+        "tất cả đơn vị thành viên trừ đơn vị Cụm trưởng đương nhiệm"
+        if rules.leader_excludes_outgoing
+        else "tất cả đơn vị thành viên"
+    )
+    deputy = "tất cả đơn vị thành viên trừ đơn vị Cụm trưởng mới"
+    if rules.deputy_excludes_outgoing_leader:
+        deputy += " và đơn vị Cụm trưởng đương nhiệm"
+    return [
+        f"Hình thức: {rules.vote_form.label}.",
+        f"Loại phiếu: {rules.ballot_type.label}; mỗi đơn vị một phiếu mỗi vòng.",
+        f"Hội nghị hợp lệ khi có ít nhất {fraction_text(rules.quorum)} số đơn vị thành viên có mặt.",
+        f"Trúng cử khi đạt {threshold_text(rules)}.",
+        f"Ứng cử Cụm trưởng: {leader}. Ứng cử Cụm phó: {deputy}.",
+        "Đơn vị được bầu cho chính mình."
+        if rules.self_vote_allowed
+        else "Đơn vị không được bầu cho chính mình.",
+        f"Tối đa {rules.max_rounds} vòng bầu mỗi chức danh; nếu vẫn chưa có đơn vị trúng cử hoặc "
+        "còn đồng phiếu, chủ tọa ghi nhận quyết định và cách quyết định (hiệp thương hoặc bốc thăm).",
+    ]
+
+
+def describe_text(rules: ConferenceRules) -> str:
+    """Return the rules in force as one paragraph."""
+    return " ".join(describe(rules))
+
+
+def percent_of(votes: int, base: int) -> str:
+    """Return votes/base as "62,50"."""
+    return format_percent(votes, base)
