@@ -1,0 +1,162 @@
+"""The archive: listing and searching documents, finding files by hash, exporting them."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from voting.clusters.models import Cluster
+from voting.conferences.models import Conference
+from voting.documents.models import Document, DocumentFile, DocumentKind, DocumentVersion
+from voting.errors import InvalidState
+from voting.extensions import db
+from voting.formatting import nfc
+
+
+@dataclass(frozen=True)
+class ArchiveEntry:
+    """A document as the archive lists it."""
+
+    document: Document
+    cluster: Cluster
+    year: int
+
+
+def conference_documents(conference: Conference) -> list[Document]:
+    """Return the conference's documents in numbering order."""
+    return list(
+        db.session.scalars(
+            sa.select(Document).where(Document.conference_id == conference.id).order_by(Document.sequence)
+        )
+    )
+
+
+def find_file(sha256: str) -> DocumentFile | None:
+    """Return the stored file with this SHA-256, if the archive has one."""
+    return db.session.scalar(sa.select(DocumentFile).where(DocumentFile.sha256 == sha256.lower()).limit(1))
+
+
+def find_version(code: str) -> DocumentVersion | None:
+    """Return the version a verification link points to."""
+    return db.session.scalar(sa.select(DocumentVersion).where(DocumentVersion.verify_code == code))
+
+
+def archive(
+    *,
+    cluster_id: int | None = None,
+    year: int | None = None,
+    kind: DocumentKind | None = None,
+    unit: str | None = None,
+    text: str | None = None,
+) -> list[ArchiveEntry]:
+    """Return documents, newest year first, filtered by cluster, year, kind, a unit named in them and text."""
+    query = (
+        sa.select(Document, Cluster, Conference.year)
+        .join(Conference, Document.conference_id == Conference.id)
+        .join(Cluster, Conference.cluster_id == Cluster.id)
+        .order_by(Conference.year.desc(), Cluster.name, Document.sequence)
+    )
+    if cluster_id is not None:
+        query = query.where(Cluster.id == cluster_id)
+    if year is not None:
+        query = query.where(Conference.year == year)
+    if kind is not None:
+        query = query.where(Document.kind == kind)
+    for needle in (unit, text):
+        if needle and needle.strip():
+            pattern = "%" + nfc(needle.strip()).casefold().replace("%", "").replace("_", "") + "%"
+            query = query.where(
+                Document.id.in_(
+                    sa.select(DocumentVersion.document_id).where(DocumentVersion.search_text.like(pattern))
+                )
+            )
+    return [ArchiveEntry(doc, cluster, year_) for doc, cluster, year_ in db.session.execute(query)]
+
+
+def version_filename(version: DocumentVersion) -> str:
+    """Return the file name of a version's latest state ("-v2" from the first correction on)."""
+    name = version.document.filename
+    return name if version.version == 1 else name.replace(".pdf", f"-v{version.version}.pdf")
+
+
+def export_documents(
+    out_dir: Path, *, cluster_code: str | None = None, year: int | None = None
+) -> list[Path]:
+    """Write every version's latest (signed) PDF and a SHA256SUMS manifest (``sha256sum -c``) to *out_dir*."""
+    cluster_id = None
+    if cluster_code is not None:
+        cluster_id = db.session.scalar(sa.select(Cluster.id).where(Cluster.code == cluster_code))
+        if cluster_id is None:
+            raise InvalidState(f"Không có cụm mã {cluster_code}.")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written, manifest = [], []
+    for entry in archive(cluster_id=cluster_id, year=year):
+        for version in entry.document.versions:
+            latest = version.latest_file
+            path = out_dir / version_filename(version)
+            path.write_bytes(latest.content)
+            manifest.append(f"{latest.sha256}  {path.name}\n")
+            written.append(path)
+    (out_dir / "SHA256SUMS").write_text("".join(manifest))
+    return written
+
+
+def conference_zip(conference: Conference) -> bytes:
+    """Return one ZIP of a conference: every version's PDF, data.json and a SHA256SUMS manifest."""
+    buffer = io.BytesIO()
+    manifest, documents = [], []
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive_zip:
+        for document in conference_documents(conference):
+            versions = []
+            for version in document.versions:
+                latest = version.latest_file
+                name = version_filename(version)
+                archive_zip.writestr(name, latest.content)
+                manifest.append(f"{latest.sha256}  {name}")
+                versions.append(
+                    {
+                        "version": version.version,
+                        "file": name,
+                        "sha256": latest.sha256,
+                        "status": version.status,
+                        "reason": version.reason,
+                        "issued_at": version.issued_at.isoformat(),
+                        "superseded_at": version.superseded_at.isoformat() if version.superseded_at else None,
+                        "signatures": [
+                            {
+                                "field": f.signature_field,
+                                "signer": f.signer_name,
+                                "title": f.signer_title,
+                                "signed_at": f.created_at.isoformat(),
+                                "sha256_after": f.sha256,
+                            }
+                            for f in version.signatures
+                        ],
+                        "data": json.loads(version.data_json),
+                    }
+                )
+            documents.append(
+                {
+                    "number": document.number,
+                    "kind": document.kind.value,
+                    "title": document.kind.label,
+                    "versions": versions,
+                }
+            )
+        data = {
+            "cluster": conference.cluster.name,
+            "code": conference.cluster.code,
+            "year": conference.year,
+            "title": conference.title,
+            "documents": documents,
+        }
+        archive_zip.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2))
+        manifest.append(f"{hashlib.sha256(archive_zip.read('data.json')).hexdigest()}  data.json")
+        archive_zip.writestr("SHA256SUMS", "\n".join(manifest) + "\n")
+    return buffer.getvalue()
