@@ -180,6 +180,8 @@ def test_paper_round_with_four_eyes(app: Flask, demo: Demo, login: Login) -> Non
     post(chair, f"/rounds/{round_id}/close")
 
     first, second = login("kiemphieu1"), login("kiemphieu2")
+    assert committee_url in text(first.get("/"))  # a member's start page leads to the committee
+    assert committee_url not in text(outsider.get("/"))
     candidates = [
         uid for name, uid in demo.units.items() if name != "Phòng Công tác đảng và công tác quần chúng"
     ]

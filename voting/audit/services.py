@@ -37,6 +37,9 @@ ACTION_LABELS = {
     "election.certified": "Chứng nhận kết quả",
     "handover.recorded": "Ghi nhận bàn giao cờ",
     "minutes.issued": "Phát hành biên bản",
+    "document issued": "Phát hành biên bản",
+    "document corrected": "Đính chính biên bản",
+    "document signed": "Ký số biên bản",
     "login.failed": "Đăng nhập không thành công",
 }
 

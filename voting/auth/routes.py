@@ -117,6 +117,12 @@ def index() -> str | Response:
     elif account.role is Role.REPRESENTATIVE:
         assert account.unit is not None
         query = query.where(Conference.cluster_id == account.unit.cluster_id)
+    elif account.role is Role.COUNTER:
+        from voting.elections.models import CommitteeMember
+
+        query = query.join(CommitteeMember, CommitteeMember.conference_id == Conference.id).where(
+            CommitteeMember.user_id == account.id
+        )
     conferences = list(db.session.scalars(query))
     if account.role is Role.REPRESENTATIVE and conferences:
         return redirect(url_for("conferences.show", conference_id=conferences[0].id))
