@@ -41,3 +41,12 @@ def test_domain_errors_carry_a_template_and_values(app: Flask) -> None:
         from flask_babel import gettext
 
         assert gettext(error.template, **error.params) == "Username ct1 is already taken."
+
+
+def test_console_and_representative_page_in_english(login: Callable[[str], FlaskClient], demo: Demo) -> None:
+    chair = login("chutri")
+    rep = login("daibieu1")
+    console = text(chair.get(f"/conferences/{demo.conference_id}/console?lang=en"))
+    assert "Attendance" in console and "No quorum" in console and "Điểm danh" not in console
+    page = text(rep.get(f"/conferences/{demo.conference_id}?lang=en"))
+    assert "Check in my unit" in page and "What to do now" in page

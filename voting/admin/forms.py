@@ -36,7 +36,7 @@ class CreateUserForm(FlaskForm):
     username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(), Length(max=64), USERNAME])
     full_name = StringField(_l("Họ tên"), validators=[DataRequired(), Length(max=120)])
     title = StringField(_l("Chức vụ"), validators=[Length(max=120)])
-    role = SelectField(_l("Vai trò"), choices=[(r.value, r.label) for r in Role])
+    role = SelectField(_l("Vai trò"), choices=[(r.value, _l(r.label)) for r in Role])
     unit = SelectField(_l("Đơn vị (bắt buộc với đại biểu)"), coerce=int)
     password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(), Length(min=8, max=256)])
 
@@ -48,7 +48,7 @@ class CreateUserForm(FlaskForm):
 class ChangeRoleForm(FlaskForm):
     """Give an account another role."""
 
-    role = SelectField(_l("Vai trò"), choices=[(r.value, r.label) for r in Role])
+    role = SelectField(_l("Vai trò"), choices=[(r.value, _l(r.label)) for r in Role])
 
 
 class CreateConferenceForm(FlaskForm):
