@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
+from functools import cached_property
 
 import sqlalchemy as sa
 
@@ -88,10 +89,20 @@ class RoundResult:
     ballot_form: str = ""
     ballot_type: str = ""
     committee: Committee | None = None
-    receipts: list[Receipt] = field(default_factory=list)
     named_votes: list[NamedChoice] = field(default_factory=list)
     needs_decision: bool = False  # the last allowed round ended without a winner
     adopted_at: datetime | None = None
+
+    @cached_property
+    def receipts(self) -> list[Receipt]:
+        """Return the published receipt codes of a secret electronic round, read when a page shows them.
+
+        Reading every ballot is not part of counting: it would make counting a large round slow.
+        """
+        rules = rules_of(self.round.election.conference)
+        if rules.vote_form is not VoteForm.SECRET or self.round.method is not RoundMethod.ELECTRONIC:
+            return []
+        return _receipts(self.round, {c.unit.id: c.unit.name for c in self.counts}, rules)
 
     @property
     def rules_text(self) -> str:
@@ -203,7 +214,6 @@ def count_round(round_: Round) -> RoundResult:
     counted = [r for r in election.counted_rounds if r.number <= round_.number]
     needs_decision = not round_.is_voided and elected is None and len(counted) >= rules.max_rounds
     names = {unit.id: unit.name for unit in units}
-    is_secret_electronic = rules.vote_form is VoteForm.SECRET and round_.method is RoundMethod.ELECTRONIC
     result = RoundResult(
         round=round_,
         counts=counts,
@@ -222,7 +232,6 @@ def count_round(round_: Round) -> RoundResult:
         ballot_form=ballot_form_label(round_, rules),
         ballot_type=rules.ballot_type.label,
         committee=committee_of(election.conference),
-        receipts=_receipts(round_, names, rules) if is_secret_electronic else [],
         named_votes=_named_votes(round_, names, rules) if rules.vote_form is VoteForm.OPEN else [],
         needs_decision=needs_decision,
         adopted_at=_adopted_at(round_),

@@ -214,7 +214,8 @@ class RoundCandidate(db.Model):  # type: ignore[name-defined,misc]
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), primary_key=True)
 
     round: Mapped[Round] = relationship(back_populates="candidates")
-    unit: Mapped[Unit] = relationship()
+    #: joined: every ballot, count and page that lists candidates shows their units
+    unit: Mapped[Unit] = relationship(lazy="joined")
 
     def __repr__(self) -> str:
         return f"<RoundCandidate {self.round_id}/{self.unit_id}>"
@@ -236,11 +237,13 @@ class Ballot(db.Model):  # type: ignore[name-defined,misc]
             ["round_candidates.round_id", "round_candidates.unit_id"],
         ),
         sa.CheckConstraint("NOT is_against OR choice_unit_id IS NOT NULL", name="against_has_nominee"),
+        # Counting groups a round's ballots by choice: answered from this index alone.
+        sa.Index("ix_ballots_round_id_choice_unit_id_is_against", "round_id", "choice_unit_id", "is_against"),
     )
 
     #: random, so that ids carry no order
     id: Mapped[str] = mapped_column(sa.String(32), primary_key=True, default=new_ballot_id)
-    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id"), index=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id"))
     #: the chosen unit, or NULL for a blank ballot (phiếu trống)
     choice_unit_id: Mapped[int | None]
     #: on an approve/reject ballot, "Không đồng ý" with the nominee (False: "Đồng ý")

@@ -132,10 +132,11 @@ def cast(round_id: int) -> Response:
     ballot = services.cast_ballot(
         round_, _voter_unit(), choice, against=value == AGAINST, by=user(), now=utc_now()
     )
+    receipt_code = ballot.receipt_code  # read before the commit expires it: no second transaction
     db.session.commit()
     # Only this browser sees the receipt; the server keeps no link from unit to ballot.
-    session[f"receipt-{round_.id}"] = ballot.receipt_code
-    return redirect(url_for(".receipt", round_id=round_.id))
+    session[f"receipt-{round_id}"] = receipt_code
+    return redirect(url_for(".receipt", round_id=round_id))
 
 
 @bp.get("/rounds/<int:round_id>/receipt")
