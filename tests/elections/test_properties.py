@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.elections.helpers import OPENED_AT, later
 from voting.conferences.models import CheckIn, Conference
-from voting.elections.models import Ballot, Office, Participation
+from voting.elections.decisions import record_decision
+from voting.elections.models import Ballot, DecisionMethod, Office, Participation
 from voting.elections.paper import PaperEntry, entry_errors
 from voting.elections.rules import ConferenceRules, ThresholdBase
 from voting.elections.services import cast_ballot, close_round, count_round, open_round
-from voting.errors import InvalidChoice, NotEligible
+from voting.errors import InvalidChoice, InvalidState, NotEligible
 from voting.extensions import db
 
 DB_SETTINGS = settings(
@@ -33,6 +35,7 @@ electorate = st.fixed_dictionaries(
         "base": st.sampled_from(list(ThresholdBase)),
         "threshold": st.sampled_from([(1, 2), (2, 3), (3, 4)]),
         "late": st.integers(min_value=0, max_value=2),  # units checked in after the round opened
+        "max_rounds": st.integers(min_value=1, max_value=2),
     }
 )
 
@@ -61,6 +64,7 @@ def test_counting_properties(conference: Conference, case: dict) -> None:  # typ
             threshold_base=case["base"],
             threshold_numerator=case["threshold"][0],
             threshold_denominator=case["threshold"][1],
+            max_rounds=case["max_rounds"],
         )
         db.session.add(rules)
         db.session.flush()
@@ -108,6 +112,18 @@ def test_counting_properties(conference: Conference, case: dict) -> None:  # typ
                 tied = {c.unit.id for c in result.counts if c.votes == best}
                 assert tied <= {u.id for u in result.runoff}
                 assert len(result.runoff) >= min(2, len(result.counts))
+            # ... and what follows is another round among them, or (after the last round) a recorded decision
+            if result.needs_decision:
+                with pytest.raises(InvalidState):
+                    open_round(conference, Office.LEADER, now=later(20))
+                election = record_decision(
+                    conference, Office.LEADER, method=DecisionMethod.LOTS, unit=None, statement="Bốc thăm",
+                    witnesses="Chủ tọa", by=conference.chair, now=later(20),
+                )
+                assert election.decided_unit_id in {u.id for u in result.runoff}
+            else:
+                runoff = open_round(conference, Office.LEADER, now=later(20))
+                assert {c.unit_id for c in runoff.candidates} == {u.id for u in result.runoff}
     finally:
         savepoint.rollback()
         db.session.expire_all()
