@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, g, render_template, request, session
+from flask import Flask, abort, current_app, g, render_template, request, session
 from flask_babel import gettext as _
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
@@ -29,6 +29,8 @@ LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
 SESSION_ID_FIELD = "sid"
 
 HSTS = "max-age=31536000; includeSubDomains"
+#: the largest id any table holds (PostgreSQL ``integer``); larger ids in a URL are simply not found
+MAX_ID = 2**31 - 1
 
 
 def embeddable(view: F) -> F:
@@ -135,6 +137,16 @@ def too_many_requests(error: RateLimitExceeded) -> tuple[str, int, dict[str, str
     return page, 429, {"Retry-After": str(seconds)}
 
 
+def refuse_odd_input() -> None:
+    """Answer 404 to ids no column can hold and 400 to NUL bytes, before they reach the database."""
+    for value in (request.view_args or {}).values():
+        if isinstance(value, int) and not 0 <= value <= MAX_ID:
+            abort(404)
+    for values in (request.args, request.form):
+        if any("\x00" in key + value for key, value in values.items(multi=True)):
+            abort(400, _("Dữ liệu gửi lên chứa ký tự NUL, không hợp lệ."))
+
+
 def check_login_session() -> None:
     """Log out a browser whose server-side login session has ended (logout, password change)."""
     if "_user_id" not in session:
@@ -158,6 +170,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
     limiter.init_app(app)
     app.register_error_handler(RateLimitExceeded, too_many_requests)
+    app.before_request(refuse_odd_input)
     app.before_request(check_login_session)
     app.after_request(set_security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce

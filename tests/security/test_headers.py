@@ -146,3 +146,19 @@ def test_every_request_body_has_a_size_limit(
         )
         assert response.status_code == 413, url
         assert "Tệp quá lớn" in response.get_data(as_text=True)
+
+
+def test_nul_bytes_and_out_of_range_ids_are_refused_before_the_database(
+    login: Callable[[str], FlaskClient], client: FlaskClient, demo: Demo
+) -> None:
+    token = csrf_token(client, "/login")
+    response = client.post("/login", data={"username": "chu\x00tri", "password": "x", "csrf_token": token})
+    assert response.status_code == 400 and "NUL" in response.get_data(as_text=True)
+    assert client.get("/login?next=%00").status_code == 400
+    chair = login("chutri")
+    for url in (
+        f"/conferences/{2**31}/console",
+        f"/conferences/{2**64}/console",
+        "/documents/99999999999999999999/download",
+    ):
+        assert chair.get(url).status_code == 404, url
