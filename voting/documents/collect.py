@@ -57,7 +57,26 @@ def election_minutes(conference: Conference, election: Election) -> ElectionMinu
         term_year=conference.year + 1,
         rounds=[round_minutes(r) for r in election.rounds if not r.is_open],
         elected_unit=election.elected_unit.name if election.elected_unit else None,
+        decision_note=_decision_note(election),
     )
+
+
+def _decision_note(election: Election) -> str:
+    """Return the chair's recorded decision as one sentence ("" when the ballots decided)."""
+    if getattr(election, "decided_at", None) is None or election.decided_unit is None:
+        return ""
+    method = election.decision_method.label if election.decision_method else ""
+    parts = [f"Chủ tọa ghi nhận quyết định ({method.lower()}): {election.decided_unit.name}"]
+    if election.decision_agreeing is not None:
+        parts.append(f"{election.decision_agreeing} đơn vị biểu quyết đồng ý")
+    if election.lots_seed:
+        parts.append(
+            f"bốc thăm với hạt giống {election.lots_seed}, chứng kiến: "
+            + "; ".join(w.strip() for w in election.witnesses.splitlines() if w.strip())
+        )
+    if election.decision_statement.strip():
+        parts.append(election.decision_statement.strip())
+    return ". ".join(parts)
 
 
 def minutes_data(

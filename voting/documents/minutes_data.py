@@ -41,6 +41,8 @@ class ElectionMinutes:
     term_year: int  # the year the elected unit serves, e.g. 2017
     rounds: list[RoundMinutes]
     elected_unit: str | None
+    #: the chair's decision when the ballots did not decide: how it was reached (consensus, lots)
+    decision_note: str = ""
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,8 @@ def _election(election: ElectionMinutes, number: int) -> list[Flowable]:
         if election.elected_unit
         else f"Không có đơn vị trúng cử {office}."
     )
+    if election.decision_note:
+        flow.append(Paragraph(sentence(election.decision_note), body))
     flow.append(Paragraph(f"<b>{result}</b>", body))
     return flow
 

@@ -90,6 +90,7 @@ def build_counting_minutes(data: CountingMinutes) -> BuiltPdf:
         *[Paragraph(f"- {sentence(rule)}", body) for rule in data.rules],
         Paragraph("KẾT QUẢ KIỂM PHIẾU", STYLES["heading"]),
         *_rounds(data),
+        *([Paragraph(sentence(election.decision_note), body)] if election.decision_note else []),
         Paragraph(f"<b>{result}</b>", body),
     ]
     closing = Paragraph(

@@ -1,0 +1,51 @@
+"""A result reached by the chair's decision (consensus) is printed in the counting minutes."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+from tests.helpers import require_tool
+from voting.conferences.models import Conference
+from voting.conferences.services import check_in
+from voting.documents.services import issue_counting_minutes
+from voting.elections.decisions import record_decision
+from voting.elections.models import DecisionMethod, Office
+from voting.elections.rules import DEFAULTS, RulesChange, VoteForm, set_rules
+from voting.elections.services import certify, get_election
+from voting.formatting import nfc
+
+AT = datetime(2016, 11, 11, 2, 0)
+
+
+def test_consensus_decision_is_in_the_counting_minutes(conference: Conference, tmp_path: Path) -> None:
+    set_rules(
+        conference, RulesChange(**{**DEFAULTS, "vote_form": VoteForm.CONSENSUS}), by=conference.chair, now=AT
+    )
+    units = list(conference.cluster.units)
+    for unit in units:
+        check_in(conference, unit, by=conference.chair, now=AT)
+    record_decision(
+        conference,
+        Office.LEADER,
+        method=DecisionMethod.CONSENSUS,
+        unit=units[1],
+        statement="Các đơn vị thống nhất đề cử Phòng Công tác chính trị.",
+        agreeing=8,
+        by=conference.chair,
+        now=AT,
+    )
+    election = get_election(conference, Office.LEADER)
+    assert election is not None
+    certify(election, by=conference.chair, now=AT)
+    document = issue_counting_minutes(election, by=conference.chair, now=AT)
+    path = tmp_path / "km.pdf"
+    path.write_bytes(document.content)
+    raw = subprocess.run(
+        [require_tool("pdftotext"), "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+    ).stdout.decode()
+    text = " ".join(nfc(raw).split())
+    assert "Chủ tọa ghi nhận quyết định (hiệp thương): Phòng Công tác chính trị" in text
+    assert "8 đơn vị biểu quyết đồng ý" in text
+    assert "Đơn vị trúng cử Cụm trưởng năm 2017: Phòng Công tác chính trị" in text
