@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask import Flask
 from flask_migrate import downgrade, upgrade
 
 from voting import create_app
@@ -15,53 +16,63 @@ BEFORE, AFTER = "e1698f5e2eb7", "330b8afc8d38"
 PDF = b"%PDF-1.4 minutes issued before documents had versions"
 
 
-def test_issued_bytes_become_version_one_and_come_back(tmp_path: Path) -> None:
-    app = create_app(
+def old_app(tmp_path: Path) -> Flask:
+    """An app on a new SQLite file."""
+    return create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret-key-0123456789",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}",
         }
     )
+
+
+def seed_before() -> None:
+    """Write a cluster, a conference and its issued minutes as the schema stood at BEFORE."""
+    with db.engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO clusters (id, name, parent_body, code, city) "
+                "VALUES (1, 'Cụm thi đua số 4', 'CATP', 'CTĐ4', 'Hà Nội')"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO units (id, cluster_id, name, position, is_active) "
+                "VALUES (1, 1, 'Phòng A', 0, 1)"
+            )
+        )
+        for user_id, role in ((1, "chair"), (2, "secretary")):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO users (id, username, password_hash, full_name, title, role, is_enabled) "
+                    "VALUES (:id, :name, 'x', :name, '', :role, 1)"
+                ),
+                {"id": user_id, "name": role, "role": role},
+            )
+        conn.execute(
+            sa.text(
+                "INSERT INTO conferences (id, cluster_id, year, starts_at, place, directing_leader, "
+                "report_summary, chair_id, secretary_id, outgoing_leader_id) "
+                "VALUES (1, 1, 2016, '2016-11-11 01:00:00', 'Hội trường', '', '', 1, 2, 1)"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO documents (id, conference_id, kind, sequence, number, filename, sha256, "
+                "size, content, issued_at, issued_by_id) "
+                "VALUES (1, 1, 'conference_minutes', 1, '01/BB-CTĐ4', "
+                "'bb.pdf', :sha, :size, :content, '2016-11-11 04:00:00', 1)"
+            ),
+            {"sha": hashlib.sha256(PDF).hexdigest(), "size": len(PDF), "content": PDF},
+        )
+
+
+def test_issued_bytes_become_version_one_and_come_back(tmp_path: Path) -> None:
+    app = old_app(tmp_path)
     with app.app_context():
         upgrade(revision=BEFORE)
-        with db.engine.begin() as conn:
-            conn.execute(
-                sa.text(
-                    "INSERT INTO clusters (id, name, parent_body, code, city) "
-                    "VALUES (1, 'Cụm thi đua số 4', 'CATP', 'CTĐ4', 'Hà Nội')"
-                )
-            )
-            conn.execute(
-                sa.text(
-                    "INSERT INTO units (id, cluster_id, name, position, is_active) "
-                    "VALUES (1, 1, 'Phòng A', 0, 1)"
-                )
-            )
-            for user_id, role in ((1, "chair"), (2, "secretary")):
-                conn.execute(
-                    sa.text(
-                        "INSERT INTO users (id, username, password_hash, full_name, title, role, is_enabled) "
-                        "VALUES (:id, :name, 'x', :name, '', :role, 1)"
-                    ),
-                    {"id": user_id, "name": role, "role": role},
-                )
-            conn.execute(
-                sa.text(
-                    "INSERT INTO conferences (id, cluster_id, year, starts_at, place, directing_leader, "
-                    "report_summary, chair_id, secretary_id, outgoing_leader_id) "
-                    "VALUES (1, 1, 2016, '2016-11-11 01:00:00', 'Hội trường', '', '', 1, 2, 1)"
-                )
-            )
-            conn.execute(
-                sa.text(
-                    "INSERT INTO documents (id, conference_id, kind, sequence, number, filename, sha256, "
-                    "size, content, issued_at, issued_by_id) "
-                    "VALUES (1, 1, 'conference_minutes', 1, '01/BB-CTĐ4', "
-                    "'bb.pdf', :sha, :size, :content, '2016-11-11 04:00:00', 1)"
-                ),
-                {"sha": hashlib.sha256(PDF).hexdigest(), "size": len(PDF), "content": PDF},
-            )
+        seed_before()
         upgrade(revision=AFTER)
         with db.engine.connect() as conn:
             versions = conn.execute(
@@ -74,4 +85,32 @@ def test_issued_bytes_become_version_one_and_come_back(tmp_path: Path) -> None:
         with db.engine.connect() as conn:
             back = conn.execute(sa.text("SELECT sha256, size, content FROM documents")).all()
         assert back == [(hashlib.sha256(PDF).hexdigest(), len(PDF), PDF)]
+        db.engine.dispose()
+
+
+def test_sqlite_upgrade_to_head_keeps_a_played_election(tmp_path: Path) -> None:
+    """Rebuilding tables that others refer to (elections, rounds) must not trip SQLite's foreign keys."""
+    app = old_app(tmp_path)
+    with app.app_context():
+        upgrade(revision=BEFORE)
+        seed_before()
+        with db.engine.begin() as conn:
+            for sql in (
+                "INSERT INTO elections (id, conference_id, office, elected_unit_id, certified_at, certified_by_id)"
+                " VALUES (1, 1, 'leader', 1, '2016-11-11 02:00:00', 1)",
+                "INSERT INTO rounds (id, election_id, number, status, opened_at, closed_at, base)"
+                " VALUES (1, 1, 1, 'closed', '2016-11-11 01:30:00', '2016-11-11 01:45:00', 1)",
+                "INSERT INTO round_candidates (round_id, unit_id) VALUES (1, 1)",
+                "INSERT INTO check_ins (conference_id, unit_id, checked_in_at, checked_in_by_id)"
+                " VALUES (1, 1, '2016-11-11 01:00:00', 1)",
+                "INSERT INTO participations (round_id, unit_id) VALUES (1, 1)",
+                "INSERT INTO ballots (id, round_id, choice_unit_id, receipt_code) VALUES ('b1', 1, 1, 'AAAA-2222')",
+            ):
+                conn.execute(sa.text(sql))
+        upgrade()
+        with db.engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT round_id, choice_unit_id, receipt_code FROM ballots")).all()
+            elected = conn.execute(sa.text("SELECT elected_unit_id FROM elections")).scalar_one()
+            assert conn.execute(sa.text("PRAGMA foreign_keys")).scalar_one() == 1
+        assert rows == [(1, 1, "AAAA-2222")] and elected == 1
         db.engine.dispose()
