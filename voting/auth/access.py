@@ -57,6 +57,15 @@ def can_see(account: User, conference: Conference) -> bool:
             return conference.secretary_id == account.id
         case Role.REPRESENTATIVE:
             return account.unit is not None and account.unit.cluster_id == conference.cluster_id
+        case Role.COUNTER:
+            return is_committee_member(account, conference)
         case Role.ARCHIVIST | Role.ADMIN:
             return True
     return False
+
+
+def is_committee_member(account: User, conference: Conference) -> bool:
+    """Return whether the account sits on the conference's counting committee."""
+    from voting.elections.models import CommitteeMember
+
+    return db.session.get(CommitteeMember, (conference.id, account.id)) is not None
