@@ -17,6 +17,7 @@ from voting.errors import InvalidState
 from voting.extensions import db
 from voting.formatting import nfc, utc_now
 from voting.handovers.models import FlagHandover
+from voting.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -45,14 +46,14 @@ def record_handover(
 ) -> FlagHandover:
     """Record the flag passing from the outgoing leader to the certified new leader."""
     if conference.is_ended:
-        raise InvalidState("Hội nghị đã kết thúc.")
+        raise InvalidState(N_("Hội nghị đã kết thúc."))
     leader = get_election(conference, Office.LEADER)
     if leader is None or leader.elected_unit_id is None:
-        raise InvalidState("Cần chứng nhận kết quả bầu Cụm trưởng trước khi bàn giao cờ.")
+        raise InvalidState(N_("Cần chứng nhận kết quả bầu Cụm trưởng trước khi bàn giao cờ."))
     if find_handover(conference) is not None:
-        raise InvalidState("Việc bàn giao cờ luân lưu đã được ghi nhận.")
+        raise InvalidState(N_("Việc bàn giao cờ luân lưu đã được ghi nhận."))
     if leader.elected_unit_id == conference.outgoing_leader_id:
-        raise InvalidState("Đơn vị Cụm trưởng mới trùng với đơn vị bàn giao.")
+        raise InvalidState(N_("Đơn vị Cụm trưởng mới trùng với đơn vị bàn giao."))
     handover = FlagHandover(
         conference_id=conference.id,
         from_unit_id=conference.outgoing_leader_id,
@@ -71,7 +72,7 @@ def record_handover(
         with db.session.begin_nested():
             db.session.add(handover)
     except sa.exc.IntegrityError:
-        raise InvalidState("Việc bàn giao cờ luân lưu đã được ghi nhận.") from None
+        raise InvalidState(N_("Việc bàn giao cờ luân lưu đã được ghi nhận.")) from None
     record(
         "handover.recorded", actor=by, conference=conference, now=now or utc_now(),
         details={"from_unit_id": handover.from_unit_id, "to_unit_id": handover.to_unit_id},
