@@ -32,6 +32,10 @@ def test_error_pages_speak_the_readers_language(login: Callable[[str], FlaskClie
     assert "Not found" in text(chair.get("/conferences/999999/console"))
     refused = post(chair, f"/conferences/{demo.conference_id}/elections/leader/rounds")
     assert refused.status_code == 409 and "Cannot be done" in text(refused)
+    assert "Too few units present: 0/8, at least 6 are needed (2/3)." in text(refused)
+    chair.get("/?lang=vi")
+    again = text(post(chair, f"/conferences/{demo.conference_id}/elections/leader/rounds"))
+    assert "Chưa đủ số đơn vị tham dự: có 0/8 đơn vị, cần ít nhất 6 (2/3)." in again
 
 
 def test_domain_errors_carry_a_template_and_values(app: Flask) -> None:

@@ -48,7 +48,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from voting.elections.routes import bp as elections_bp
     from voting.handovers.routes import bp as handovers_bp
 
-    for blueprint in (auth_bp, audit_bp, conferences_bp, elections_bp, handovers_bp, documents_bp, api_bp, admin_bp, display_bp):
+    for blueprint in (
+        auth_bp,
+        audit_bp,
+        conferences_bp,
+        elections_bp,
+        handovers_bp,
+        documents_bp,
+        api_bp,
+        admin_bp,
+        display_bp,
+    ):
         app.register_blueprint(blueprint)
     i18n.init_app(app)
     views.init_app(app)

@@ -101,12 +101,20 @@ def add_unit_command(code: str, name: str) -> None:
 @click.option("--unit", "unit_name", help="the unit a representative speaks for")
 @click.password_option(help="at least 8 characters")
 def create_user_command(
-    username: str, role: str, full_name: str, title: str, code: str | None, unit_name: str | None, password: str
+    username: str,
+    role: str,
+    full_name: str,
+    title: str,
+    code: str | None,
+    unit_name: str | None,
+    password: str,
 ) -> None:
     """Create an account."""
     unit = _unit(_cluster(code), unit_name, "--unit") if code and unit_name else None
     with _domain_errors():
-        account = create_user(username, password, full_name=full_name, title=title, role=Role(role), unit=unit)
+        account = create_user(
+            username, password, full_name=full_name, title=title, role=Role(role), unit=unit
+        )
     _commit(f"Đã tạo tài khoản {account.username} ({account.role.label}).")
 
 
@@ -121,15 +129,26 @@ def create_user_command(
 @click.option("--outgoing-deputy", help="name of this year's deputy unit")
 @click.option("--directing-leader", default="", help="senior leader attending (Đại biểu dự và chỉ đạo)")
 def create_conference_command(
-    code: str, year: int, starts_at: datetime, place: str, chair: str, secretary: str,
-    outgoing_leader: str, outgoing_deputy: str | None, directing_leader: str,
+    code: str,
+    year: int,
+    starts_at: datetime,
+    place: str,
+    chair: str,
+    secretary: str,
+    outgoing_leader: str,
+    outgoing_deputy: str | None,
+    directing_leader: str,
 ) -> None:
     """Create a cluster's year-end conference."""
     cluster = _cluster(code)
     with _domain_errors():
         conference = create_conference(
-            cluster, year=year, starts_at=to_utc_naive(starts_at), place=place,
-            chair=_user(chair, "--chair"), secretary=_user(secretary, "--secretary"),
+            cluster,
+            year=year,
+            starts_at=to_utc_naive(starts_at),
+            place=place,
+            chair=_user(chair, "--chair"),
+            secretary=_user(secretary, "--secretary"),
             outgoing_leader=_unit(cluster, outgoing_leader, "--outgoing-leader"),
             outgoing_deputy=_unit(cluster, outgoing_deputy, "--outgoing-deputy") if outgoing_deputy else None,
             directing_leader=directing_leader,
@@ -166,8 +185,10 @@ def demo(finished: bool) -> None:
     if finished:
         from voting.signing.demo import DEMO_CA_PASSPHRASE, DEMO_PIN, DEMO_PKCS12_PASSWORD
 
-        click.echo(f"Mã PIN ký số demo (demo signing PIN) của chutri, thuky: {DEMO_PIN}; "
-                   f"mật khẩu CA demo: {DEMO_CA_PASSPHRASE}; mật khẩu PKCS#12 bên nhận: {DEMO_PKCS12_PASSWORD}")
+        click.echo(
+            f"Mã PIN ký số demo (demo signing PIN) của chutri, thuky: {DEMO_PIN}; "
+            f"mật khẩu CA demo: {DEMO_CA_PASSPHRASE}; mật khẩu PKCS#12 bên nhận: {DEMO_PKCS12_PASSWORD}"
+        )
 
 
 @click.group(cls=AppGroup)

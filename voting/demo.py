@@ -20,6 +20,7 @@ from voting.errors import InvalidState
 from voting.extensions import db
 from voting.formatting import to_utc_naive
 from voting.handovers.services import HandoverDetails, record_handover
+from voting.i18n import N_
 
 PASSWORD = "luanluu2016"  # noqa: S105 - the demo accounts' password, printed in the README
 CLUSTER_CODE = "CTĐ4"
@@ -70,20 +71,32 @@ def create_demo() -> tuple[Conference, list[Login]]:
         units = [add_unit(cluster, name) for name in UNITS]
         staff = {
             username: create_user(
-                username, PASSWORD, full_name=name, title=title, role=role,
+                username,
+                PASSWORD,
+                full_name=name,
+                title=title,
+                role=role,
                 unit=units[unit_index] if unit_index is not None else None,
             )
             for username, role, name, title, unit_index in STAFF
         }
         for number, unit in enumerate(units, start=1):
             create_user(
-                f"daibieu{number}", PASSWORD, full_name=f"Đại biểu {unit.name}",
-                title="Đại diện đơn vị", role=Role.REPRESENTATIVE, unit=unit,
+                f"daibieu{number}",
+                PASSWORD,
+                full_name=f"Đại biểu {unit.name}",
+                title="Đại diện đơn vị",
+                role=Role.REPRESENTATIVE,
+                unit=unit,
             )
         create_conference(
-            cluster, year=2016, starts_at=_at(8, 0),
+            cluster,
+            year=2016,
+            starts_at=_at(8, 0),
             place="Hội trường Công an thành phố Hà Nội, số 87 Trần Hưng Đạo, quận Hoàn Kiếm",
-            chair=staff["chutri"], secretary=staff["thuky"], outgoing_leader=units[0],
+            chair=staff["chutri"],
+            secretary=staff["thuky"],
+            outgoing_leader=units[0],
             outgoing_deputy=units[3],
             directing_leader="Thiếu tướng Đinh Văn Toản, Phó Giám đốc Công an thành phố Hà Nội",
             report_summary=REPORT,
@@ -93,11 +106,15 @@ def create_demo() -> tuple[Conference, list[Login]]:
     )
     assert conference is not None
     users = db.session.scalars(
-        sa.select(User).outerjoin(Unit).where(
-            sa.or_(Unit.cluster_id == cluster.id, User.username.in_([s[0] for s in STAFF]))
-        ).order_by(User.role, User.username)
+        sa.select(User)
+        .outerjoin(Unit)
+        .where(sa.or_(Unit.cluster_id == cluster.id, User.username.in_([s[0] for s in STAFF])))
+        .order_by(User.role, User.username)
     )
-    logins = [Login(u.username, u.role, u.unit.name if u.unit and u.role is Role.REPRESENTATIVE else u.full_name) for u in users]
+    logins = [
+        Login(u.username, u.role, u.unit.name if u.unit and u.role is Role.REPRESENTATIVE else u.full_name)
+        for u in users
+    ]
     return conference, logins
 
 
@@ -106,11 +123,13 @@ def play_demo(conference: Conference) -> None:
     if conference.is_ended:
         return
     if get_election(conference, Office.LEADER) is not None:
-        raise InvalidState("Hội nghị demo đang diễn ra dở; hãy xoá cơ sở dữ liệu rồi chạy lại.")
+        raise InvalidState(N_("Hội nghị demo đang diễn ra dở; hãy xoá cơ sở dữ liệu rồi chạy lại."))
     units = {unit.name: unit for unit in conference.cluster.units}
     chair, reps = conference.chair, list(conference.cluster.units)
     for minute, unit in enumerate(reps):
-        representative = db.session.scalar(sa.select(User).where(User.unit_id == unit.id, User.role == Role.REPRESENTATIVE))
+        representative = db.session.scalar(
+            sa.select(User).where(User.unit_id == unit.id, User.role == Role.REPRESENTATIVE)
+        )
         assert representative is not None
         check_in(conference, unit, by=representative, now=_at(7, 45 + minute))
 
@@ -132,7 +151,9 @@ def play_demo(conference: Conference) -> None:
                 "Đại biểu các đơn vị thành viên Cụm thi đua số 4"
             ),
             flag_condition="Cờ còn nguyên vẹn, màu sắc tươi, không rách, không bong chỉ.",
-            files_handed_over="Sổ theo dõi thi đua của Cụm năm 2016; hồ sơ khen thưởng; biên bản các hội nghị Cụm.",
+            files_handed_over=(
+                "Sổ theo dõi thi đua của Cụm năm 2016; hồ sơ khen thưởng; biên bản các hội nghị Cụm."
+            ),
         ),
         by=chair,
     )

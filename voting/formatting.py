@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
 #: Vietnam has used UTC+7 without daylight saving since 1975.
@@ -18,7 +18,7 @@ def nfc(text: str) -> str:
 def to_local(moment: datetime) -> datetime:
     """Convert a naive UTC timestamp (as stored) to Vietnam time."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(VN_TZ)
 
 
@@ -26,7 +26,7 @@ def to_utc_naive(local: datetime) -> datetime:
     """Convert a Vietnam wall-clock time (naive or aware) to naive UTC for storage."""
     if local.tzinfo is None:
         local = local.replace(tzinfo=VN_TZ)
-    return local.astimezone(timezone.utc).replace(tzinfo=None)
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def format_percent(part: int, whole: int) -> str:
@@ -59,4 +59,4 @@ def format_datetime(moment: datetime) -> str:
 
 def utc_now() -> datetime:
     """Return the current time as naive UTC, the form timestamps are stored in."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)

@@ -58,6 +58,13 @@ def N_(message: str) -> str:  # noqa: N802 - the usual name of the marker
 #: labels defined as plain Vietnamese on models (offices, roles, document kinds), marked here so the
 #: catalogue has them; templates show them with ``_(label)``
 MODEL_LABELS = (
-    N_("Cụm trưởng"), N_("Cụm phó"), N_("Quản trị"), N_("Chủ trì (chủ tọa)"), N_("Thư ký"),
-    N_("Đại biểu đơn vị"), N_("Cán bộ lưu trữ"), N_("Thành viên Ban kiểm phiếu"), N_("Bốc thăm"),
+    N_("Cụm trưởng"),
+    N_("Cụm phó"),
+    N_("Quản trị"),
+    N_("Chủ trì (chủ tọa)"),
+    N_("Thư ký"),
+    N_("Đại biểu đơn vị"),
+    N_("Cán bộ lưu trữ"),
+    N_("Thành viên Ban kiểm phiếu"),
+    N_("Bốc thăm"),
 )

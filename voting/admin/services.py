@@ -16,6 +16,7 @@ from voting.clusters.services import add_unit
 from voting.errors import InvalidState
 from voting.extensions import db
 from voting.formatting import nfc
+from voting.i18n import N_
 
 #: the columns of the CSV import, in this order, with a header row
 IMPORT_COLUMNS = ("unit", "username", "full_name", "title")
@@ -45,7 +46,7 @@ def rename_unit(unit: Unit, name: str) -> Unit:
         sa.select(Unit.id).where(Unit.cluster_id == unit.cluster_id, Unit.name == name, Unit.id != unit.id)
     )
     if clash is not None:
-        raise InvalidState(f"Cụm đã có đơn vị tên {name}.")
+        raise InvalidState(N_("Cụm đã có đơn vị tên %(name)s."), name=name)
     unit.name = name
     db.session.flush()
     return unit
@@ -61,7 +62,7 @@ def set_unit_active(unit: Unit, is_active: bool) -> Unit:
 def set_user_enabled(account: User, is_enabled: bool, *, by: User) -> User:
     """Disable or enable an account; administrators cannot lock themselves out."""
     if account.id == by.id and not is_enabled:
-        raise InvalidState("Không thể tự khoá tài khoản của chính mình.")
+        raise InvalidState(N_("Không thể tự khoá tài khoản của chính mình."))
     account.is_enabled = is_enabled
     db.session.flush()
     return account

@@ -48,9 +48,7 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
 
     __tablename__ = "users"
     __table_args__ = (
-        sa.CheckConstraint(
-            "role <> 'representative' OR unit_id IS NOT NULL", name="representative_has_unit"
-        ),
+        sa.CheckConstraint("role <> 'representative' OR unit_id IS NOT NULL", name="representative_has_unit"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -34,7 +34,9 @@ def login() -> str | Response:
         account = authenticate(form.username.data or "", form.password.data or "")
         if account is None:
             record(
-                "login.failed", actor=None, now=utc_now(),
+                "login.failed",
+                actor=None,
+                now=utc_now(),
                 details={"username": (form.username.data or "")[:64]},
             )
             db.session.commit()

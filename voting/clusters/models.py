@@ -24,9 +24,7 @@ class Cluster(db.Model):  # type: ignore[name-defined,misc]
     #: city printed in the place-and-date line: "Hà Nội"
     city: Mapped[str] = mapped_column(sa.String(80))
 
-    units: Mapped[list[Unit]] = relationship(
-        back_populates="cluster", order_by="Unit.position"
-    )
+    units: Mapped[list[Unit]] = relationship(back_populates="cluster", order_by="Unit.position")
 
     def __repr__(self) -> str:
         return f"<Cluster {self.code}>"

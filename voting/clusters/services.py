@@ -24,15 +24,11 @@ def create_cluster(*, name: str, parent_body: str, code: str, city: str) -> Clus
 def add_unit(cluster: Cluster, name: str) -> Unit:
     """Add a member unit at the end of the cluster's list."""
     name = nfc(name.strip())
-    existing = db.session.scalar(
-        sa.select(Unit.id).where(Unit.cluster_id == cluster.id, Unit.name == name)
-    )
+    existing = db.session.scalar(sa.select(Unit.id).where(Unit.cluster_id == cluster.id, Unit.name == name))
     if existing is not None:
         raise InvalidState(N_("Đơn vị %(name)s đã có trong %(cluster)s."), name=name, cluster=cluster.name)
     position = db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.max(Unit.position), 0)).where(
-            Unit.cluster_id == cluster.id
-        )
+        sa.select(sa.func.coalesce(sa.func.max(Unit.position), 0)).where(Unit.cluster_id == cluster.id)
     )
     unit = Unit(cluster=cluster, name=name, position=(position or 0) + 1)
     db.session.add(unit)

@@ -16,6 +16,7 @@ from voting.conferences.models import CheckIn, Conference
 from voting.errors import InvalidState, NotEligible
 from voting.extensions import db
 from voting.formatting import format_datetime, nfc, utc_now
+from voting.i18n import N_
 
 #: at least this share of member units must be present before a round opens
 QUORUM = Fraction(2, 3)
@@ -58,17 +59,17 @@ def create_conference(
 ) -> Conference:
     """Create the conference of a cluster's year."""
     if chair.role is not Role.CHAIR:
-        raise InvalidState(f"Tài khoản {chair.username} không có vai trò chủ trì.")
+        raise InvalidState(N_("Tài khoản %(username)s không có vai trò chủ trì."), username=chair.username)
     if secretary.role is not Role.SECRETARY:
-        raise InvalidState(f"Tài khoản {secretary.username} không có vai trò thư ký.")
+        raise InvalidState(N_("Tài khoản %(username)s không có vai trò thư ký."), username=secretary.username)
     for unit in filter(None, (outgoing_leader, outgoing_deputy)):
         if unit.cluster_id != cluster.id:
-            raise InvalidState(f"{unit.name} không thuộc {cluster.name}.")
+            raise InvalidState(N_("%(unit)s không thuộc %(cluster)s."), unit=unit.name, cluster=cluster.name)
     taken = db.session.scalar(
         sa.select(Conference.id).where(Conference.cluster_id == cluster.id, Conference.year == year)
     )
     if taken is not None:
-        raise InvalidState(f"{cluster.name} đã có hội nghị năm {year}.")
+        raise InvalidState(N_("%(cluster)s đã có hội nghị năm %(year)s."), cluster=cluster.name, year=year)
     conference = Conference(
         cluster=cluster,
         year=year,
@@ -84,7 +85,10 @@ def create_conference(
     db.session.add(conference)
     db.session.flush()
     audit_record(
-        "conference.created", actor=by, conference=conference, now=now or utc_now(),
+        "conference.created",
+        actor=by,
+        conference=conference,
+        now=now or utc_now(),
         details={"cluster": cluster.code, "year": year},
     )
     return conference
@@ -108,21 +112,17 @@ def find_check_in(conference: Conference, unit: Unit) -> CheckIn | None:
 def check_in(conference: Conference, unit: Unit, *, by: User, now: datetime) -> CheckIn:
     """Record that a unit is present at the conference."""
     if conference.is_ended:
-        raise InvalidState("Hội nghị đã kết thúc.")
+        raise InvalidState(N_("Hội nghị đã kết thúc."))
     if unit.cluster_id != conference.cluster_id or not unit.is_active:
-        raise NotEligible(f"{unit.name} không phải đơn vị thành viên của cụm.")
+        raise NotEligible(N_("%(unit)s không phải đơn vị thành viên của cụm."), unit=unit.name)
     existing = find_check_in(conference, unit)
     if existing is not None:
-        raise InvalidState(
-            f"{unit.name} đã điểm danh lúc {format_datetime(existing.checked_in_at)}."
-        )
-    record = CheckIn(
-        conference_id=conference.id, unit_id=unit.id, checked_in_at=now, checked_in_by_id=by.id
-    )
+        raise InvalidState(f"{unit.name} đã điểm danh lúc {format_datetime(existing.checked_in_at)}.")
+    record = CheckIn(conference_id=conference.id, unit_id=unit.id, checked_in_at=now, checked_in_by_id=by.id)
     try:
         with db.session.begin_nested():
             db.session.add(record)
     except sa.exc.IntegrityError:
-        raise InvalidState(f"{unit.name} đã điểm danh.") from None
+        raise InvalidState(N_("%(unit)s đã điểm danh."), unit=unit.name) from None
     audit_record("unit.checked_in", actor=by, conference=conference, now=now, details={"unit_id": unit.id})
     return record

@@ -17,6 +17,7 @@ from voting.documents.models import Document, DocumentFile, DocumentKind, Docume
 from voting.errors import InvalidState
 from voting.extensions import db
 from voting.formatting import nfc
+from voting.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def export_documents(
     if cluster_code is not None:
         cluster_id = db.session.scalar(sa.select(Cluster.id).where(Cluster.code == cluster_code))
         if cluster_id is None:
-            raise InvalidState(f"Không có cụm mã {cluster_code}.")
+            raise InvalidState(N_("Không có cụm mã %(cluster_code)s."), cluster_code=cluster_code)
     out_dir.mkdir(parents=True, exist_ok=True)
     written, manifest = [], []
     for entry in archive(cluster_id=cluster_id, year=year):

@@ -35,6 +35,7 @@ from voting.errors import AlreadyIssued, InvalidState, NotFound
 from voting.extensions import db
 from voting.formatting import nfc
 from voting.handovers.services import find_handover
+from voting.i18n import N_
 
 #: where the QR code of a document points when the deployment sets no VERIFY_BASE_URL
 DEFAULT_VERIFY_BASE_URL = "http://127.0.0.1:5000"
@@ -202,7 +203,7 @@ def _issue(
 ) -> Document:
     """Number, build and store a new document; refuse a second one of the same kind."""
     if find_document(conference, kind, election) is not None:
-        raise AlreadyIssued(f"{kind.label} đã được phát hành và không thể tạo lại.")
+        raise AlreadyIssued(N_("%(label)s đã được phát hành và không thể tạo lại."), label=kind.label)
     cluster = conference.cluster
     sequence = next_sequence(conference)
     number = document_number(sequence, cluster)
@@ -231,7 +232,7 @@ def _issue(
             )
             db.session.flush()
     except sa.exc.IntegrityError:
-        raise AlreadyIssued(f"{kind.label} đã được phát hành.") from None
+        raise AlreadyIssued(N_("%(label)s đã được phát hành."), label=kind.label) from None
     _audit("document issued", by, conference, document, now)
     return document
 
@@ -270,7 +271,7 @@ def issue_counting_minutes(
     from voting.documents.pdf import build_counting_minutes
 
     if not election.is_certified:
-        raise InvalidState(f"Cần chứng nhận kết quả bầu {election.office.label} trước.")
+        raise InvalidState(N_("Cần chứng nhận kết quả bầu %(label)s trước."), label=election.office.label)
     return _issue(
         election.conference,
         DocumentKind.COUNTING_MINUTES,
@@ -293,7 +294,7 @@ def issue_handover_minutes(
 
     handover = find_handover(conference)
     if handover is None:
-        raise InvalidState("Cần ghi nhận việc bàn giao cờ luân lưu trước.")
+        raise InvalidState(N_("Cần ghi nhận việc bàn giao cờ luân lưu trước."))
     return _issue(
         conference,
         DocumentKind.HANDOVER_MINUTES,
@@ -320,20 +321,20 @@ def issue_minutes(
     from voting.documents.pdf import build_conference_minutes
 
     if find_document(conference, DocumentKind.CONFERENCE_MINUTES) is not None:
-        raise AlreadyIssued("Biên bản hội nghị đã được phát hành và không thể tạo lại.")
+        raise AlreadyIssued(N_("Biên bản hội nghị đã được phát hành và không thể tạo lại."))
     elections = []
     for office in Office:
         election = get_election(conference, office)
         if election is None or not election.is_certified:
-            raise InvalidState(f"Cần chứng nhận kết quả bầu {office.label} trước.")
+            raise InvalidState(N_("Cần chứng nhận kết quả bầu %(label)s trước."), label=office.label)
         elections.append(election)
     if find_handover(conference) is None:
-        raise InvalidState("Cần ghi nhận việc bàn giao cờ luân lưu trước.")
+        raise InvalidState(N_("Cần ghi nhận việc bàn giao cờ luân lưu trước."))
     present = len(attendance(conference).present)
     if not 0 <= approvals <= present:
-        raise InvalidState(f"Số đơn vị biểu quyết thông qua phải từ 0 đến {present}.")
+        raise InvalidState(N_("Số đơn vị biểu quyết thông qua phải từ 0 đến %(present)s."), present=present)
     if approvals * 2 <= present:
-        raise InvalidState("Biên bản chỉ được phát hành khi quá bán số đơn vị có mặt thông qua.")
+        raise InvalidState(N_("Biên bản chỉ được phát hành khi quá bán số đơn vị có mặt thông qua."))
 
     # The documents are numbered in the order of the conference: counts, handover, then the minutes
     # (annexes already issued during the conference keep their numbers).
@@ -368,7 +369,7 @@ def correct_document(
 
     reason = nfc(reason.strip())
     if len(reason) < 5:
-        raise InvalidState("Cần ghi rõ lý do đính chính (ít nhất 5 ký tự).")
+        raise InvalidState(N_("Cần ghi rõ lý do đính chính (ít nhất 5 ký tự)."))
     conference, old = document.conference, document.current_version
     number = document.number
     if document.kind is DocumentKind.CONFERENCE_MINUTES:
@@ -399,7 +400,7 @@ def correct_document(
         .execution_options(synchronize_session=False)
     )
     if updated.rowcount != 1:
-        raise InvalidState("Phiên bản này đã được đính chính.")
+        raise InvalidState(N_("Phiên bản này đã được đính chính."))
     db.session.refresh(old)
     version = _store_version(
         document,
@@ -421,7 +422,7 @@ def get_document(document_id: int) -> Document:
     """Return a document or raise NotFound."""
     document = db.session.get(Document, document_id)
     if document is None:
-        raise NotFound("Không có tài liệu này.")
+        raise NotFound(N_("Không có tài liệu này."))
     return document
 
 

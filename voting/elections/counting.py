@@ -25,6 +25,7 @@ from voting.elections.rules import (
 from voting.errors import InvalidState
 from voting.extensions import db
 from voting.formatting import format_percent
+from voting.i18n import N_
 
 #: the default share that must be exceeded (quá bán)
 THRESHOLD = Fraction(1, 2)
@@ -192,7 +193,7 @@ def _named_votes(round_: Round, names: dict[int, str], rules: ConferenceRules) -
 def count_round(round_: Round) -> RoundResult:
     """Count a closed (or voided) round and decide who is elected, who runs off, or that the chair decides."""
     if round_.is_open:
-        raise InvalidState("Không xem kết quả khi vòng bầu đang mở.")
+        raise InvalidState(N_("Không xem kết quả khi vòng bầu đang mở."))
     rules = rules_of(round_.election.conference)
     votes, against, issued, invalid = _tally(round_)
     returned = sum(votes.values()) + sum(against.values()) + invalid

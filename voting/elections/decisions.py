@@ -16,6 +16,7 @@ from voting.elections.rules import BallotType, VoteForm, rules_of, store_rules
 from voting.elections.services import get_election, initial_candidates, quorum, require
 from voting.errors import InvalidChoice, InvalidState, QuorumNotMet
 from voting.extensions import db
+from voting.i18n import N_
 
 
 def draw_lots(seed: str, candidates: list[Unit]) -> Unit:
@@ -54,24 +55,27 @@ def record_decision(
     if election is not None:
         require(election, "decide")
         if election.is_decided:
-            raise InvalidState("Chủ tọa đã ghi nhận quyết định cho cuộc bầu này.")
+            raise InvalidState(N_("Chủ tọa đã ghi nhận quyết định cho cuộc bầu này."))
     is_consensus_form = rules.vote_form is VoteForm.CONSENSUS
     last = election.rounds[-1] if election and election.rounds else None
     if not is_consensus_form and (last is None or last.is_voided or not count_round(last).needs_decision):
         raise InvalidState(
-            f"Chủ tọa chỉ ghi nhận quyết định sau vòng bầu cuối cùng được phép ({rules.max_rounds}) "
-            "mà chưa có đơn vị trúng cử."
+            N_(
+                "Chủ tọa chỉ ghi nhận quyết định sau vòng bầu cuối cùng được phép (%(rounds)s) "
+                "mà chưa có đơn vị trúng cử."
+            ),
+            rounds=rules.max_rounds,
         )
     present = quorum(conference, rules)
     if not present.is_quorate:
-        raise QuorumNotMet(f"Chưa đủ số đơn vị tham dự: cần ít nhất {present.needed}.")
+        raise QuorumNotMet(N_("Chưa đủ số đơn vị tham dự: cần ít nhất %(needed)s."), needed=present.needed)
     candidates = decision_candidates(conference, election, office)
     statement, witnesses = statement.strip(), witnesses.strip()
     if not statement:
-        raise InvalidState("Cần ghi lời kết luận của chủ tọa.")
+        raise InvalidState(N_("Cần ghi lời kết luận của chủ tọa."))
     if method is DecisionMethod.LOTS:
         if not witnesses:
-            raise InvalidState("Bốc thăm cần ghi người chứng kiến.")
+            raise InvalidState(N_("Bốc thăm cần ghi người chứng kiến."))
         seed = seed or secrets.token_hex(16)
         unit = draw_lots(seed, candidates)
     else:
@@ -81,10 +85,14 @@ def record_decision(
                 "Đơn vị được ghi nhận phải thuộc danh sách: " + ", ".join(u.name for u in candidates)
             )
         if agreeing is None or not 0 <= agreeing <= len(present.present):
-            raise InvalidState(f"Số đơn vị biểu quyết đồng ý phải từ 0 đến {len(present.present)}.")
+            raise InvalidState(
+                N_("Số đơn vị biểu quyết đồng ý phải từ 0 đến %(len)s."), len=len(present.present)
+            )
         if agreeing < threshold_votes(len(present.present), rules.threshold):
             raise InvalidState(
-                f"Hiệp thương cần quá bán: {agreeing}/{len(present.present)} đơn vị có mặt đồng ý là chưa đủ."
+                N_("Hiệp thương cần quá bán: %(agreeing)s/%(present)s đơn vị có mặt đồng ý là chưa đủ."),
+                agreeing=agreeing,
+                present=len(present.present),
             )
     if election is None:
         store_rules(conference)

@@ -14,6 +14,7 @@ from voting.conferences.services import attendance
 from voting.elections.models import CommitteeMember, PaperCount, PaperCountLine, Round, RoundStatus
 from voting.errors import InvalidState, NotEligible
 from voting.extensions import db
+from voting.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -79,18 +80,21 @@ def add_committee_member(
 ) -> CommitteeMember:
     """Record a committee member approved by show of hands (more than half of the units present)."""
     if conference.is_ended:
-        raise InvalidState("Hội nghị đã kết thúc.")
+        raise InvalidState(N_("Hội nghị đã kết thúc."))
     if member.role is not Role.COUNTER:
-        raise InvalidState(f"Tài khoản {member.username} không có vai trò thành viên Ban kiểm phiếu.")
+        raise InvalidState(
+            N_("Tài khoản %(username)s không có vai trò thành viên Ban kiểm phiếu."), username=member.username
+        )
     present = len(attendance(conference).present)
     if not 0 <= approvals <= present or approvals * 2 <= present:
         raise InvalidState(
-            f"Ban kiểm phiếu phải được quá bán số đơn vị có mặt ({present}) biểu quyết thông qua."
+            N_("Ban kiểm phiếu phải được quá bán số đơn vị có mặt (%(present)s) biểu quyết thông qua."),
+            present=present,
         )
     if is_member(conference, member):
-        raise InvalidState(f"{member.full_name} đã là thành viên Ban kiểm phiếu.")
+        raise InvalidState(N_("%(full_name)s đã là thành viên Ban kiểm phiếu."), full_name=member.full_name)
     if is_head and any(m.is_head for m in committee_members(conference)):
-        raise InvalidState("Ban kiểm phiếu đã có Trưởng ban.")
+        raise InvalidState(N_("Ban kiểm phiếu đã có Trưởng ban."))
     seat = CommitteeMember(
         conference_id=conference.id, user_id=member.id, is_head=is_head, approvals=approvals, added_at=now
     )
@@ -143,13 +147,13 @@ def _paper_round(round_: Round, account: User) -> Conference:
     """Check that a committee member may work on this round's count; return its conference."""
     conference = round_.election.conference
     if not round_.is_paper:
-        raise InvalidState("Vòng bầu này bỏ phiếu điện tử; không nhập kết quả kiểm phiếu giấy.")
+        raise InvalidState(N_("Vòng bầu này bỏ phiếu điện tử; không nhập kết quả kiểm phiếu giấy."))
     if round_.status is not RoundStatus.CLOSED:
-        raise InvalidState("Chỉ nhập kết quả kiểm phiếu khi vòng bầu đã kết thúc (và chưa bị hủy).")
+        raise InvalidState(N_("Chỉ nhập kết quả kiểm phiếu khi vòng bầu đã kết thúc (và chưa bị hủy)."))
     if round_.election.is_certified:
-        raise InvalidState("Kết quả bầu đã được chứng nhận.")
+        raise InvalidState(N_("Kết quả bầu đã được chứng nhận."))
     if not is_member(conference, account):
-        raise NotEligible("Chỉ thành viên Ban kiểm phiếu của hội nghị được nhập hoặc xác nhận kết quả.")
+        raise NotEligible(N_("Chỉ thành viên Ban kiểm phiếu của hội nghị được nhập hoặc xác nhận kết quả."))
     return conference
 
 
@@ -165,7 +169,7 @@ def enter_paper_count(round_: Round, entry: PaperEntry, *, by: User, now: dateti
         raise InvalidState(" ".join(errors))
     count = db.session.get(PaperCount, round_.id)
     if count is not None and count.is_confirmed:
-        raise InvalidState("Kết quả đã được xác nhận; không thể nhập lại.")
+        raise InvalidState(N_("Kết quả đã được xác nhận; không thể nhập lại."))
     numbers = {name: getattr(entry, name) for name in ("issued", "returned", "valid", "invalid", "blank")}
     if count is None:
         count = PaperCount(round_id=round_.id, entered_by_id=by.id, entered_at=now, **numbers)
@@ -205,11 +209,11 @@ def confirm_paper_count(round_: Round, *, by: User, now: datetime) -> PaperCount
     conference = _paper_round(round_, by)
     count = db.session.get(PaperCount, round_.id)
     if count is None:
-        raise InvalidState("Chưa có kết quả kiểm phiếu để xác nhận.")
+        raise InvalidState(N_("Chưa có kết quả kiểm phiếu để xác nhận."))
     if count.is_confirmed:
-        raise InvalidState("Kết quả kiểm phiếu đã được xác nhận.")
+        raise InvalidState(N_("Kết quả kiểm phiếu đã được xác nhận."))
     if count.entered_by_id == by.id:
-        raise NotEligible("Người nhập không tự xác nhận: cần một thành viên khác của Ban kiểm phiếu.")
+        raise NotEligible(N_("Người nhập không tự xác nhận: cần một thành viên khác của Ban kiểm phiếu."))
     count.confirmed_by_id, count.confirmed_at = by.id, now
     db.session.flush()
     record("paper.confirmed", actor=by, conference=conference, now=now, details={"round_id": round_.id})

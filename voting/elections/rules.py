@@ -16,6 +16,7 @@ from voting.conferences.models import Conference
 from voting.errors import InvalidState
 from voting.extensions import db
 from voting.formatting import format_percent
+from voting.i18n import N_
 from voting.models import enum_column
 
 
@@ -190,18 +191,18 @@ def are_locked(conference: Conference) -> bool:
 def set_rules(conference: Conference, change: RulesChange, *, by: User, now: datetime) -> ConferenceRules:
     """Change the rules of a conference before its first round opens."""
     if conference.is_ended:
-        raise InvalidState("Hội nghị đã kết thúc.")
+        raise InvalidState(N_("Hội nghị đã kết thúc."))
     if are_locked(conference):
-        raise InvalidState("Đã mở vòng bầu đầu tiên: quy chế bầu cử không thể thay đổi nữa.")
+        raise InvalidState(N_("Đã mở vòng bầu đầu tiên: quy chế bầu cử không thể thay đổi nữa."))
     if not 0 < change.quorum_numerator <= change.quorum_denominator:
-        raise InvalidState("Tỷ lệ tối thiểu có mặt phải lớn hơn 0 và không quá 100%.")
+        raise InvalidState(N_("Tỷ lệ tối thiểu có mặt phải lớn hơn 0 và không quá 100%."))
     if not 0 < change.threshold_numerator < change.threshold_denominator:
-        raise InvalidState("Ngưỡng trúng cử phải lớn hơn 0 và nhỏ hơn 100%.")
+        raise InvalidState(N_("Ngưỡng trúng cử phải lớn hơn 0 và nhỏ hơn 100%."))
     if Fraction(change.threshold_numerator, change.threshold_denominator) < Fraction(1, 2):
         # Below half, two units could both be "elected" in one round.
-        raise InvalidState("Ngưỡng trúng cử không được thấp hơn 50%.")
+        raise InvalidState(N_("Ngưỡng trúng cử không được thấp hơn 50%."))
     if not 1 <= change.max_rounds <= 10:
-        raise InvalidState("Số vòng bầu tối đa phải từ 1 đến 10.")
+        raise InvalidState(N_("Số vòng bầu tối đa phải từ 1 đến 10."))
     rules = store_rules(conference)
     for field, value in change.__dict__.items():
         setattr(rules, field, value)

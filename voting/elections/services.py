@@ -49,6 +49,7 @@ from voting.errors import (
 )
 from voting.extensions import db
 from voting.formatting import utc_now
+from voting.i18n import N_
 
 __all__ = [
     "THRESHOLD",
@@ -89,7 +90,7 @@ def initial_candidates(conference: Conference, office: Office) -> list[Unit]:
     else:
         leader = get_election(conference, Office.LEADER)
         if leader is None or not leader.is_certified:
-            raise InvalidState("Cần chứng nhận kết quả bầu Cụm trưởng trước khi bầu Cụm phó.")
+            raise InvalidState(N_("Cần chứng nhận kết quả bầu Cụm trưởng trước khi bầu Cụm phó."))
         excluded.add(leader.elected_unit_id)
         if rules.deputy_excludes_outgoing_leader:
             excluded.add(conference.outgoing_leader_id)
@@ -120,11 +121,18 @@ def next_candidates(conference: Conference, election: Election | None, office: O
         return [candidate.unit for candidate in last.candidates]
     result = count_round(last)
     if result.elected is not None:
-        raise InvalidState(f"{result.elected.name} đã trúng cử {office.label}; hãy chứng nhận kết quả.")
+        raise InvalidState(
+            N_("%(elected)s đã trúng cử %(label)s; hãy chứng nhận kết quả."),
+            elected=result.elected.name,
+            label=office.label,
+        )
     if result.needs_decision:
         raise InvalidState(
-            f"Đã hết {rules.max_rounds} vòng bầu theo quy chế: chủ tọa ghi nhận quyết định "
-            "(hiệp thương hoặc bốc thăm)."
+            N_(
+                "Đã hết %(rounds)s vòng bầu theo quy chế: chủ tọa ghi nhận quyết định "
+                "(hiệp thương hoặc bốc thăm)."
+            ),
+            rounds=rules.max_rounds,
         )
     return None if rules.ballot_type is BallotType.APPROVE else result.runoff
 
@@ -140,33 +148,39 @@ def open_round(
 ) -> Round:
     """Open the next round of an election: the first one, a runoff, or a rerun of a voided round."""
     if conference.is_ended:
-        raise InvalidState("Hội nghị đã kết thúc.")
+        raise InvalidState(N_("Hội nghị đã kết thúc."))
     rules = rules_of(conference)
     if rules.vote_form is VoteForm.CONSENSUS:
-        raise InvalidState("Quy chế là hiệp thương: chủ tọa ghi nhận kết quả, không mở vòng bầu.")
+        raise InvalidState(N_("Quy chế là hiệp thương: chủ tọa ghi nhận kết quả, không mở vòng bầu."))
     if on_paper and rules.vote_form is VoteForm.OPEN:
-        raise InvalidState("Biểu quyết công khai không dùng phiếu giấy kín.")
+        raise InvalidState(N_("Biểu quyết công khai không dùng phiếu giấy kín."))
     if open_round_of(conference) is not None:
-        raise InvalidState("Đang có một vòng bầu mở; hãy kết thúc vòng đó trước.")
+        raise InvalidState(N_("Đang có một vòng bầu mở; hãy kết thúc vòng đó trước."))
     present = quorum(conference, rules)
     if not present.is_quorate:
         raise QuorumNotMet(
-            f"Chưa đủ số đơn vị tham dự: có {len(present.present)}/{len(present.members)} "
-            f"đơn vị, cần ít nhất {present.needed} ({rules.quorum_numerator}/{rules.quorum_denominator})."
+            N_(
+                "Chưa đủ số đơn vị tham dự: có %(present)s/%(members)s đơn vị, "
+                "cần ít nhất %(needed)s (%(quorum)s)."
+            ),
+            present=len(present.present),
+            members=len(present.members),
+            needed=present.needed,
+            quorum=f"{rules.quorum_numerator}/{rules.quorum_denominator}",
         )
     election = get_election(conference, office)
     if election is not None:
         require(election, "open_round")
         if election.is_decided:
-            raise InvalidState("Chủ tọa đã ghi nhận quyết định; hãy chứng nhận kết quả.")
+            raise InvalidState(N_("Chủ tọa đã ghi nhận quyết định; hãy chứng nhận kết quả."))
     candidates = next_candidates(conference, election, office)
     if candidates is None:  # approve/reject: the chair names one nominee among those who may stand
         eligible = initial_candidates(conference, office)
         if nominee is None or nominee.id not in {unit.id for unit in eligible}:
-            raise InvalidChoice("Hãy chọn một đơn vị được đề cử trong số các đơn vị đủ điều kiện ứng cử.")
+            raise InvalidChoice(N_("Hãy chọn một đơn vị được đề cử trong số các đơn vị đủ điều kiện ứng cử."))
         candidates = [nominee]
     if not candidates:
-        raise InvalidState("Không có đơn vị nào đủ điều kiện ứng cử.")
+        raise InvalidState(N_("Không có đơn vị nào đủ điều kiện ứng cử."))
     store_rules(conference)  # the rules in force are on record, and locked from now on
     if election is None:
         election = Election(conference_id=conference.id, office=office)
@@ -247,19 +261,21 @@ def cast_ballot(
     """Cast the unit's ballot for *choice* (None for blank; *against* on approve ballots) and return it."""
     round_ = _lock_round(round_, exclusive=False)
     if not round_.is_open:
-        raise RoundNotOpen("Vòng bầu đã kết thúc; phiếu không được ghi nhận.")
+        raise RoundNotOpen(N_("Vòng bầu đã kết thúc; phiếu không được ghi nhận."))
     if round_.is_paper:
-        raise InvalidState("Vòng này bỏ phiếu bằng phiếu giấy tại hội trường.")
+        raise InvalidState(N_("Vòng này bỏ phiếu bằng phiếu giấy tại hội trường."))
     if not is_eligible(round_, unit):
-        raise NotEligible(f"{unit.name} chưa điểm danh trước khi vòng bầu mở nên không bỏ phiếu ở vòng này.")
+        raise NotEligible(
+            N_("%(unit)s chưa điểm danh trước khi vòng bầu mở nên không bỏ phiếu ở vòng này."), unit=unit.name
+        )
     conference = round_.election.conference
     rules = rules_of(conference)
     if choice is not None and db.session.get(RoundCandidate, (round_.id, choice.id)) is None:
-        raise InvalidChoice(f"{choice.name} không có trong danh sách đề cử của vòng này.")
+        raise InvalidChoice(N_("%(choice)s không có trong danh sách đề cử của vòng này."), choice=choice.name)
     if against and (choice is None or rules.ballot_type is not BallotType.APPROVE):
-        raise InvalidChoice("Chỉ phiếu Đồng ý / Không đồng ý mới có lựa chọn Không đồng ý.")
+        raise InvalidChoice(N_("Chỉ phiếu Đồng ý / Không đồng ý mới có lựa chọn Không đồng ý."))
     if choice is not None and choice.id == unit.id and not rules.self_vote_allowed and not against:
-        raise InvalidChoice("Theo quy chế của hội nghị, đơn vị không được bầu cho chính mình.")
+        raise InvalidChoice(N_("Theo quy chế của hội nghị, đơn vị không được bầu cho chính mình."))
     ballot = Ballot(
         round_id=round_.id,
         choice_unit_id=choice.id if choice else None,
@@ -283,7 +299,9 @@ def cast_ballot(
                 )
             db.session.flush()
     except sa.exc.IntegrityError:
-        raise AlreadyVoted(f"{unit.name} đã bỏ phiếu ở vòng này; mỗi đơn vị chỉ có một phiếu.") from None
+        raise AlreadyVoted(
+            N_("%(unit)s đã bỏ phiếu ở vòng này; mỗi đơn vị chỉ có một phiếu."), unit=unit.name
+        ) from None
     # Who voted is public (turnout); what, never. The time is cut to the minute so that the log
     # adds nothing finer than what the participation list and the turnout counter already show.
     moment = (now or utc_now()).replace(second=0, microsecond=0)
@@ -322,7 +340,7 @@ def close_round(round_: Round, *, now: datetime, by: User | None = None) -> Roun
     """Close an open round; no ballot is accepted afterwards and the ballots are re-written shuffled."""
     round_ = _lock_round(round_, exclusive=True)
     if not round_.is_open:
-        raise InvalidState("Vòng bầu này đã kết thúc.")
+        raise InvalidState(N_("Vòng bầu này đã kết thúc."))
     round_.status = RoundStatus.CLOSED
     round_.closed_at = now
     db.session.flush()
@@ -344,14 +362,14 @@ def void_round(round_: Round, *, reason: str, by: User, now: datetime) -> Round:
     election = round_.election
     require(election, "void_round")
     if election.is_decided:
-        raise InvalidState("Chủ tọa đã ghi nhận quyết định; không hủy vòng bầu được nữa.")
+        raise InvalidState(N_("Chủ tọa đã ghi nhận quyết định; không hủy vòng bầu được nữa."))
     if round_.status is not RoundStatus.CLOSED:
-        raise InvalidState("Chỉ hủy được vòng bầu đã kết thúc và chưa bị hủy.")
+        raise InvalidState(N_("Chỉ hủy được vòng bầu đã kết thúc và chưa bị hủy."))
     if round_.id != election.rounds[-1].id:
-        raise InvalidState("Chỉ hủy được vòng bầu gần nhất của cuộc bầu.")
+        raise InvalidState(N_("Chỉ hủy được vòng bầu gần nhất của cuộc bầu."))
     reason = reason.strip()
     if len(reason) < 5:
-        raise InvalidState("Cần ghi rõ lý do hủy vòng bầu.")
+        raise InvalidState(N_("Cần ghi rõ lý do hủy vòng bầu."))
     round_.status = RoundStatus.VOIDED
     round_.voided_at, round_.voided_by_id, round_.void_reason = now, by.id, reason
     db.session.flush()
@@ -378,20 +396,20 @@ def turnout(round_: Round) -> int:
 def certify(election: Election, *, by: User, now: datetime) -> Election:
     """Certify an election whose last round (or the chair's decision) elected a unit; final afterwards."""
     if not election.rounds and not election.is_decided:
-        raise InvalidState("Chưa có vòng bầu nào.")
+        raise InvalidState(N_("Chưa có vòng bầu nào."))
     last = last_round(election)
     if last is not None and last.is_open:
-        raise InvalidState("Hãy kết thúc vòng bầu trước khi chứng nhận.")
+        raise InvalidState(N_("Hãy kết thúc vòng bầu trước khi chứng nhận."))
     require(election, "certify")
     if election.is_decided:
         elected_id = election.decided_unit_id
     else:
         assert last is not None
         if last.is_voided:
-            raise InvalidState("Vòng bầu gần nhất đã bị hủy; hãy tổ chức bầu lại.")
+            raise InvalidState(N_("Vòng bầu gần nhất đã bị hủy; hãy tổ chức bầu lại."))
         result = count_round(last)
         if result.elected is None:
-            raise InvalidState("Chưa có đơn vị trúng cử; hãy tổ chức bầu lại.")
+            raise InvalidState(N_("Chưa có đơn vị trúng cử; hãy tổ chức bầu lại."))
         elected_id = result.elected.id
     # A conditional update makes a second, concurrent certification a no-op we can detect.
     updated = db.session.execute(
@@ -401,7 +419,7 @@ def certify(election: Election, *, by: User, now: datetime) -> Election:
         .execution_options(synchronize_session=False)
     )
     if updated.rowcount != 1:
-        raise InvalidState(f"Kết quả bầu {election.office.label} đã được chứng nhận.")
+        raise InvalidState(N_("Kết quả bầu %(label)s đã được chứng nhận."), label=election.office.label)
     db.session.refresh(election)
     record(
         "election.certified",

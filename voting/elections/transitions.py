@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from voting.elections.models import Election, ElectionState
 from voting.errors import InvalidState
+from voting.i18n import N_
 
 #: which election states allow which action; anything else is a clear 409, never a 500
 TRANSITIONS: dict[str, set[ElectionState]] = {
@@ -34,7 +35,7 @@ def require(election: Election, action: str) -> None:
     if state in TRANSITIONS[action]:
         return
     if state is ElectionState.CERTIFIED:
-        raise InvalidState(f"Kết quả bầu {election.office.label} đã được chứng nhận.")
+        raise InvalidState(N_("Kết quả bầu %(label)s đã được chứng nhận."), label=election.office.label)
     raise InvalidState(
         f"Không thể {ACTION_LABELS[action]}: cuộc bầu {election.office.label} {STATE_LABELS[state]}."
     )

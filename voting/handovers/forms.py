@@ -17,7 +17,9 @@ class RecordHandoverForm(FlaskForm):
     giver_title = StringField("Chức vụ người giao", validators=[DataRequired(), Length(max=120)])
     receiver_name = StringField("Người nhận (họ tên)", validators=[DataRequired(), Length(max=120)])
     receiver_title = StringField("Chức vụ người nhận", validators=[DataRequired(), Length(max=120)])
-    witnesses = TextAreaField("Người chứng kiến (mỗi người một dòng)", validators=[DataRequired(), Length(max=2000)])
+    witnesses = TextAreaField(
+        "Người chứng kiến (mỗi người một dòng)", validators=[DataRequired(), Length(max=2000)]
+    )
     flag_condition = TextAreaField(
         "Tình trạng cờ",
         default="Cờ còn nguyên vẹn, màu sắc tươi, không rách, không bong chỉ.",

@@ -56,6 +56,8 @@ def chain(cluster_id: int) -> str:
     """List who held the rotating flag, year by year."""
     cluster = db.session.get(Cluster, cluster_id) or abort(404)
     account = user()
-    if account.role is Role.REPRESENTATIVE and (account.unit is None or account.unit.cluster_id != cluster.id):
+    if account.role is Role.REPRESENTATIVE and (
+        account.unit is None or account.unit.cluster_id != cluster.id
+    ):
         abort(403)
     return render_template("handovers/chain.html", cluster=cluster, handovers=services.holder_chain(cluster))

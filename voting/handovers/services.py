@@ -36,9 +36,7 @@ class HandoverDetails:
 
 def find_handover(conference: Conference) -> FlagHandover | None:
     """Return the conference's handover, if recorded."""
-    return db.session.scalar(
-        sa.select(FlagHandover).where(FlagHandover.conference_id == conference.id)
-    )
+    return db.session.scalar(sa.select(FlagHandover).where(FlagHandover.conference_id == conference.id))
 
 
 def record_handover(
@@ -74,7 +72,10 @@ def record_handover(
     except sa.exc.IntegrityError:
         raise InvalidState(N_("Việc bàn giao cờ luân lưu đã được ghi nhận.")) from None
     record(
-        "handover.recorded", actor=by, conference=conference, now=now or utc_now(),
+        "handover.recorded",
+        actor=by,
+        conference=conference,
+        now=now or utc_now(),
         details={"from_unit_id": handover.from_unit_id, "to_unit_id": handover.to_unit_id},
     )
     return handover

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from voting.conferences.models import Conference
 from voting.documents.services import conference_documents
 from voting.errors import InvalidState
+from voting.i18n import N_
 from voting.signing import services
 
 #: the demo's CA passphrase and every demo signer's PIN (printed by `flask demo`)
@@ -54,7 +55,7 @@ def sign_demo_documents(conference: Conference, *, now: datetime) -> None:
 
             signer = db.session.get(User, slot["user_id"])
             if signer is None:
-                raise InvalidState("Không tìm thấy người ký của tài liệu demo.")
+                raise InvalidState(N_("Không tìm thấy người ký của tài liệu demo."))
             if services.credential_of(signer) is None:
                 services.issue_credential(signer, ca_passphrase=passphrase, pin=DEMO_PIN, now=issued_at)
             services.sign_document(version, by=signer, now=moment, pin=DEMO_PIN)

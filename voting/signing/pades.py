@@ -35,6 +35,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from voting.errors import SigningRefused
 from voting.formatting import VN_TZ, nfc
+from voting.i18n import N_
 
 FONT = Path(__file__).resolve().parent.parent / "documents" / "fonts" / "NotoSerif-Regular.ttf"
 _LOCK = threading.Lock()
@@ -221,7 +222,7 @@ def sign(
             "tài liệu chưa được ký."
         ) from None
     except SigningError as error:
-        raise SigningRefused(f"Không ký được tài liệu: {error}") from None
+        raise SigningRefused(N_("Không ký được tài liệu: %(error)s"), error=error) from None
 
 
 async def _sign(

@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
 from voting.errors import SigningRefused, WrongPin
+from voting.i18n import N_
 
 #: scrypt cost for sealing keys under a PIN: ~16 MiB and ~50 ms per unlock
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
@@ -61,7 +62,9 @@ def _name(common_name: str, organization: str = "", title: str = "") -> x509.Nam
 def check_pin(pin: str) -> None:
     """Refuse a PIN that is too short."""
     if len(pin) < MIN_PIN_LENGTH:
-        raise SigningRefused(f"Mã PIN phải có ít nhất {MIN_PIN_LENGTH} ký tự.")
+        raise SigningRefused(
+            N_("Mã PIN phải có ít nhất %(min_pin_length)s ký tự."), min_pin_length=MIN_PIN_LENGTH
+        )
 
 
 def seal_key(key: PrivateKey, pin: str) -> str:
@@ -92,7 +95,7 @@ def unseal_key(sealed: str, pin: str) -> PrivateKey:
             base64.b64decode(box["nonce"]), base64.b64decode(box["key"]), b"luanluu-key"
         )
     except InvalidTag:
-        raise WrongPin("Mã PIN không đúng; tài liệu chưa được ký.") from None
+        raise WrongPin(N_("Mã PIN không đúng; tài liệu chưa được ký.")) from None
     key = serialization.load_der_private_key(der, password=None)
     assert isinstance(key, ec.EllipticCurvePrivateKey)
     return key
@@ -161,7 +164,7 @@ def issue_signer(
     try:
         ca_key = unseal_key(ca.sealed_key, ca_passphrase)
     except WrongPin:
-        raise WrongPin("Mật khẩu bảo vệ khóa CA không đúng; không cấp chứng thư nào.") from None
+        raise WrongPin(N_("Mật khẩu bảo vệ khóa CA không đúng; không cấp chứng thư nào.")) from None
     ca_cert = load_certificate(ca.certificate_pem)
     key = ec.generate_private_key(ec.SECP256R1())
     start = _utc(now) - timedelta(days=1)
@@ -213,7 +216,7 @@ def make_pkcs12(
 def read_pkcs12(data: bytes, password: str) -> tuple[x509.Certificate, PrivateKey, list[x509.Certificate]]:
     """Open an uploaded PKCS#12 file; refuse oversized, unreadable or keyless ones."""
     if len(data) > MAX_PKCS12_BYTES:
-        raise SigningRefused("Tệp chứng thư số quá lớn (tối đa 64 KB).")
+        raise SigningRefused(N_("Tệp chứng thư số quá lớn (tối đa 64 KB)."))
     try:
         key, cert, chain = pkcs12.load_key_and_certificates(data, password.encode())
     except ValueError:
@@ -221,10 +224,10 @@ def read_pkcs12(data: bytes, password: str) -> tuple[x509.Certificate, PrivateKe
             "Không mở được tệp PKCS#12: sai mật khẩu hoặc tệp hỏng; tài liệu chưa được ký."
         ) from None
     if cert is None or key is None:
-        raise SigningRefused("Tệp PKCS#12 không chứa khóa và chứng thư số.")
+        raise SigningRefused(N_("Tệp PKCS#12 không chứa khóa và chứng thư số."))
     if not isinstance(key, ec.EllipticCurvePrivateKey):
         from cryptography.hazmat.primitives.asymmetric import rsa
 
         if not isinstance(key, rsa.RSAPrivateKey):
-            raise SigningRefused("Chỉ hỗ trợ khóa RSA hoặc ECDSA.")
+            raise SigningRefused(N_("Chỉ hỗ trợ khóa RSA hoặc ECDSA."))
     return cert, key, list(chain)  # type: ignore[return-value]

@@ -15,6 +15,7 @@ from voting.documents.models import DocumentFile, DocumentVersion
 from voting.errors import InvalidState, SigningRefused
 from voting.extensions import db
 from voting.formatting import nfc
+from voting.i18n import N_
 from voting.signing import pades, pki
 from voting.signing.models import SignerCredential, SigningAuthority
 
@@ -78,9 +79,9 @@ def import_authority(
     cert = pki.load_certificate(cert_pem)
     key = serialization.load_pem_private_key(key_pem, key_password.encode() if key_password else None)
     if not isinstance(key, ec.EllipticCurvePrivateKey):
-        raise InvalidState("Chỉ nhập được CA dùng khóa ECDSA.")
+        raise InvalidState(N_("Chỉ nhập được CA dùng khóa ECDSA."))
     if key.public_key().public_numbers() != cert.public_key().public_numbers():  # type: ignore[union-attr]
-        raise InvalidState("Khóa không khớp với chứng thư CA.")
+        raise InvalidState(N_("Khóa không khớp với chứng thư CA."))
     return _add_authority(
         pki.KeyPair(cert.public_bytes(serialization.Encoding.PEM).decode(), pki.seal_key(key, passphrase)),
         now=now,
@@ -99,7 +100,7 @@ def issue_credential(account: User, *, ca_passphrase: str, pin: str, now: dateti
     pki.check_pin(pin)
     authority = active_authority()
     if authority is None:
-        raise InvalidState("Chưa có CA gốc: chạy `flask --app wsgi pki init` trước.")
+        raise InvalidState(N_("Chưa có CA gốc: chạy `flask --app wsgi pki init` trước."))
     ca = pki.KeyPair(authority.certificate_pem, authority.sealed_key)
     organization = account.unit.name if account.unit is not None else ""
     cert, key = pki.issue_signer(
@@ -133,7 +134,7 @@ def issue_pkcs12(name: str, title: str, *, ca_passphrase: str, password: str, no
     pki.check_pin(password)
     authority = active_authority()
     if authority is None:
-        raise InvalidState("Chưa có CA gốc: chạy `flask --app wsgi pki init` trước.")
+        raise InvalidState(N_("Chưa có CA gốc: chạy `flask --app wsgi pki init` trước."))
     ca = pki.KeyPair(authority.certificate_pem, authority.sealed_key)
     cert, key = pki.issue_signer(
         ca,
@@ -189,19 +190,22 @@ def sign_document(
     version = locked
     slot = version.next_slot
     if version.is_superseded:
-        raise SigningRefused("Phiên bản này đã bị thay thế; hãy ký phiên bản mới.")
+        raise SigningRefused(N_("Phiên bản này đã bị thay thế; hãy ký phiên bản mới."))
     if slot is None:
-        raise SigningRefused("Tài liệu đã được ký đủ; không thêm gì sau chữ ký cuối cùng.")
+        raise SigningRefused(N_("Tài liệu đã được ký đủ; không thêm gì sau chữ ký cuối cùng."))
     if not may_sign(version, by):
         raise SigningRefused(
-            f"Chữ ký tiếp theo ({slot['label']}) dành cho {slot['name']}, không phải tài khoản này."
+            N_("Chữ ký tiếp theo (%(label)s) dành cho %(name)s, không phải tài khoản này."),
+            label=slot["label"],
+            name=slot["name"],
         )
     if pkcs12 is not None:
         cert, key, chain = pki.read_pkcs12(pkcs12, pkcs12_password or "")
         if not _same_name(pki.common_name(cert), slot["name"]):
             raise SigningRefused(
-                f"Chứng thư số cấp cho {pki.common_name(cert)}, không phải {slot['name']}; "
-                "tài liệu chưa được ký."
+                N_("Chứng thư số cấp cho %(holder)s, không phải %(name)s; tài liệu chưa được ký."),
+                holder=pki.common_name(cert),
+                name=slot["name"],
             )
     else:
         credential = credential_of(by)

@@ -53,8 +53,7 @@ def _participants(data: ConferenceMinutes) -> list[Flowable]:
     ]
     flow += [
         Spacer(1, 4),
-        Paragraph(f"Chủ trì (chủ tọa): {t(data.chair_name)} – {sentence(data.chair_title)}",
-                  body),
+        Paragraph(f"Chủ trì (chủ tọa): {t(data.chair_name)} – {sentence(data.chair_title)}", body),
         Paragraph(f"Thư ký: {t(data.secretary_name)} – {sentence(data.secretary_title)}", body),
     ]
     return flow
@@ -73,12 +72,14 @@ def count_table(count_rows: list[CountRow]) -> Table:
         for i, row in enumerate(count_rows, 1)
     ]
     table = Table(rows, colWidths=[14 * mm, TEXT_WIDTH - 64 * mm, 25 * mm, 25 * mm], repeatRows=1)
-    table.setStyle(table_style(
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ))
+    table.setStyle(
+        table_style(
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        )
+    )
     table.spaceAfter = 6
     return table
 
@@ -160,14 +161,21 @@ def _closing(data: ConferenceMinutes, sink: list[SignatureSpot]) -> list[Flowabl
         f"có mặt ({format_percent(data.approvals, present)}%) biểu quyết thông qua."
     )
     signatures = signature_table(
-        [[SignatureBlock(SECRETARY_FIELD, ["THƯ KÝ"], data.secretary_name),
-          SignatureBlock(CHAIR_FIELD, ["CHỦ TỌA"], data.chair_name)]],
+        [
+            [
+                SignatureBlock(SECRETARY_FIELD, ["THƯ KÝ"], data.secretary_name),
+                SignatureBlock(CHAIR_FIELD, ["CHỦ TỌA"], data.chair_name),
+            ]
+        ],
         sink,
     )
     closing = Paragraph(f"Hội nghị kết thúc vào {t(format_clock(data.ended_at))}.", body)
     # The closing line travels with the signatures so that they never stand alone on a page.
-    return [Paragraph(approval, body), KeepTogether([closing, Spacer(1, 6), signatures]),
-            recipients(data.recipients)]
+    return [
+        Paragraph(approval, body),
+        KeepTogether([closing, Spacer(1, 6), signatures]),
+        recipients(data.recipients),
+    ]
 
 
 def _flowables(data: ConferenceMinutes, sink: list[SignatureSpot]) -> Iterable[Flowable]:
