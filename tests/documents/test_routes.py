@@ -8,6 +8,7 @@ import zipfile
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -62,7 +63,7 @@ def test_chair_issues_the_counting_minutes_during_the_conference(
 
 
 def test_archivist_searches_downloads_and_exports(
-    app: Flask, demo: Demo, login: Callable[[str], FlaskClient]
+    app: Flask, demo: Demo, login: Callable[[str], FlaskClient], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with app.app_context():
         conference = db.session.get(Conference, demo.conference_id)
@@ -85,6 +86,13 @@ def test_archivist_searches_downloads_and_exports(
     assert len(sums) == 5 and "data.json" in sums
     assert all(hashlib.sha256(data.read(name)).hexdigest() == digest for name, digest in sums.items())
     assert login("daibieu1").get(f"/conferences/{demo.conference_id}/archive.zip").status_code == 403
+
+    # The archive pages its list, keeping the filters.
+    monkeypatch.setattr("voting.documents.routes.ARCHIVE_PAGE_SIZE", 3)
+    first = text(archivist.get("/archive?year=2016"))
+    assert first.count('<code class="hash">') == 3 and 'rel="next" href="/archive?year=2016&amp;page=2"' in first
+    second = text(archivist.get("/archive?year=2016&page=2"))
+    assert second.count('<code class="hash">') == 1 and 'rel="prev"' in second and 'rel="next"' not in second
 
 
 def test_secretary_corrects_the_minutes_with_a_reason(

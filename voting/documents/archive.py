@@ -55,6 +55,8 @@ def archive(
     kind: DocumentKind | None = None,
     unit: str | None = None,
     text: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[ArchiveEntry]:
     """Return documents, newest year first, filtered by cluster, year, kind, a unit named in them and text."""
     query = (
@@ -77,6 +79,8 @@ def archive(
                     sa.select(DocumentVersion.document_id).where(DocumentVersion.search_text.like(pattern))
                 )
             )
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
     return [ArchiveEntry(doc, cluster, year_) for doc, cluster, year_ in db.session.execute(query)]
 
 

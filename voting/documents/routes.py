@@ -30,6 +30,8 @@ bp = Blueprint("documents", __name__)
 # The public verification page lives with the signing feature, mounted here: documents.signing.verify
 bp.register_blueprint(signing_bp)
 
+#: documents listed per archive page
+ARCHIVE_PAGE_SIZE = 50
 #: every role with a part in a conference may open its documents page
 ALL_ROLES = tuple(Role)
 
@@ -211,6 +213,7 @@ def archive() -> str:
     """Search issued documents by cluster, year, kind, unit and text."""
     clusters = db.session.execute(sa.select(Cluster.id, Cluster.name).order_by(Cluster.name)).tuples()
     form = ArchiveFilterForm([(id_, name) for id_, name in clusters], formdata=request.args)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
     entries = []
     if form.validate():
         entries = services.archive(
@@ -219,8 +222,18 @@ def archive() -> str:
             kind=DocumentKind(form.kind.data) if form.kind.data else None,
             unit=form.unit.data,
             text=form.text.data,
+            limit=ARCHIVE_PAGE_SIZE + 1,  # one more tells whether a next page exists
+            offset=(page - 1) * ARCHIVE_PAGE_SIZE,
         )
-    return render_template("documents/archive.html", form=form, entries=entries)
+    args = request.args.to_dict()
+    has_next = len(entries) > ARCHIVE_PAGE_SIZE
+    pages = {
+        "previous": url_for(".archive", **{**args, "page": page - 1}) if page > 1 else None,
+        "next": url_for(".archive", **{**args, "page": page + 1}) if has_next else None,
+    }
+    return render_template(
+        "documents/archive.html", form=form, entries=entries[:ARCHIVE_PAGE_SIZE], page=page, pages=pages
+    )
 
 
 @bp.get("/documents/<int:document_id>/download")
