@@ -6,14 +6,25 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
+
 from voting.auth.models import Role, User
 from voting.auth.services import create_user
 from voting.clusters.models import Unit
 from voting.conferences.models import Conference
 from voting.conferences.services import check_in
-from voting.elections.models import Office, Round
+from voting.elections.models import Ballot, Election, Office, Participation, Round
 from voting.elections.rules import DEFAULTS, RulesChange, set_rules
-from voting.elections.services import RoundResult, cast_ballot, close_round, count_round, open_round
+from voting.elections.services import (
+    RoundResult,
+    cast_ballot,
+    certify,
+    close_round,
+    count_round,
+    get_election,
+    open_round,
+)
+from voting.extensions import db
 
 #: 07:45 in Hanoi on 11-11-2016, stored as naive UTC; rounds open from 09:30
 CHECK_IN_AT = datetime(2016, 11, 11, 0, 45)
@@ -69,3 +80,26 @@ def make_counters(n: int = 3) -> list[User]:
         )
         for i in range(1, n + 1)
     ]
+
+
+def elect_leader(conference: Conference, winner: Unit) -> Election:
+    """Run and certify a leader election that *winner* wins 6 to 2 (all 8 units present)."""
+    units = conference.cluster.units
+    run_round(conference, Office.LEADER, [winner] * 6 + [units[2], None])
+    election = get_election_or_fail(conference, Office.LEADER)
+    return certify(election, by=conference.chair, now=later(15))
+
+
+def get_election_or_fail(conference: Conference, office: Office) -> Election:
+    """Return the conference's election of an office, which must exist."""
+    election = get_election(conference, office)
+    assert election is not None
+    return election
+
+
+def count_rows(model: type[Ballot] | type[Participation], round_: Round) -> int:
+    """Return how many rows of *model* belong to the round."""
+    return (
+        db.session.scalar(sa.select(sa.func.count()).select_from(model).where(model.round_id == round_.id))
+        or 0
+    )

@@ -1,0 +1,152 @@
+"""Ballot secrecy by design, concurrency and the database's own constraints, without the HTTP client."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from sqlalchemy.exc import IntegrityError
+
+from tests.elections.helpers import OPENED_AT, check_in_all, count_rows, later, vote
+from voting.clusters.models import Unit
+from voting.conferences.models import Conference
+from voting.elections.models import Ballot, Office, Participation, Round, RoundStatus
+from voting.elections.services import cast_ballot, open_round
+from voting.errors import AlreadyVoted
+from voting.extensions import db
+
+# Secret ballot by design ------------------------------------------------------------------------
+
+
+def test_ballots_table_holds_no_voter_and_no_time() -> None:
+    inspector = sa.inspect(db.engine)
+    columns = {column["name"] for column in inspector.get_columns("ballots")}
+    assert columns == {"id", "round_id", "choice_unit_id", "is_against", "receipt_code"}
+    referred = {fk["referred_table"] for fk in inspector.get_foreign_keys("ballots")}
+    assert referred <= {"rounds", "round_candidates"}
+    assert "participations" not in referred
+    assert "users" not in referred
+
+
+def test_ballot_ids_are_random_hex(conference: Conference) -> None:
+    units = check_in_all(conference)
+    round_ = open_round(conference, Office.LEADER, now=OPENED_AT)
+    vote(round_, [units[1]] * 8)
+    ids = list(db.session.scalars(sa.select(Ballot.id).where(Ballot.round_id == round_.id)))
+    assert len(ids) == 8
+    assert len(set(ids)) == 8
+    assert all(re.fullmatch(r"[0-9a-f]{32}", ballot_id) for ballot_id in ids)
+    values = sorted(int(ballot_id, 16) for ballot_id in ids)
+    # sequential ids would sit next to each other; 128 random bits are far apart
+    assert values[-1] - values[0] > 10**6
+
+
+def test_receipt_codes_are_unique_and_readable(conference: Conference) -> None:
+    units = check_in_all(conference)
+    round_ = open_round(conference, Office.LEADER, now=OPENED_AT)
+    returned = [cast_ballot(round_, voter, units[1]).receipt_code for voter in units]
+    stored = list(db.session.scalars(sa.select(Ballot.receipt_code).where(Ballot.round_id == round_.id)))
+    assert sorted(stored) == sorted(returned)
+    assert len(set(stored)) == 8
+    assert all(re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", code) for code in stored)
+
+
+# Concurrency ------------------------------------------------------------------------------------
+
+
+def test_concurrent_ballots_of_one_unit_keep_exactly_one(app: Flask, conference: Conference) -> None:
+    """Ten simultaneous casts for the same unit: one ballot, nine AlreadyVoted, nothing else."""
+    units = check_in_all(conference)
+    round_ = open_round(conference, Office.LEADER, now=OPENED_AT)
+    round_id, voter_id, choice_id = round_.id, units[5].id, units[1].id
+    # The threads must see the round; the main thread touches nothing until they end
+    # (on SQLite an open transaction here would hold the write lock).
+    db.session.commit()
+
+    threads_count = 10
+    barrier = threading.Barrier(threads_count)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        with app.app_context():
+            barrier.wait(timeout=30)
+            try:
+                round_here = db.session.get(Round, round_id)
+                voter = db.session.get(Unit, voter_id)
+                choice = db.session.get(Unit, choice_id)
+                assert round_here is not None and voter is not None
+                cast_ballot(round_here, voter, choice)
+                db.session.commit()
+                outcome = "cast"
+            except AlreadyVoted:
+                db.session.rollback()
+                outcome = "already voted"
+            except Exception as error:  # any other error fails the assertion below
+                db.session.rollback()
+                outcome = repr(error)
+            finally:
+                db.session.remove()
+            with lock:
+                outcomes.append(outcome)
+
+    threads = [threading.Thread(target=worker) for _ in range(threads_count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+
+    assert sorted(outcomes) == ["already voted"] * 9 + ["cast"]
+    assert count_rows(Ballot, round_) == 1
+    assert count_rows(Participation, round_) == 1
+
+
+# Database constraints without the service ------------------------------------------------------
+
+
+def test_database_refuses_a_second_participation(conference: Conference) -> None:
+    units = check_in_all(conference)
+    round_ = open_round(conference, Office.LEADER, now=OPENED_AT)
+    row = {"round_id": round_.id, "unit_id": units[2].id}
+    db.session.execute(sa.insert(Participation).values(**row))
+    with pytest.raises(IntegrityError):
+        db.session.execute(sa.insert(Participation).values(**row))
+    db.session.rollback()
+
+
+def test_database_refuses_a_ballot_for_a_non_candidate(conference: Conference) -> None:
+    """The composite foreign key ties a ballot's choice to its own round's candidates."""
+    units = check_in_all(conference)
+    round_ = open_round(conference, Office.LEADER, now=OPENED_AT)
+    db.session.execute(
+        sa.insert(Ballot).values(
+            id="a" * 32, round_id=round_.id, choice_unit_id=units[1].id, receipt_code="AAAA-AAAA"
+        )
+    )
+    with pytest.raises(IntegrityError):
+        db.session.execute(
+            sa.insert(Ballot).values(
+                id="b" * 32,
+                round_id=round_.id,
+                choice_unit_id=conference.outgoing_leader_id,
+                receipt_code="BBBB-BBBB",
+            )
+        )
+    db.session.rollback()
+
+
+def test_database_refuses_a_second_open_round(conference: Conference) -> None:
+    check_in_all(conference)
+    round_ = open_round(conference, Office.LEADER, now=OPENED_AT)
+    common = {"election_id": round_.election_id, "opened_at": later(1), "base": 8}
+    # a closed round alongside the open one is fine: the index is partial
+    db.session.execute(
+        sa.insert(Round).values(number=3, status=RoundStatus.CLOSED, closed_at=later(2), **common)
+    )
+    with pytest.raises(IntegrityError):
+        db.session.execute(sa.insert(Round).values(number=2, status=RoundStatus.OPEN, **common))
+    db.session.rollback()
