@@ -36,10 +36,10 @@ class Attendance:
         return len(self.present) >= self.needed
 
 
-def quorum_needed(member_count: int) -> int:
-    """Return how many units make a quorum (ceil of 2/3 of the members)."""
-    share = QUORUM * member_count
-    return -(-share.numerator // share.denominator)
+def quorum_needed(member_count: int, share: Fraction = QUORUM) -> int:
+    """Return how many units make a quorum: the ceiling of *share* (default 2/3) of the members."""
+    needed = share * member_count
+    return -(-needed.numerator // needed.denominator)
 
 
 def create_conference(
@@ -94,14 +94,14 @@ def create_conference(
     return conference
 
 
-def attendance(conference: Conference) -> Attendance:
-    """Return the member units, those checked in, and the quorum."""
+def attendance(conference: Conference, quorum: Fraction = QUORUM) -> Attendance:
+    """Return the member units, those checked in, and how many make a *quorum* share of the members."""
     members = member_units(conference.cluster_id)
     present_ids = set(
         db.session.scalars(sa.select(CheckIn.unit_id).where(CheckIn.conference_id == conference.id))
     )
     present = [unit for unit in members if unit.id in present_ids]
-    return Attendance(members=members, present=present, needed=quorum_needed(len(members)))
+    return Attendance(members=members, present=present, needed=quorum_needed(len(members), quorum))
 
 
 def find_check_in(conference: Conference, unit: Unit) -> CheckIn | None:

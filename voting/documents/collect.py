@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from voting.auth.models import User
+from voting.clusters.models import Cluster
 from voting.conferences.models import Conference
 from voting.conferences.services import attendance
 from voting.documents.minutes_data import (
@@ -25,6 +26,17 @@ from voting.handovers.models import FlagHandover
 
 #: the standing recipients of a cluster's minutes, before "Lưu: VT, Hồ sơ."
 RECIPIENTS = ["Hội đồng Thi đua - Khen thưởng Công an thành phố (để báo cáo)", "Các đơn vị trong Cụm"]
+
+
+def header_fields(cluster: Cluster, number: str, issued_at: datetime) -> dict[str, Any]:
+    """Return the Decree 30 header every document shares: bodies, number, place and date."""
+    return {
+        "parent_body": cluster.parent_body,
+        "cluster_name": cluster.name,
+        "number": number,
+        "city": cluster.city,
+        "issued_on": to_local(issued_at).date(),
+    }
 
 
 def round_minutes(round_: Any) -> RoundMinutes:
@@ -100,11 +112,7 @@ def minutes_data(
     handover = find_handover(conference)
     cluster = conference.cluster
     return ConferenceMinutes(
-        parent_body=cluster.parent_body,
-        cluster_name=cluster.name,
-        number=number,
-        city=cluster.city,
-        issued_on=to_local(ended_at).date(),
+        **header_fields(cluster, number, ended_at),
         subject=conference.title,
         started_at=to_local(conference.starts_at),
         ended_at=to_local(ended_at),
@@ -187,11 +195,7 @@ def counting_data(
     )
     assert election.certified_at is not None
     return CountingMinutes(
-        parent_body=cluster.parent_body,
-        cluster_name=cluster.name,
-        number=number,
-        city=cluster.city,
-        issued_on=to_local(issued_at).date(),
+        **header_fields(cluster, number, issued_at),
         conference_title=conference.title,
         place=conference.place,
         election=election_minutes(conference, election),
@@ -213,11 +217,7 @@ def handover_data(
     conference = handover.conference
     cluster = conference.cluster
     return HandoverDocument(
-        parent_body=cluster.parent_body,
-        cluster_name=cluster.name,
-        number=number,
-        city=cluster.city,
-        issued_on=to_local(issued_at).date(),
+        **header_fields(cluster, number, issued_at),
         conference_title=conference.title,
         place=conference.place,
         handover=handover_minutes(handover),

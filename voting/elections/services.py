@@ -73,11 +73,7 @@ def get_election(conference: Conference, office: Office) -> Election | None:
 
 def quorum(conference: Conference, rules: ConferenceRules | None = None) -> Attendance:
     """Return the attendance with the quorum the conference's rules require."""
-    rules = rules or rules_of(conference)
-    present = attendance(conference)
-    share = rules.quorum * len(present.members)
-    needed = -(-share.numerator // share.denominator)
-    return Attendance(members=present.members, present=present.present, needed=needed)
+    return attendance(conference, (rules or rules_of(conference)).quorum)
 
 
 def initial_candidates(conference: Conference, office: Office) -> list[Unit]:
