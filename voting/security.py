@@ -12,10 +12,12 @@ from flask import Flask, abort, current_app, g, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
-from flask_login import logout_user
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from voting.auth.services import is_session_live
+from voting.auth.models import User
+from voting.auth.services import user_for_session
+from voting.extensions import login_manager
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -147,12 +149,14 @@ def refuse_odd_input() -> None:
             abort(400, _("Dữ liệu gửi lên chứa ký tự NUL, không hợp lệ."))
 
 
+def load_user(user_id: str) -> User | None:
+    """Load the account of the browser's login session, unless that session has ended on the server."""
+    return user_for_session(int(user_id), session.get(SESSION_ID_FIELD)) if user_id.isdigit() else None
+
+
 def check_login_session() -> None:
-    """Log out a browser whose server-side login session has ended (logout, password change)."""
-    if "_user_id" not in session:
-        return
-    if not is_session_live(session.get(SESSION_ID_FIELD)):
-        logout_user()
+    """Forget the login of a browser whose server-side session has ended (logout, password change)."""
+    if "_user_id" in session and not current_user.is_authenticated:
         session.clear()
 
 
@@ -171,6 +175,7 @@ def init_app(app: Flask) -> None:
     limiter.init_app(app)
     app.register_error_handler(RateLimitExceeded, too_many_requests)
     app.before_request(refuse_odd_input)
+    login_manager.user_loader(load_user)
     app.before_request(check_login_session)
     app.after_request(set_security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce

@@ -1,4 +1,4 @@
-"""App-wide error pages, template helpers and the login loader."""
+"""App-wide error pages and template helpers."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from voting.auth.models import User
 from voting.errors import VotingError
 from voting.extensions import db, login_manager
 from voting.formatting import format_datetime, to_local
@@ -30,15 +29,11 @@ CSRF_MESSAGE = N_("Phiên làm việc đã hết hạn hoặc biểu mẫu khôn
 
 
 def init_app(app: Flask) -> None:
-    """Register error handlers, template helpers and the user loader."""
+    """Register error handlers and template helpers."""
     login_manager.login_view = "auth.login"
     login_manager.login_message = N_("Vui lòng đăng nhập để tiếp tục.")
     login_manager.localize_callback = gettext
     login_manager.login_message_category = "info"
-
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
     @app.errorhandler(VotingError)
     def refused(error: VotingError) -> tuple[str, int]:

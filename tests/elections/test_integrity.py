@@ -47,7 +47,7 @@ def test_ballot_ids_are_random_hex(conference: Conference) -> None:
 def test_receipt_codes_are_unique_and_readable(conference: Conference) -> None:
     units = check_in_all(conference)
     round_ = open_round(conference, Office.LEADER, now=OPENED_AT)
-    returned = [cast_ballot(round_, voter, units[1]).receipt_code for voter in units]
+    returned = [cast_ballot(round_, voter, units[1]) for voter in units]
     stored = list(db.session.scalars(sa.select(Ballot.receipt_code).where(Ballot.round_id == round_.id)))
     assert sorted(stored) == sorted(returned)
     assert len(set(stored)) == 8

@@ -88,14 +88,13 @@ def record(
     conference: Conference | None = None,
     details: dict[str, Any] | None = None,
     now: datetime,
-) -> AuditEntry:
-    """Append an entry to the audit log under the chain lock; flushes, never commits."""
+) -> None:
+    """Append an entry to the audit log under the chain lock; never commits."""
     _lock_chain()
     last = db.session.execute(
         sa.select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
     ).first()
     next_id, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    created_at = now.replace(microsecond=0)
     fields: dict[str, Any] = {
         "id": next_id,
         "conference_id": conference.id if conference is not None else None,
@@ -103,16 +102,14 @@ def record(
         "actor_username": actor.username if actor is not None else "",
         "action": action,
         "details": json.loads(canonical(details or {})),
-        "created_at": created_at,
+        "created_at": now.replace(microsecond=0),
     }
-    entry = AuditEntry(
-        **{**fields, "details": canonical(fields["details"])},
-        prev_hash=prev_hash,
-        hash=entry_hash(**fields, prev_hash=prev_hash),
+    entry_hash_ = entry_hash(**fields, prev_hash=prev_hash)
+    db.session.execute(
+        sa.insert(AuditEntry).values(
+            **{**fields, "details": canonical(fields["details"])}, prev_hash=prev_hash, hash=entry_hash_
+        )
     )
-    db.session.add(entry)
-    db.session.flush()
-    return entry
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy.orm as sa_orm
 from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -55,9 +56,12 @@ def load_for_reading(conference_id: int) -> Conference:
     return conference
 
 
-def _load_round(round_id: int, *roles: Role) -> Round:
-    """Return a round of a conference the user may see, else 404/403."""
-    round_ = db.session.get(Round, round_id) or abort(404)
+def _load_round(round_id: int, *roles: Role, with_candidates: bool = False) -> Round:
+    """Return a round (with its conference, in one query) of a conference the user may see, else 404/403."""
+    options = [sa_orm.joinedload(Round.election).joinedload(Election.conference)]
+    if with_candidates:
+        options.append(sa_orm.joinedload(Round.candidates))
+    round_ = db.session.get(Round, round_id, options=options) or abort(404)
     load_conference(round_.election.conference_id, *roles)
     return round_
 
@@ -118,9 +122,11 @@ def ballot(round_id: int) -> str | Response:
 @role_required(Role.REPRESENTATIVE)
 def cast(round_id: int) -> Response:
     """Cast the reviewed ballot and show the receipt."""
-    round_ = _load_round(round_id, Role.REPRESENTATIVE)
+    round_ = _load_round(round_id, Role.REPRESENTATIVE, with_candidates=True)
+    # Held for the whole request, so the service's own rules_of() is answered from the session.
+    rules = rules_of(round_.election.conference)
     candidates = _candidates(round_)
-    form = CastBallotForm(candidates, _is_approve(round_))
+    form = CastBallotForm(candidates, rules.ballot_type is BallotType.APPROVE)
     if not form.validate_on_submit():
         flash(_("Phiếu không hợp lệ; hãy chọn lại."), "danger")
         return redirect(url_for(".ballot", round_id=round_.id))
@@ -129,10 +135,9 @@ def cast(round_id: int) -> Response:
         choice: Unit | None = candidates[0]
     else:
         choice = None if value == BLANK else db.session.get(Unit, int(value))
-    ballot = services.cast_ballot(
+    receipt_code = services.cast_ballot(
         round_, _voter_unit(), choice, against=value == AGAINST, by=user(), now=utc_now()
     )
-    receipt_code = ballot.receipt_code  # read before the commit expires it: no second transaction
     db.session.commit()
     # Only this browser sees the receipt; the server keeps no link from unit to ballot.
     session[f"receipt-{round_id}"] = receipt_code

@@ -212,16 +212,17 @@ def open_round(
     return round_
 
 
-def _lock_round(round_: Round, *, exclusive: bool) -> Round:
-    """Reload a round under a row lock (shared for ballots, exclusive for closing)."""
-    locked = db.session.scalar(
-        sa.select(Round)
-        .where(Round.id == round_.id)
-        .with_for_update(read=not exclusive)
-        .execution_options(populate_existing=True)
+def _lock_round(round_: Round, *, exclusive: bool) -> None:
+    """Lock the round's row (shared for ballots, exclusive for closing) and bring it up to date."""
+    if exclusive:
+        db.session.get(Round, round_.id, with_for_update=True, populate_existing=True)
+        return
+    # A ballot only needs the status read under the lock: nothing else of an open round changes.
+    status = db.session.scalar(
+        sa.select(Round.status).where(Round.id == round_.id).with_for_update(read=True)
     )
-    assert locked is not None
-    return locked
+    if status is not round_.status:
+        db.session.refresh(round_)
 
 
 def new_receipt_code() -> str:
@@ -253,9 +254,12 @@ def cast_ballot(
     against: bool = False,
     by: User | None = None,
     now: datetime | None = None,
-) -> Ballot:
-    """Cast the unit's ballot for *choice* (None for blank; *against* on approve ballots) and return it."""
-    round_ = _lock_round(round_, exclusive=False)
+) -> str:
+    """Cast the unit's ballot for *choice* (None for blank; *against* on approve ballots).
+
+    Return the ballot's receipt code, the voter's only link to it.
+    """
+    _lock_round(round_, exclusive=False)
     if not round_.is_open:
         raise RoundNotOpen(N_("Vòng bầu đã kết thúc; phiếu không được ghi nhận."))
     if round_.is_paper:
@@ -272,28 +276,26 @@ def cast_ballot(
         raise InvalidChoice(N_("Chỉ phiếu Đồng ý / Không đồng ý mới có lựa chọn Không đồng ý."))
     if choice is not None and choice.id == unit.id and not rules.self_vote_allowed and not against:
         raise InvalidChoice(N_("Theo quy chế của hội nghị, đơn vị không được bầu cho chính mình."))
-    ballot = Ballot(
-        round_id=round_.id,
-        choice_unit_id=choice.id if choice else None,
-        is_against=against,
-        receipt_code=new_receipt_code(),
-    )
+    receipt_code = new_receipt_code()
+    choice_id = choice.id if choice else None
     try:
         # The participation's primary key is the one-ballot-per-unit rule; both rows or neither.
         with db.session.begin_nested():
-            db.session.add(Participation(round_id=round_.id, unit_id=unit.id))
-            db.session.flush()
-            db.session.add(ballot)
+            db.session.execute(sa.insert(Participation).values(round_id=round_.id, unit_id=unit.id))
+            db.session.execute(
+                sa.insert(Ballot).values(
+                    round_id=round_.id,
+                    choice_unit_id=choice_id,
+                    is_against=against,
+                    receipt_code=receipt_code,
+                )
+            )
             if rules.vote_form is VoteForm.OPEN:
-                db.session.add(
-                    NamedVote(
-                        round_id=round_.id,
-                        unit_id=unit.id,
-                        choice_unit_id=choice.id if choice else None,
-                        is_against=against,
+                db.session.execute(
+                    sa.insert(NamedVote).values(
+                        round_id=round_.id, unit_id=unit.id, choice_unit_id=choice_id, is_against=against
                     )
                 )
-            db.session.flush()
     except sa.exc.IntegrityError:
         raise AlreadyVoted(
             N_("%(unit)s đã bỏ phiếu ở vòng này; mỗi đơn vị chỉ có một phiếu."), unit=unit.name
@@ -308,7 +310,7 @@ def cast_ballot(
         now=moment,
         details={"round_id": round_.id, "unit_id": unit.id},
     )
-    return ballot
+    return receipt_code
 
 
 def shuffle_ballots(round_: Round) -> None:
@@ -334,7 +336,7 @@ def shuffle_ballots(round_: Round) -> None:
 
 def close_round(round_: Round, *, now: datetime, by: User | None = None) -> Round:
     """Close an open round; no ballot is accepted afterwards and the ballots are re-written shuffled."""
-    round_ = _lock_round(round_, exclusive=True)
+    _lock_round(round_, exclusive=True)
     if not round_.is_open:
         raise InvalidState(N_("Vòng bầu này đã kết thúc."))
     round_.status = RoundStatus.CLOSED
@@ -354,7 +356,7 @@ def close_round(round_: Round, *, now: datetime, by: User | None = None) -> Roun
 
 def void_round(round_: Round, *, reason: str, by: User, now: datetime) -> Round:
     """Void the election's latest closed round before certification; it keeps its record and reason."""
-    round_ = _lock_round(round_, exclusive=True)
+    _lock_round(round_, exclusive=True)
     election = round_.election
     require(election, "void_round")
     if election.is_decided:
