@@ -29,10 +29,10 @@ def _choice(voter: Voter, rng: random.Random) -> str:
     return rng.choice([*map(str, voter.candidates), "blank"])
 
 
-async def cast_burst(
-    server: Gunicorn, voters: list[Voter], *, concurrency: int, floor: bool, double_every: int, seed: int = 7
-) -> Run:
-    """Cast every voter's ballot once (every n-th also a second time, as a double click) in one burst."""
+def _cast_jobs(
+    server: Gunicorn, voters: list[Voter], *, floor: bool, double_every: int, seed: int
+) -> list[Any]:
+    """Return one job per cast (every n-th voter's twice, as a double click), in voter order."""
     rng = random.Random(seed)  # noqa: S311 - reproducible choices, not secrets
     jobs = []
     for index, voter in enumerate(voters):
@@ -55,7 +55,45 @@ async def cast_burst(
         jobs.append(job)
         if double_every and index % double_every == 0:
             jobs.append(job)  # right behind the first: both are in flight together
+    return jobs
+
+
+async def cast_burst(
+    server: Gunicorn, voters: list[Voter], *, concurrency: int, floor: bool, double_every: int, seed: int = 7
+) -> Run:
+    """Cast every voter's ballot once (every n-th twice) from *concurrency* clients sending back to back."""
+    jobs = _cast_jobs(server, voters, floor=floor, double_every=double_every, seed=seed)
     return await burst(jobs, concurrency)
+
+
+async def cast_paced(
+    server: Gunicorn, voters: list[Voter], *, rate: float, concurrency: int, floor: bool, seed: int = 7
+) -> Run:
+    """Cast every voter's ballot once, arriving at *rate* a second (open loop), *concurrency* at most at once.
+
+    A hall of representatives does not press "cast" back to back: ballots arrive over a minute or
+    so. Arrivals follow a Poisson process, so bunches happen; a late arrival waits for a free client.
+    """
+    jobs = _cast_jobs(server, voters, floor=floor, double_every=0, seed=seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible arrivals, not secrets
+    run, slots = Run(), asyncio.Semaphore(concurrency)
+
+    async def arrive(job: Any, at: float) -> None:
+        await asyncio.sleep(max(0.0, at - time.perf_counter()))
+        async with slots:
+            try:
+                run.add(await job())
+            except OSError:
+                run.errors += 1
+
+    start = arrival = time.perf_counter()
+    tasks = []
+    for job in jobs:
+        arrival += rng.expovariate(rate)
+        tasks.append(arrive(job, arrival))
+    await asyncio.gather(*tasks)
+    run.wall = time.perf_counter() - start
+    return run
 
 
 @dataclass
