@@ -60,6 +60,16 @@ def _print_database(out: dict[str, Any], args: argparse.Namespace) -> None:
     print(f"- burst, real /rounds/<id>/cast:          {_run_line(real)}")
     ratio = real.throughput / floor.throughput if floor.throughput else 0
     cpu_ratio = floor.cpu_ms / real.cpu_ms if real.cpu_ms else 0
+    # What an authenticated request costs beyond the floor's (session, login session, user, extensions),
+    # from the turnout polls, which do one query in both apps: a cast cannot cost less than that.
+    auth_ms = out["turnout_plain"].cpu_ms_per_request - out["turnout_floor"].cpu_ms_per_request
+    if floor.cpu_ms and auth_ms > 0:
+        bound = floor.cpu_ms + auth_ms
+        print(
+            f"- an authenticated request costs {auth_ms:.1f} ms of CPU more than the floor's (turnout polls, "
+            f"real minus floor): a cast doing nothing but authenticate and insert would cost "
+            f"{bound:.1f} ms, at most {floor.cpu_ms / bound:.2f} of the floor's throughput"
+        )
     ballots, parts, mismatched = real_rows
     accepted = real.statuses.get(302, 0)
     lost = max(0, accepted - ballots)
