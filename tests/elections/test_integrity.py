@@ -15,7 +15,7 @@ from voting.clusters.models import Unit
 from voting.conferences.models import Conference
 from voting.elections.models import Ballot, Office, Participation, Round, RoundStatus
 from voting.elections.services import cast_ballot, open_round
-from voting.errors import AlreadyVoted
+from voting.errors import AlreadyVoted, RoundNotOpen
 from voting.extensions import db
 
 # Secret ballot by design ------------------------------------------------------------------------
@@ -103,6 +103,25 @@ def test_concurrent_ballots_of_one_unit_keep_exactly_one(app: Flask, conference:
     assert sorted(outcomes) == ["already voted"] * 9 + ["cast"]
     assert count_rows(Ballot, round_) == 1
     assert count_rows(Participation, round_) == 1
+
+
+def test_a_ballot_reads_the_rounds_status_under_its_lock_not_from_memory(conference: Conference) -> None:
+    """A round closed by another transaction after the view loaded it refuses the ballot."""
+    units = check_in_all(conference)
+    round_ = open_round(conference, Office.LEADER, now=OPENED_AT)
+    rounds = Round.__table__
+    closed = (
+        sa.update(rounds)
+        .where(rounds.c.id == round_.id)
+        .values(status=RoundStatus.CLOSED, closed_at=later(5))
+    )
+    db.session.connection().execute(closed)  # behind the ORM's back, as a concurrent close would be
+    assert round_.status is RoundStatus.OPEN
+
+    with pytest.raises(RoundNotOpen):
+        cast_ballot(round_, units[0], units[1])
+    assert round_.status is RoundStatus.CLOSED
+    assert count_rows(Participation, round_) == 0
 
 
 # Database constraints without the service ------------------------------------------------------
