@@ -212,17 +212,19 @@ def open_round(
     return round_
 
 
-def _lock_round(round_: Round, *, exclusive: bool) -> None:
-    """Lock the round's row (shared for ballots, exclusive for closing) and bring it up to date."""
+def _lock_round(round_: Round, *, exclusive: bool) -> Round:
+    """Lock the round's row (shared for ballots, exclusive for closing) and return it up to date."""
     if exclusive:
-        db.session.get(Round, round_.id, with_for_update=True, populate_existing=True)
-        return
+        locked = db.session.get(Round, round_.id, with_for_update=True, populate_existing=True)
+        assert locked is not None
+        return locked
     # A ballot only needs the status read under the lock: nothing else of an open round changes.
     status = db.session.scalar(
         sa.select(Round.status).where(Round.id == round_.id).with_for_update(read=True)
     )
     if status is not round_.status:
         db.session.refresh(round_)
+    return round_
 
 
 def new_receipt_code() -> str:
@@ -259,7 +261,7 @@ def cast_ballot(
 
     Return the ballot's receipt code, the voter's only link to it.
     """
-    _lock_round(round_, exclusive=False)
+    round_ = _lock_round(round_, exclusive=False)
     if not round_.is_open:
         raise RoundNotOpen(N_("Vòng bầu đã kết thúc; phiếu không được ghi nhận."))
     if round_.is_paper:
@@ -336,7 +338,7 @@ def shuffle_ballots(round_: Round) -> None:
 
 def close_round(round_: Round, *, now: datetime, by: User | None = None) -> Round:
     """Close an open round; no ballot is accepted afterwards and the ballots are re-written shuffled."""
-    _lock_round(round_, exclusive=True)
+    round_ = _lock_round(round_, exclusive=True)
     if not round_.is_open:
         raise InvalidState(N_("Vòng bầu này đã kết thúc."))
     round_.status = RoundStatus.CLOSED
@@ -356,7 +358,7 @@ def close_round(round_: Round, *, now: datetime, by: User | None = None) -> Roun
 
 def void_round(round_: Round, *, reason: str, by: User, now: datetime) -> Round:
     """Void the election's latest closed round before certification; it keeps its record and reason."""
-    _lock_round(round_, exclusive=True)
+    round_ = _lock_round(round_, exclusive=True)
     election = round_.election
     require(election, "void_round")
     if election.is_decided:

@@ -180,7 +180,9 @@ def sign_document(
     With *pin* the signer's stored key is used; with *pkcs12* the uploaded file (never stored). A wrong
     PIN or password raises WrongPin and stores nothing.
     """
-    db.session.get(DocumentVersion, version.id, with_for_update=True, populate_existing=True)
+    locked = db.session.get(DocumentVersion, version.id, with_for_update=True, populate_existing=True)
+    assert locked is not None
+    version = locked
     slot = version.next_slot
     if version.is_superseded:
         raise SigningRefused(N_("Phiên bản này đã bị thay thế; hãy ký phiên bản mới."))
