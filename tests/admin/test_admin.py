@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import Demo, csrf_token, post, text
+from voting.audit.models import AuditEntry
 from voting.auth.models import Role, User
 from voting.clusters.models import Cluster, Unit
 from voting.conferences.models import Conference
@@ -74,6 +75,12 @@ def test_cluster_units_and_conference(app: Flask, login: Callable[[str], FlaskCl
     with app.app_context():
         conference = db.session.scalar(sa.select(Conference).where(Conference.year == 2020))
         assert conference is not None and conference.outgoing_leader_id == unit_b
+        created_entry = db.session.scalar(
+            sa.select(AuditEntry).where(
+                AuditEntry.action == "conference.created", AuditEntry.conference_id == conference.id
+            )
+        )
+        assert created_entry is not None and created_entry.actor_username == "quantri"
 
 
 def test_accounts_create_disable_role_reset(

@@ -24,7 +24,7 @@ from voting.clusters.services import add_unit, create_cluster
 from voting.conferences.models import Conference
 from voting.conferences.services import create_conference
 from voting.extensions import db
-from voting.formatting import to_utc_naive
+from voting.formatting import to_utc_naive, utc_now
 from voting.forms import ConfirmForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -196,6 +196,8 @@ def create_conference_view(cluster_id: int) -> str | Response:
         secretary=db.session.get(User, form.secretary.data) or abort(400),
         outgoing_leader=units.get(form.outgoing_leader.data) or abort(400),
         outgoing_deputy=units.get(form.outgoing_deputy.data or 0),
+        by=user(),
+        now=utc_now(),
     )
     db.session.commit()
     flash(_("Đã tạo %(title)s.", title=conference.title), "success")
