@@ -70,10 +70,6 @@ def _candidates(round_: Round) -> list[Unit]:
     return [candidate.unit for candidate in round_.candidates]
 
 
-def _is_approve(round_: Round) -> bool:
-    return rules_of(round_.election.conference).ballot_type is BallotType.APPROVE
-
-
 def _voter_unit() -> Unit:
     unit = user().unit
     assert unit is not None  # a database constraint for representatives
@@ -88,7 +84,7 @@ def _console(conference_id: int) -> Response:
 @role_required(Role.REPRESENTATIVE)
 def ballot(round_id: int) -> str | Response:
     """Show the ballot with the rules in force; on submit show the review step."""
-    round_ = _load_round(round_id, Role.REPRESENTATIVE)
+    round_ = _load_round(round_id, Role.REPRESENTATIVE, with_candidates=True)
     conference_id = round_.election.conference_id
     if services.has_voted(round_, _voter_unit()):
         flash(_("Đơn vị của đồng chí đã bỏ phiếu ở vòng này."), "info")
@@ -99,9 +95,9 @@ def ballot(round_id: int) -> str | Response:
             "info",
         )
         return redirect(url_for("conferences.show", conference_id=conference_id))
-    candidates, approve = _candidates(round_), _is_approve(round_)
-    form = BallotForm(candidates, approve)
     rules = rules_of(round_.election.conference)
+    candidates, approve = _candidates(round_), rules.ballot_type is BallotType.APPROVE
+    form = BallotForm(candidates, approve)
     if form.validate_on_submit():
         chosen = dict(form.choice.choices or [])[form.choice.data]  # type: ignore[arg-type]
         confirm = CastBallotForm(candidates, approve, data={"choice": form.choice.data})
