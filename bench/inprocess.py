@@ -88,7 +88,7 @@ def _minutes_builder() -> tuple[Callable[[Conference], Any], Callable[[Any], byt
     """Return (collect the minutes' data, build the PDF bytes) for the documents code at hand."""
     try:  # documents with numbers, versions and signature fields
         from voting.documents import collect  # type: ignore[attr-defined]
-        from voting.documents.pdf import build_conference_minutes  # type: ignore[attr-defined]
+        from voting.documents.pdf import add_signature_fields, build_conference_minutes  # type: ignore[attr-defined]
 
         def data_of(conference: Conference) -> Any:
             return collect.minutes_data(
@@ -135,7 +135,7 @@ def time_signatures(conference_id: int, repeat: int = 3) -> tuple[Timing, Timing
     """
     try:
         from voting.documents import collect  # type: ignore[attr-defined]
-        from voting.documents.pdf import build_conference_minutes  # type: ignore[attr-defined]
+        from voting.documents.pdf import add_signature_fields, build_conference_minutes  # type: ignore[attr-defined]
         from voting.signing import pades, pki  # type: ignore[import-not-found]
     except ImportError:
         return None
@@ -148,9 +148,7 @@ def time_signatures(conference_id: int, repeat: int = 3) -> tuple[Timing, Timing
         )
     )
     db.session.rollback()
-    unsigned = pades.add_signature_fields(
-        built.content, [pades.FieldSpot(spot.field, spot.page, spot.box) for spot in built.spots]
-    )
+    unsigned = add_signature_fields(built.content, built.spots)
     passphrase = "bench-passphrase-2016"  # noqa: S105 - a throwaway CA made for the measurement
     ca = pki.make_root_ca("Bench CA", "Luân Lưu bench", now=now, years=5, passphrase=passphrase)
     cert, key = pki.issue_signer(

@@ -44,7 +44,7 @@ PDF_BUILDERS = [
     ("voting.documents.pdf", "build_conference_minutes"),
     ("voting.documents.pdf", "build_counting_minutes"),
     ("voting.documents.pdf", "build_handover_minutes"),
-    ("voting.signing.pades", "add_signature_fields"),
+    ("voting.documents.pdf.fields", "add_signature_fields"),
 ]
 
 

@@ -34,27 +34,30 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     with app.app_context():
         _configure_sqlite()
 
+    # The factory sits above every layer: it imports the features only when it wires them in.
     from voting import cli, i18n, security, views
-    from voting.models import import_all_models
-
-    import_all_models()
     from voting.admin.routes import bp as admin_bp
     from voting.api.routes import bp as api_bp
-    from voting.audit.routes import bp as audit_bp
+    from voting.auth import security as auth_security
     from voting.auth.routes import bp as auth_bp
     from voting.conferences.routes import bp as conferences_bp
+    from voting.console.routes import bp as console_bp
     from voting.display.routes import bp as display_bp
     from voting.documents.routes import bp as documents_bp
+    from voting.elections.paper_routes import bp as paper_bp
     from voting.elections.routes import bp as elections_bp
     from voting.handovers.routes import bp as handovers_bp
+    from voting.signing.routes import bp as signing_bp
 
     for blueprint in (
         auth_bp,
-        audit_bp,
         conferences_bp,
+        console_bp,
         elections_bp,
+        paper_bp,
         handovers_bp,
         documents_bp,
+        signing_bp,
         api_bp,
         admin_bp,
         display_bp,
@@ -63,6 +66,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     views.init_app(app)
     security.init_app(app)
+    auth_security.init_app(app)
     cli.init_app(app)
     return app
 

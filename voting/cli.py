@@ -12,6 +12,8 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
+from voting.api.services import create_token
+from voting.audit.cli import audit
 from voting.auth.models import Role, User
 from voting.auth.services import create_user
 from voting.clusters.models import Cluster, Unit
@@ -21,7 +23,9 @@ from voting.demo import PASSWORD, create_demo, play_demo
 from voting.documents.services import export_documents
 from voting.errors import VotingError
 from voting.extensions import db
-from voting.formatting import to_utc_naive
+from voting.formatting import to_utc_naive, utc_now
+from voting.signing.cli import pki, verify_command
+from voting.signing.demo import DEMO_CA_PASSPHRASE, DEMO_PIN, DEMO_PKCS12_PASSWORD
 
 
 def init_app(app: Flask) -> None:
@@ -29,11 +33,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(admin)
     app.cli.add_command(demo)
     app.cli.add_command(documents)
-    from voting.audit.cli import audit
-
     app.cli.add_command(audit)
-    from voting.signing.cli import pki, verify_command
-
     app.cli.add_command(pki)
     app.cli.add_command(verify_command)
 
@@ -161,9 +161,6 @@ def create_conference_command(
 @click.option("--name", required=True, help="what the token is for")
 def create_token_command(username: str, name: str) -> None:
     """Create an API token acting as USERNAME; it is printed once."""
-    from voting.api.services import create_token
-    from voting.formatting import utc_now
-
     record, token = create_token(_user(username, "USERNAME"), name, now=utc_now())
     _commit(f"Mã truy cập API #{record.id} cho {username} (chỉ hiện một lần):\n{token}")
 
@@ -183,8 +180,6 @@ def demo(finished: bool) -> None:
     for login in logins:
         click.echo(f"  {login.username:<10} {login.role.label:<20} {login.who}")
     if finished:
-        from voting.signing.demo import DEMO_CA_PASSPHRASE, DEMO_PIN, DEMO_PKCS12_PASSWORD
-
         click.echo(
             f"Mã PIN ký số demo (demo signing PIN) của chutri, thuky: {DEMO_PIN}; "
             f"mật khẩu CA demo: {DEMO_CA_PASSPHRASE}; mật khẩu PKCS#12 bên nhận: {DEMO_PKCS12_PASSWORD}"

@@ -21,6 +21,7 @@ from voting.extensions import db
 from voting.formatting import to_utc_naive
 from voting.handovers.services import HandoverDetails, record_handover
 from voting.i18n import N_
+from voting.signing.demo import sign_demo_documents
 
 PASSWORD = "luanluu2016"  # noqa: S105 - the demo accounts' password, printed in the README
 CLUSTER_CODE = "CTĐ4"
@@ -158,8 +159,6 @@ def play_demo(conference: Conference) -> None:
         by=chair,
     )
     issue_minutes(conference, by=chair, now=_at(11, 0), approvals=8)
-    from voting.signing.demo import sign_demo_documents
-
     sign_demo_documents(conference, now=_at(11, 5))
 
 

@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import Demo, post
-from voting.conferences.live import live_turnout
+from voting.elections.live import live_turnout
 from voting.conferences.models import Conference
 from voting.conferences.services import check_in
 from voting.elections.models import Office, Round

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 
-from voting.security import limiter
+from voting.auth.security import limiter
 
 
 @pytest.fixture(autouse=True)

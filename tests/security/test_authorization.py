@@ -26,12 +26,12 @@ from voting.auth.models import Role, User
 from voting.auth.services import create_user
 from voting.clusters.models import Cluster, Unit
 from voting.clusters.services import add_unit, create_cluster
-from voting.conferences.models import Conference
+from voting.conferences.models import CommitteeMember, Conference
 from voting.conferences.services import check_in, create_conference
 from voting.demo import PASSWORD, create_demo, play_demo
 from voting.display.services import rotate_display_token
 from voting.documents.models import Document, DocumentFile, DocumentVersion
-from voting.elections.models import CommitteeMember, Election, Office, Round
+from voting.elections.models import Election, Office, Round
 from voting.elections.services import open_round
 from voting.extensions import db
 
@@ -61,7 +61,7 @@ DECLARED: dict[str, Access] = {
     "static": PUBLIC,
     "auth.login": PUBLIC,
     "auth.logout": Access(ALL),
-    "auth.index": Access(ALL),
+    "conferences.index": Access(ALL),
     "api.spec": PUBLIC,
     "api.conferences": Access(ALL, anonymous=401),
     "api.conference": Access(CONFERENCE_ROLES, anonymous=401),
@@ -78,12 +78,12 @@ DECLARED: dict[str, Access] = {
     "display.show": PUBLIC,
     "display.state": PUBLIC,
     # Anyone holding a printed document may check it: upload the PDF or follow its QR code.
-    "documents.signing.verify": PUBLIC,
-    "documents.signing.verify_link": PUBLIC,
+    "signing.verify": PUBLIC,
+    "signing.verify_link": PUBLIC,
 }
 #: Routes whose allowed roles may still get 403 for a given object, and why.
 OBJECT_LEVEL: dict[str, str] = {
-    "documents.sign": "only the account whose signature block is next may sign",
+    "signing.sign": "only the account whose signature block is next may sign",
 }
 #: Known gaps between a route's declaration and what it does, pinned so that a fix shows up here.
 KNOWN_GAPS: dict[tuple[str, Role], str] = {}

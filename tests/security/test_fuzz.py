@@ -32,7 +32,7 @@ from tests.security.test_authorization import (
     access_for,
 )
 from voting.auth.models import Role
-from voting.security import limiter
+from voting.auth.security import limiter
 
 EXAMPLES = int(os.environ.get("LUANLUU_FUZZ_EXAMPLES", "8"))
 ODD = [

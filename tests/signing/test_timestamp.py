@@ -17,7 +17,8 @@ from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
 from voting.documents.pdf import build_conference_minutes
 from voting.signing import pades, pki
-from voting.signing.pades import FieldSpot, StampText
+from voting.documents.pdf import add_signature_fields
+from voting.signing.pades import StampText
 
 NOW = datetime(2016, 11, 11, 4, 5, tzinfo=UTC)
 
@@ -81,7 +82,7 @@ def test_signature_carries_a_timestamp_token_from_the_configured_tsa(
 
     url, ca = tsa_url
     built = build_conference_minutes(make_minutes(["Phòng A", "Phòng B", "Phòng C"], []))
-    pdf = pades.add_signature_fields(built.content, [FieldSpot(s.field, s.page, s.box) for s in built.spots])
+    pdf = add_signature_fields(built.content, built.spots)
     cert, key = pki.issue_signer(
         ca,
         "ca-phrase-1",
@@ -131,7 +132,7 @@ def test_an_unreachable_tsa_refuses_to_sign_and_says_so(tsa_url: tuple[str, pki.
 
     _url, ca = tsa_url
     built = build_conference_minutes(make_minutes(["Phòng A", "Phòng B", "Phòng C"], []))
-    pdf = pades.add_signature_fields(built.content, [FieldSpot(s.field, s.page, s.box) for s in built.spots])
+    pdf = add_signature_fields(built.content, built.spots)
     cert, key = pki.issue_signer(
         ca,
         "ca-phrase-1",

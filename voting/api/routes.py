@@ -13,11 +13,12 @@ from werkzeug.wrappers import Response
 from voting.api import serializers
 from voting.api.openapi import openapi_document
 from voting.api.services import user_for_token
-from voting.auth.access import can_see, user
+from voting.auth.access import user
 from voting.auth.models import Role, User
 from voting.clusters.models import Cluster
+from voting.conferences.access import can_see
 from voting.conferences.models import Conference
-from voting.conferences.overview import overview
+from voting.console.overview import overview
 from voting.documents import services as documents
 from voting.documents.models import Document
 from voting.elections.models import Round

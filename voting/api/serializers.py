@@ -7,7 +7,7 @@ from typing import Any
 from flask import url_for
 
 from voting.conferences.models import Conference
-from voting.conferences.overview import Overview
+from voting.console.overview import Overview
 from voting.documents.models import Document
 from voting.elections.models import Round
 from voting.elections.services import RoundResult

@@ -6,14 +6,29 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 
 from voting.audit.models import AuditEntry
-from voting.auth.models import User
-from voting.conferences.models import Conference
 from voting.extensions import db
+
+
+class Actor(Protocol):
+    """Who acted: an account (the log keeps its login name as it was)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def username(self) -> str: ...
+
+
+class Subject(Protocol):
+    """What an entry belongs to: a conference (the log names it by id only)."""
+
+    @property
+    def id(self) -> int: ...
 
 #: the previous hash of the first entry
 GENESIS = "0" * 64
@@ -84,8 +99,8 @@ def _lock_chain() -> None:
 def record(
     action: str,
     *,
-    actor: User | None,
-    conference: Conference | None = None,
+    actor: Actor | None,
+    conference: Subject | None = None,
     details: dict[str, Any] | None = None,
     now: datetime,
 ) -> None:
@@ -165,7 +180,7 @@ def verify() -> Verification:
     return Verification(checked, None, "", expected_prev)
 
 
-def conference_log(conference: Conference) -> list[AuditEntry]:
+def conference_log(conference: Subject) -> list[AuditEntry]:
     """Return a conference's entries, oldest first."""
     return list(
         db.session.scalars(

@@ -1,8 +1,7 @@
-"""Logging in and out, and the start page of each role."""
+"""Logging in and out, and changing one's password."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -12,13 +11,12 @@ from voting.audit.services import record
 from voting.auth.access import role_required, user
 from voting.auth.forms import ChangePasswordForm, LoginForm
 from voting.auth.models import Role
+from voting.auth.security import SESSION_ID_FIELD, throttle_login
 from voting.auth.services import authenticate, change_password, end_session, start_session
-from voting.conferences.models import Conference
 from voting.errors import VotingError
 from voting.extensions import db
 from voting.formatting import utc_now
 from voting.forms import ConfirmForm
-from voting.security import SESSION_ID_FIELD, throttle_login
 
 bp = Blueprint("auth", __name__)
 
@@ -28,7 +26,7 @@ bp = Blueprint("auth", __name__)
 def login() -> str | Response:
     """Show the login form and log the user in."""
     if current_user.is_authenticated:
-        return redirect(url_for("auth.index"))
+        return redirect(url_for("conferences.index"))
     form = LoginForm()
     if form.validate_on_submit():
         account = authenticate(form.username.data or "", form.password.data or "")
@@ -64,7 +62,7 @@ def _safe_next(target: str | None) -> str:
     """Return *target* if it is a path on this site, else the start page."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
-    return url_for("auth.index")
+    return url_for("conferences.index")
 
 
 @bp.post("/logout")
@@ -99,33 +97,5 @@ def password() -> str | Response:
         else:
             db.session.commit()
             flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã kết thúc."), "success")
-            return redirect(url_for("auth.index"))
+            return redirect(url_for("conferences.index"))
     return render_template("auth/change_password.html", form=form)
-
-
-@bp.get("/")
-def index() -> str | Response:
-    """Send each role to where its work is."""
-    if not current_user.is_authenticated:
-        return redirect(url_for("auth.login"))
-    account = user()
-    if account.role is Role.ARCHIVIST:
-        return redirect(url_for("documents.archive"))
-    query = sa.select(Conference).order_by(Conference.year.desc())
-    if account.role is Role.CHAIR:
-        query = query.where(Conference.chair_id == account.id)
-    elif account.role is Role.SECRETARY:
-        query = query.where(Conference.secretary_id == account.id)
-    elif account.role is Role.REPRESENTATIVE:
-        assert account.unit is not None
-        query = query.where(Conference.cluster_id == account.unit.cluster_id)
-    elif account.role is Role.COUNTER:
-        from voting.elections.models import CommitteeMember
-
-        query = query.join(CommitteeMember, CommitteeMember.conference_id == Conference.id).where(
-            CommitteeMember.user_id == account.id
-        )
-    conferences = list(db.session.scalars(query))
-    if account.role is Role.REPRESENTATIVE and conferences:
-        return redirect(url_for("conferences.show", conference_id=conferences[0].id))
-    return render_template("auth/index.html", conferences=conferences)

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voting.extensions import db
+from voting.formatting import to_local
 
 if TYPE_CHECKING:
     from voting.auth.models import User
@@ -62,8 +63,6 @@ class Conference(db.Model):  # type: ignore[name-defined,misc]
     @property
     def held_on(self) -> date:
         """Return the day of the conference in Vietnam."""
-        from voting.formatting import to_local
-
         return to_local(self.starts_at).date()
 
     @property
@@ -91,3 +90,32 @@ class CheckIn(db.Model):  # type: ignore[name-defined,misc]
 
     def __repr__(self) -> str:
         return f"<CheckIn {self.conference_id}/{self.unit_id}>"
+
+
+class CommitteeMember(db.Model):  # type: ignore[name-defined,misc]
+    """A member of the conference's vote-counting committee (Ban kiểm phiếu)."""
+
+    __tablename__ = "committee_members"
+    __table_args__ = (
+        # One head per conference, held by the database.
+        sa.Index(
+            "uq_committee_members_one_head",
+            "conference_id",
+            unique=True,
+            postgresql_where=sa.text("is_head"),
+            sqlite_where=sa.text("is_head"),
+        ),
+    )
+
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conferences.id"), primary_key=True)
+    #: an account with the counting-committee role
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True)
+    is_head: Mapped[bool] = mapped_column(server_default=sa.false())
+    #: units that approved the committee by show of hands
+    approvals: Mapped[int]
+    added_at: Mapped[datetime]
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<CommitteeMember {self.conference_id}/{self.user_id}>"

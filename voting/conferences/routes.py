@@ -1,46 +1,51 @@
-"""The representative's conference page, check-in and the chair's console."""
+"""The start page of each role and the units' check-in."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from voting.auth.access import load_conference, role_required, user
+from voting.auth.access import role_required, user
 from voting.auth.models import Role
-from voting.conferences import live, services
-from voting.conferences.overview import overview
-from voting.documents.forms import IssueMinutesForm
-from voting.elections.services import has_voted, is_eligible, turnout
+from voting.conferences import services
+from voting.conferences.access import load_conference
+from voting.conferences.models import CommitteeMember, Conference
 from voting.extensions import db
 from voting.formatting import utc_now
 from voting.forms import ConfirmForm
 
-bp = Blueprint("conferences", __name__, url_prefix="/conferences")
+bp = Blueprint("conferences", __name__)
 
 
-@bp.get("/<int:conference_id>")
-@role_required(Role.REPRESENTATIVE)
-def show(conference_id: int) -> str:
-    """Tell the representative what to do now: check in, vote, wait or read the result."""
-    conference = load_conference(conference_id, Role.REPRESENTATIVE)
-    unit = user().unit
-    assert unit is not None
-    state = overview(conference)
-    current = state.open_round
-    return render_template(
-        "conferences/show.html",
-        state=state,
-        unit=unit,
-        check_in=services.find_check_in(conference, unit),
-        current=current,
-        is_eligible=current is not None and is_eligible(current, unit),
-        has_voted=current is not None and has_voted(current, unit),
-        voted=turnout(current) if current is not None else 0,
-        form=ConfirmForm(),
-    )
+@bp.get("/")
+def index() -> str | Response:
+    """Send each role to where its work is."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    account = user()
+    if account.role is Role.ARCHIVIST:
+        return redirect(url_for("documents.archive"))
+    query = sa.select(Conference).order_by(Conference.year.desc())
+    if account.role is Role.CHAIR:
+        query = query.where(Conference.chair_id == account.id)
+    elif account.role is Role.SECRETARY:
+        query = query.where(Conference.secretary_id == account.id)
+    elif account.role is Role.REPRESENTATIVE:
+        assert account.unit is not None
+        query = query.where(Conference.cluster_id == account.unit.cluster_id)
+    elif account.role is Role.COUNTER:
+        query = query.join(CommitteeMember, CommitteeMember.conference_id == Conference.id).where(
+            CommitteeMember.user_id == account.id
+        )
+    conferences = list(db.session.scalars(query))
+    if account.role is Role.REPRESENTATIVE and conferences:
+        return redirect(url_for("console.show", conference_id=conferences[0].id))
+    return render_template("conferences/index.html", conferences=conferences)
 
 
-@bp.post("/<int:conference_id>/check-in")
+@bp.post("/conferences/<int:conference_id>/check-in")
 @role_required(Role.REPRESENTATIVE)
 def check_in(conference_id: int) -> Response:
     """Check the representative's unit in."""
@@ -52,33 +57,4 @@ def check_in(conference_id: int) -> Response:
     services.check_in(conference, unit, by=user(), now=utc_now())
     db.session.commit()
     flash(f"{unit.name} đã điểm danh.", "success")
-    return redirect(url_for(".show", conference_id=conference.id))
-
-
-@bp.get("/<int:conference_id>/console")
-@role_required(Role.CHAIR, Role.SECRETARY)
-def console(conference_id: int) -> str:
-    """Show the chair attendance, quorum, rounds, counts, handover and minutes."""
-    conference = load_conference(conference_id, Role.CHAIR, Role.SECRETARY)
-    state = overview(conference)
-    return render_template(
-        "conferences/console.html",
-        state=state,
-        form=ConfirmForm(),
-        minutes_form=IssueMinutesForm(present=len(state.attendance.present)),
-        is_chair=user().role is Role.CHAIR,
-    )
-
-
-@bp.get("/<int:conference_id>/turnout")
-@role_required(Role.CHAIR, Role.SECRETARY, Role.REPRESENTATIVE)
-def live_turnout(conference_id: int) -> Response:
-    """Return the open round's turnout (k of n units voted) for the pages that poll it."""
-    conference = load_conference(conference_id, Role.CHAIR, Role.SECRETARY, Role.REPRESENTATIVE)
-    state = live.live_turnout(conference)
-    response = jsonify(state.as_json())
-    # Browsers revalidate every poll (no-cache) and get a bodiless 304 while nothing changed.
-    response.set_etag(state.etag)
-    response.cache_control.no_cache = True
-    response.cache_control.private = True
-    return response.make_conditional(request)
+    return redirect(url_for("console.show", conference_id=conference.id))

@@ -12,7 +12,7 @@ from voting.audit.services import record as audit_record
 from voting.auth.models import Role, User
 from voting.clusters.models import Cluster, Unit
 from voting.clusters.services import member_units
-from voting.conferences.models import CheckIn, Conference
+from voting.conferences.models import CheckIn, CommitteeMember, Conference
 from voting.errors import InvalidState, NotEligible
 from voting.extensions import db
 from voting.formatting import format_datetime, nfc, utc_now
@@ -102,6 +102,11 @@ def attendance(conference: Conference, quorum: Fraction = QUORUM) -> Attendance:
     )
     present = [unit for unit in members if unit.id in present_ids]
     return Attendance(members=members, present=present, needed=quorum_needed(len(members), quorum))
+
+
+def is_committee_member(account: User, conference: Conference) -> bool:
+    """Return whether the account sits on the conference's counting committee."""
+    return db.session.get(CommitteeMember, (conference.id, account.id)) is not None
 
 
 def find_check_in(conference: Conference, unit: Unit) -> CheckIn | None:

@@ -6,8 +6,9 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, u
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from voting.auth.access import load_conference, role_required
+from voting.auth.access import role_required
 from voting.auth.models import Role
+from voting.conferences.access import load_conference
 from voting.display import services
 from voting.extensions import db
 from voting.forms import ConfirmForm
@@ -26,7 +27,7 @@ def rotate_link(conference_id: int) -> Response:
     services.rotate_display_token(conference)
     db.session.commit()
     flash(_("Đã tạo liên kết màn chiếu mới; liên kết cũ không còn dùng được."), "success")
-    return redirect(url_for("conferences.console", conference_id=conference.id))
+    return redirect(url_for("console.console", conference_id=conference.id))
 
 
 @bp.get("/display/<token>")

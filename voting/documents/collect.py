@@ -20,9 +20,12 @@ from voting.documents.minutes_data import (
     RoundMinutes,
 )
 from voting.elections.models import Election, Office
+from voting.elections.paper import committee_members
+from voting.elections.rules import describe, rules_of
 from voting.elections.services import count_round, get_election
 from voting.formatting import to_local
 from voting.handovers.models import FlagHandover
+from voting.handovers.services import find_handover
 
 #: the standing recipients of a cluster's minutes, before "Lưu: VT, Hồ sơ."
 RECIPIENTS = ["Hội đồng Thi đua - Khen thưởng Công an thành phố (để báo cáo)", "Các đơn vị trong Cụm"]
@@ -107,8 +110,6 @@ def minutes_data(
         election = get_election(conference, office)
         if election is not None:
             elections.append(election_minutes(conference, election))
-    from voting.handovers.services import find_handover
-
     handover = find_handover(conference)
     cluster = conference.cluster
     return ConferenceMinutes(
@@ -152,32 +153,17 @@ def handover_minutes(handover: FlagHandover) -> HandoverMinutes:
 
 def committee_head(conference: Conference) -> User | None:
     """Return the head of the counting committee (Trưởng ban kiểm phiếu), if one was named."""
-    try:
-        from voting.elections.paper import committee_members
-    except ImportError:  # the counting committee is not part of this installation
-        return None
     head = next((m for m in committee_members(conference) if m.is_head), None)
     return head.user if head is not None else None
 
 
 def _committee(conference: Conference) -> list[CommitteeMinutes]:
-    try:
-        from voting.elections.paper import committee_members
-    except ImportError:
-        return []
     return [
         CommitteeMinutes(m.user.full_name, m.user.title, m.is_head) for m in committee_members(conference)
     ]
 
 
 def _rules(conference: Conference) -> list[str]:
-    try:
-        from voting.elections.rules import describe, rules_of
-    except ImportError:
-        return [
-            "Hình thức: bỏ phiếu kín; mỗi đơn vị một phiếu mỗi vòng.",
-            "Trúng cử khi đạt trên 50% số đơn vị có mặt; không đơn vị nào đạt thì bầu lại.",
-        ]
     return list(describe(rules_of(conference)))
 
 

@@ -217,8 +217,3 @@ class DocumentFile(db.Model):  # type: ignore[name-defined,misc]
 
     def __repr__(self) -> str:
         return f"<DocumentFile {self.version_id}#{self.revision}>"
-
-
-# The signing keys belong to the archive's feature set: importing them here registers their tables
-# wherever the documents are (Alembic, tests) without another entry in voting.models.
-from voting.signing import models as _signing_models  # noqa: E402,F401

@@ -9,31 +9,25 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from voting.auth.access import can_see, load_conference, role_required, user
+from voting.auth.access import role_required, user
 from voting.auth.models import Role
 from voting.clusters.models import Cluster
+from voting.conferences.access import can_see, load_conference
 from voting.conferences.services import attendance
 from voting.documents import services
+from voting.documents.access import load_document
 from voting.documents.forms import ArchiveFilterForm, CorrectDocumentForm, IssueMinutesForm
-from voting.documents.models import Document, DocumentFile, DocumentKind
+from voting.documents.models import DocumentFile, DocumentKind
 from voting.elections.models import Office
 from voting.elections.services import get_election
-from voting.errors import VotingError
 from voting.extensions import db
 from voting.formatting import utc_now
 from voting.forms import ConfirmForm
-from voting.signing.forms import SignDocumentForm
-from voting.signing.routes import bp as signing_bp
-from voting.signing.services import credential_of, may_sign, sign_document
 
 bp = Blueprint("documents", __name__)
-# The public verification page lives with the signing feature, mounted here: documents.signing.verify
-bp.register_blueprint(signing_bp)
 
 #: documents listed per archive page
 ARCHIVE_PAGE_SIZE = 50
-#: every role with a part in a conference may open its documents page
-ALL_ROLES = tuple(Role)
 
 
 def _base_url() -> str:
@@ -49,57 +43,13 @@ def issue(conference_id: int) -> Response:
     if not form.validate_on_submit():
         for error in form.approvals.errors:
             flash(str(error), "danger")
-        return redirect(url_for("conferences.console", conference_id=conference.id))
+        return redirect(url_for("console.console", conference_id=conference.id))
     document = services.issue_minutes(
         conference, by=user(), now=utc_now(), approvals=form.approvals.data or 0, base_url=_base_url()
     )
     db.session.commit()
     flash(_("Đã phát hành biên bản hội nghị số %(number)s.", number=document.number), "success")
-    return redirect(url_for("conferences.console", conference_id=conference.id))
-
-
-@bp.get("/conferences/<int:conference_id>/documents")
-@role_required(*ALL_ROLES)
-def conference_documents(conference_id: int) -> str:
-    """List the conference's documents with their versions, signatures and what the user may do."""
-    conference = load_conference(conference_id, *ALL_ROLES)
-    documents = services.conference_documents(conference)
-    issuable = []
-    if user().id == conference.chair_id and not conference.is_ended:
-        for office in Office:
-            election = get_election(conference, office)
-            if (
-                election is not None
-                and election.is_certified
-                and services.find_document(conference, DocumentKind.COUNTING_MINUTES, election) is None
-            ):
-                issuable.append(
-                    (
-                        url_for("documents.issue_counting", conference_id=conference.id, office=office.value),
-                        f"{DocumentKind.COUNTING_MINUTES.label} {office.label}",
-                    )
-                )
-        from voting.handovers.services import find_handover
-
-        if (
-            find_handover(conference)
-            and services.find_document(conference, DocumentKind.HANDOVER_MINUTES) is None
-        ):
-            issuable.append(
-                (
-                    url_for("documents.issue_handover", conference_id=conference.id),
-                    DocumentKind.HANDOVER_MINUTES.label,
-                )
-            )
-    return render_template(
-        "documents/conference.html",
-        conference=conference,
-        documents=documents,
-        issuable=issuable,
-        may_sign=lambda version: may_sign(version, user()),
-        form=ConfirmForm(),
-        correct_form=CorrectDocumentForm(),
-    )
+    return redirect(url_for("console.console", conference_id=conference.id))
 
 
 @bp.post("/conferences/<int:conference_id>/documents/counting/<office>")
@@ -116,7 +66,7 @@ def issue_counting(conference_id: int, office: str) -> Response:
         _("Đã phát hành %(title)s số %(number)s.", title=document.kind.label, number=document.number),
         "success",
     )
-    return redirect(url_for("documents.conference_documents", conference_id=conference.id))
+    return redirect(url_for("signing.conference_documents", conference_id=conference.id))
 
 
 @bp.post("/conferences/<int:conference_id>/documents/handover")
@@ -132,66 +82,14 @@ def issue_handover(conference_id: int) -> Response:
         _("Đã phát hành %(title)s số %(number)s.", title=document.kind.label, number=document.number),
         "success",
     )
-    return redirect(url_for("documents.conference_documents", conference_id=conference.id))
-
-
-def _document_for(document_id: int) -> Document:
-    document = db.session.get(Document, document_id) or abort(404)
-    if not can_see(user(), document.conference):
-        abort(403)
-    return document
-
-
-@bp.route("/documents/<int:document_id>/sign", methods=["GET", "POST"])
-@role_required(*ALL_ROLES)
-def sign(document_id: int) -> str | Response | tuple[str, int]:
-    """Ask for the PIN (or a PKCS#12 file) and sign the document's next signature block."""
-    document = _document_for(document_id)
-    version = document.current_version
-    if not may_sign(version, user()):
-        abort(403)
-    form = SignDocumentForm()
-    error = None
-    if form.validate_on_submit():
-        upload = form.pkcs12.data
-        try:
-            sign_document(
-                version,
-                by=user(),
-                now=utc_now(),
-                pin=form.pin.data or "",
-                pkcs12=upload.read() if upload else None,
-                pkcs12_password=form.pkcs12_password.data or "",
-                timestamp_url=current_app.config.get("SIGNING_TSA_URL") or None,
-            )
-        except VotingError as refused:
-            db.session.rollback()
-            error = str(refused)
-        else:
-            db.session.commit()
-            flash(
-                _("Đã ký số %(title)s số %(number)s.", title=document.kind.label, number=document.number),
-                "success",
-            )
-            return redirect(url_for("documents.conference_documents", conference_id=document.conference_id))
-    status = 422 if error else 200
-    page = render_template(
-        "signing/sign.html",
-        document=document,
-        version=version,
-        slot=version.next_slot,
-        form=form,
-        error=error,
-        has_key=credential_of(user()) is not None,
-    )
-    return (page, status) if error else page
+    return redirect(url_for("signing.conference_documents", conference_id=conference.id))
 
 
 @bp.post("/documents/<int:document_id>/correct")
 @role_required(Role.CHAIR, Role.SECRETARY)
 def correct(document_id: int) -> Response:
     """Issue a corrected version; the old one stays in the archive, marked superseded."""
-    document = _document_for(document_id)
+    document = load_document(document_id)
     form = CorrectDocumentForm()
     if not form.validate_on_submit():
         flash(_("Cần ghi rõ lý do đính chính (ít nhất 5 ký tự)."), "danger")
@@ -204,7 +102,7 @@ def correct(document_id: int) -> Response:
             _("Đã phát hành phiên bản %(v)s; phiên bản trước được đánh dấu bị thay thế.", v=version.version),
             "success",
         )
-    return redirect(url_for("documents.conference_documents", conference_id=document.conference_id))
+    return redirect(url_for("signing.conference_documents", conference_id=document.conference_id))
 
 
 @bp.get("/archive")
@@ -240,7 +138,7 @@ def archive() -> str:
 @role_required(Role.ARCHIVIST, Role.ADMIN, Role.CHAIR, Role.SECRETARY, Role.REPRESENTATIVE)
 def download(document_id: int) -> Response:
     """Send the exact stored bytes of the document's current state."""
-    document = _document_for(document_id)
+    document = load_document(document_id)
     return _send(document.current_file, services.version_filename(document.current_version))
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from voting.audit.services import record
 from voting.auth.models import User
 from voting.clusters.models import Cluster
 from voting.conferences.models import Conference
@@ -29,6 +30,15 @@ from voting.documents.archive import (  # noqa: F401 - re-exported: the archive 
     version_filename,
 )
 from voting.documents.models import Document, DocumentFile, DocumentKind, DocumentVersion, new_verify_code
+from voting.documents.pdf import (
+    add_signature_fields,
+    build_conference_minutes,
+    build_counting_minutes,
+    build_handover_minutes,
+)
+from voting.documents.pdf import conference as conf_pdf
+from voting.documents.pdf import counting as count_pdf
+from voting.documents.pdf import handover as hand_pdf
 from voting.elections.models import Election, Office
 from voting.elections.services import get_election
 from voting.errors import AlreadyIssued, InvalidState, NotFound
@@ -99,9 +109,6 @@ def _json(data: Any) -> str:
 
 def _slots(kind: DocumentKind, conference: Conference, data: Any) -> list[dict[str, Any]]:
     """Return the signature blocks in signing order; the first one certifies the document."""
-    from voting.documents.pdf import conference as conf_pdf
-    from voting.documents.pdf import counting as count_pdf
-    from voting.documents.pdf import handover as hand_pdf
 
     chair, secretary = conference.chair, conference.secretary
 
@@ -159,12 +166,10 @@ def _store_version(
     base_url: str,
 ) -> DocumentVersion:
     """Build the PDF of a version with empty signature fields and store it as revision 0."""
-    from voting.signing.pades import FieldSpot, add_signature_fields
-
     code = new_verify_code()
     data = make(verify_url(base_url, code), version)
     built = build(data)
-    content = add_signature_fields(built.content, [FieldSpot(s.field, s.page, s.box) for s in built.spots])
+    content = add_signature_fields(built.content, built.spots)
     row = DocumentVersion(
         document=document,
         version=version,
@@ -233,7 +238,7 @@ def _issue(
             db.session.flush()
     except sa.exc.IntegrityError:
         raise AlreadyIssued(N_("%(label)s đã được phát hành."), label=kind.label) from None
-    _audit("document issued", by, conference, document, now)
+    record_document_action("document issued", by, conference, document, now)
     return document
 
 
@@ -247,14 +252,10 @@ def _filename(kind: DocumentKind, conference: Conference, election: Election | N
     return f"{stem}{office}-{ascii_slug(conference.cluster.code)}-{conference.year}.pdf"
 
 
-def _audit(
+def record_document_action(
     action: str, by: User | None, conference: Conference, document: Document, now: datetime, **details: Any
 ) -> None:
-    """Append to the audit log when this installation has one."""
-    try:
-        from voting.audit.services import record
-    except ImportError:
-        return
+    """Append the document's action to the audit log."""
     record(
         action,
         actor=by,
@@ -268,7 +269,6 @@ def issue_counting_minutes(
     election: Election, *, by: User, now: datetime, base_url: str = DEFAULT_VERIFY_BASE_URL
 ) -> Document:
     """Issue the Biên bản kiểm phiếu of a certified election."""
-    from voting.documents.pdf import build_counting_minutes
 
     if not election.is_certified:
         raise InvalidState(N_("Cần chứng nhận kết quả bầu %(label)s trước."), label=election.office.label)
@@ -290,7 +290,6 @@ def issue_handover_minutes(
     conference: Conference, *, by: User, now: datetime, base_url: str = DEFAULT_VERIFY_BASE_URL
 ) -> Document:
     """Issue the Biên bản bàn giao cờ luân lưu once the handover is recorded."""
-    from voting.documents.pdf import build_handover_minutes
 
     handover = find_handover(conference)
     if handover is None:
@@ -318,7 +317,6 @@ def issue_minutes(
     base_url: str = DEFAULT_VERIFY_BASE_URL,
 ) -> Document:
     """Close the conference and issue its minutes, after any counting or handover minutes not yet issued."""
-    from voting.documents.pdf import build_conference_minutes
 
     if find_document(conference, DocumentKind.CONFERENCE_MINUTES) is not None:
         raise AlreadyIssued(N_("Biên bản hội nghị đã được phát hành và không thể tạo lại."))
@@ -365,7 +363,6 @@ def correct_document(
     document: Document, *, reason: str, by: User, now: datetime, base_url: str = DEFAULT_VERIFY_BASE_URL
 ) -> DocumentVersion:
     """Issue a corrected version built from the current data; the old one stays, marked superseded."""
-    from voting.documents.pdf import build_conference_minutes, build_counting_minutes, build_handover_minutes
 
     reason = nfc(reason.strip())
     if len(reason) < 5:
@@ -414,7 +411,9 @@ def correct_document(
     )
     db.session.flush()
     db.session.refresh(document)
-    _audit("document corrected", by, conference, document, now, version=version.version, reason=reason)
+    record_document_action(
+        "document corrected", by, conference, document, now, version=version.version, reason=reason
+    )
     return version
 
 

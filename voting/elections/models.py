@@ -294,35 +294,6 @@ class NamedVote(db.Model):  # type: ignore[name-defined,misc]
         return f"<NamedVote {self.round_id}/{self.unit_id}>"
 
 
-class CommitteeMember(db.Model):  # type: ignore[name-defined,misc]
-    """A member of the conference's vote-counting committee (Ban kiểm phiếu)."""
-
-    __tablename__ = "committee_members"
-    __table_args__ = (
-        # One head per conference, held by the database.
-        sa.Index(
-            "uq_committee_members_one_head",
-            "conference_id",
-            unique=True,
-            postgresql_where=sa.text("is_head"),
-            sqlite_where=sa.text("is_head"),
-        ),
-    )
-
-    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conferences.id"), primary_key=True)
-    #: an account with the counting-committee role
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True)
-    is_head: Mapped[bool] = mapped_column(server_default=sa.false())
-    #: units that approved the committee by show of hands
-    approvals: Mapped[int]
-    added_at: Mapped[datetime]
-
-    user: Mapped[User] = relationship()
-
-    def __repr__(self) -> str:
-        return f"<CommitteeMember {self.conference_id}/{self.user_id}>"
-
-
 class PaperCount(db.Model):  # type: ignore[name-defined,misc]
     """The committee's count of a paper round; it counts only once a second member confirms it."""
 

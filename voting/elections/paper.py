@@ -9,9 +9,10 @@ import sqlalchemy as sa
 
 from voting.audit.services import record
 from voting.auth.models import Role, User
-from voting.conferences.models import Conference
-from voting.conferences.services import attendance
-from voting.elections.models import CommitteeMember, PaperCount, PaperCountLine, Round, RoundStatus
+from voting.conferences.models import CommitteeMember, Conference
+from voting.conferences.services import attendance, is_committee_member
+from voting.elections.models import PaperCount, PaperCountLine, Round, RoundStatus
+from voting.elections.rules import BallotType, rules_of
 from voting.errors import InvalidState, NotEligible
 from voting.extensions import db
 from voting.i18n import N_
@@ -70,11 +71,6 @@ def committee_of(conference: Conference) -> Committee | None:
     return Committee([CommitteeSeat(m.user.full_name, m.user.title, m.is_head) for m in members])
 
 
-def is_member(conference: Conference, account: User) -> bool:
-    """Return whether an account sits on the conference's counting committee."""
-    return db.session.get(CommitteeMember, (conference.id, account.id)) is not None
-
-
 def add_committee_member(
     conference: Conference, member: User, *, is_head: bool, approvals: int, by: User, now: datetime
 ) -> CommitteeMember:
@@ -91,7 +87,7 @@ def add_committee_member(
             N_("Ban kiểm phiếu phải được quá bán số đơn vị có mặt (%(present)s) biểu quyết thông qua."),
             present=present,
         )
-    if is_member(conference, member):
+    if is_committee_member(member, conference):
         raise InvalidState(N_("%(full_name)s đã là thành viên Ban kiểm phiếu."), full_name=member.full_name)
     if is_head and any(m.is_head for m in committee_members(conference)):
         raise InvalidState(N_("Ban kiểm phiếu đã có Trưởng ban."))
@@ -152,15 +148,13 @@ def _paper_round(round_: Round, account: User) -> Conference:
         raise InvalidState(N_("Chỉ nhập kết quả kiểm phiếu khi vòng bầu đã kết thúc (và chưa bị hủy)."))
     if round_.election.is_certified:
         raise InvalidState(N_("Kết quả bầu đã được chứng nhận."))
-    if not is_member(conference, account):
+    if not is_committee_member(account, conference):
         raise NotEligible(N_("Chỉ thành viên Ban kiểm phiếu của hội nghị được nhập hoặc xác nhận kết quả."))
     return conference
 
 
 def enter_paper_count(round_: Round, entry: PaperEntry, *, by: User, now: datetime) -> PaperCount:
     """Enter (or re-enter, until confirmed) the committee's count of a paper round."""
-    from voting.elections.rules import BallotType, rules_of
-
     conference = _paper_round(round_, by)
     approve = rules_of(conference).ballot_type is BallotType.APPROVE
     candidate_ids = {c.unit_id for c in round_.candidates}

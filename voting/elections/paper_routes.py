@@ -1,25 +1,28 @@
-"""The counting committee's views (members, paper count, four-eyes confirmation) and the CSV exports."""
+"""The counting committee's views: members, paper count, four-eyes confirmation."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from voting.auth.access import load_conference, role_required, user
+from voting.auth.access import role_required, user
 from voting.auth.models import Role, User
+from voting.conferences.access import load_conference
 from voting.conferences.models import Conference
-from voting.elections import exports, paper
+from voting.conferences.services import is_committee_member
+from voting.elections import paper
 from voting.elections.counting import paper_count
 from voting.elections.forms import AddCommitteeMemberForm, paper_count_form
 from voting.elections.models import Election, Round, RoundMethod, RoundStatus
 from voting.elections.paper import PaperEntry
-from voting.elections.routes import bp
 from voting.elections.rules import BallotType, rules_of
 from voting.extensions import db
 from voting.formatting import utc_now
 from voting.forms import ConfirmForm
+
+bp = Blueprint("paper", __name__)
 
 
 def _counter_accounts() -> list[User]:
@@ -39,7 +42,7 @@ def committee(conference_id: int) -> str | Response:
     conference = db.session.get(Conference, conference_id) or abort(404)
     account = user()
     if account.role is Role.COUNTER:
-        if not paper.is_member(conference, account):
+        if not is_committee_member(account, conference):
             abort(403)
     else:
         load_conference(conference_id, Role.CHAIR, Role.SECRETARY)
@@ -75,14 +78,14 @@ def committee(conference_id: int) -> str | Response:
         rounds=rounds,
         counts={r.id: paper_count(r) for r in rounds},
         is_chair=account.role is Role.CHAIR,
-        is_member=paper.is_member(conference, account),
+        is_member=is_committee_member(account, conference),
     )
 
 
 def _committee_round(round_id: int) -> Round:
     """Return a paper round of a conference whose committee the user sits on."""
     round_ = db.session.get(Round, round_id) or abort(404)
-    if not paper.is_member(round_.election.conference, user()):
+    if not is_committee_member(user(), round_.election.conference):
         abort(403)
     return round_
 
@@ -137,36 +140,3 @@ def confirm_count(round_id: int) -> Response:
     db.session.commit()
     flash(_("Đã xác nhận kết quả kiểm phiếu vòng %(number)s.", number=round_.number), "success")
     return redirect(url_for(".committee", conference_id=round_.election.conference_id))
-
-
-def _export(conference_id: int, kind: str) -> Response:
-    """Return one CSV export of a conference's rounds."""
-    conference = load_conference(conference_id, Role.CHAIR, Role.ARCHIVIST, Role.ADMIN)
-    body = exports.to_csv(exports.rows(conference, kind))
-    filename = f"{kind}-{conference.cluster_id}-{conference.year}.csv"
-    return Response(
-        body.encode("utf-8"),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
-@bp.get("/conferences/<int:conference_id>/exports/turnout.csv")
-@role_required(Role.CHAIR, Role.ARCHIVIST, Role.ADMIN)
-def export_turnout(conference_id: int) -> Response:
-    """Download the turnout of every round as CSV."""
-    return _export(conference_id, "turnout")
-
-
-@bp.get("/conferences/<int:conference_id>/exports/counts.csv")
-@role_required(Role.CHAIR, Role.ARCHIVIST, Role.ADMIN)
-def export_counts(conference_id: int) -> Response:
-    """Download the counts of every counted round as CSV."""
-    return _export(conference_id, "counts")
-
-
-@bp.get("/conferences/<int:conference_id>/exports/receipts.csv")
-@role_required(Role.CHAIR, Role.ARCHIVIST, Role.ADMIN)
-def export_receipts(conference_id: int) -> Response:
-    """Download the published receipt codes of every closed secret round as CSV."""
-    return _export(conference_id, "receipts")

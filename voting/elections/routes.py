@@ -7,11 +7,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, session, u
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from voting.auth.access import can_see, load_conference, role_required, user
+from voting.auth.access import role_required, user
 from voting.auth.models import Role
 from voting.clusters.models import Unit
+from voting.conferences.access import can_see, load_conference
 from voting.conferences.models import Conference
-from voting.elections import decisions, paper, services
+from voting.conferences.services import is_committee_member
+from voting.elections import decisions, exports, services
 from voting.elections.forms import (
     AGAINST,
     BLANK,
@@ -24,6 +26,7 @@ from voting.elections.forms import (
     VoidRoundForm,
 )
 from voting.elections.models import DecisionMethod, Election, Office, Round
+from voting.elections.results import round_view
 from voting.elections.rules import (
     BallotType,
     RulesChange,
@@ -49,7 +52,7 @@ def load_for_reading(conference_id: int) -> Conference:
     conference = db.session.get(Conference, conference_id) or abort(404)
     account = user()
     if account.role is Role.COUNTER:
-        if not paper.is_member(conference, account):
+        if not is_committee_member(account, conference):
             abort(403)
     elif not can_see(account, conference):
         abort(403)
@@ -77,7 +80,7 @@ def _voter_unit() -> Unit:
 
 
 def _console(conference_id: int) -> Response:
-    return redirect(url_for("conferences.console", conference_id=conference_id))
+    return redirect(url_for("console.console", conference_id=conference_id))
 
 
 @bp.route("/rounds/<int:round_id>/ballot", methods=["GET", "POST"])
@@ -88,13 +91,13 @@ def ballot(round_id: int) -> str | Response:
     conference_id = round_.election.conference_id
     if services.has_voted(round_, _voter_unit()):
         flash(_("Đơn vị của đồng chí đã bỏ phiếu ở vòng này."), "info")
-        return redirect(url_for("conferences.show", conference_id=conference_id))
+        return redirect(url_for("console.show", conference_id=conference_id))
     if not round_.is_open or round_.is_paper:
         flash(
             _("Vòng bầu đã kết thúc.") if not round_.is_open else _("Vòng này bỏ phiếu bằng phiếu giấy."),
             "info",
         )
-        return redirect(url_for("conferences.show", conference_id=conference_id))
+        return redirect(url_for("console.show", conference_id=conference_id))
     rules = rules_of(round_.election.conference)
     candidates, approve = _candidates(round_), rules.ballot_type is BallotType.APPROVE
     form = BallotForm(candidates, approve)
@@ -156,9 +159,7 @@ def show_round(round_id: int) -> str:
     """Show a round: turnout while open; once counted, the count and the published receipts or named votes."""
     round_ = db.session.get(Round, round_id) or abort(404)
     conference = load_for_reading(round_.election.conference_id)
-    from voting.conferences.overview import _round_view
-
-    view = _round_view(round_)
+    view = round_view(round_)
     return render_template(
         "elections/round.html",
         conference=conference,
@@ -306,4 +307,34 @@ def certify(election_id: int) -> Response:
     return _console(election.conference_id)
 
 
-from voting.elections import paper_routes  # noqa: E402,F401  (registers the committee's views on bp)
+def _export(conference_id: int, kind: str) -> Response:
+    """Return one CSV export of a conference's rounds."""
+    conference = load_conference(conference_id, Role.CHAIR, Role.ARCHIVIST, Role.ADMIN)
+    body = exports.to_csv(exports.rows(conference, kind))
+    filename = f"{kind}-{conference.cluster_id}-{conference.year}.csv"
+    return Response(
+        body.encode("utf-8"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/conferences/<int:conference_id>/exports/turnout.csv")
+@role_required(Role.CHAIR, Role.ARCHIVIST, Role.ADMIN)
+def export_turnout(conference_id: int) -> Response:
+    """Download the turnout of every round as CSV."""
+    return _export(conference_id, "turnout")
+
+
+@bp.get("/conferences/<int:conference_id>/exports/counts.csv")
+@role_required(Role.CHAIR, Role.ARCHIVIST, Role.ADMIN)
+def export_counts(conference_id: int) -> Response:
+    """Download the counts of every counted round as CSV."""
+    return _export(conference_id, "counts")
+
+
+@bp.get("/conferences/<int:conference_id>/exports/receipts.csv")
+@role_required(Role.CHAIR, Role.ARCHIVIST, Role.ADMIN)
+def export_receipts(conference_id: int) -> Response:
+    """Download the published receipt codes of every closed secret round as CSV."""
+    return _export(conference_id, "receipts")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from voting.audit.services import record
 from voting.auth.models import User
 from voting.conferences.models import Conference
+from voting.elections.models import Election
 from voting.errors import InvalidState
 from voting.extensions import db
 from voting.formatting import format_percent
@@ -178,8 +179,6 @@ def store_rules(conference: Conference) -> ConferenceRules:
 
 def are_locked(conference: Conference) -> bool:
     """Return whether a round has opened or a decision was recorded: rules are then final."""
-    from voting.elections.models import Election
-
     return (
         db.session.scalar(
             sa.select(sa.func.count()).select_from(Election).where(Election.conference_id == conference.id)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from voting.auth.access import load_conference, role_required, user
+from voting.auth.access import role_required, user
 from voting.auth.models import Role
 from voting.clusters.models import Cluster
+from voting.conferences.access import load_conference
 from voting.elections.models import Office
 from voting.elections.services import get_election
 from voting.extensions import db
@@ -26,7 +27,7 @@ def record(conference_id: int) -> str | Response:
     leader = get_election(conference, Office.LEADER)
     if services.find_handover(conference) is not None:
         flash("Việc bàn giao cờ luân lưu đã được ghi nhận.", "info")
-        return redirect(url_for("conferences.console", conference_id=conference.id))
+        return redirect(url_for("console.console", conference_id=conference.id))
     form = RecordHandoverForm()
     if form.validate_on_submit():
         details = services.HandoverDetails(
@@ -42,7 +43,7 @@ def record(conference_id: int) -> str | Response:
         services.record_handover(conference, details, by=user())
         db.session.commit()
         flash("Đã ghi nhận việc bàn giao cờ luân lưu.", "success")
-        return redirect(url_for("conferences.console", conference_id=conference.id))
+        return redirect(url_for("console.console", conference_id=conference.id))
     if not form.is_submitted():
         form.giver_name.data = conference.chair.full_name
         form.giver_title.data = conference.chair.title

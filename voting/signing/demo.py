@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 from datetime import datetime, timedelta
 
+from voting.auth.models import User
 from voting.conferences.models import Conference
 from voting.documents.services import conference_documents
 from voting.errors import InvalidState
+from voting.extensions import db
 from voting.i18n import N_
 from voting.signing import services
 
@@ -50,9 +52,6 @@ def sign_demo_documents(conference: Conference, *, now: datetime) -> None:
                     pkcs12_password=DEMO_PKCS12_PASSWORD,
                 )
                 continue
-            from voting.auth.models import User
-            from voting.extensions import db
-
             signer = db.session.get(User, slot["user_id"])
             if signer is None:
                 raise InvalidState(N_("Không tìm thấy người ký của tài liệu demo."))

@@ -42,15 +42,6 @@ _LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
-class FieldSpot:
-    """Where an empty signature field goes: a name, a 0-based page and a box in PDF points."""
-
-    name: str
-    page: int
-    box: tuple[int, int, int, int]  # lower-left x, y, upper-right x, y
-
-
-@dataclass(frozen=True)
 class StampText:
     """What the visible stamp says."""
 
@@ -150,18 +141,6 @@ def _stamp_style() -> TextStampStyle:
             x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignment.ALIGN_MID, margins=Margins.uniform(4)
         ),
     )
-
-
-def add_signature_fields(pdf: bytes, spots: list[FieldSpot]) -> bytes:
-    """Return *pdf* with empty visible signature fields appended as one incremental update."""
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    for spot in spots:
-        fields.append_signature_field(
-            writer, fields.SigFieldSpec(sig_field_name=spot.name, on_page=spot.page, box=spot.box)
-        )
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def to_asn1(cert: x509.Certificate) -> asn1_x509.Certificate:

@@ -1,12 +1,27 @@
-"""The public verification page: upload a PDF or follow the QR link printed on it (no login)."""
+"""A conference's documents and their signatures, signing, and the public verification page (no login)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
 
+from voting.auth.access import role_required, user
+from voting.conferences.access import load_conference
+from voting.documents import services
+from voting.documents.access import ALL_ROLES, load_document
+from voting.documents.forms import CorrectDocumentForm
+from voting.documents.models import DocumentKind
 from voting.documents.services import find_version
-from voting.signing.forms import VerifyUploadForm
-from voting.signing.services import verify_pdf
+from voting.elections.models import Office
+from voting.elections.services import get_election
+from voting.errors import VotingError
+from voting.extensions import db
+from voting.formatting import utc_now
+from voting.forms import ConfirmForm
+from voting.handovers.services import find_handover
+from voting.signing.forms import SignDocumentForm, VerifyUploadForm
+from voting.signing.services import credential_of, may_sign, sign_document, verify_pdf
 
 bp = Blueprint("signing", __name__)
 
@@ -27,3 +42,90 @@ def verify_link(code: str) -> str:
     version = find_version(code) or abort(404)
     result = verify_pdf(version.latest_file.content)
     return render_template("signing/verify.html", form=VerifyUploadForm(), result=result, version=version)
+
+
+@bp.get("/conferences/<int:conference_id>/documents")
+@role_required(*ALL_ROLES)
+def conference_documents(conference_id: int) -> str:
+    """List the conference's documents with their versions, signatures and what the user may do."""
+    conference = load_conference(conference_id, *ALL_ROLES)
+    documents = services.conference_documents(conference)
+    issuable = []
+    if user().id == conference.chair_id and not conference.is_ended:
+        for office in Office:
+            election = get_election(conference, office)
+            if (
+                election is not None
+                and election.is_certified
+                and services.find_document(conference, DocumentKind.COUNTING_MINUTES, election) is None
+            ):
+                issuable.append(
+                    (
+                        url_for("documents.issue_counting", conference_id=conference.id, office=office.value),
+                        f"{DocumentKind.COUNTING_MINUTES.label} {office.label}",
+                    )
+                )
+        if (
+            find_handover(conference)
+            and services.find_document(conference, DocumentKind.HANDOVER_MINUTES) is None
+        ):
+            issuable.append(
+                (
+                    url_for("documents.issue_handover", conference_id=conference.id),
+                    DocumentKind.HANDOVER_MINUTES.label,
+                )
+            )
+    return render_template(
+        "signing/documents.html",
+        conference=conference,
+        documents=documents,
+        issuable=issuable,
+        may_sign=lambda version: may_sign(version, user()),
+        form=ConfirmForm(),
+        correct_form=CorrectDocumentForm(),
+    )
+
+
+@bp.route("/documents/<int:document_id>/sign", methods=["GET", "POST"])
+@role_required(*ALL_ROLES)
+def sign(document_id: int) -> str | Response | tuple[str, int]:
+    """Ask for the PIN (or a PKCS#12 file) and sign the document's next signature block."""
+    document = load_document(document_id)
+    version = document.current_version
+    if not may_sign(version, user()):
+        abort(403)
+    form = SignDocumentForm()
+    error = None
+    if form.validate_on_submit():
+        upload = form.pkcs12.data
+        try:
+            sign_document(
+                version,
+                by=user(),
+                now=utc_now(),
+                pin=form.pin.data or "",
+                pkcs12=upload.read() if upload else None,
+                pkcs12_password=form.pkcs12_password.data or "",
+                timestamp_url=current_app.config.get("SIGNING_TSA_URL") or None,
+            )
+        except VotingError as refused:
+            db.session.rollback()
+            error = str(refused)
+        else:
+            db.session.commit()
+            flash(
+                _("Đã ký số %(title)s số %(number)s.", title=document.kind.label, number=document.number),
+                "success",
+            )
+            return redirect(url_for(".conference_documents", conference_id=document.conference_id))
+    status = 422 if error else 200
+    page = render_template(
+        "signing/sign.html",
+        document=document,
+        version=version,
+        slot=version.next_slot,
+        form=form,
+        error=error,
+        has_key=credential_of(user()) is not None,
+    )
+    return (page, status) if error else page

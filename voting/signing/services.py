@@ -12,6 +12,7 @@ from cryptography import x509
 
 from voting.auth.models import User
 from voting.documents.models import DocumentFile, DocumentVersion
+from voting.documents.services import find_file, record_document_action
 from voting.errors import InvalidState, SigningRefused
 from voting.extensions import db
 from voting.formatting import nfc
@@ -241,9 +242,7 @@ def sign_document(
     db.session.add(stored)
     db.session.flush()
     db.session.refresh(version)
-    from voting.documents.services import _audit
-
-    _audit(
+    record_document_action(
         "document signed",
         by,
         version.document.conference,
@@ -291,7 +290,5 @@ class Verification:
 
 def verify_pdf(content: bytes) -> Verification:
     """Check a PDF against the archive (by SHA-256) and validate each of its signatures."""
-    from voting.documents.services import find_file
-
     digest = hashlib.sha256(content).hexdigest()
     return Verification(digest, find_file(digest), pades.validate(content, trust_roots()))

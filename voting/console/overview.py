@@ -5,53 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from voting.clusters.models import Unit
-from voting.conferences.models import Conference
+from voting.conferences.models import CommitteeMember, Conference
 from voting.conferences.services import Attendance
 from voting.documents.models import Document, DocumentKind
 from voting.documents.services import find_document
-from voting.elections.counting import paper_count
 from voting.elections.decisions import decision_candidates
-from voting.elections.models import CommitteeMember, Election, Office, PaperCount, Round
+from voting.elections.models import Election, Office, Round
 from voting.elections.paper import committee_members
+from voting.elections.results import RoundView, round_view
 from voting.elections.rules import BallotType, ConferenceRules, VoteForm, are_locked, describe, rules_of
 from voting.elections.services import (
-    RoundResult,
-    count_round,
     get_election,
     initial_candidates,
     open_round_of,
     quorum,
-    threshold_votes,
-    turnout,
 )
-from voting.errors import VotingError
 from voting.handovers.models import FlagHandover
 from voting.handovers.services import find_handover
-
-
-@dataclass(frozen=True)
-class RoundView:
-    """A round with its turnout while open, or its count once closed (and counted)."""
-
-    round: Round
-    voted: int
-    result: RoundResult | None  # None while open, or while a paper count waits: never partial counts
-    paper: PaperCount | None = None
-
-    @property
-    def threshold(self) -> int:
-        """Return the fewest votes that elect."""
-        return self.result.threshold_votes if self.result else threshold_votes(self.round.base)
-
-    @property
-    def is_awaiting_paper_count(self) -> bool:
-        """Return whether a closed paper round waits for the committee's confirmed count."""
-        return (
-            self.round.is_paper
-            and not self.round.is_open
-            and not self.round.is_voided
-            and self.result is None
-        )
 
 
 @dataclass(frozen=True)
@@ -102,17 +72,6 @@ class Overview:
         return certified and self.handover is not None and self.minutes is None
 
 
-def _round_view(round_: Round) -> RoundView:
-    """Count a round if it can be counted; a paper round waits for its confirmed entry."""
-    result = None
-    if not round_.is_open:
-        try:
-            result = count_round(round_)
-        except VotingError:  # a paper count not yet confirmed
-            result = None
-    return RoundView(round_, turnout(round_), result, paper_count(round_) if round_.is_paper else None)
-
-
 def overview(conference: Conference) -> Overview:
     """Collect the state of a conference for its pages."""
     rules = rules_of(conference)
@@ -121,7 +80,7 @@ def overview(conference: Conference) -> Overview:
     views: list[ElectionView] = []
     for office in Office:
         election = get_election(conference, office)
-        rounds = [_round_view(r) for r in (election.rounds if election else [])]
+        rounds = [round_view(r) for r in (election.rounds if election else [])]
         last = rounds[-1] if rounds else None
         certified = election is not None and election.is_certified
         decided = election is not None and election.is_decided

@@ -1,0 +1,35 @@
+"""Who may see a conference, and the loader that answers 404 or 403."""
+
+from __future__ import annotations
+
+from flask import abort
+
+from voting.auth.access import user
+from voting.auth.models import Role, User
+from voting.conferences.models import Conference
+from voting.conferences.services import is_committee_member
+from voting.extensions import db
+
+
+def load_conference(conference_id: int, *roles: Role) -> Conference:
+    """Return a conference the current user may see in one of *roles*, else 404/403."""
+    conference = db.session.get(Conference, conference_id) or abort(404)
+    if not can_see(user(), conference) or user().role not in roles:
+        abort(403)
+    return conference
+
+
+def can_see(account: User, conference: Conference) -> bool:
+    """Return whether an account has a part in the conference."""
+    match account.role:
+        case Role.CHAIR:
+            return conference.chair_id == account.id
+        case Role.SECRETARY:
+            return conference.secretary_id == account.id
+        case Role.REPRESENTATIVE:
+            return account.unit is not None and account.unit.cluster_id == conference.cluster_id
+        case Role.COUNTER:
+            return is_committee_member(account, conference)
+        case Role.ARCHIVIST | Role.ADMIN:
+            return True
+    return False

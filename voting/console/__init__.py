@@ -1,0 +1,1 @@
+"""The pages that show a whole conference: the representative's page, the console, turnout, the audit log."""
