@@ -4,8 +4,11 @@ Besides the new tables and columns, the CHECK constraints behind two string enum
 (role gets 'counter', round_status gets 'voided'): batch mode recreates them on SQLite and
 drops/adds them on PostgreSQL.
 
+Generated on e1698f5e2eb7 alongside 330b8afc8d38 (signed documents), then placed after it so the
+history stays one line; the two alter different tables.
+
 Revision ID: d336b9a9cb73
-Revises: e1698f5e2eb7
+Revises: 330b8afc8d38
 Create Date: 2026-11-26 13:55:17.178967
 
 """
