@@ -5,18 +5,22 @@ Revises: 7acbe40360d6
 Create Date: 2026-11-26 13:51:40.873523
 
 """
+from __future__ import annotations
+
+from collections.abc import Sequence
+
 from alembic import op
 import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '08de5c17ce1a'
-down_revision = '7acbe40360d6'
-branch_labels = None
-depends_on = None
+revision: str = '08de5c17ce1a'
+down_revision: str | Sequence[str] | None = '7acbe40360d6'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
-def upgrade():
+def upgrade() -> None:
     op.create_table('api_tokens',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -37,7 +41,7 @@ def upgrade():
 
 
 
-def downgrade():
+def downgrade() -> None:
     with op.batch_alter_table('conferences', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_conferences_display_token'), type_='unique')
         batch_op.drop_column('display_token')

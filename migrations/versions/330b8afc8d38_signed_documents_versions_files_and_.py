@@ -7,20 +7,25 @@ Create Date: 2026-11-26 13:56:57.833330
 Data: each existing document's bytes become version 1, file revision 0 (unsigned), with a new
 verification code; the downgrade puts the newest file of the newest version back on the document.
 """
+from __future__ import annotations
+
+from collections.abc import Sequence
+
 import secrets
+from typing import Any
 
 from alembic import op
 import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '330b8afc8d38'
-down_revision = 'e1698f5e2eb7'
-branch_labels = None
-depends_on = None
+revision: str = '330b8afc8d38'
+down_revision: str | Sequence[str] | None = 'e1698f5e2eb7'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
-def upgrade():
+def upgrade() -> None:
     op.create_table('signing_authorities',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('certificate_pem', sa.Text(), nullable=False),
@@ -123,7 +128,7 @@ def upgrade():
     _write_versions_and_files(kept)
 
 
-def downgrade():
+def downgrade() -> None:
     # The old schema knows only the conference minutes: the other kinds cannot go back.
     latest = _read_latest_files()
     with op.batch_alter_table('document_files', schema=None) as batch_op:
@@ -168,14 +173,14 @@ def downgrade():
     op.drop_table('signing_authorities')
 
 
-def _read_documents():
+def _read_documents() -> Sequence[sa.Row[Any]]:
     """Return each issued document's bytes and issue data."""
     return op.get_bind().execute(sa.text(
         "SELECT id, sha256, size, content, issued_at, issued_by_id FROM documents ORDER BY id"
     )).fetchall()
 
 
-def _write_versions_and_files(rows):
+def _write_versions_and_files(rows: Sequence[sa.Row[Any]]) -> None:
     """Make each issued document's bytes its version 1, revision 0."""
     bind = op.get_bind()
     for doc_id, sha256, size, content, issued_at, issued_by_id in rows:
@@ -199,7 +204,7 @@ def _write_versions_and_files(rows):
         )
 
 
-def _read_latest_files():
+def _read_latest_files() -> list[sa.Row[Any]]:
     """Return the newest file of the newest version of each conference minutes."""
     rows = op.get_bind().execute(sa.text(
         "SELECT v.document_id, f.sha256, f.size, f.content FROM document_files f "
@@ -209,7 +214,8 @@ def _read_latest_files():
     return list({row[0]: row for row in rows}.values())
 
 
-def _put_back_into_documents(latest):
+def _put_back_into_documents(latest: list[sa.Row[Any]]) -> None:
+    """Put each conference minutes' newest file back on the document row."""
     bind = op.get_bind()
     for doc_id, sha256, size, content in latest:
         bind.execute(

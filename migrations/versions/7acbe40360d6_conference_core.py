@@ -5,18 +5,22 @@ Revises:
 Create Date: 2026-11-26 13:44:47.341768
 
 """
+from __future__ import annotations
+
+from collections.abc import Sequence
+
 from alembic import op
 import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '7acbe40360d6'
-down_revision = None
-branch_labels = None
-depends_on = None
+revision: str = '7acbe40360d6'
+down_revision: str | Sequence[str] | None = None
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
-def upgrade():
+def upgrade() -> None:
     op.create_table('clusters',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
@@ -198,7 +202,7 @@ def upgrade():
 
 
 
-def downgrade():
+def downgrade() -> None:
     with op.batch_alter_table('ballots', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ballots_round_id'))
 

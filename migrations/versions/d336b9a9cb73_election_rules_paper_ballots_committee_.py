@@ -12,18 +12,22 @@ Revises: 330b8afc8d38
 Create Date: 2026-11-26 13:55:17.178967
 
 """
+from __future__ import annotations
+
+from collections.abc import Sequence
+
 from alembic import op
 import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'd336b9a9cb73'
-down_revision = '330b8afc8d38'
-branch_labels = None
-depends_on = None
+revision: str = 'd336b9a9cb73'
+down_revision: str | Sequence[str] | None = '330b8afc8d38'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
-def upgrade():
+def upgrade() -> None:
     op.create_table('audit_entries',
     sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('conference_id', sa.Integer(), nullable=True),
@@ -168,7 +172,7 @@ def upgrade():
         batch_op.create_check_constraint(batch_op.f('ck_users_role'), "role IN ('admin', 'chair', 'secretary', 'representative', 'archivist', 'counter')")
 
 
-def downgrade():
+def downgrade() -> None:
     # Counters and voided rounds cannot exist under the old constraints: the downgrade fails on
     # them rather than deleting history.
     with op.batch_alter_table('users', schema=None) as batch_op:

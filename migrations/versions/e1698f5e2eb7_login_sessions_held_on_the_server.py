@@ -5,18 +5,22 @@ Revises: 08de5c17ce1a
 Create Date: 2026-11-26 13:53:10.412011
 
 """
+from __future__ import annotations
+
+from collections.abc import Sequence
+
 from alembic import op
 import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'e1698f5e2eb7'
-down_revision = '08de5c17ce1a'
-branch_labels = None
-depends_on = None
+revision: str = 'e1698f5e2eb7'
+down_revision: str | Sequence[str] | None = '08de5c17ce1a'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
-def upgrade():
+def upgrade() -> None:
     op.create_table('login_sessions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
@@ -32,7 +36,7 @@ def upgrade():
 
 
 
-def downgrade():
+def downgrade() -> None:
     with op.batch_alter_table('login_sessions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_login_sessions_user_id'))
 
