@@ -50,9 +50,7 @@ FIXED_TIMESTAMP = 3723753600
 def make_face(style: str, source: str, weight: int, is_italic: bool) -> Path:
     """Instantiate one static face from its variable font, subset it and write it."""
     font = TTFont(SOURCE / source)
-    font = instancer.instantiateVariableFont(
-        font, {"wght": weight, "wdth": 100}, updateFontNames=True
-    )
+    font = instancer.instantiateVariableFont(font, {"wght": weight, "wdth": 100}, updateFontNames=True)
     font["OS/2"].usWeightClass = weight
     bold, italic = weight >= 700, is_italic
     # fsSelection: bit 0 italic, bit 5 bold, bit 6 regular.
