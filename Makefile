@@ -1,10 +1,11 @@
 # The two commands of the README: `make run` (demo app) and `make test` (whole suite).
+# `make lint`: ruff on the whole repository, mypy strict on voting/ (configuration in pyproject.toml).
 VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 DEMO ?=
 
-.PHONY: run test bench
+.PHONY: run test lint bench
 
 $(VENV)/installed: requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -21,6 +22,11 @@ run: $(VENV)/installed instance/secret_key
 	$(FLASK) db upgrade
 	$(FLASK) demo $(DEMO)
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+lint: $(VENV)/installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 test: $(VENV)/installed
 	$(PY) -m pytest
