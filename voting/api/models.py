@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from voting.auth.models import User
 from voting.extensions import db
-
-if TYPE_CHECKING:
-    from voting.auth.models import User
 
 
 class ApiToken(db.Model):  # type: ignore[name-defined,misc]

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from voting.clusters.models import Unit
 from voting.extensions import db
 from voting.models import enum_column
-
-if TYPE_CHECKING:
-    from voting.clusters.models import Unit
 
 
 class Role(enum.StrEnum):

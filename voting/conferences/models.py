@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from voting.auth.models import User
+from voting.clusters.models import Cluster, Unit
 from voting.extensions import db
 from voting.formatting import to_local
-
-if TYPE_CHECKING:
-    from voting.auth.models import User
-    from voting.clusters.models import Cluster, Unit
 
 
 class Conference(db.Model):  # type: ignore[name-defined,misc]

@@ -5,17 +5,15 @@ from __future__ import annotations
 import enum
 import secrets
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from voting.conferences.models import Conference
+from voting.elections.models import Election
 from voting.extensions import db
 from voting.models import enum_column
-
-if TYPE_CHECKING:
-    from voting.conferences.models import Conference
-    from voting.elections.models import Election
 
 
 class DocumentKind(enum.StrEnum):

@@ -5,18 +5,15 @@ from __future__ import annotations
 import enum
 import secrets
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from voting.auth.models import User
+from voting.clusters.models import Unit
+from voting.conferences.models import Conference
 from voting.extensions import db
 from voting.models import enum_column
-
-if TYPE_CHECKING:
-    from voting.auth.models import User
-    from voting.clusters.models import Unit
-    from voting.conferences.models import Conference
 
 
 class Office(enum.StrEnum):

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from voting.clusters.models import Unit
+from voting.conferences.models import Conference
 from voting.extensions import db
-
-if TYPE_CHECKING:
-    from voting.clusters.models import Unit
-    from voting.conferences.models import Conference
 
 
 class FlagHandover(db.Model):  # type: ignore[name-defined,misc]
