@@ -38,7 +38,7 @@ def login() -> str | Response:
                 details={"username": (form.username.data or "")[:64]},
             )
             db.session.commit()
-            form.password.errors.append("Tên đăng nhập hoặc mật khẩu không đúng.")
+            form.password.errors = [*form.password.errors, "Tên đăng nhập hoặc mật khẩu không đúng."]
         else:
             token = start_session(account, now=utc_now())
             db.session.commit()  # the login session and a rehashed password
@@ -93,7 +93,7 @@ def password() -> str | Response:
             )
         except VotingError as error:
             db.session.rollback()
-            form.new.errors.append(str(error))
+            form.new.errors = [*form.new.errors, str(error)]
         else:
             db.session.commit()
             flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã kết thúc."), "success")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import ParamSpec, TypeVar
 
 from flask import Flask, current_app, render_template, request, session
 from flask_babel import gettext as _
@@ -18,7 +18,8 @@ from voting.auth.models import User
 from voting.auth.services import user_for_session
 from voting.extensions import login_manager
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 #: counts failed logins; the storage is per process unless RATELIMIT_STORAGE_URI names a shared one
 limiter = Limiter(key_func=get_remote_address)
@@ -41,10 +42,12 @@ def _login_failed(response: Response) -> bool:
 
 
 def _lockout_message() -> str:
-    return _("Đăng nhập sai quá nhiều lần. Việc đăng nhập tạm bị khóa; vui lòng thử lại sau ít phút.")
+    # flask_babel is untyped: say what its gettext returns
+    message: str = _("Đăng nhập sai quá nhiều lần. Việc đăng nhập tạm bị khóa; vui lòng thử lại sau ít phút.")
+    return message
 
 
-def throttle_login(view: F) -> F:
+def throttle_login(view: Callable[P, R]) -> Callable[P, R]:
     """Limit failed logins per account and per address (only failures count)."""
     per_account = limiter.limit(
         lambda: str(current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]),
@@ -60,7 +63,7 @@ def throttle_login(view: F) -> F:
         deduct_when=_login_failed,
         error_message=_lockout_message,
     )
-    return per_address(per_account(view))  # type: ignore[no-any-return]
+    return per_address(per_account(view))
 
 
 def too_many_requests(error: RateLimitExceeded) -> tuple[str, int, dict[str, str]]:
