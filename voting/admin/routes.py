@@ -153,7 +153,7 @@ def toggle_unit(unit_id: int) -> Response:
 
 @bp.post("/clusters/<int:cluster_id>/import")
 @role_required(Role.ADMIN)
-def import_csv(cluster_id: int) -> str | Response:
+def import_csv(cluster_id: int) -> str | Response | tuple[str, int]:
     """Import units and representatives from CSV: all rows or none."""
     current = _cluster(cluster_id)
     form = ImportForm()
