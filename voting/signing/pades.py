@@ -138,7 +138,7 @@ def _stamp_style() -> TextStampStyle:
         border_width=1,
         background=None,
         inner_content_layout=SimpleBoxLayoutRule(
-            x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignment.ALIGN_MID, margins=Margins.uniform(4)
+            x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignment.ALIGN_MID, margins=Margins(4, 4, 4, 4)
         ),
     )
 
