@@ -20,7 +20,7 @@ from voting.clusters.models import Cluster, Unit
 from voting.clusters.services import add_unit, create_cluster
 from voting.conferences.services import create_conference
 from voting.demo import PASSWORD, create_demo, play_demo
-from voting.documents.services import export_documents
+from voting.documents.archive import export_documents
 from voting.errors import VotingError
 from voting.extensions import db
 from voting.formatting import to_utc_naive, utc_now

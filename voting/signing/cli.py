@@ -14,6 +14,7 @@ from voting.errors import VotingError
 from voting.extensions import db
 from voting.formatting import utc_now
 from voting.signing import services
+from voting.signing.models import SigningAuthority
 from voting.signing.pades import format_signing_time
 
 
@@ -117,7 +118,7 @@ def issue_p12_command(name: str, title: str, out: Path, password: str) -> None:
 @with_appcontext
 def export_ca_command(out: Path) -> None:
     """Write the CA certificate(s) as PEM so that outside validators can trust them."""
-    roots = db.session.scalars(sa.select(services.SigningAuthority.certificate_pem)).all()
+    roots = db.session.scalars(sa.select(SigningAuthority.certificate_pem)).all()
     if not roots:
         raise click.ClickException("Chưa có CA gốc: chạy `flask --app wsgi pki init` trước.")
     out.write_text("".join(roots))

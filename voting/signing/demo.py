@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from voting.auth.models import User
 from voting.conferences.models import Conference
-from voting.documents.services import conference_documents
+from voting.documents.archive import conference_documents
 from voting.errors import InvalidState
 from voting.extensions import db
 from voting.i18n import N_

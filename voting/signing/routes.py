@@ -8,11 +8,11 @@ from werkzeug.wrappers import Response
 
 from voting.auth.access import role_required, user
 from voting.conferences.access import load_conference
-from voting.documents import services
+from voting.documents import archive, services
 from voting.documents.access import ALL_ROLES, load_document
+from voting.documents.archive import find_version
 from voting.documents.forms import CorrectDocumentForm
 from voting.documents.models import DocumentKind
-from voting.documents.services import find_version
 from voting.elections.models import Office
 from voting.elections.services import get_election
 from voting.errors import VotingError
@@ -49,7 +49,7 @@ def verify_link(code: str) -> str:
 def conference_documents(conference_id: int) -> str:
     """List the conference's documents with their versions, signatures and what the user may do."""
     conference = load_conference(conference_id, *ALL_ROLES)
-    documents = services.conference_documents(conference)
+    documents = archive.conference_documents(conference)
     issuable = []
     if user().id == conference.chair_id and not conference.is_ended:
         for office in Office:

@@ -11,8 +11,9 @@ import sqlalchemy as sa
 from cryptography import x509
 
 from voting.auth.models import User
+from voting.documents.archive import find_file
 from voting.documents.models import DocumentFile, DocumentVersion
-from voting.documents.services import find_file, record_document_action
+from voting.documents.services import record_document_action
 from voting.errors import InvalidState, SigningRefused
 from voting.extensions import db
 from voting.formatting import nfc
