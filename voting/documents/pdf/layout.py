@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol, TypeAlias, TypedDict, Unpack
 from xml.sax.saxutils import escape
 
 from reportlab.graphics import renderPDF
@@ -31,7 +31,17 @@ BOLD, ITALIC, BOLD_ITALIC = "NotoSerif-Bold", "NotoSerif-Italic", "NotoSerif-Bol
 _FACES = {REGULAR: "Regular", BOLD: "Bold", ITALIC: "Italic", BOLD_ITALIC: "BoldItalic"}
 _LOCK = threading.Lock()
 
-MARGINS = dict(topMargin=20 * mm, bottomMargin=22 * mm, leftMargin=30 * mm, rightMargin=15 * mm)
+
+class PageMargins(TypedDict):
+    """The page margins, named as SimpleDocTemplate takes them."""
+
+    topMargin: float
+    bottomMargin: float
+    leftMargin: float
+    rightMargin: float
+
+
+MARGINS = PageMargins(topMargin=20 * mm, bottomMargin=22 * mm, leftMargin=30 * mm, rightMargin=15 * mm)
 TEXT_WIDTH = A4[0] - MARGINS["leftMargin"] - MARGINS["rightMargin"]
 #: height of the space for a signature between the authority line and the name
 SIGNATURE_HEIGHT = 25 * mm
@@ -62,7 +72,18 @@ def sentence(text: str) -> str:
     return t(joined if joined.endswith((".", "!", "?", "…", ":", ";")) else joined + ".")
 
 
-def _style(name: str, size: float = 13, font: str = REGULAR, **kw: object) -> ParagraphStyle:
+class _StyleOptions(TypedDict, total=False):
+    """The ParagraphStyle settings the styles below set beyond the font."""
+
+    alignment: Literal[0, 1, 2, 4]  # TA_LEFT, TA_CENTER, TA_RIGHT, TA_JUSTIFY
+    firstLineIndent: float
+    leftIndent: float
+    spaceBefore: float
+    spaceAfter: float
+    keepWithNext: int
+
+
+def _style(name: str, size: float = 13, font: str = REGULAR, **kw: Unpack[_StyleOptions]) -> ParagraphStyle:
     """Return a paragraph style in Noto Serif with a leading of 1.3 × the size."""
     return ParagraphStyle(name, fontName=font, fontSize=size, leading=round(size * 1.3, 1), **kw)
 
@@ -88,7 +109,11 @@ STYLES = {
 }
 
 
-def table_style(*commands: tuple[object, ...]) -> TableStyle:
+#: a TableStyle command: its name, the first and the last cell, then its arguments
+TableCommand: TypeAlias = tuple[str, tuple[int, int], tuple[int, int], *tuple[object, ...]]
+
+
+def table_style(*commands: TableCommand) -> TableStyle:
     """Return a table style in Noto Serif (tables otherwise pull in a non-embedded Helvetica)."""
     return TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, 12), *commands])
 
@@ -111,13 +136,18 @@ class Rule(Flowable):
 
 
 class Heading(Protocol):
-    """What the two-column header prints."""
+    """What the two-column header prints (read-only, so frozen dataclasses qualify)."""
 
-    parent_body: str
-    cluster_name: str
-    number: str
-    city: str
-    issued_on: date
+    @property
+    def parent_body(self) -> str: ...
+    @property
+    def cluster_name(self) -> str: ...
+    @property
+    def number(self) -> str: ...
+    @property
+    def city(self) -> str: ...
+    @property
+    def issued_on(self) -> date: ...
 
 
 def header(data: Heading) -> Table:
@@ -136,7 +166,7 @@ def header(data: Heading) -> Table:
         Paragraph(motto, STYLES["head_bold"]),
         Rule(pdfmetrics.stringWidth(motto, BOLD, 13)),
     ]
-    rows = [
+    rows: list[list[object]] = [
         [left, right],
         [
             Paragraph(f"Số: {t(data.number)}", STYLES["number"]),
@@ -201,7 +231,7 @@ def _block_cell(block: SignatureBlock, width: float, sink: list[SignatureSpot]) 
 def signature_table(rows: list[list[SignatureBlock]], sink: list[SignatureSpot]) -> Table:
     """Return the signature blocks, two to a row; a lone block is centred on its row."""
     half = TEXT_WIDTH / 2
-    tables = []
+    tables: list[list[Table]] = []
     for row in rows:
         table = Table(
             [[_block_cell(block, half, sink) for block in row]], colWidths=[half] * len(row), hAlign="CENTER"
@@ -233,7 +263,7 @@ def recipients(lines: Iterable[str]) -> KeepTogether:
     """Return "Nơi nhận:" and its list, ending with "- Lưu: VT, Hồ sơ."."""
     kept = [nfc(r).strip() for r in lines if r.strip()]
     items = [r if r.endswith((";", ".", ":")) else r + ";" for r in kept]
-    flow = [Paragraph("Nơi nhận:", STYLES["to_head"])]
+    flow: list[Flowable] = [Paragraph("Nơi nhận:", STYLES["to_head"])]
     flow += [Paragraph(f"- {escape(line)}", STYLES["to"]) for line in [*items, "Lưu: VT, Hồ sơ."]]
     return KeepTogether(flow)
 
