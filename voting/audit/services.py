@@ -30,6 +30,7 @@ class Subject(Protocol):
     @property
     def id(self) -> int: ...
 
+
 #: the previous hash of the first entry
 GENESIS = "0" * 64
 
