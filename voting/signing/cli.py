@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -25,10 +26,10 @@ def _ca_passphrase(confirm: bool = False) -> str:
     )
 
 
-def _run(action: object) -> None:
+def _run(action: Callable[[], object]) -> None:
     """Turn a refused rule into a command-line error, commit otherwise."""
     try:
-        action()  # type: ignore[operator]
+        action()
     except VotingError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from None
