@@ -264,11 +264,11 @@ def decision_sentence(result: RoundResult, rules: ConferenceRules) -> str:
         return "Không có phiếu hợp lệ nào; không đơn vị nào trúng cử."
     approve = rules.ballot_type is BallotType.APPROVE
     if result.elected is not None:
-        top = next(c for c in result.counts if c.unit.id == result.elected.id)
+        winner = next(c for c in result.counts if c.unit.id == result.elected.id)
         verb = "được đồng ý" if approve else "đạt"
         return (
-            f"{top.unit.name} {verb} {top.votes}/{result.base} {result.base_label} = "
-            f"{top.percent}% > {share}: trúng cử."
+            f"{winner.unit.name} {verb} {winner.votes}/{result.base} {result.base_label} = "
+            f"{winner.percent}% > {share}: trúng cử."
         )
     if approve:
         nominee = result.counts[0] if result.counts else None

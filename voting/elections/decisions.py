@@ -13,7 +13,8 @@ from voting.conferences.models import Conference
 from voting.elections.counting import count_round, threshold_votes
 from voting.elections.models import DecisionMethod, Election, Office
 from voting.elections.rules import BallotType, VoteForm, rules_of, store_rules
-from voting.elections.services import get_election, initial_candidates, quorum, require
+from voting.elections.services import get_election, initial_candidates, quorum
+from voting.elections.transitions import require
 from voting.errors import InvalidChoice, InvalidState, QuorumNotMet
 from voting.extensions import db
 from voting.i18n import N_

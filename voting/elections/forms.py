@@ -176,7 +176,7 @@ def paper_count_form(candidates: list[Unit], approve: bool, **kwargs: Any) -> Pa
                 ),
             )
     form = RoundPaperCountForm(**kwargs)
-    form._candidate_fields = [  # type: ignore[attr-defined]
+    form._candidate_fields = [
         (form[f"votes_{u.id}"], form[f"against_{u.id}"] if approve else None) for u in candidates
     ]
     return form

@@ -129,7 +129,7 @@ def cast(round_id: int) -> Response:
     if not form.validate_on_submit():
         flash(_("Phiếu không hợp lệ; hãy chọn lại."), "danger")
         return redirect(url_for(".ballot", round_id=round_.id))
-    value = form.choice.data
+    value = form.choice.data or ""  # never empty: the field is DataRequired
     if value in (FOR, AGAINST):
         choice: Unit | None = candidates[0]
     else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import secrets
 from datetime import datetime
+from typing import Any, cast
 
 import sqlalchemy as sa
 
@@ -322,7 +323,7 @@ def shuffle_ballots(round_: Round) -> None:
             Ballot.round_id == round_.id
         )
     ).all()
-    random.SystemRandom().shuffle(rows)
+    rows = random.SystemRandom().sample(rows, len(rows))  # shuffled; the result rows are a Sequence
     db.session.execute(sa.delete(Ballot).where(Ballot.round_id == round_.id))
     for choice, against, code in rows:
         db.session.execute(
@@ -418,7 +419,7 @@ def certify(election: Election, *, by: User, now: datetime) -> Election:
         .values(elected_unit_id=elected_id, certified_at=now, certified_by_id=by.id)
         .execution_options(synchronize_session=False)
     )
-    if updated.rowcount != 1:
+    if cast("sa.CursorResult[Any]", updated).rowcount != 1:  # an UPDATE's result is a CursorResult
         raise InvalidState(N_("Kết quả bầu %(label)s đã được chứng nhận."), label=election.office.label)
     db.session.refresh(election)
     record(
