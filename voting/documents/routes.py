@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -16,6 +17,8 @@ from voting.conferences.access import can_see, load_conference
 from voting.conferences.services import attendance
 from voting.documents import services
 from voting.documents.access import load_document
+from voting.documents.archive import archive as search_archive
+from voting.documents.archive import conference_zip, version_filename
 from voting.documents.forms import ArchiveFilterForm, CorrectDocumentForm, IssueMinutesForm
 from voting.documents.models import DocumentFile, DocumentKind
 from voting.elections.models import Office
@@ -114,7 +117,7 @@ def archive() -> str:
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     entries = []
     if form.validate():
-        entries = services.archive(
+        entries = search_archive(
             cluster_id=form.cluster.data or None,
             year=form.year.data,
             kind=DocumentKind(form.kind.data) if form.kind.data else None,
@@ -123,7 +126,8 @@ def archive() -> str:
             limit=ARCHIVE_PAGE_SIZE + 1,  # one more tells whether a next page exists
             offset=(page - 1) * ARCHIVE_PAGE_SIZE,
         )
-    args = request.args.to_dict()
+    # The links keep the filters, but never pass url_for's own options (_external, _scheme, …).
+    args: dict[str, Any] = {name: value for name, value in request.args.items() if not name.startswith("_")}
     has_next = len(entries) > ARCHIVE_PAGE_SIZE
     pages = {
         "previous": url_for(".archive", **{**args, "page": page - 1}) if page > 1 else None,
@@ -139,7 +143,7 @@ def archive() -> str:
 def download(document_id: int) -> Response:
     """Send the exact stored bytes of the document's current state."""
     document = load_document(document_id)
-    return _send(document.current_file, services.version_filename(document.current_version))
+    return _send(document.current_file, version_filename(document.current_version))
 
 
 @bp.get("/files/<int:file_id>/download")
@@ -150,7 +154,7 @@ def download_file(file_id: int) -> Response:
     document = stored.version.document
     if not can_see(user(), document.conference):
         abort(403)
-    name = services.version_filename(stored.version).replace(".pdf", f"-r{stored.revision}.pdf")
+    name = version_filename(stored.version).replace(".pdf", f"-r{stored.revision}.pdf")
     return _send(stored, name)
 
 
@@ -174,7 +178,7 @@ def export_zip(conference_id: int) -> Response:
     conference = load_conference(conference_id, Role.ARCHIVIST, Role.ADMIN, Role.CHAIR, Role.SECRETARY)
     name = f"luu-tru-{services.ascii_slug(conference.cluster.code)}-{conference.year}.zip"
     return send_file(
-        io.BytesIO(services.conference_zip(conference)),
+        io.BytesIO(conference_zip(conference)),
         mimetype="application/zip",
         as_attachment=True,
         download_name=name,

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 
@@ -396,7 +396,7 @@ def correct_document(
         .values(superseded_at=now)
         .execution_options(synchronize_session=False)
     )
-    if updated.rowcount != 1:
+    if cast("sa.CursorResult[Any]", updated).rowcount != 1:  # an UPDATE's result is a CursorResult
         raise InvalidState(N_("Phiên bản này đã được đính chính."))
     db.session.refresh(old)
     version = _store_version(
