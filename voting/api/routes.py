@@ -19,7 +19,7 @@ from voting.clusters.models import Cluster
 from voting.conferences.access import can_see
 from voting.conferences.models import Conference
 from voting.console.overview import overview
-from voting.documents import services as documents
+from voting.documents.archive import archive
 from voting.documents.models import Document
 from voting.elections.models import Round
 from voting.elections.services import count_round, turnout
@@ -30,13 +30,16 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)  # read-only: GET only
 
 
-@login_manager.request_loader
 def load_user_from_token(req: Request) -> User | None:
     """Authenticate API requests that carry ``Authorization: Bearer <token>``."""
     header = req.headers.get("Authorization", "")
     if not req.path.startswith("/api/") or not header.startswith("Bearer "):
         return None
     return user_for_token(header.removeprefix("Bearer ").strip())
+
+
+# A call rather than a decorator: Flask-Login is untyped, and its decorator would untype the function.
+login_manager.request_loader(load_user_from_token)
 
 
 @bp.before_request
@@ -136,7 +139,7 @@ def document_list() -> Response:
             if not value.isdigit():
                 abort(400, f"Tham số {name} phải là số.")
             filters[f"{name}_id" if name == "cluster" else name] = int(value)
-    return jsonify(documents=[serializers.document(e.document) for e in documents.archive(**filters)])
+    return jsonify(documents=[serializers.document(e.document) for e in archive(**filters)])
 
 
 @bp.get("/v1/documents/<int:document_id>")
