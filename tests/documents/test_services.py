@@ -12,14 +12,9 @@ from voting.clusters.models import Unit
 from voting.conferences.models import Conference
 from voting.conferences.services import check_in
 from voting.demo import play_demo
+from voting.documents.archive import archive, conference_documents, export_documents
 from voting.documents.models import Document, DocumentKind
-from voting.documents.services import (
-    archive,
-    conference_documents,
-    export_documents,
-    find_document,
-    issue_minutes,
-)
+from voting.documents.services import find_document, issue_minutes
 from voting.elections.models import Office
 from voting.elections.services import cast_ballot, certify, close_round, get_election, open_round
 from voting.errors import AlreadyIssued, InvalidState

@@ -15,14 +15,9 @@ from flask.testing import FlaskClient
 from tests.conftest import Demo, csrf_token, post, text
 from voting.conferences.models import Conference
 from voting.conferences.services import check_in
+from voting.documents.archive import archive, conference_documents, conference_zip
 from voting.documents.models import DocumentFile, DocumentKind
-from voting.documents.services import (
-    archive,
-    conference_documents,
-    conference_zip,
-    correct_document,
-    find_document,
-)
+from voting.documents.services import correct_document, find_document
 from voting.elections.models import Office
 from voting.elections.services import cast_ballot, certify, close_round, get_election, open_round
 from voting.errors import SigningRefused, WrongPin

@@ -14,8 +14,9 @@ from flask.testing import FlaskCliRunner
 from tests.helpers import require_tool
 from voting.conferences.models import Conference
 from voting.demo import play_demo
+from voting.documents.archive import conference_documents, export_documents
 from voting.documents.models import Document, DocumentKind
-from voting.documents.services import conference_documents, export_documents, find_document
+from voting.documents.services import find_document
 from voting.extensions import db
 from voting.formatting import nfc
 from voting.signing import pades

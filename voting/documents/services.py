@@ -19,16 +19,6 @@ from voting.clusters.models import Cluster
 from voting.conferences.models import Conference
 from voting.conferences.services import attendance
 from voting.documents import collect
-from voting.documents.archive import (  # noqa: F401 - re-exported: the archive was part of this module
-    ArchiveEntry,
-    archive,
-    conference_documents,
-    conference_zip,
-    export_documents,
-    find_file,
-    find_version,
-    version_filename,
-)
 from voting.documents.models import Document, DocumentFile, DocumentKind, DocumentVersion, new_verify_code
 from voting.documents.pdf import (
     add_signature_fields,
