@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask, current_app, jsonify, render_template, request
+from flask.sansio.app import App
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
 
 from voting.errors import VotingError
 from voting.extensions import db, login_manager
@@ -25,6 +27,9 @@ ERROR_TITLES = {
 }
 
 
+#: where the app keeps the path prefixes whose refusals are answered in JSON
+JSON_PREFIXES = "luanluu.json_error_prefixes"
+
 CSRF_MESSAGE = N_("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại.")
 
 
@@ -36,16 +41,16 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     @app.errorhandler(VotingError)
-    def refused(error: VotingError) -> tuple[str, int]:
+    def refused(error: VotingError) -> tuple[str | Response, int]:
         db.session.rollback()
         return _error_page(error.status_code, gettext(error.template, **error.params))
 
     @app.errorhandler(CSRFError)
-    def csrf_failed(error: CSRFError) -> tuple[str, int]:
+    def csrf_failed(error: CSRFError) -> tuple[str | Response, int]:
         return _error_page(400, gettext(CSRF_MESSAGE))
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
+    def http_error(error: HTTPException) -> tuple[str | Response, int] | HTTPException:
         if error.code is None or error.code < 400 or error.code >= 500:
             return error
         return _error_page(error.code, error.description or "")
@@ -60,7 +65,14 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["local"] = to_local
 
 
-def _error_page(code: int, message: str) -> tuple[str, int]:
-    """Render the error page with a readable message."""
+def answer_in_json(app: App, prefix: str) -> None:
+    """Answer every refusal of a request under *prefix* as JSON, ``{"error": message}``, not as a page."""
+    app.extensions.setdefault(JSON_PREFIXES, set()).add(prefix)
+
+
+def _error_page(code: int, message: str) -> tuple[str | Response, int]:
+    """Render the error page with a readable message (JSON under the prefixes that asked for it)."""
+    if request.path.startswith(tuple(current_app.extensions.get(JSON_PREFIXES, ()))):
+        return jsonify(error=message), code
     title = gettext(ERROR_TITLES.get(code, N_("Lỗi")))
     return render_template("errors/error.html", code=code, title=title, message=message), code

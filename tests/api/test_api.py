@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import Demo, post
+from tests.elections.helpers import check_in_all, later
 from voting.api.models import ApiToken
 from voting.api.openapi import openapi_document
 from voting.api.services import create_token, revoke_token
@@ -20,6 +21,8 @@ from voting.auth.services import create_user
 from voting.clusters.services import add_unit, create_cluster
 from voting.conferences.models import Conference
 from voting.demo import play_demo
+from voting.elections.models import Office
+from voting.elections.services import close_round, open_round
 from voting.extensions import db
 from voting.formatting import utc_now
 
@@ -172,3 +175,37 @@ def test_cli_creates_a_token_that_works(app: Flask, client: FlaskClient, demo: D
     assert response.status_code == 200
     with app.app_context():
         assert db.session.query(ApiToken).one().token_hash != token  # only the hash is stored
+
+
+def test_results_of_a_paper_round_awaiting_its_count_are_refused_in_json(
+    app: Flask, login: Callable[[str], FlaskClient], demo: Demo
+) -> None:
+    with app.app_context():
+        conference = db.session.get_one(Conference, demo.conference_id)
+        check_in_all(conference)
+        round_ = open_round(conference, Office.LEADER, now=later(0), on_paper=True)
+        close_round(round_, now=later(10))
+        db.session.commit()
+        round_id = round_.id
+    response = login("chutri").get(f"/api/v1/rounds/{round_id}/results")
+    assert response.status_code == 409 and response.is_json
+    assert "Ban kiểm phiếu" in check(response, "/api/v1/rounds/{round_id}/results")["error"]
+
+
+def test_every_refusal_is_answered_in_json(login: Callable[[str], FlaskClient], demo: Demo) -> None:
+    chair = login("chutri")
+    unknown_round = chair.get("/api/v1/rounds/999999/results")
+    assert (
+        unknown_round.status_code == 404
+        and check(unknown_round, "/api/v1/rounds/{round_id}/results")["error"]
+    )
+    for response, code in (
+        (chair.get("/api/v1/no-such-thing"), 404),
+        (chair.post("/api/v1/conferences"), 405),
+        (chair.get("/api/v1/documents?year=x"), 403),
+    ):
+        assert response.status_code == code and response.is_json, (response.status_code, response.data[:80])
+        assert response.get_json()["error"]
+    # The pages keep their HTML error pages.
+    page = chair.get("/no-such-page")
+    assert page.status_code == 404 and page.mimetype == "text/html"

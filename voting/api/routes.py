@@ -7,7 +7,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, Request, abort, jsonify, request
 from flask_login import current_user
-from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from voting.api import serializers
@@ -25,9 +24,12 @@ from voting.elections.models import Round
 from voting.elections.services import count_round, turnout
 from voting.extensions import csrf, db, login_manager
 from voting.handovers.services import holder_chain
+from voting.views import answer_in_json
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)  # read-only: GET only
+# Refusals of every kind (a domain error, 403, 404, 405, an unknown path) are answered in JSON.
+bp.record_once(lambda state: answer_in_json(state.app, f"{bp.url_prefix}/"))
 
 
 def load_user_from_token(req: Request) -> User | None:
@@ -51,12 +53,6 @@ def require_login() -> Response | None:
         response.headers["WWW-Authenticate"] = 'Bearer realm="luanluu"'
         return response
     return None
-
-
-@bp.errorhandler(HTTPException)
-def json_error(error: HTTPException) -> tuple[Response, int]:
-    """Answer API errors in JSON."""
-    return jsonify(error=error.description), error.code or 500
 
 
 def _conference(conference_id: int) -> Conference:
