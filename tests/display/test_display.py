@@ -9,6 +9,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import Demo, post, text
+from tests.elections.helpers import check_in_all, later
+from voting.conferences.models import Conference
+from voting.display.services import rotate_display_token
+from voting.elections.models import Office, Round
+from voting.elections.services import close_round, open_round
+from voting.extensions import db
 
 
 def display_link(chair: FlaskClient, conference_id: int) -> str:
@@ -69,10 +75,6 @@ def test_unknown_display_token_is_404(client: FlaskClient, demo: Demo) -> None:
 
 def test_projector_may_be_framed_only_where_configured(app: Flask, client: FlaskClient, demo: Demo) -> None:
     with app.app_context():
-        from voting.conferences.models import Conference
-        from voting.display.services import rotate_display_token
-        from voting.extensions import db
-
         token = rotate_display_token(db.session.get(Conference, demo.conference_id))  # type: ignore[arg-type]
         db.session.commit()
     assert "frame-ancestors 'none'" in client.get(f"/display/{token}").headers["Content-Security-Policy"]
@@ -84,3 +86,28 @@ def test_projector_may_be_framed_only_where_configured(app: Flask, client: Flask
         assert "frame-ancestors 'none'" in login_page
     finally:
         app.config.pop("DISPLAY_FRAME_ANCESTORS")
+
+
+def test_projector_shows_a_closed_paper_round_awaiting_the_committees_count(
+    app: Flask, client: FlaskClient, demo: Demo
+) -> None:
+    """Closing a paper round leaves the projector on "closed, awaiting the count", never a 409."""
+    with app.app_context():
+        conference = db.session.get(Conference, demo.conference_id)
+        assert conference is not None
+        check_in_all(conference)
+        token = rotate_display_token(conference)
+        round_id = open_round(conference, Office.LEADER, now=later(0), on_paper=True).id
+        db.session.commit()
+    link = f"/display/{token}"
+    open_version = client.get(link + "/state").get_json()["version"]
+    with app.app_context():
+        close_round(db.session.get_one(Round, round_id), now=later(10))
+        db.session.commit()
+
+    page = client.get(link)
+    assert page.status_code == 200
+    main = text(page).split("<main")[1]
+    assert "chờ Ban kiểm phiếu" in main and "Đang bỏ phiếu" not in main
+    state = client.get(link + "/state")
+    assert state.status_code == 200 and state.get_json()["version"] != open_version

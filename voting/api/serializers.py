@@ -9,8 +9,8 @@ from flask import url_for
 from voting.conferences.models import Conference
 from voting.console.overview import Overview
 from voting.documents.models import Document
+from voting.elections.counting import RoundResult
 from voting.elections.models import Round
-from voting.elections.services import RoundResult
 from voting.formatting import to_local
 from voting.handovers.models import FlagHandover
 

@@ -9,8 +9,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from voting.conferences.models import Conference
+from voting.elections.counting import RoundResult
+from voting.elections.live import turnout
 from voting.elections.models import Election, Round, RoundStatus
-from voting.elections.services import RoundResult, count_round, open_round_of, turnout
+from voting.elections.results import Pending, RoundCount, count_of
+from voting.elections.services import open_round_of
 from voting.extensions import db
 
 
@@ -21,14 +24,25 @@ class Screen:
     conference: Conference
     round: Round | None
     voted: int
-    result: RoundResult | None
+    count: RoundCount | None
+
+    @property
+    def result(self) -> RoundResult | None:
+        """Return the round's count, None while there is none."""
+        return self.count.result if self.count else None
+
+    @property
+    def pending(self) -> Pending | None:
+        """Return why the round has no count yet (open, or awaiting the committee's paper count)."""
+        return self.count.pending if self.count else None
 
     @property
     def version(self) -> str:
         """Return a fingerprint that changes when the page must be redrawn (turnout updates in place)."""
         if self.round is None:
             return "none"
-        parts = (self.round.id, self.round.status.value, self.round.election.is_certified)
+        pending = self.pending.value if self.pending else "counted"
+        parts = (self.round.id, self.round.status.value, pending, self.round.election.is_certified)
         return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 
@@ -50,7 +64,7 @@ def screen(conference: Conference) -> Screen:
     """Return what the projector should show for the conference."""
     current = open_round_of(conference)
     if current is not None:
-        return Screen(conference, current, turnout(current), None)
+        return Screen(conference, current, turnout(current), count_of(current))
     last = db.session.scalar(
         sa.select(Round)
         .join(Election)
@@ -60,4 +74,4 @@ def screen(conference: Conference) -> Screen:
     )
     if last is None:
         return Screen(conference, None, 0, None)
-    return Screen(conference, last, turnout(last), count_round(last))
+    return Screen(conference, last, turnout(last), count_of(last))

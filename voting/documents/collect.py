@@ -19,10 +19,11 @@ from voting.documents.minutes_data import (
     HandoverMinutes,
     RoundMinutes,
 )
-from voting.elections.models import Election, Office
+from voting.elections.models import Election, Office, Round
 from voting.elections.paper import committee_members
+from voting.elections.results import Pending, count_of
 from voting.elections.rules import describe, rules_of
-from voting.elections.services import count_round, get_election
+from voting.elections.services import get_election
 from voting.formatting import to_local
 from voting.handovers.models import FlagHandover
 from voting.handovers.services import find_handover
@@ -42,26 +43,38 @@ def header_fields(cluster: Cluster, number: str, issued_at: datetime) -> dict[st
     }
 
 
-def round_minutes(round_: Any) -> RoundMinutes:
+def round_minutes(round_: Round) -> RoundMinutes:
     """Copy the count of a closed round (electronic or paper) into document data."""
-    result = count_round(round_)
-    voided = bool(getattr(result, "is_voided", False))
-    # Fields the paper-ballot count adds; an electronic round issues one ballot per unit present.
-    issued = getattr(result, "issued", 0) or round_.base
-    valid = getattr(result, "valid", 0) or (result.returned - getattr(result, "invalid", 0))
+    count = count_of(round_)
+    if count.pending is Pending.VOIDED:  # voided before the committee confirmed a count: no figures
+        return RoundMinutes(
+            number=round_.number,
+            rows=[],
+            issued=0,
+            returned=0,
+            valid=0,
+            invalid=0,
+            blank=0,
+            base=round_.base,
+            elected_unit=None,
+            decision=count.decision,
+            voided_reason=round_.void_reason,
+            is_counted=False,
+        )
+    result = count.required()
     return RoundMinutes(
         number=round_.number,
         rows=[CountRow(c.unit.name, c.votes, c.percent) for c in result.counts],
-        issued=issued,
+        issued=result.issued,
         returned=result.returned,
-        valid=valid,
-        invalid=getattr(result, "invalid", 0),
+        valid=result.valid,
+        invalid=result.invalid,
         blank=result.blank,
-        base=getattr(result, "base", round_.base) or round_.base,
+        base=result.base,
         elected_unit=result.elected.name if result.elected else None,
         decision=result.decision,
-        ballot_form=getattr(result, "ballot_form", "") or "Bỏ phiếu kín điện tử",
-        voided_reason=getattr(result, "void_reason", "") if voided else "",
+        ballot_form=result.ballot_form,
+        voided_reason=result.void_reason,
     )
 
 

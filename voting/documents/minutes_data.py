@@ -31,6 +31,7 @@ class RoundMinutes:
     decision: str  # one sentence, e.g. "Phòng Công tác chính trị đạt 6/8 phiếu (75,00%) > 50%: trúng cử."
     ballot_form: str = ""  # "Bỏ phiếu kín điện tử", "Bỏ phiếu kín bằng phiếu giấy, ..."
     voided_reason: str = ""  # set when the round was voided (it keeps its record, does not count)
+    is_counted: bool = True  # False for a paper round voided before its count: no figures to print
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from fractions import Fraction
 from functools import cached_property
@@ -22,10 +22,8 @@ from voting.elections.rules import (
     rules_of,
     threshold_text,
 )
-from voting.errors import InvalidState
 from voting.extensions import db
 from voting.formatting import format_percent
-from voting.i18n import N_
 
 #: the default share that must be exceeded (quá bán)
 THRESHOLD = Fraction(1, 2)
@@ -135,17 +133,14 @@ def paper_count(round_: Round) -> PaperCount | None:
     return db.session.get(PaperCount, round_.id)
 
 
-def _tally(round_: Round) -> tuple[dict[int | None, int], dict[int, int], int, int]:
+def _tally(round_: Round, paper: PaperCount | None) -> tuple[dict[int | None, int], dict[int, int], int, int]:
     """Return votes for each choice (None: blank), votes against, issued and invalid."""
-    if round_.method is RoundMethod.PAPER:
-        count = paper_count(round_)
-        if count is None or not count.is_confirmed:
-            raise InvalidState(
-                "Ban kiểm phiếu chưa nhập hoặc chưa xác nhận (hai thành viên) kết quả vòng này."
-            )
-        votes: dict[int | None, int] = {line.unit_id: line.votes for line in count.lines}
-        votes[None] = count.blank
-        return votes, {line.unit_id: line.against for line in count.lines}, count.issued, count.invalid
+    if round_.is_paper:
+        if paper is None or not paper.is_confirmed:
+            raise ValueError(f"{round_!r} has no confirmed paper count: ask results.count_of")
+        votes: dict[int | None, int] = {line.unit_id: line.votes for line in paper.lines}
+        votes[None] = paper.blank
+        return votes, {line.unit_id: line.against for line in paper.lines}, paper.issued, paper.invalid
     rows = db.session.execute(
         sa.select(Ballot.choice_unit_id, Ballot.is_against, sa.func.count())
         .where(Ballot.round_id == round_.id)
@@ -190,12 +185,14 @@ def _named_votes(round_: Round, names: dict[int, str], rules: ConferenceRules) -
     ]
 
 
-def count_round(round_: Round) -> RoundResult:
-    """Count a closed (or voided) round and decide who is elected, who runs off, or that the chair decides."""
-    if round_.is_open:
-        raise InvalidState(N_("Không xem kết quả khi vòng bầu đang mở."))
+def count_closed_round(round_: Round, paper: PaperCount | None = None) -> RoundResult:
+    """Count a round that can be counted and decide who is elected, who runs off, or that the chair decides.
+
+    The round is closed or voided, and a paper round comes with its confirmed *paper* count: pages
+    and services ask ``results.count_of``, which knows when a round can be counted.
+    """
     rules = rules_of(round_.election.conference)
-    votes, against, issued, invalid = _tally(round_)
+    votes, against, issued, invalid = _tally(round_, paper)
     returned = sum(votes.values()) + sum(against.values()) + invalid
     valid = returned - invalid
     base = {
@@ -235,23 +232,13 @@ def count_round(round_: Round) -> RoundResult:
         committee=committee_of(election.conference),
         named_votes=_named_votes(round_, names, rules) if rules.vote_form is VoteForm.OPEN else [],
         needs_decision=needs_decision,
-        adopted_at=_adopted_at(round_),
+        adopted_at=paper.confirmed_at if round_.is_paper and paper else round_.closed_at,
     )
     return _with_decision(result, rules)
 
 
-def _adopted_at(round_: Round) -> datetime | None:
-    """Return when the count became final: the close, or the committee's confirmation."""
-    if round_.method is RoundMethod.PAPER:
-        count = paper_count(round_)
-        return count.confirmed_at if count else None
-    return round_.closed_at
-
-
 def _with_decision(result: RoundResult, rules: ConferenceRules) -> RoundResult:
     """Return the result with its decision sentence, arithmetic included."""
-    from dataclasses import replace
-
     return replace(result, decision=decision_sentence(result, rules))
 
 

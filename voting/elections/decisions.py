@@ -10,8 +10,9 @@ from voting.audit.services import record
 from voting.auth.models import User
 from voting.clusters.models import Unit
 from voting.conferences.models import Conference
-from voting.elections.counting import count_round, threshold_votes
+from voting.elections.counting import threshold_votes
 from voting.elections.models import DecisionMethod, Election, Office
+from voting.elections.results import count_round
 from voting.elections.rules import BallotType, VoteForm, rules_of, store_rules
 from voting.elections.services import get_election, initial_candidates, quorum
 from voting.elections.transitions import require

@@ -7,10 +7,10 @@ import io
 from collections.abc import Iterable
 
 from voting.conferences.models import Conference
-from voting.elections.counting import RoundResult, count_round
+from voting.elections.live import turnout
 from voting.elections.models import Office, Round
-from voting.elections.services import get_election, turnout
-from voting.errors import VotingError
+from voting.elections.results import count_of
+from voting.elections.services import get_election
 from voting.formatting import to_local
 
 KINDS = ("turnout", "counts", "receipts")
@@ -22,16 +22,6 @@ def _rounds(conference: Conference) -> list[Round]:
         election = get_election(conference, office)
         rounds += election.rounds if election else []
     return rounds
-
-
-def _result(round_: Round) -> RoundResult | None:
-    """Return the count of a round that can be counted (never of an open one)."""
-    if round_.is_open:
-        return None
-    try:
-        return count_round(round_)
-    except VotingError:  # a paper count not yet confirmed
-        return None
 
 
 def _time(round_: Round, closed: bool) -> str:
@@ -70,7 +60,7 @@ def rows(conference: Conference, kind: str) -> list[list[object]]:
             ["office", "round", "status", "unit", "votes", "against", "percent", "base", "elected"]
         ]
         for r in _rounds(conference):
-            result = _result(r)
+            result = count_of(r).result
             for c in result.counts if result else []:
                 elected = result is not None and result.elected is not None and result.elected.id == c.unit.id
                 out.append(
@@ -104,7 +94,7 @@ def rows(conference: Conference, kind: str) -> list[list[object]]:
     if kind == "receipts":
         out = [["office", "round", "receipt_code", "choice"]]
         for r in _rounds(conference):
-            result = _result(r)
+            result = count_of(r).result
             out += [
                 [r.election.office.value, r.number, x.code, x.choice]
                 for x in (result.receipts if result else [])

@@ -1,4 +1,4 @@
-"""Live turnout for the pages that poll it: one indexed query and an ETag, so most polls end in a 304."""
+"""Turnout: how many units voted in a round, and the live figure the pages poll (one query, an ETag)."""
 
 from __future__ import annotations
 
@@ -52,3 +52,13 @@ def live_turnout(conference: Conference) -> LiveTurnout:
     if row is None:
         return LiveTurnout(None)
     return LiveTurnout(row[0], row[2] or 0, row[1])
+
+
+def turnout(round_: Round) -> int:
+    """Return how many units have voted in the round."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(Participation).where(Participation.round_id == round_.id)
+        )
+        or 0
+    )

@@ -23,10 +23,10 @@ from voting.elections.counting import (
     THRESHOLD,
     CandidateCount,
     RoundResult,
-    count_round,
     runoff_candidates,
     threshold_votes,
 )
+from voting.elections.live import turnout
 from voting.elections.models import (
     Ballot,
     Election,
@@ -38,6 +38,7 @@ from voting.elections.models import (
     RoundMethod,
     RoundStatus,
 )
+from voting.elections.results import count_round
 from voting.elections.rules import BallotType, ConferenceRules, VoteForm, rules_of, store_rules
 from voting.elections.transitions import require
 from voting.errors import (
@@ -59,6 +60,7 @@ __all__ = [
     "count_round",
     "runoff_candidates",
     "threshold_votes",
+    "turnout",
 ]
 
 #: receipt codes avoid letters and digits that are easy to confuse
@@ -382,16 +384,6 @@ def void_round(round_: Round, *, reason: str, by: User, now: datetime) -> Round:
         details={"round_id": round_.id, "reason": reason},
     )
     return round_
-
-
-def turnout(round_: Round) -> int:
-    """Return how many units have voted in the round."""
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count()).select_from(Participation).where(Participation.round_id == round_.id)
-        )
-        or 0
-    )
 
 
 def certify(election: Election, *, by: User, now: datetime) -> Election:

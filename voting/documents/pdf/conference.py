@@ -100,7 +100,9 @@ def _election(election: ElectionMinutes, number: int) -> list[Flowable]:
             f"số phiếu hợp lệ: {rnd.valid}; số phiếu không hợp lệ: {rnd.invalid}; "
             f"phiếu trống: {rnd.blank}."
         )
-        flow += [Paragraph(f"<i>{label}</i>", STYLES["heading"]), Paragraph(counts, body)]
+        flow.append(Paragraph(f"<i>{label}</i>", STYLES["heading"]))
+        if rnd.is_counted:
+            flow.append(Paragraph(counts, body))
         if rnd.rows:
             flow.append(count_table(rnd.rows))
         if rnd.decision.strip():

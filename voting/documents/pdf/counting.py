@@ -51,14 +51,15 @@ def _rounds(data: CountingMinutes) -> list[Flowable]:
         flow += [CondPageBreak(120), Paragraph(f"<i>{label}</i>", STYLES["heading"])]
         if rnd.ballot_form:
             flow.append(Paragraph(f"Hình thức biểu quyết: {sentence(rnd.ballot_form)}", body))
-        flow.append(
-            Paragraph(
-                f"Số phiếu phát ra: {rnd.issued}; số phiếu thu vào: {rnd.returned}; "
-                f"số phiếu hợp lệ: {rnd.valid}; số phiếu không hợp lệ: {rnd.invalid}; "
-                f"phiếu trống: {rnd.blank}.",
-                body,
+        if rnd.is_counted:
+            flow.append(
+                Paragraph(
+                    f"Số phiếu phát ra: {rnd.issued}; số phiếu thu vào: {rnd.returned}; "
+                    f"số phiếu hợp lệ: {rnd.valid}; số phiếu không hợp lệ: {rnd.invalid}; "
+                    f"phiếu trống: {rnd.blank}.",
+                    body,
+                )
             )
-        )
         if rnd.voided_reason:
             flow.append(Paragraph(f"Vòng bầu này đã bị hủy: {sentence(rnd.voided_reason)}", body))
         if rnd.rows:
