@@ -9,17 +9,13 @@ from voting.conferences.models import CommitteeMember, Conference
 from voting.conferences.services import Attendance
 from voting.documents.models import Document, DocumentKind
 from voting.documents.services import find_document
+from voting.elections.actions import Action, allowed_actions
 from voting.elections.decisions import decision_candidates
 from voting.elections.models import Election, Office, Round
 from voting.elections.paper import committee_members
 from voting.elections.results import RoundView, round_view
-from voting.elections.rules import BallotType, ConferenceRules, VoteForm, are_locked, describe, rules_of
-from voting.elections.services import (
-    get_election,
-    initial_candidates,
-    open_round_of,
-    quorum,
-)
+from voting.elections.rules import BallotType, ConferenceRules, are_locked, describe, rules_of
+from voting.elections.services import initial_candidates, open_round_of, quorum, situation_of
 from voting.handovers.models import FlagHandover
 from voting.handovers.services import find_handover
 
@@ -31,12 +27,29 @@ class ElectionView:
     office: Office
     election: Election | None
     rounds: list[RoundView]
-    can_open: bool
-    can_certify: bool
-    can_void: bool = False
-    can_decide: bool = False
+    allowed: frozenset[Action]  # what the chair may do next (elections.actions): the buttons shown
     nominees: list[Unit] | None = None  # approve ballots: whom the chair may nominate
     decision_candidates: list[Unit] | None = None
+
+    @property
+    def can_open(self) -> bool:
+        """Return whether the chair may open the next round."""
+        return Action.OPEN_ROUND in self.allowed
+
+    @property
+    def can_void(self) -> bool:
+        """Return whether the chair may void the latest round."""
+        return Action.VOID_ROUND in self.allowed
+
+    @property
+    def can_decide(self) -> bool:
+        """Return whether the chair may record a decision."""
+        return Action.DECIDE in self.allowed
+
+    @property
+    def can_certify(self) -> bool:
+        """Return whether the chair may certify the result."""
+        return Action.CERTIFY in self.allowed
 
     @property
     def next_is_runoff(self) -> bool:
@@ -79,49 +92,19 @@ def overview(conference: Conference) -> Overview:
     current = open_round_of(conference)
     views: list[ElectionView] = []
     for office in Office:
-        election = get_election(conference, office)
-        rounds = [round_view(r) for r in (election.rounds if election else [])]
-        last = rounds[-1] if rounds else None
-        certified = election is not None and election.is_certified
-        decided = election is not None and election.is_decided
-        prerequisite = office is Office.LEADER or bool(
-            views and views[0].election and views[0].election.is_certified
-        )
-        ready = not conference.is_ended and current is None and present.is_quorate and prerequisite
-        next_ok = (
-            last is None
-            or last.round.is_voided
-            or (last.result is not None and last.result.elected is None and not last.result.needs_decision)
-        )
-        can_open = (
-            ready and not certified and not decided and rules.vote_form is not VoteForm.CONSENSUS and next_ok
-        )
-        can_certify = not certified and (
-            decided or (last is not None and last.result is not None and last.result.elected is not None)
-        )
-        can_void = (
-            not certified
-            and not decided
-            and last is not None
-            and not last.round.is_open
-            and not last.round.is_voided
-        )
-        needs_decision = last is not None and last.result is not None and last.result.needs_decision
-        can_decide = (
-            ready
-            and not certified
-            and not decided
-            and (needs_decision or (rules.vote_form is VoteForm.CONSENSUS and not rounds))
-        )
+        situation = situation_of(conference, office, rules=rules, present=present)
+        election, last = situation.election, situation.last
+        # The latest round's count is the one the guards read: counted once.
+        rounds = [
+            round_view(r, last if last and r is last.round else None)
+            for r in (election.rounds if election else [])
+        ]
+        allowed = allowed_actions(situation)
         nominees = None
-        if can_open and rules.ballot_type is BallotType.APPROVE:
+        if Action.OPEN_ROUND in allowed and rules.ballot_type is BallotType.APPROVE:
             nominees = initial_candidates(conference, office)
-        candidates = decision_candidates(conference, election, office) if can_decide else None
-        views.append(
-            ElectionView(
-                office, election, rounds, can_open, can_certify, can_void, can_decide, nominees, candidates
-            )
-        )
+        candidates = decision_candidates(situation) if Action.DECIDE in allowed else None
+        views.append(ElectionView(office, election, rounds, allowed, nominees, candidates))
     return Overview(
         conference=conference,
         attendance=present,

@@ -10,13 +10,12 @@ from voting.audit.services import record
 from voting.auth.models import User
 from voting.clusters.models import Unit
 from voting.conferences.models import Conference
+from voting.elections.actions import Action, Situation, require
 from voting.elections.counting import threshold_votes
 from voting.elections.models import DecisionMethod, Election, Office
-from voting.elections.results import count_round
-from voting.elections.rules import BallotType, VoteForm, rules_of, store_rules
-from voting.elections.services import get_election, initial_candidates, quorum
-from voting.elections.transitions import require
-from voting.errors import InvalidChoice, InvalidState, QuorumNotMet
+from voting.elections.rules import rules_of, store_rules
+from voting.elections.services import initial_candidates, situation_of
+from voting.errors import InvalidChoice, InvalidState
 from voting.extensions import db
 from voting.i18n import N_
 
@@ -28,14 +27,12 @@ def draw_lots(seed: str, candidates: list[Unit]) -> Unit:
     return ordered[digest % len(ordered)]
 
 
-def decision_candidates(conference: Conference, election: Election | None, office: Office) -> list[Unit]:
+def decision_candidates(situation: Situation) -> list[Unit]:
     """Return the units the chair's decision may name: the last round's top units, or all who may stand."""
-    rules = rules_of(conference)
-    if election is not None and election.counted_rounds:
-        result = count_round(election.counted_rounds[-1])
-        if result.needs_decision and rules.ballot_type is BallotType.CHOOSE_ONE:
-            return result.runoff
-    return initial_candidates(conference, office)
+    result = situation.last_result
+    if result is not None and result.needs_decision and result.runoff:
+        return result.runoff
+    return initial_candidates(situation.conference, situation.office)
 
 
 def record_decision(
@@ -53,25 +50,10 @@ def record_decision(
 ) -> Election:
     """Record the chair's decision after the last allowed round, or the consensus (hiệp thương)."""
     rules = rules_of(conference)
-    election = get_election(conference, office)
-    if election is not None:
-        require(election, "decide")
-        if election.is_decided:
-            raise InvalidState(N_("Chủ tọa đã ghi nhận quyết định cho cuộc bầu này."))
-    is_consensus_form = rules.vote_form is VoteForm.CONSENSUS
-    last = election.rounds[-1] if election and election.rounds else None
-    if not is_consensus_form and (last is None or last.is_voided or not count_round(last).needs_decision):
-        raise InvalidState(
-            N_(
-                "Chủ tọa chỉ ghi nhận quyết định sau vòng bầu cuối cùng được phép (%(rounds)s) "
-                "mà chưa có đơn vị trúng cử."
-            ),
-            rounds=rules.max_rounds,
-        )
-    present = quorum(conference, rules)
-    if not present.is_quorate:
-        raise QuorumNotMet(N_("Chưa đủ số đơn vị tham dự: cần ít nhất %(needed)s."), needed=present.needed)
-    candidates = decision_candidates(conference, election, office)
+    situation = situation_of(conference, office, rules=rules)
+    require(situation, Action.DECIDE)
+    election, present = situation.election, situation.attendance
+    candidates = decision_candidates(situation)
     statement, witnesses = statement.strip(), witnesses.strip()
     if not statement:
         raise InvalidState(N_("Cần ghi lời kết luận của chủ tọa."))

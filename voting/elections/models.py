@@ -44,7 +44,7 @@ class RoundMethod(enum.StrEnum):
 
 
 class ElectionState(enum.StrEnum):
-    """Where an election stands; the guarded transitions live in the services."""
+    """Where an election stands; the guarded transitions live in ``actions.py``."""
 
     DRAFT = "draft"
     OPEN = "open"

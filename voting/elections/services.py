@@ -19,6 +19,7 @@ from voting.clusters.models import Unit
 from voting.clusters.services import member_units
 from voting.conferences.models import CheckIn, Conference
 from voting.conferences.services import Attendance, attendance
+from voting.elections.actions import Action, Situation, require
 from voting.elections.counting import (
     THRESHOLD,
     CandidateCount,
@@ -38,15 +39,13 @@ from voting.elections.models import (
     RoundMethod,
     RoundStatus,
 )
-from voting.elections.results import count_round
+from voting.elections.results import count_of, count_round
 from voting.elections.rules import BallotType, ConferenceRules, VoteForm, rules_of, store_rules
-from voting.elections.transitions import require
 from voting.errors import (
     AlreadyVoted,
     InvalidChoice,
     InvalidState,
     NotEligible,
-    QuorumNotMet,
     RoundNotOpen,
 )
 from voting.extensions import db
@@ -110,30 +109,39 @@ def last_round(election: Election) -> Round | None:
     return election.rounds[-1] if election.rounds else None
 
 
-def next_candidates(conference: Conference, election: Election | None, office: Office) -> list[Unit] | None:
-    """Return the next round's candidates; None when the chair nominates (approve ballots)."""
-    rules = rules_of(conference)
-    if election is None or not election.rounds:
-        return None if rules.ballot_type is BallotType.APPROVE else initial_candidates(conference, office)
-    last = election.rounds[-1]
-    if last.is_voided:  # the same ballot again
-        return [candidate.unit for candidate in last.candidates]
-    result = count_round(last)
-    if result.elected is not None:
-        raise InvalidState(
-            N_("%(elected)s đã trúng cử %(label)s; hãy chứng nhận kết quả."),
-            elected=result.elected.name,
-            label=office.label,
-        )
-    if result.needs_decision:
-        raise InvalidState(
-            N_(
-                "Đã hết %(rounds)s vòng bầu theo quy chế: chủ tọa ghi nhận quyết định "
-                "(hiệp thương hoặc bốc thăm)."
-            ),
-            rounds=rules.max_rounds,
-        )
-    return None if rules.ballot_type is BallotType.APPROVE else result.runoff
+def situation_of(
+    conference: Conference,
+    office: Office,
+    *,
+    rules: ConferenceRules | None = None,
+    present: Attendance | None = None,
+) -> Situation:
+    """Read once what the guards of an office's election look at (see ``actions``)."""
+    rules = rules or rules_of(conference)
+    election = get_election(conference, office)
+    last = last_round(election) if election else None
+    leader = election if office is Office.LEADER else get_election(conference, Office.LEADER)
+    return Situation(
+        conference=conference,
+        office=office,
+        rules=rules,
+        attendance=present or quorum(conference, rules),
+        open_round=open_round_of(conference),
+        election=election,
+        last=count_of(last) if last else None,
+        leader_certified=leader is not None and leader.is_certified,
+    )
+
+
+def next_candidates(situation: Situation) -> list[Unit] | None:
+    """Return the candidates of the next round, once it may open; None when the chair nominates one."""
+    nominated = situation.rules.ballot_type is BallotType.APPROVE
+    last = situation.last
+    if last is None:
+        return None if nominated else initial_candidates(situation.conference, situation.office)
+    if last.round.is_voided:  # the same ballot again
+        return [candidate.unit for candidate in last.round.candidates]
+    return None if nominated else last.required().runoff
 
 
 def open_round(
@@ -146,33 +154,13 @@ def open_round(
     on_paper: bool = False,
 ) -> Round:
     """Open the next round of an election: the first one, a runoff, or a rerun of a voided round."""
-    if conference.is_ended:
-        raise InvalidState(N_("Hội nghị đã kết thúc."))
     rules = rules_of(conference)
-    if rules.vote_form is VoteForm.CONSENSUS:
-        raise InvalidState(N_("Quy chế là hiệp thương: chủ tọa ghi nhận kết quả, không mở vòng bầu."))
     if on_paper and rules.vote_form is VoteForm.OPEN:
         raise InvalidState(N_("Biểu quyết công khai không dùng phiếu giấy kín."))
-    if open_round_of(conference) is not None:
-        raise InvalidState(N_("Đang có một vòng bầu mở; hãy kết thúc vòng đó trước."))
-    present = quorum(conference, rules)
-    if not present.is_quorate:
-        raise QuorumNotMet(
-            N_(
-                "Chưa đủ số đơn vị tham dự: có %(present)s/%(members)s đơn vị, "
-                "cần ít nhất %(needed)s (%(quorum)s)."
-            ),
-            present=len(present.present),
-            members=len(present.members),
-            needed=present.needed,
-            quorum=f"{rules.quorum_numerator}/{rules.quorum_denominator}",
-        )
-    election = get_election(conference, office)
-    if election is not None:
-        require(election, "open_round")
-        if election.is_decided:
-            raise InvalidState(N_("Chủ tọa đã ghi nhận quyết định; hãy chứng nhận kết quả."))
-    candidates = next_candidates(conference, election, office)
+    situation = situation_of(conference, office, rules=rules)
+    require(situation, Action.OPEN_ROUND)
+    election, present = situation.election, situation.attendance
+    candidates = next_candidates(situation)
     if candidates is None:  # approve/reject: the chair names one nominee among those who may stand
         eligible = initial_candidates(conference, office)
         if nominee is None or nominee.id not in {unit.id for unit in eligible}:
@@ -363,9 +351,7 @@ def void_round(round_: Round, *, reason: str, by: User, now: datetime) -> Round:
     """Void the election's latest closed round before certification; it keeps its record and reason."""
     round_ = _lock_round(round_, exclusive=True)
     election = round_.election
-    require(election, "void_round")
-    if election.is_decided:
-        raise InvalidState(N_("Chủ tọa đã ghi nhận quyết định; không hủy vòng bầu được nữa."))
+    require(situation_of(election.conference, election.office), Action.VOID_ROUND)
     if round_.status is not RoundStatus.CLOSED:
         raise InvalidState(N_("Chỉ hủy được vòng bầu đã kết thúc và chưa bị hủy."))
     if round_.id != election.rounds[-1].id:
@@ -388,21 +374,13 @@ def void_round(round_: Round, *, reason: str, by: User, now: datetime) -> Round:
 
 def certify(election: Election, *, by: User, now: datetime) -> Election:
     """Certify an election whose last round (or the chair's decision) elected a unit; final afterwards."""
-    if not election.rounds and not election.is_decided:
-        raise InvalidState(N_("Chưa có vòng bầu nào."))
-    last = last_round(election)
-    if last is not None and last.is_open:
-        raise InvalidState(N_("Hãy kết thúc vòng bầu trước khi chứng nhận."))
-    require(election, "certify")
+    situation = situation_of(election.conference, election.office)
+    require(situation, Action.CERTIFY)
     if election.is_decided:
         elected_id = election.decided_unit_id
     else:
-        assert last is not None
-        if last.is_voided:
-            raise InvalidState(N_("Vòng bầu gần nhất đã bị hủy; hãy tổ chức bầu lại."))
-        result = count_round(last)
-        if result.elected is None:
-            raise InvalidState(N_("Chưa có đơn vị trúng cử; hãy tổ chức bầu lại."))
+        result = situation.last_result
+        assert result is not None and result.elected is not None  # what CERTIFY requires
         elected_id = result.elected.id
     # A conditional update makes a second, concurrent certification a no-op we can detect.
     updated = db.session.execute(
