@@ -64,7 +64,7 @@ def make_round(
         invalid=0,
         blank=base - cast,
         base=base,
-        elected_unit=elected,
+        winners=[elected] if elected else [],
         decision=decision,
     )
 

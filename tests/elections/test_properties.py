@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from tests.elections.helpers import OPENED_AT, later
 from voting.conferences.models import CheckIn, Conference
+from voting.elections.ballots import BallotType, ballot_kind
 from voting.elections.decisions import record_decision
 from voting.elections.models import Ballot, DecisionMethod, Office, Participation
 from voting.elections.paper import PaperEntry, entry_errors
@@ -18,6 +19,8 @@ from voting.elections.rules import ConferenceRules, ThresholdBase
 from voting.elections.services import cast_ballot, close_round, count_round, open_round
 from voting.errors import InvalidChoice, InvalidState, NotEligible
 from voting.extensions import db
+
+CHOOSE_ONE = ballot_kind(BallotType.CHOOSE_ONE)
 
 DB_SETTINGS = settings(
     max_examples=25,
@@ -154,7 +157,7 @@ def test_paper_checks_reject_every_inconsistent_entry(
         and sum(votes) == valid - blank
         and all(v <= valid for v in votes)
     )
-    assert (entry_errors(entry, {0, 1, 2}, most_issued=most, approve=False) == []) == consistent
+    assert (entry_errors(entry, {0, 1, 2}, most_issued=most, ballot=CHOOSE_ONE) == []) == consistent
 
 
 @settings(max_examples=200, deadline=None)
@@ -171,4 +174,5 @@ def test_consistent_paper_entries_are_accepted(
     valid = sum(votes) + blank
     returned = valid + invalid
     entry = PaperEntry(returned + unreturned, returned, valid, invalid, blank, dict(enumerate(votes)))
-    assert entry_errors(entry, set(range(len(votes))), most_issued=returned + unreturned, approve=False) == []
+    most = returned + unreturned
+    assert entry_errors(entry, set(range(len(votes))), most_issued=most, ballot=CHOOSE_ONE) == []

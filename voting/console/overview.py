@@ -14,7 +14,7 @@ from voting.elections.decisions import decision_candidates
 from voting.elections.models import Election, Office, Round
 from voting.elections.paper import committee_members
 from voting.elections.results import RoundView, round_view
-from voting.elections.rules import BallotType, ConferenceRules, are_locked, describe, rules_of
+from voting.elections.rules import ConferenceRules, are_locked, describe, rules_of
 from voting.elections.services import initial_candidates, open_round_of, quorum, situation_of
 from voting.handovers.models import FlagHandover
 from voting.handovers.services import find_handover
@@ -28,7 +28,7 @@ class ElectionView:
     election: Election | None
     rounds: list[RoundView]
     allowed: frozenset[Action]  # what the chair may do next (elections.actions): the buttons shown
-    nominees: list[Unit] | None = None  # approve ballots: whom the chair may nominate
+    nominees: list[Unit] | None = None  # whom the chair may nominate, where the ballot type has a nominee
     decision_candidates: list[Unit] | None = None
 
     @property
@@ -101,7 +101,7 @@ def overview(conference: Conference) -> Overview:
         ]
         allowed = allowed_actions(situation)
         nominees = None
-        if Action.OPEN_ROUND in allowed and rules.ballot_type is BallotType.APPROVE:
+        if Action.OPEN_ROUND in allowed and rules.ballot.is_nominated:
             nominees = initial_candidates(conference, office)
         candidates = decision_candidates(situation) if Action.DECIDE in allowed else None
         views.append(ElectionView(office, election, rounds, allowed, nominees, candidates))

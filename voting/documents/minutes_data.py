@@ -27,7 +27,7 @@ class RoundMinutes:
     invalid: int  # Số phiếu không hợp lệ
     blank: int  # phiếu trống (valid ballots with no choice)
     base: int  # units present: the base of the percentage
-    elected_unit: str | None  # None when no unit reached the threshold
+    winners: list[str]  # the units elected in this round; empty when none reached the threshold
     decision: str  # one sentence, e.g. "Phòng Công tác chính trị đạt 6/8 phiếu (75,00%) > 50%: trúng cử."
     ballot_form: str = ""  # "Bỏ phiếu kín điện tử", "Bỏ phiếu kín bằng phiếu giấy, ..."
     voided_reason: str = ""  # set when the round was voided (it keeps its record, does not count)

@@ -139,10 +139,10 @@ def _open_refusal(situation: Situation) -> VotingError | None:
     if result is None:
         assert last.pending is not None
         return InvalidState(last.pending.message)
-    if result.elected is not None:
+    if result.winners:
         return InvalidState(
             N_("%(elected)s đã trúng cử %(label)s; hãy chứng nhận kết quả."),
-            elected=result.elected.name,
+            elected=", ".join(unit.name for unit in result.winners),
             label=situation.office.label,
         )
     if result.needs_decision:
@@ -206,7 +206,7 @@ def _certify_refusal(situation: Situation) -> VotingError | None:
     if last.result is None:
         assert last.pending is not None
         return InvalidState(last.pending.message)
-    if last.result.elected is None:
+    if not last.result.winners:
         return InvalidState(N_("Chưa có đơn vị trúng cử; hãy tổ chức bầu lại."))
     return None
 

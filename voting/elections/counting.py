@@ -1,8 +1,12 @@
-"""Counting a closed round: the numbers, who is elected, the runoff, and the sentence that says why."""
+"""Counting a closed round: the numbers, who is elected, the runoff, and the sentence that says why.
+
+What depends on the ballot type (the tally, the winners cut, the runoff, the sentence) is asked of
+the type's class in ``ballots.py``; what a page may show and when is ``results.count_of``'s.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
 from functools import cached_property
@@ -10,10 +14,10 @@ from functools import cached_property
 import sqlalchemy as sa
 
 from voting.clusters.models import Unit
+from voting.elections.ballots import BallotKind, BallotType, CandidateCount, Cut, Mark, Tally
 from voting.elections.models import Ballot, NamedVote, PaperCount, Round, RoundMethod
 from voting.elections.paper import Committee, committee_of
 from voting.elections.rules import (
-    BallotType,
     ConferenceRules,
     ThresholdBase,
     VoteForm,
@@ -23,7 +27,8 @@ from voting.elections.rules import (
     threshold_text,
 )
 from voting.extensions import db
-from voting.formatting import format_percent
+
+__all__ = ["THRESHOLD", "CandidateCount", "RoundResult", "count_closed_round", "threshold_votes"]
 
 #: the default share that must be exceeded (quá bán)
 THRESHOLD = Fraction(1, 2)
@@ -33,21 +38,6 @@ def threshold_votes(base: int, threshold: Fraction = THRESHOLD) -> int:
     """Return the fewest votes that are strictly more than *threshold* of *base*."""
     share = threshold * base
     return share.numerator // share.denominator + 1
-
-
-@dataclass(frozen=True)
-class CandidateCount:
-    """A candidate unit and its votes in a closed round (and votes against, on approve ballots)."""
-
-    unit: Unit
-    votes: int
-    base: int
-    against: int = 0
-
-    @property
-    def percent(self) -> str:
-        """Return the share of the base as "62,50"."""
-        return format_percent(self.votes, self.base)
 
 
 @dataclass(frozen=True)
@@ -74,7 +64,7 @@ class RoundResult:
     counts: list[CandidateCount]  # most votes first, then list order
     blank: int
     returned: int
-    elected: Unit | None
+    winners: list[Unit]  # who is elected (empty: no one); one unit on today's ballot types
     runoff: list[Unit]  # the next round's candidates when no one is elected (choose-one ballots)
     issued: int = 0
     valid: int = 0
@@ -86,7 +76,7 @@ class RoundResult:
     decision: str = ""
     rules: list[str] = field(default_factory=list)
     ballot_form: str = ""
-    ballot_type: str = ""
+    ballot_type: BallotType = BallotType.CHOOSE_ONE
     committee: Committee | None = None
     named_votes: list[NamedChoice] = field(default_factory=list)
     needs_decision: bool = False  # the last allowed round ended without a winner
@@ -101,7 +91,16 @@ class RoundResult:
         rules = rules_of(self.round.election.conference)
         if rules.vote_form is not VoteForm.SECRET or self.round.method is not RoundMethod.ELECTRONIC:
             return []
-        return _receipts(self.round, {c.unit.id: c.unit.name for c in self.counts}, rules)
+        return _receipts(self.round, {c.unit.id: c.unit.name for c in self.counts}, rules.ballot)
+
+    @property
+    def elected(self) -> Unit | None:
+        """Return the elected unit of a single-winner ballot (None: no one, or several: read winners)."""
+        return self.winners[0] if len(self.winners) == 1 else None
+
+    def is_winner(self, unit: Unit) -> bool:
+        """Return whether *unit* is elected in this round."""
+        return any(winner.id == unit.id for winner in self.winners)
 
     @property
     def rules_text(self) -> str:
@@ -133,29 +132,23 @@ def paper_count(round_: Round) -> PaperCount | None:
     return db.session.get(PaperCount, round_.id)
 
 
-def _tally(round_: Round, paper: PaperCount | None) -> tuple[dict[int | None, int], dict[int, int], int, int]:
-    """Return votes for each choice (None: blank), votes against, issued and invalid."""
+def _tally(round_: Round, paper: PaperCount | None, ballot: BallotKind) -> tuple[Tally, int, int]:
+    """Return the round's tally, the ballots issued and the invalid ones."""
     if round_.is_paper:
         if paper is None or not paper.is_confirmed:
             raise ValueError(f"{round_!r} has no confirmed paper count: ask results.count_of")
         votes: dict[int | None, int] = {line.unit_id: line.votes for line in paper.lines}
         votes[None] = paper.blank
-        return votes, {line.unit_id: line.against for line in paper.lines}, paper.issued, paper.invalid
+        return Tally(votes, {line.unit_id: line.against for line in paper.lines}), paper.issued, paper.invalid
     rows = db.session.execute(
         sa.select(Ballot.choice_unit_id, Ballot.is_against, sa.func.count())
         .where(Ballot.round_id == round_.id)
         .group_by(Ballot.choice_unit_id, Ballot.is_against)
     )
-    votes, against = {}, {}
-    for choice, is_against, n in rows.tuples():
-        if is_against and choice is not None:
-            against[choice] = n
-        else:
-            votes[choice] = votes.get(choice, 0) + n
-    return votes, against, round_.base, 0
+    return ballot.tally(rows.tuples()), round_.base, 0
 
 
-def _receipts(round_: Round, names: dict[int, str], rules: ConferenceRules) -> list[Receipt]:
+def _receipts(round_: Round, names: dict[int, str], ballot: BallotKind) -> list[Receipt]:
     """Return the round's receipt codes with their choices, in code order."""
     rows = db.session.execute(
         sa.select(Ballot.receipt_code, Ballot.choice_unit_id, Ballot.is_against)
@@ -163,25 +156,18 @@ def _receipts(round_: Round, names: dict[int, str], rules: ConferenceRules) -> l
         .order_by(Ballot.receipt_code)
     )
     return [
-        Receipt(code, choice_label(choice, against, names, rules)) for code, choice, against in rows.tuples()
+        Receipt(code, ballot.mark_label(Mark(choice, against), names))
+        for code, choice, against in rows.tuples()
     ]
 
 
-def choice_label(choice: int | None, is_against: bool, names: dict[int, str], rules: ConferenceRules) -> str:
-    """Return how a choice reads on a published list."""
-    if choice is None:
-        return "Phiếu trống"
-    if rules.ballot_type is BallotType.APPROVE:
-        return f"{'Không đồng ý' if is_against else 'Đồng ý'} ({names[choice]})"
-    return names[choice]
-
-
-def _named_votes(round_: Round, names: dict[int, str], rules: ConferenceRules) -> list[NamedChoice]:
+def _named_votes(round_: Round, names: dict[int, str], ballot: BallotKind) -> list[NamedChoice]:
     """Return each unit's recorded choice in an open vote, in the units' list order."""
     votes = db.session.scalars(sa.select(NamedVote).where(NamedVote.round_id == round_.id))
     listed = sorted(votes, key=lambda v: (v.unit.position, v.unit.id))
     return [
-        NamedChoice(v.unit.name, choice_label(v.choice_unit_id, v.is_against, names, rules)) for v in listed
+        NamedChoice(v.unit.name, ballot.mark_label(Mark(v.choice_unit_id, v.is_against), names))
+        for v in listed
     ]
 
 
@@ -192,7 +178,9 @@ def count_closed_round(round_: Round, paper: PaperCount | None = None) -> RoundR
     and services ask ``results.count_of``, which knows when a round can be counted.
     """
     rules = rules_of(round_.election.conference)
-    votes, against, issued, invalid = _tally(round_, paper)
+    ballot = rules.ballot
+    tally, issued, invalid = _tally(round_, paper, ballot)
+    votes, against = tally.votes, tally.against
     returned = sum(votes.values()) + sum(against.values()) + invalid
     valid = returned - invalid
     base = {
@@ -203,90 +191,60 @@ def count_closed_round(round_: Round, paper: PaperCount | None = None) -> RoundR
     units = [candidate.unit for candidate in round_.candidates]
     units.sort(key=lambda unit: (-votes.get(unit.id, 0), unit.position, unit.id))
     counts = [CandidateCount(u, votes.get(u.id, 0), base, against.get(u.id, 0)) for u in units]
-    needed = threshold_votes(base, rules.threshold)
-    elected = None
-    if not round_.is_voided and base > 0:
-        elected = next((c.unit for c in counts if c.votes >= needed), None)
-    runoff = [] if elected or rules.ballot_type is BallotType.APPROVE else runoff_candidates(counts)
+    cut = Cut(
+        base=base,
+        base_label=rules.threshold_base.label,
+        needed=threshold_votes(base, rules.threshold),
+        share=fraction_text(rules.threshold),
+        wording=threshold_text(rules),
+        max_rounds=rules.max_rounds,
+    )
+    winners = ballot.winners(counts, cut) if not round_.is_voided and base > 0 else []
+    runoff = [] if winners else ballot.runoff(counts)
     election = round_.election
     counted = [r for r in election.counted_rounds if r.number <= round_.number]
-    needs_decision = not round_.is_voided and elected is None and len(counted) >= rules.max_rounds
+    needs_decision = not round_.is_voided and not winners and len(counted) >= rules.max_rounds
     names = {unit.id: unit.name for unit in units}
-    result = RoundResult(
+    return RoundResult(
         round=round_,
         counts=counts,
         blank=votes.get(None, 0),
         returned=returned,
-        elected=elected,
+        winners=winners,
         runoff=runoff,
         issued=issued,
         valid=valid,
         invalid=invalid,
         against=sum(against.values()),
         base=base,
-        base_label=rules.threshold_base.label,
-        threshold_votes=needed,
+        base_label=cut.base_label,
+        threshold_votes=cut.needed,
+        decision=decision_sentence(
+            round_, ballot, cut, counts, winners, runoff, needs_decision=needs_decision
+        ),
         rules=describe(rules),
         ballot_form=ballot_form_label(round_, rules),
-        ballot_type=rules.ballot_type.label,
+        ballot_type=rules.ballot_type,
         committee=committee_of(election.conference),
-        named_votes=_named_votes(round_, names, rules) if rules.vote_form is VoteForm.OPEN else [],
+        named_votes=_named_votes(round_, names, ballot) if rules.vote_form is VoteForm.OPEN else [],
         needs_decision=needs_decision,
         adopted_at=paper.confirmed_at if round_.is_paper and paper else round_.closed_at,
     )
-    return _with_decision(result, rules)
 
 
-def _with_decision(result: RoundResult, rules: ConferenceRules) -> RoundResult:
-    """Return the result with its decision sentence, arithmetic included."""
-    return replace(result, decision=decision_sentence(result, rules))
-
-
-def decision_sentence(result: RoundResult, rules: ConferenceRules) -> str:
+def decision_sentence(
+    round_: Round,
+    ballot: BallotKind,
+    cut: Cut,
+    counts: list[CandidateCount],
+    winners: list[Unit],
+    runoff: list[Unit],
+    *,
+    needs_decision: bool,
+) -> str:
     """Return the arithmetic of the decision: "5/8 đơn vị có mặt = 62,50% > 50%: trúng cử"."""
-    share = fraction_text(rules.threshold)
-    if result.is_voided:
-        return f"Vòng bầu đã bị hủy, không tính kết quả. Lý do: {result.void_reason}"
-    if result.base == 0:
+    if round_.is_voided:
+        return f"Vòng bầu đã bị hủy, không tính kết quả. Lý do: {round_.void_reason}"
+    if cut.base == 0:
         return "Không có phiếu hợp lệ nào; không đơn vị nào trúng cử."
-    approve = rules.ballot_type is BallotType.APPROVE
-    if result.elected is not None:
-        winner = next(c for c in result.counts if c.unit.id == result.elected.id)
-        verb = "được đồng ý" if approve else "đạt"
-        return (
-            f"{winner.unit.name} {verb} {winner.votes}/{result.base} {result.base_label} = "
-            f"{winner.percent}% > {share}: trúng cử."
-        )
-    if approve:
-        nominee = result.counts[0] if result.counts else None
-        head = (
-            f"{nominee.unit.name} chỉ được đồng ý {nominee.votes}/{result.base} {result.base_label} = "
-            f"{nominee.percent}%, không vượt {share}: không trúng cử"
-            if nominee
-            else "Không có đơn vị được đề cử"
-        )
-        tail = "chủ tọa ghi nhận quyết định." if result.needs_decision else "đề cử lại ở vòng sau."
-        return f"{head}; {tail}"
-    top = result.counts[0] if result.counts else None
-    arithmetic = f" (cao nhất {top.votes}/{result.base} = {top.percent}%, không vượt {share})" if top else ""
-    names = ", ".join(unit.name for unit in result.runoff)
-    tied = len(result.runoff) > 1 and len({c.votes for c in result.counts if c.unit in result.runoff}) == 1
-    tie_note = " Các đơn vị dẫn đầu bằng phiếu nhau; không tự phân định." if tied else ""
-    if result.needs_decision:
-        return (
-            f"Không đơn vị nào đạt {threshold_text(rules)}{arithmetic}; đã hết {rules.max_rounds} "
-            f"vòng bầu: chủ tọa ghi nhận quyết định giữa: {names}.{tie_note}"
-        )
-    return f"Không đơn vị nào đạt {threshold_text(rules)}{arithmetic}; bầu lại giữa: {names}.{tie_note}"
-
-
-def runoff_candidates(counts: list[CandidateCount]) -> list[Unit]:
-    """Return the tied top units, or the top two (with everyone tied for second); never break a tie."""
-    if not counts:
-        return []
-    top = counts[0].votes
-    tied_top = [c.unit for c in counts if c.votes == top]
-    if len(tied_top) > 1 or len(counts) == 1:
-        return tied_top
-    second = counts[1].votes
-    return tied_top + [c.unit for c in counts if c.votes == second]
+    return ballot.decision(counts, winners, runoff, cut, needs_decision=needs_decision)

@@ -61,8 +61,9 @@ def rows(conference: Conference, kind: str) -> list[list[object]]:
         ]
         for r in _rounds(conference):
             result = count_of(r).result
-            for c in result.counts if result else []:
-                elected = result is not None and result.elected is not None and result.elected.id == c.unit.id
+            if result is None:  # open, or a paper count not yet confirmed: nothing to export yet
+                continue
+            for c in result.counts:
                 out.append(
                     [
                         r.election.office.value,
@@ -73,23 +74,22 @@ def rows(conference: Conference, kind: str) -> list[list[object]]:
                         c.against,
                         c.percent,
                         c.base,
-                        "yes" if elected else "",
+                        "yes" if result.is_winner(c.unit) else "",
                     ]
                 )
-            if result:
-                out.append(
-                    [
-                        r.election.office.value,
-                        r.number,
-                        r.status.value,
-                        "(blank)",
-                        result.blank,
-                        "",
-                        "",
-                        result.base,
-                        "",
-                    ]
-                )
+            out.append(
+                [
+                    r.election.office.value,
+                    r.number,
+                    r.status.value,
+                    "(blank)",
+                    result.blank,
+                    "",
+                    "",
+                    result.base,
+                    "",
+                ]
+            )
         return out
     if kind == "receipts":
         out = [["office", "round", "receipt_code", "choice"]]

@@ -19,38 +19,21 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from voting.auth.models import User
 from voting.clusters.models import Unit
+from voting.elections.ballots import BallotKind, BallotType
 from voting.elections.models import DecisionMethod
-from voting.elections.rules import BallotType, ThresholdBase, VoteForm
-
-#: the value of a blank ballot (phiếu trống)
-BLANK = "blank"
-#: the values of an approve/reject ballot
-FOR, AGAINST = "for", "against"
-
-
-def _choices(candidates: list[Unit], approve: bool = False) -> list[tuple[str, str]]:
-    """Return the radio choices: each candidate unit (or Đồng ý / Không đồng ý), then the blank ballot."""
-    blank = (BLANK, str(_l("Phiếu trống (không chọn đơn vị nào)")))
-    if approve and candidates:
-        nominee = candidates[0].name
-        return [
-            (FOR, str(_l("Đồng ý: %(name)s", name=nominee))),
-            (AGAINST, str(_l("Không đồng ý: %(name)s", name=nominee))),
-            blank,
-        ]
-    return [(str(unit.id), unit.name) for unit in candidates] + [blank]
+from voting.elections.rules import ThresholdBase, VoteForm
 
 
 class BallotForm(FlaskForm):
-    """Choose one candidate unit (or approve/reject the nominee) or a blank ballot."""
+    """The ballot: one of the options its ballot type offers (a unit, Đồng ý / Không đồng ý, blank)."""
 
     choice = RadioField(
         _l("Đơn vị bầu chọn"), validators=[InputRequired(_l("Hãy chọn một đơn vị hoặc phiếu trống."))]
     )
 
-    def __init__(self, candidates: list[Unit], approve: bool = False, **kwargs: Any) -> None:
+    def __init__(self, options: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.choice.choices = _choices(candidates, approve)
+        self.choice.choices = options
 
 
 class CastBallotForm(FlaskForm):
@@ -58,9 +41,9 @@ class CastBallotForm(FlaskForm):
 
     choice = HiddenField(validators=[DataRequired()])
 
-    def __init__(self, candidates: list[Unit], approve: bool = False, **kwargs: Any) -> None:
+    def __init__(self, options: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._allowed = {value for value, _label in _choices(candidates, approve)}
+        self._allowed = {value for value, _label in options}
 
     def validate_choice(self, field: HiddenField) -> None:
         """Refuse a choice that is not on this round's ballot."""
@@ -148,35 +131,28 @@ class PaperCountForm(FlaskForm):
     invalid = IntegerField(_l("Số phiếu không hợp lệ"), validators=[InputRequired(), NumberRange(min=0)])
     blank = IntegerField(_l("Số phiếu trống"), validators=[InputRequired(), NumberRange(min=0)])
 
-    def candidate_fields(self) -> list[tuple[Field, Field | None]]:
-        """Return each candidate's votes field (and against field on approve ballots)."""
+    def candidate_fields(self) -> list[list[Field]]:
+        """Return each candidate's fields: the numbers its ballot type counts (votes, against...)."""
         return list(getattr(self, "_candidate_fields", []))
 
 
-def paper_count_form(candidates: list[Unit], approve: bool, **kwargs: Any) -> PaperCountForm:
-    """Return a count form with one votes field per candidate (and an against field on approve ballots)."""
+def paper_count_form(candidates: list[Unit], ballot: BallotKind, **kwargs: Any) -> PaperCountForm:
+    """Return a count form with a field per candidate for each number the ballot type counts."""
 
     class RoundPaperCountForm(PaperCountForm):
         pass
 
     for unit in candidates:
-        label = _l("Đồng ý: %(name)s", name=unit.name) if approve else unit.name
-        setattr(
-            RoundPaperCountForm,
-            f"votes_{unit.id}",
-            IntegerField(label, validators=[InputRequired(), NumberRange(min=0)]),
-        )
-        if approve:
+        for column in ballot.paper_columns:
             setattr(
                 RoundPaperCountForm,
-                f"against_{unit.id}",
+                f"{column}_{unit.id}",
                 IntegerField(
-                    _l("Không đồng ý: %(name)s", name=unit.name),
-                    validators=[InputRequired(), NumberRange(min=0)],
+                    ballot.paper_label(column, unit), validators=[InputRequired(), NumberRange(min=0)]
                 ),
             )
     form = RoundPaperCountForm(**kwargs)
     form._candidate_fields = [
-        (form[f"votes_{u.id}"], form[f"against_{u.id}"] if approve else None) for u in candidates
+        [form[f"{column}_{u.id}"] for column in ballot.paper_columns] for u in candidates
     ]
     return form

@@ -11,8 +11,9 @@ from voting.audit.services import record
 from voting.auth.models import Role, User
 from voting.conferences.models import CommitteeMember, Conference
 from voting.conferences.services import attendance, is_committee_member
+from voting.elections.ballots import BallotKind
 from voting.elections.models import PaperCount, PaperCountLine, Round, RoundStatus
-from voting.elections.rules import BallotType, rules_of
+from voting.elections.rules import rules_of
 from voting.errors import InvalidState, NotEligible
 from voting.extensions import db
 from voting.i18n import N_
@@ -49,7 +50,7 @@ class PaperEntry:
     invalid: int
     blank: int
     votes: dict[int, int]  # candidate unit id -> votes (Đồng ý on approve ballots)
-    against: dict[int, int] = field(default_factory=dict)  # approve ballots: Không đồng ý
+    against: dict[int, int] = field(default_factory=dict)  # Không đồng ý, where the ballot type has it
 
 
 def committee_members(conference: Conference) -> list[CommitteeMember]:
@@ -106,7 +107,9 @@ def add_committee_member(
     return seat
 
 
-def entry_errors(entry: PaperEntry, candidate_ids: set[int], *, most_issued: int, approve: bool) -> list[str]:
+def entry_errors(
+    entry: PaperEntry, candidate_ids: set[int], *, most_issued: int, ballot: BallotKind
+) -> list[str]:
     """Return every arithmetic check the entry fails (empty when it is consistent)."""
     errors = []
     numbers = [entry.issued, entry.returned, entry.valid, entry.invalid, entry.blank]
@@ -115,8 +118,6 @@ def entry_errors(entry: PaperEntry, candidate_ids: set[int], *, most_issued: int
         errors.append("Các số phải không âm.")
     if set(entry.votes) != candidate_ids or not set(entry.against) <= candidate_ids:
         errors.append("Phải nhập số phiếu cho đúng các đơn vị trong danh sách đề cử.")
-    if not approve and any(entry.against.values()):
-        errors.append("Phiếu chọn một đơn vị không có số phiếu không đồng ý.")
     if entry.issued > most_issued:
         errors.append(f"Số phiếu phát ra ({entry.issued}) vượt số đơn vị được bỏ phiếu ({most_issued}).")
     if entry.returned > entry.issued:
@@ -128,12 +129,7 @@ def entry_errors(entry: PaperEntry, candidate_ids: set[int], *, most_issued: int
         )
     if entry.blank > entry.valid:
         errors.append(f"Số phiếu trống ({entry.blank}) lớn hơn số phiếu hợp lệ ({entry.valid}).")
-    total = sum(entry.votes.values()) + sum(entry.against.values())
-    if total != entry.valid - entry.blank:
-        errors.append(
-            f"Tổng số phiếu của các đơn vị ({total}) phải bằng phiếu hợp lệ trừ phiếu trống "
-            f"({entry.valid} - {entry.blank} = {entry.valid - entry.blank})."
-        )
+    errors += ballot.entry_errors(entry.votes, entry.against, valid=entry.valid, blank=entry.blank)
     if any(n > entry.valid for n in list(entry.votes.values()) + list(entry.against.values())):
         errors.append(f"Không đơn vị nào có thể được nhiều hơn số phiếu hợp lệ ({entry.valid}).")
     return errors
@@ -156,9 +152,8 @@ def _paper_round(round_: Round, account: User) -> Conference:
 def enter_paper_count(round_: Round, entry: PaperEntry, *, by: User, now: datetime) -> PaperCount:
     """Enter (or re-enter, until confirmed) the committee's count of a paper round."""
     conference = _paper_round(round_, by)
-    approve = rules_of(conference).ballot_type is BallotType.APPROVE
     candidate_ids = {c.unit_id for c in round_.candidates}
-    errors = entry_errors(entry, candidate_ids, most_issued=round_.base, approve=approve)
+    errors = entry_errors(entry, candidate_ids, most_issued=round_.base, ballot=rules_of(conference).ballot)
     if errors:
         raise InvalidState(" ".join(errors))
     count = db.session.get(PaperCount, round_.id)

@@ -17,7 +17,7 @@ from voting.elections.counting import paper_count
 from voting.elections.forms import AddCommitteeMemberForm, paper_count_form
 from voting.elections.models import Election, Round, RoundMethod, RoundStatus
 from voting.elections.paper import PaperEntry
-from voting.elections.rules import BallotType, rules_of
+from voting.elections.rules import rules_of
 from voting.extensions import db
 from voting.formatting import utc_now
 from voting.forms import ConfirmForm
@@ -96,24 +96,27 @@ def enter_count(round_id: int) -> str | Response:
     """Enter (or correct, until confirmed) the paper count; the arithmetic is checked."""
     round_ = _committee_round(round_id)
     candidates = [c.unit for c in round_.candidates]
-    approve = rules_of(round_.election.conference).ballot_type is BallotType.APPROVE
+    ballot = rules_of(round_.election.conference).ballot
     existing = paper_count(round_)
     data = None
     if existing is not None:
         data = {name: getattr(existing, name) for name in ("issued", "returned", "valid", "invalid", "blank")}
         for line in existing.lines:
-            data[f"votes_{line.unit_id}"] = line.votes
-            data[f"against_{line.unit_id}"] = line.against
-    form = paper_count_form(candidates, approve, data=data)
+            data |= {f"{column}_{line.unit_id}": getattr(line, column) for column in ballot.paper_columns}
+    form = paper_count_form(candidates, ballot, data=data)
     if form.validate_on_submit():
+        columns = {
+            column: {u.id: form[f"{column}_{u.id}"].data or 0 for u in candidates}
+            for column in ballot.paper_columns
+        }
         entry = PaperEntry(
             issued=form.issued.data or 0,
             returned=form.returned.data or 0,
             valid=form.valid.data or 0,
             invalid=form.invalid.data or 0,
             blank=form.blank.data or 0,
-            votes={u.id: form[f"votes_{u.id}"].data or 0 for u in candidates},
-            against={u.id: form[f"against_{u.id}"].data or 0 for u in candidates} if approve else {},
+            votes=columns["votes"],
+            against=columns.get("against", {}),
         )
         paper.enter_paper_count(round_, entry, by=user(), now=utc_now())
         db.session.commit()

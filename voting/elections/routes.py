@@ -14,10 +14,8 @@ from voting.conferences.access import can_see, load_conference
 from voting.conferences.models import Conference
 from voting.conferences.services import is_committee_member
 from voting.elections import decisions, exports, services
+from voting.elections.ballots import BLANK, BallotType
 from voting.elections.forms import (
-    AGAINST,
-    BLANK,
-    FOR,
     BallotForm,
     CastBallotForm,
     DecisionForm,
@@ -28,7 +26,6 @@ from voting.elections.forms import (
 from voting.elections.models import DecisionMethod, Election, Office, Round
 from voting.elections.results import round_view
 from voting.elections.rules import (
-    BallotType,
     RulesChange,
     ThresholdBase,
     VoteForm,
@@ -99,11 +96,11 @@ def ballot(round_id: int) -> str | Response:
         )
         return redirect(url_for("console.show", conference_id=conference_id))
     rules = rules_of(round_.election.conference)
-    candidates, approve = _candidates(round_), rules.ballot_type is BallotType.APPROVE
-    form = BallotForm(candidates, approve)
+    options = rules.ballot.options(_candidates(round_))
+    form = BallotForm(options)
     if form.validate_on_submit():
-        chosen = dict(form.choice.choices or [])[form.choice.data]  # type: ignore[arg-type]
-        confirm = CastBallotForm(candidates, approve, data={"choice": form.choice.data})
+        chosen = dict(options)[form.choice.data]
+        confirm = CastBallotForm(options, data={"choice": form.choice.data})
         return render_template(
             "elections/review.html",
             round=round_,
@@ -123,19 +120,16 @@ def cast(round_id: int) -> Response:
     """Cast the reviewed ballot and show the receipt."""
     round_ = _load_round(round_id, Role.REPRESENTATIVE, with_candidates=True)
     # Held for the whole request, so the service's own rules_of() is answered from the session.
-    rules = rules_of(round_.election.conference)
+    ballot = rules_of(round_.election.conference).ballot
     candidates = _candidates(round_)
-    form = CastBallotForm(candidates, rules.ballot_type is BallotType.APPROVE)
-    if not form.validate_on_submit():
+    form = CastBallotForm(ballot.options(candidates))
+    mark = ballot.read(form.choice.data or "", candidates) if form.validate_on_submit() else None
+    if mark is None:
         flash(_("Phiếu không hợp lệ; hãy chọn lại."), "danger")
         return redirect(url_for(".ballot", round_id=round_.id))
-    value = form.choice.data or ""  # never empty: the field is DataRequired
-    if value in (FOR, AGAINST):
-        choice: Unit | None = candidates[0]
-    else:
-        choice = None if value == BLANK else db.session.get(Unit, int(value))
+    choice = next((unit for unit in candidates if unit.id == mark.unit_id), None)
     receipt_code = services.cast_ballot(
-        round_, _voter_unit(), choice, against=value == AGAINST, by=user(), now=utc_now()
+        round_, _voter_unit(), choice, against=mark.is_against, by=user(), now=utc_now()
     )
     db.session.commit()
     # Only this browser sees the receipt; the server keeps no link from unit to ballot.

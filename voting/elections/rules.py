@@ -13,6 +13,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from voting.audit.services import record
 from voting.auth.models import User
 from voting.conferences.models import Conference
+from voting.elections.ballots import BallotKind, ballot_kind
+from voting.elections.ballots import BallotType as BallotType
 from voting.elections.models import Election
 from voting.errors import InvalidState
 from voting.extensions import db
@@ -36,20 +38,6 @@ class VoteForm(enum.StrEnum):
             VoteForm.OPEN: "Biểu quyết công khai (ghi danh từng đơn vị)",
             VoteForm.CONSENSUS: "Hiệp thương (chủ tọa ghi nhận, biểu quyết giơ tay)",
         }[self]
-
-
-class BallotType(enum.StrEnum):
-    """What a ballot asks."""
-
-    CHOOSE_ONE = "choose_one"
-    APPROVE = "approve"
-
-    @property
-    def label(self) -> str:
-        """Return the Vietnamese description of the ballot type."""
-        if self is BallotType.CHOOSE_ONE:
-            return "Chọn một đơn vị (hoặc phiếu trống)"
-        return "Đồng ý / Không đồng ý với một đơn vị được đề cử (hoặc phiếu trống)"
 
 
 class ThresholdBase(enum.StrEnum):
@@ -89,7 +77,7 @@ class ConferenceRules(db.Model):  # type: ignore[name-defined,misc]
     vote_form: Mapped[VoteForm] = mapped_column(
         enum_column(VoteForm, "vote_form"), server_default=VoteForm.SECRET.value
     )
-    #: choose one unit, or approve/reject one nominee
+    #: what the ballot asks (ballots.BallotType): choose one unit, or approve/reject one nominee
     ballot_type: Mapped[BallotType] = mapped_column(
         enum_column(BallotType, "ballot_type"), server_default=BallotType.CHOOSE_ONE.value
     )
@@ -123,6 +111,11 @@ class ConferenceRules(db.Model):  # type: ignore[name-defined,misc]
     def threshold(self) -> Fraction:
         """Return the share of the base that must be exceeded."""
         return Fraction(self.threshold_numerator, self.threshold_denominator)
+
+    @property
+    def ballot(self) -> BallotKind:
+        """Return the class of the ballot type in force: what the ballot asks, reads and counts."""
+        return ballot_kind(self.ballot_type)
 
     def __repr__(self) -> str:
         return f"<ConferenceRules {self.conference_id}>"

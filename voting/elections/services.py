@@ -20,13 +20,8 @@ from voting.clusters.services import member_units
 from voting.conferences.models import CheckIn, Conference
 from voting.conferences.services import Attendance, attendance
 from voting.elections.actions import Action, Situation, require
-from voting.elections.counting import (
-    THRESHOLD,
-    CandidateCount,
-    RoundResult,
-    runoff_candidates,
-    threshold_votes,
-)
+from voting.elections.ballots import CandidateCount, Mark
+from voting.elections.counting import THRESHOLD, RoundResult, threshold_votes
 from voting.elections.live import turnout
 from voting.elections.models import (
     Ballot,
@@ -40,7 +35,7 @@ from voting.elections.models import (
     RoundStatus,
 )
 from voting.elections.results import count_of, count_round
-from voting.elections.rules import BallotType, ConferenceRules, VoteForm, rules_of, store_rules
+from voting.elections.rules import ConferenceRules, VoteForm, rules_of, store_rules
 from voting.errors import (
     AlreadyVoted,
     InvalidChoice,
@@ -57,7 +52,6 @@ __all__ = [
     "CandidateCount",
     "RoundResult",
     "count_round",
-    "runoff_candidates",
     "threshold_votes",
     "turnout",
 ]
@@ -135,7 +129,7 @@ def situation_of(
 
 def next_candidates(situation: Situation) -> list[Unit] | None:
     """Return the candidates of the next round, once it may open; None when the chair nominates one."""
-    nominated = situation.rules.ballot_type is BallotType.APPROVE
+    nominated = situation.rules.ballot.is_nominated
     last = situation.last
     if last is None:
         return None if nominated else initial_candidates(situation.conference, situation.office)
@@ -161,7 +155,7 @@ def open_round(
     require(situation, Action.OPEN_ROUND)
     election, present = situation.election, situation.attendance
     candidates = next_candidates(situation)
-    if candidates is None:  # approve/reject: the chair names one nominee among those who may stand
+    if candidates is None:  # the ballot type has the chair name one nominee among those who may stand
         eligible = initial_candidates(conference, office)
         if nominee is None or nominee.id not in {unit.id for unit in eligible}:
             raise InvalidChoice(N_("Hãy chọn một đơn vị được đề cử trong số các đơn vị đủ điều kiện ứng cử."))
@@ -248,7 +242,7 @@ def cast_ballot(
     by: User | None = None,
     now: datetime | None = None,
 ) -> str:
-    """Cast the unit's ballot for *choice* (None for blank; *against* on approve ballots).
+    """Cast the unit's ballot for *choice* (None for blank; *against* where the ballot type allows it).
 
     Return the ballot's receipt code, the voter's only link to it.
     """
@@ -265,8 +259,7 @@ def cast_ballot(
     rules = rules_of(conference)
     if choice is not None and db.session.get(RoundCandidate, (round_.id, choice.id)) is None:
         raise InvalidChoice(N_("%(choice)s không có trong danh sách đề cử của vòng này."), choice=choice.name)
-    if against and (choice is None or rules.ballot_type is not BallotType.APPROVE):
-        raise InvalidChoice(N_("Chỉ phiếu Đồng ý / Không đồng ý mới có lựa chọn Không đồng ý."))
+    rules.ballot.check(Mark(choice.id if choice else None, against))
     if choice is not None and choice.id == unit.id and not rules.self_vote_allowed and not against:
         raise InvalidChoice(N_("Theo quy chế của hội nghị, đơn vị không được bầu cho chính mình."))
     receipt_code = new_receipt_code()
@@ -380,8 +373,9 @@ def certify(election: Election, *, by: User, now: datetime) -> Election:
         elected_id = election.decided_unit_id
     else:
         result = situation.last_result
-        assert result is not None and result.elected is not None  # what CERTIFY requires
-        elected_id = result.elected.id
+        assert result is not None  # CERTIFY requires a count with winners
+        (winner,) = result.winners  # an office has one elected unit
+        elected_id = winner.id
     # A conditional update makes a second, concurrent certification a no-op we can detect.
     updated = db.session.execute(
         sa.update(Election)

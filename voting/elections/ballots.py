@@ -1,0 +1,323 @@
+"""Ballot types: one class per type, holding what its ballot asks, reads, counts and says.
+
+A type is a ``BallotKind`` subclass registered for its ``BallotType`` value: its form (the options
+offered and how a submitted value reads as a mark), the check of a mark, the tally of stored marks,
+the winners cut at the rules' threshold, the runoff, the labels (ballot, receipts, paper count) and
+the decision sentence. Code asks ``rules.ballot`` (or ``ballot_kind(type)``) instead of testing the
+type; an unknown type fails loudly. A type that marks several units per ballot also needs ballots
+that store several marks (``models.Ballot`` holds one).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import ClassVar, TypeVar
+
+from flask_babel import lazy_gettext as _l
+
+from voting.clusters.models import Unit
+from voting.errors import InvalidChoice
+from voting.formatting import format_percent
+from voting.i18n import N_
+
+
+class BallotType(enum.StrEnum):
+    """What a ballot asks; each value has its class in ``BALLOT_KINDS``."""
+
+    CHOOSE_ONE = "choose_one"
+    APPROVE = "approve"
+
+    @property
+    def label(self) -> str:
+        """Return the Vietnamese description of the ballot type."""
+        return ballot_kind(self).label
+
+
+#: the form value of a blank ballot (phiếu trống)
+BLANK = "blank"
+
+
+@dataclass(frozen=True)
+class Mark:
+    """What one ballot says: the unit marked (None: a blank ballot), and whether against it."""
+
+    unit_id: int | None
+    is_against: bool = False
+
+
+@dataclass(frozen=True)
+class CandidateCount:
+    """A candidate unit and its votes in a closed round (and votes against, on approve ballots)."""
+
+    unit: Unit
+    votes: int
+    base: int
+    against: int = 0
+
+    @property
+    def percent(self) -> str:
+        """Return the share of the base as "62,50"."""
+        return format_percent(self.votes, self.base)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A round's votes per unit (None: blank ballots) and votes against each nominee."""
+
+    votes: dict[int | None, int]
+    against: dict[int, int]
+
+
+@dataclass(frozen=True)
+class Cut:
+    """The rules' threshold applied to one round: how many votes of what base elect."""
+
+    base: int  # the number the percentage is taken of
+    base_label: str  # "đơn vị có mặt"
+    needed: int  # the fewest votes that elect
+    share: str  # the share that must be exceeded, as the rules write it: "50%"
+    wording: str  # "quá bán (trên 50%) số đơn vị có mặt"
+    max_rounds: int
+
+
+class BallotKind:
+    """A ballot type; subclasses say what differs, the defaults are one mark per ballot, one winner."""
+
+    type: ClassVar[BallotType]
+    #: the type as the rules, the ballot and the minutes describe it
+    label: ClassVar[str]
+    #: the chair names one nominee per round instead of the rules listing who stands (and no runoff)
+    is_nominated: ClassVar[bool] = False
+    #: the numbers the committee enters per candidate on a paper count (PaperCountLine's columns)
+    paper_columns: ClassVar[tuple[str, ...]] = ("votes",)
+    #: how the decision sentence says a unit got its votes: "đạt"
+    verb: ClassVar[str] = "đạt"
+
+    def options(self, candidates: Sequence[Unit]) -> list[tuple[str, str]]:
+        """Return the ballot's options as (form value, label), the blank ballot last."""
+        raise NotImplementedError
+
+    def read(self, value: str, candidates: Sequence[Unit]) -> Mark | None:
+        """Return the mark a submitted form value stands for; None if it is not on this ballot."""
+        raise NotImplementedError
+
+    def check(self, mark: Mark) -> None:
+        """Refuse a mark this type of ballot cannot carry."""
+        if mark.is_against:
+            raise InvalidChoice(N_("Chỉ phiếu Đồng ý / Không đồng ý mới có lựa chọn Không đồng ý."))
+
+    def mark_label(self, mark: Mark, names: Mapping[int, str]) -> str:
+        """Return how a mark reads on a published list of receipts or named votes."""
+        return "Phiếu trống" if mark.unit_id is None else names[mark.unit_id]
+
+    def tally(self, rows: Iterable[tuple[int | None, bool, int]]) -> Tally:
+        """Add up stored marks, given as (unit id or None, against, number of ballots)."""
+        votes: dict[int | None, int] = {}
+        against: dict[int, int] = {}
+        for unit_id, is_against, n in rows:
+            if is_against and unit_id is not None:
+                against[unit_id] = against.get(unit_id, 0) + n
+            else:
+                votes[unit_id] = votes.get(unit_id, 0) + n
+        return Tally(votes, against)
+
+    def winners(self, counts: Sequence[CandidateCount], cut: Cut) -> list[Unit]:
+        """Return who is elected: the top unit if it reaches the threshold (above half: never two)."""
+        return [count.unit for count in counts[:1] if count.votes >= cut.needed]
+
+    def runoff(self, counts: Sequence[CandidateCount]) -> list[Unit]:
+        """Return the next round's candidates when no one is elected."""
+        return []
+
+    def decision(
+        self,
+        counts: Sequence[CandidateCount],
+        winners: Sequence[Unit],
+        runoff: Sequence[Unit],
+        cut: Cut,
+        *,
+        needs_decision: bool,
+    ) -> str:
+        """Return the arithmetic of the decision: "5/8 đơn vị có mặt = 62,50% > 50%: trúng cử"."""
+        elected = [count for count in counts if count.unit in winners]
+        return " ".join(
+            f"{c.unit.name} {self.verb} {c.votes}/{cut.base} {cut.base_label} = {c.percent}% > {cut.share}: "
+            "trúng cử."
+            for c in elected
+        )
+
+    def paper_label(self, column: str, unit: Unit) -> str:
+        """Return the label of a candidate's number on the paper count form."""
+        return unit.name
+
+    def entry_errors(
+        self, votes: Mapping[int, int], against: Mapping[int, int], *, valid: int, blank: int
+    ) -> list[str]:
+        """Return the checks a paper count of this type fails (one mark per valid, non-blank ballot)."""
+        total = sum(votes.values()) + sum(against.values())
+        if total != valid - blank:
+            return [
+                f"Tổng số phiếu của các đơn vị ({total}) phải bằng phiếu hợp lệ trừ phiếu trống "
+                f"({valid} - {blank} = {valid - blank})."
+            ]
+        return []
+
+
+#: every ballot type's class, by its value
+BALLOT_KINDS: dict[BallotType, BallotKind] = {}
+
+K = TypeVar("K", bound=BallotKind)
+
+
+def register(kind: type[K]) -> type[K]:
+    """Register a ballot type's class (as one instance: the classes hold no state)."""
+    BALLOT_KINDS[kind.type] = kind()
+    return kind
+
+
+def ballot_kind(ballot_type: BallotType | str) -> BallotKind:
+    """Return the class of a ballot type; an unknown type fails loudly."""
+    try:
+        return BALLOT_KINDS[BallotType(ballot_type)]
+    except (KeyError, ValueError):
+        raise LookupError(f"no ballot type {ballot_type!r}: register a BallotKind for it") from None
+
+
+def _blank_option() -> tuple[str, str]:
+    return (BLANK, str(_l("Phiếu trống (không chọn đơn vị nào)")))
+
+
+@register
+class ChooseOneBallot(BallotKind):
+    """Choose one candidate unit, or a blank ballot; no majority means a runoff among the top units."""
+
+    type = BallotType.CHOOSE_ONE
+    label = "Chọn một đơn vị (hoặc phiếu trống)"
+
+    def options(self, candidates: Sequence[Unit]) -> list[tuple[str, str]]:
+        return [(str(unit.id), unit.name) for unit in candidates] + [_blank_option()]
+
+    def read(self, value: str, candidates: Sequence[Unit]) -> Mark | None:
+        if value == BLANK:
+            return Mark(None)
+        return next((Mark(unit.id) for unit in candidates if str(unit.id) == value), None)
+
+    def runoff(self, counts: Sequence[CandidateCount]) -> list[Unit]:
+        return runoff_candidates(counts)
+
+    def decision(
+        self,
+        counts: Sequence[CandidateCount],
+        winners: Sequence[Unit],
+        runoff: Sequence[Unit],
+        cut: Cut,
+        *,
+        needs_decision: bool,
+    ) -> str:
+        if winners:
+            return super().decision(counts, winners, runoff, cut, needs_decision=needs_decision)
+        top = counts[0] if counts else None
+        arithmetic = (
+            f" (cao nhất {top.votes}/{cut.base} = {top.percent}%, không vượt {cut.share})" if top else ""
+        )
+        names = ", ".join(unit.name for unit in runoff)
+        tied = len(runoff) > 1 and len({c.votes for c in counts if c.unit in runoff}) == 1
+        tie_note = " Các đơn vị dẫn đầu bằng phiếu nhau; không tự phân định." if tied else ""
+        if needs_decision:
+            return (
+                f"Không đơn vị nào đạt {cut.wording}{arithmetic}; đã hết {cut.max_rounds} "
+                f"vòng bầu: chủ tọa ghi nhận quyết định giữa: {names}.{tie_note}"
+            )
+        return f"Không đơn vị nào đạt {cut.wording}{arithmetic}; bầu lại giữa: {names}.{tie_note}"
+
+    def entry_errors(
+        self, votes: Mapping[int, int], against: Mapping[int, int], *, valid: int, blank: int
+    ) -> list[str]:
+        errors = ["Phiếu chọn một đơn vị không có số phiếu không đồng ý."] if any(against.values()) else []
+        return errors + super().entry_errors(votes, against, valid=valid, blank=blank)
+
+
+#: the form values of an approve/reject ballot
+FOR, AGAINST = "for", "against"
+
+
+@register
+class ApproveBallot(BallotKind):
+    """Đồng ý / Không đồng ý with the one unit the chair nominates, or a blank ballot."""
+
+    type = BallotType.APPROVE
+    label = "Đồng ý / Không đồng ý với một đơn vị được đề cử (hoặc phiếu trống)"
+    is_nominated = True
+    paper_columns = ("votes", "against")
+    verb = "được đồng ý"
+
+    def options(self, candidates: Sequence[Unit]) -> list[tuple[str, str]]:
+        if not candidates:
+            return [_blank_option()]
+        nominee = candidates[0].name
+        return [
+            (FOR, str(_l("Đồng ý: %(name)s", name=nominee))),
+            (AGAINST, str(_l("Không đồng ý: %(name)s", name=nominee))),
+            _blank_option(),
+        ]
+
+    def read(self, value: str, candidates: Sequence[Unit]) -> Mark | None:
+        if value == BLANK:
+            return Mark(None)
+        if value in (FOR, AGAINST) and candidates:
+            return Mark(candidates[0].id, is_against=value == AGAINST)
+        return None
+
+    def check(self, mark: Mark) -> None:
+        if mark.is_against and mark.unit_id is None:
+            super().check(mark)
+
+    def mark_label(self, mark: Mark, names: Mapping[int, str]) -> str:
+        if mark.unit_id is None:
+            return super().mark_label(mark, names)
+        return f"{'Không đồng ý' if mark.is_against else 'Đồng ý'} ({names[mark.unit_id]})"
+
+    def decision(
+        self,
+        counts: Sequence[CandidateCount],
+        winners: Sequence[Unit],
+        runoff: Sequence[Unit],
+        cut: Cut,
+        *,
+        needs_decision: bool,
+    ) -> str:
+        if winners:
+            return super().decision(counts, winners, runoff, cut, needs_decision=needs_decision)
+        nominee = counts[0] if counts else None
+        head = (
+            f"{nominee.unit.name} chỉ được đồng ý {nominee.votes}/{cut.base} {cut.base_label} = "
+            f"{nominee.percent}%, không vượt {cut.share}: không trúng cử"
+            if nominee
+            else "Không có đơn vị được đề cử"
+        )
+        tail = "chủ tọa ghi nhận quyết định." if needs_decision else "đề cử lại ở vòng sau."
+        return f"{head}; {tail}"
+
+    def paper_label(self, column: str, unit: Unit) -> str:
+        if column == "against":
+            return str(_l("Không đồng ý: %(name)s", name=unit.name))
+        return str(_l("Đồng ý: %(name)s", name=unit.name))
+
+
+def runoff_candidates(counts: Sequence[CandidateCount]) -> list[Unit]:
+    """Return the tied top units, or the top two (with everyone tied for second); never break a tie."""
+    if not counts:
+        return []
+    top = counts[0].votes
+    tied_top = [c.unit for c in counts if c.votes == top]
+    if len(tied_top) > 1 or len(counts) == 1:
+        return tied_top
+    second = counts[1].votes
+    return tied_top + [c.unit for c in counts if c.votes == second]
+
+
+_missing = set(BallotType) - BALLOT_KINDS.keys()
+if _missing:  # a value added to BallotType without its class: fail at import, not mid-conference
+    raise RuntimeError(f"ballot types without a class: {sorted(_missing)}")
