@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import Demo, post
-from tests.elections.helpers import check_in_all, later
+from tests.elections.helpers import check_in_all, later, vote
 from voting.api.models import ApiToken
 from voting.api.openapi import openapi_document
 from voting.api.services import create_token, revoke_token
@@ -21,8 +21,9 @@ from voting.auth.services import create_user
 from voting.clusters.services import add_unit, create_cluster
 from voting.conferences.models import Conference
 from voting.demo import play_demo
-from voting.elections.models import Office
-from voting.elections.services import close_round, open_round
+from voting.elections.ballots import BallotType
+from voting.elections.models import Office, RoundStatus
+from voting.elections.services import close_round, open_round, void_round
 from voting.extensions import db
 from voting.formatting import utc_now
 
@@ -209,3 +210,31 @@ def test_every_refusal_is_answered_in_json(login: Callable[[str], FlaskClient], 
     # The pages keep their HTML error pages.
     page = chair.get("/no-such-page")
     assert page.status_code == 404 and page.mimetype == "text/html"
+
+
+def test_openapi_enumerations_come_from_the_code() -> None:
+    schemas = SPEC["components"]["schemas"]
+    assert schemas["Round"]["properties"]["status"]["enum"] == [status.value for status in RoundStatus]
+    assert "voided" in schemas["Round"]["properties"]["status"]["enum"]
+    assert schemas["Round"]["properties"]["office"]["enum"] == [office.value for office in Office]
+    assert schemas["Results"]["properties"]["ballot_type"]["enum"] == [kind.value for kind in BallotType]
+
+
+def test_a_voided_round_and_its_count_match_the_openapi_document(
+    app: Flask, login: Callable[[str], FlaskClient], demo: Demo
+) -> None:
+    with app.app_context():
+        conference = db.session.get_one(Conference, demo.conference_id)
+        units = check_in_all(conference)
+        round_ = open_round(conference, Office.LEADER, now=later(0))
+        vote(round_, [units[1]] * 6)
+        close_round(round_, now=later(10))
+        void_round(round_, reason="Phát hiện sai sót", by=conference.chair, now=later(11))
+        db.session.commit()
+        round_id = round_.id
+    chair = login("chutri")
+    assert check(chair.get(f"/api/v1/rounds/{round_id}"), "/api/v1/rounds/{round_id}")["status"] == "voided"
+    results = check(chair.get(f"/api/v1/rounds/{round_id}/results"), "/api/v1/rounds/{round_id}/results")
+    assert results["ballot_type"] == "choose_one"
+    assert results["winners"] == [] and results["elected_unit"] is None
+    assert "đã bị hủy" in results["decision"]

@@ -1,11 +1,23 @@
-"""The OpenAPI 3.1 description of the read-only API (its schemas are JSON Schema 2020-12)."""
+"""The OpenAPI 3.1 description of the read-only API (its schemas are JSON Schema 2020-12).
+
+Enumerations are generated from the code's enums, so a new value (a round status, a ballot type)
+appears here without editing this file.
+"""
 
 from __future__ import annotations
 
+import enum
 from typing import Any
+
+from voting.elections.ballots import BallotType
+from voting.elections.models import Office, RoundStatus
 
 STR, INT, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
 NULLABLE_STR = {"type": ["string", "null"]}
+
+
+def _enum(values: type[enum.StrEnum]) -> dict[str, Any]:
+    return {"type": "string", "enum": [member.value for member in values]}
 
 
 def _object(**properties: Any) -> dict[str, Any]:
@@ -34,9 +46,9 @@ SCHEMAS: dict[str, Any] = {
     ),
     "Round": _object(
         id=INT,
-        office={"enum": ["leader", "deputy"]},
+        office=_enum(Office),
         number=INT,
-        status={"enum": ["open", "closed"]},
+        status=_enum(RoundStatus),
         opened_at=STR,
         closed_at=NULLABLE_STR,
         base=INT,
@@ -71,7 +83,10 @@ SCHEMAS["ConferenceDetail"] = {
             attendance=_object(members=INT, present=_array(STR), needed=INT, is_quorate=BOOL),
             elections=_array(
                 _object(
-                    office=STR, is_certified=BOOL, elected_unit=NULLABLE_STR, rounds=_array(_ref("Round"))
+                    office=_enum(Office),
+                    is_certified=BOOL,
+                    elected_unit=NULLABLE_STR,
+                    rounds=_array(_ref("Round")),
                 )
             ),
             handover={"oneOf": [_ref("Handover"), {"type": "null"}]},
@@ -79,14 +94,16 @@ SCHEMAS["ConferenceDetail"] = {
         ),
     ]
 }
-SCHEMAS["Turnout"] = _object(round_id=INT, status=STR, voted=INT, base=INT)
+SCHEMAS["Turnout"] = _object(round_id=INT, status=_enum(RoundStatus), voted=INT, base=INT)
 SCHEMAS["Results"] = _object(
     round_id=INT,
     base=INT,
     returned=INT,
     blank=INT,
     counts=_array(_object(unit_id=INT, unit=STR, votes=INT, percent=STR)),
-    elected_unit=NULLABLE_STR,
+    ballot_type=_enum(BallotType),
+    winners=_array(STR),  # the units elected; one on today's ballot types
+    elected_unit=NULLABLE_STR,  # the elected unit of a single-winner ballot
     runoff_candidates=_array(STR),
     decision=STR,
 )

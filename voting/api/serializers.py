@@ -87,6 +87,8 @@ def results(result: RoundResult) -> dict[str, Any]:
             {"unit_id": c.unit.id, "unit": c.unit.name, "votes": c.votes, "percent": c.percent}
             for c in result.counts
         ],
+        "ballot_type": result.ballot_type.value,
+        "winners": [unit.name for unit in result.winners],
         "elected_unit": result.elected.name if result.elected else None,
         "runoff_candidates": [unit.name for unit in result.runoff],
         "decision": result.decision,
