@@ -21,6 +21,7 @@ from voting.elections.ballots import (
     ChooseOneBallot,
     Cut,
     Mark,
+    Tally,
     ballot_kind,
 )
 from voting.elections.exports import rows
@@ -57,7 +58,9 @@ def test_choose_one_reads_a_candidate_or_blank_and_refuses_against(app: Flask) -
     assert kind.read("2", UNITS[:2]) == Mark(2) and kind.read(BLANK, UNITS[:2]) == Mark(None)
     assert kind.read("3", UNITS[:2]) is None and kind.read(FOR, UNITS[:2]) is None
     with pytest.raises(InvalidChoice, match="Không đồng ý"):
-        kind.check(Mark(1, is_against=True))
+        kind.check([Mark(1, is_against=True)])
+    with pytest.raises(InvalidChoice, match="đúng một đơn vị"):
+        kind.check([Mark(1), Mark(2)])
     assert kind.mark_label(Mark(1), {1: "Phòng 1"}) == "Phòng 1"
     assert kind.paper_columns == ("votes",)
 
@@ -69,9 +72,9 @@ def test_approve_reads_for_against_or_blank_about_the_one_nominee(app: Flask) ->
         assert kind.paper_label("against", UNITS[0]) == "Không đồng ý: Phòng 1"
     assert options[:2] == [(FOR, "Đồng ý: Phòng 1"), (AGAINST, "Không đồng ý: Phòng 1")]
     assert kind.read(AGAINST, UNITS[:1]) == Mark(1, is_against=True) and kind.read("1", UNITS[:1]) is None
-    kind.check(Mark(1, is_against=True))
+    kind.check([Mark(1, is_against=True)])
     with pytest.raises(InvalidChoice):
-        kind.check(Mark(None, is_against=True))
+        kind.check([Mark(None, is_against=True)])
     assert kind.mark_label(Mark(1, is_against=True), {1: "Phòng 1"}) == "Không đồng ý (Phòng 1)"
     assert kind.is_nominated and kind.paper_columns == ("votes", "against")
 
@@ -127,3 +130,34 @@ def test_counting_asks_the_ballot_type_and_carries_a_list_of_winners(
     )
     marked = [row[3] for row in rows(conference, "counts") if row[-1] == "yes"]
     assert marked == [units[1].name, units[2].name]
+
+
+class Recording(ChooseOneBallot):
+    """The choose-one class, recording which of its storage steps the services call."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def store(self, round_id: int, marks: Sequence[Mark], receipt_code: str, *, voter_id: int | None) -> None:
+        self.calls.append("store")
+        super().store(round_id, marks, receipt_code, voter_id=voter_id)
+
+    def shuffle(self, round_id: int) -> None:
+        self.calls.append("shuffle")
+        super().shuffle(round_id)
+
+    def tally_round(self, round_id: int) -> Tally:
+        self.calls.append("tally")
+        return super().tally_round(round_id)
+
+
+def test_ballots_are_stored_shuffled_and_tallied_by_their_type(conference: Conference) -> None:
+    units = check_in_all(conference)
+    recording = Recording()
+    kept, BALLOT_KINDS[BallotType.CHOOSE_ONE] = BALLOT_KINDS[BallotType.CHOOSE_ONE], recording
+    try:
+        result = run_round(conference, Office.LEADER, [units[1]] * 5 + [None])
+    finally:
+        BALLOT_KINDS[BallotType.CHOOSE_ONE] = kept
+    assert recording.calls == ["store"] * 6 + ["shuffle", "tally"]
+    assert result.elected == units[1] and result.blank == 1

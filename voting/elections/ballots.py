@@ -1,24 +1,32 @@
 """Ballot types: one class per type, holding what its ballot asks, reads, counts and says.
 
 A type is a ``BallotKind`` subclass registered for its ``BallotType`` value: its form (the options
-offered and how a submitted value reads as a mark), the check of a mark, the tally of stored marks,
-the winners cut at the rules' threshold, the runoff, the labels (ballot, receipts, paper count) and
-the decision sentence. Code asks ``rules.ballot`` (or ``ballot_kind(type)``) instead of testing the
-type; an unknown type fails loudly. A type that marks several units per ballot also needs ballots
-that store several marks (``models.Ballot`` holds one).
+offered and how a submitted value reads as marks), the check of a ballot's marks, how ballots are
+stored, shuffled and tallied, the winners cut at the rules' threshold, the runoff, the labels
+(ballot, receipts, named votes, paper count) and the decision sentence. Code asks ``rules.ballot``
+(or ``ballot_kind(type)``) instead of testing the type; an unknown type fails loudly.
+
+The default storage is one ``models.Ballot`` row holding the ballot's one mark; a type whose
+ballots carry several marks, or ciphertexts, overrides ``store``, ``shuffle``, ``tally_round``,
+``receipts`` and ``named_votes`` with its own table.
 """
 
 from __future__ import annotations
 
 import enum
+import random
+import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, TypeVar
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from voting.clusters.models import Unit
+from voting.elections.models import Ballot, NamedVote
 from voting.errors import InvalidChoice
+from voting.extensions import db
 from voting.formatting import format_percent
 from voting.i18n import N_
 
@@ -103,14 +111,85 @@ class BallotKind:
         """Return the mark a submitted form value stands for; None if it is not on this ballot."""
         raise NotImplementedError
 
-    def check(self, mark: Mark) -> None:
-        """Refuse a mark this type of ballot cannot carry."""
-        if mark.is_against:
+    def check(self, marks: Sequence[Mark]) -> None:
+        """Refuse a ballot this type cannot carry: here one mark (a unit or blank), never against."""
+        if len(marks) != 1:
+            raise InvalidChoice(N_("Mỗi phiếu chọn đúng một đơn vị hoặc để trống."))
+        if marks[0].is_against:
             raise InvalidChoice(N_("Chỉ phiếu Đồng ý / Không đồng ý mới có lựa chọn Không đồng ý."))
 
     def mark_label(self, mark: Mark, names: Mapping[int, str]) -> str:
         """Return how a mark reads on a published list of receipts or named votes."""
         return "Phiếu trống" if mark.unit_id is None else names[mark.unit_id]
+
+    def store(self, round_id: int, marks: Sequence[Mark], receipt_code: str, *, voter_id: int | None) -> None:
+        """Write a checked ballot; in an open (named) vote, also the voter's named record (*voter_id*)."""
+        (mark,) = marks
+        db.session.execute(
+            sa.insert(Ballot).values(
+                round_id=round_id,
+                choice_unit_id=mark.unit_id,
+                is_against=mark.is_against,
+                receipt_code=receipt_code,
+            )
+        )
+        if voter_id is not None:
+            db.session.execute(
+                sa.insert(NamedVote).values(
+                    round_id=round_id,
+                    unit_id=voter_id,
+                    choice_unit_id=mark.unit_id,
+                    is_against=mark.is_against,
+                )
+            )
+
+    def shuffle(self, round_id: int) -> None:
+        """Re-write a round's ballots in random order with fresh ids, so storage order says nothing."""
+        rows = list(
+            db.session.execute(
+                sa.select(Ballot.choice_unit_id, Ballot.is_against, Ballot.receipt_code).where(
+                    Ballot.round_id == round_id
+                )
+            ).tuples()
+        )
+        random.SystemRandom().shuffle(rows)
+        db.session.execute(sa.delete(Ballot).where(Ballot.round_id == round_id))
+        for choice, against, code in rows:
+            db.session.execute(
+                sa.insert(Ballot).values(
+                    id=secrets.token_hex(16),
+                    round_id=round_id,
+                    choice_unit_id=choice,
+                    is_against=against,
+                    receipt_code=code,
+                )
+            )
+
+    def tally_round(self, round_id: int) -> Tally:
+        """Tally a round's stored ballots (one GROUP BY, answered from its covering index)."""
+        rows = db.session.execute(
+            sa.select(Ballot.choice_unit_id, Ballot.is_against, sa.func.count())
+            .where(Ballot.round_id == round_id)
+            .group_by(Ballot.choice_unit_id, Ballot.is_against)
+        )
+        return self.tally(rows.tuples())
+
+    def receipts(self, round_id: int, names: Mapping[int, str]) -> list[tuple[str, str]]:
+        """Return a closed secret round's receipt codes with the choice each stands for, in code order."""
+        rows = db.session.execute(
+            sa.select(Ballot.receipt_code, Ballot.choice_unit_id, Ballot.is_against)
+            .where(Ballot.round_id == round_id)
+            .order_by(Ballot.receipt_code)
+        )
+        return [
+            (code, self.mark_label(Mark(choice, against), names)) for code, choice, against in rows.tuples()
+        ]
+
+    def named_votes(self, round_id: int, names: Mapping[int, str]) -> list[tuple[str, str]]:
+        """Return each unit's recorded choice in an open vote, in the units' list order."""
+        votes = db.session.scalars(sa.select(NamedVote).where(NamedVote.round_id == round_id))
+        listed = sorted(votes, key=lambda v: (v.unit.position, v.unit.id))
+        return [(v.unit.name, self.mark_label(Mark(v.choice_unit_id, v.is_against), names)) for v in listed]
 
     def tally(self, rows: Iterable[tuple[int | None, bool, int]]) -> Tally:
         """Add up stored marks, given as (unit id or None, against, number of ballots)."""
@@ -270,9 +349,10 @@ class ApproveBallot(BallotKind):
             return Mark(candidates[0].id, is_against=value == AGAINST)
         return None
 
-    def check(self, mark: Mark) -> None:
-        if mark.is_against and mark.unit_id is None:
-            super().check(mark)
+    def check(self, marks: Sequence[Mark]) -> None:
+        if len(marks) == 1 and marks[0].unit_id is not None:  # Đồng ý or Không đồng ý with the nominee
+            return
+        super().check(marks)
 
     def mark_label(self, mark: Mark, names: Mapping[int, str]) -> str:
         if mark.unit_id is None:

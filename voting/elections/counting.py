@@ -11,11 +11,9 @@ from datetime import datetime
 from fractions import Fraction
 from functools import cached_property
 
-import sqlalchemy as sa
-
 from voting.clusters.models import Unit
-from voting.elections.ballots import BallotKind, BallotType, CandidateCount, Cut, Mark, Tally
-from voting.elections.models import Ballot, NamedVote, PaperCount, Round, RoundMethod
+from voting.elections.ballots import BallotKind, BallotType, CandidateCount, Cut, Tally
+from voting.elections.models import PaperCount, Round, RoundMethod
 from voting.elections.paper import Committee, committee_of
 from voting.elections.rules import (
     ConferenceRules,
@@ -91,7 +89,8 @@ class RoundResult:
         rules = rules_of(self.round.election.conference)
         if rules.vote_form is not VoteForm.SECRET or self.round.method is not RoundMethod.ELECTRONIC:
             return []
-        return _receipts(self.round, {c.unit.id: c.unit.name for c in self.counts}, rules.ballot)
+        names = {c.unit.id: c.unit.name for c in self.counts}
+        return [Receipt(code, choice) for code, choice in rules.ballot.receipts(self.round.id, names)]
 
     @property
     def elected(self) -> Unit | None:
@@ -140,35 +139,7 @@ def _tally(round_: Round, paper: PaperCount | None, ballot: BallotKind) -> tuple
         votes: dict[int | None, int] = {line.unit_id: line.votes for line in paper.lines}
         votes[None] = paper.blank
         return Tally(votes, {line.unit_id: line.against for line in paper.lines}), paper.issued, paper.invalid
-    rows = db.session.execute(
-        sa.select(Ballot.choice_unit_id, Ballot.is_against, sa.func.count())
-        .where(Ballot.round_id == round_.id)
-        .group_by(Ballot.choice_unit_id, Ballot.is_against)
-    )
-    return ballot.tally(rows.tuples()), round_.base, 0
-
-
-def _receipts(round_: Round, names: dict[int, str], ballot: BallotKind) -> list[Receipt]:
-    """Return the round's receipt codes with their choices, in code order."""
-    rows = db.session.execute(
-        sa.select(Ballot.receipt_code, Ballot.choice_unit_id, Ballot.is_against)
-        .where(Ballot.round_id == round_.id)
-        .order_by(Ballot.receipt_code)
-    )
-    return [
-        Receipt(code, ballot.mark_label(Mark(choice, against), names))
-        for code, choice, against in rows.tuples()
-    ]
-
-
-def _named_votes(round_: Round, names: dict[int, str], ballot: BallotKind) -> list[NamedChoice]:
-    """Return each unit's recorded choice in an open vote, in the units' list order."""
-    votes = db.session.scalars(sa.select(NamedVote).where(NamedVote.round_id == round_.id))
-    listed = sorted(votes, key=lambda v: (v.unit.position, v.unit.id))
-    return [
-        NamedChoice(v.unit.name, ballot.mark_label(Mark(v.choice_unit_id, v.is_against), names))
-        for v in listed
-    ]
+    return ballot.tally_round(round_.id), round_.base, 0
 
 
 def count_closed_round(round_: Round, paper: PaperCount | None = None) -> RoundResult:
@@ -226,7 +197,9 @@ def count_closed_round(round_: Round, paper: PaperCount | None = None) -> RoundR
         ballot_form=ballot_form_label(round_, rules),
         ballot_type=rules.ballot_type,
         committee=committee_of(election.conference),
-        named_votes=_named_votes(round_, names, ballot) if rules.vote_form is VoteForm.OPEN else [],
+        named_votes=[NamedChoice(*vote) for vote in ballot.named_votes(round_.id, names)]
+        if rules.vote_form is VoteForm.OPEN
+        else [],
         needs_decision=needs_decision,
         adopted_at=paper.confirmed_at if round_.is_paper and paper else round_.closed_at,
     )

@@ -127,10 +127,7 @@ def cast(round_id: int) -> Response:
     if mark is None:
         flash(_("Phiếu không hợp lệ; hãy chọn lại."), "danger")
         return redirect(url_for(".ballot", round_id=round_.id))
-    choice = next((unit for unit in candidates if unit.id == mark.unit_id), None)
-    receipt_code = services.cast_ballot(
-        round_, _voter_unit(), choice, against=mark.is_against, by=user(), now=utc_now()
-    )
+    receipt_code = services.cast_ballot(round_, _voter_unit(), marks=[mark], by=user(), now=utc_now())
     db.session.commit()
     # Only this browser sees the receipt; the server keeps no link from unit to ballot.
     session[f"receipt-{round_id}"] = receipt_code

@@ -6,8 +6,8 @@ in ``rules.py``; the names other features use are re-exported here.
 
 from __future__ import annotations
 
-import random
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -24,9 +24,7 @@ from voting.elections.ballots import CandidateCount, Mark
 from voting.elections.counting import THRESHOLD, RoundResult, threshold_votes
 from voting.elections.live import turnout
 from voting.elections.models import (
-    Ballot,
     Election,
-    NamedVote,
     Office,
     Participation,
     Round,
@@ -236,15 +234,17 @@ def has_voted(round_: Round, unit: Unit) -> bool:
 def cast_ballot(
     round_: Round,
     unit: Unit,
-    choice: Unit | None,
+    choice: Unit | None = None,
     *,
     against: bool = False,
+    marks: Sequence[Mark] | None = None,
     by: User | None = None,
     now: datetime | None = None,
 ) -> str:
-    """Cast the unit's ballot for *choice* (None for blank; *against* where the ballot type allows it).
+    """Cast the unit's ballot: its *marks* as the ballot type reads them, or the one *choice*.
 
-    Return the ballot's receipt code, the voter's only link to it.
+    *choice* (None: a blank ballot) with *against* is the one-mark shorthand. Return the ballot's
+    receipt code, the voter's only link to it.
     """
     round_ = _lock_round(round_, exclusive=False)
     if not round_.is_open:
@@ -257,31 +257,26 @@ def cast_ballot(
         )
     conference = round_.election.conference
     rules = rules_of(conference)
-    if choice is not None and db.session.get(RoundCandidate, (round_.id, choice.id)) is None:
-        raise InvalidChoice(N_("%(choice)s không có trong danh sách đề cử của vòng này."), choice=choice.name)
-    rules.ballot.check(Mark(choice.id if choice else None, against))
-    if choice is not None and choice.id == unit.id and not rules.self_vote_allowed and not against:
+    ballot = rules.ballot
+    if marks is None:
+        marks = [Mark(choice.id if choice else None, against)]
+    for mark in marks:
+        if mark.unit_id is not None and db.session.get(RoundCandidate, (round_.id, mark.unit_id)) is None:
+            named = db.session.get(Unit, mark.unit_id)
+            raise InvalidChoice(
+                N_("%(choice)s không có trong danh sách đề cử của vòng này."),
+                choice=named.name if named else mark.unit_id,
+            )
+    ballot.check(marks)
+    if not rules.self_vote_allowed and any(m.unit_id == unit.id and not m.is_against for m in marks):
         raise InvalidChoice(N_("Theo quy chế của hội nghị, đơn vị không được bầu cho chính mình."))
     receipt_code = new_receipt_code()
-    choice_id = choice.id if choice else None
+    voter_id = unit.id if rules.vote_form is VoteForm.OPEN else None  # an open vote names the voter
     try:
         # The participation's primary key is the one-ballot-per-unit rule; both rows or neither.
         with db.session.begin_nested():
             db.session.execute(sa.insert(Participation).values(round_id=round_.id, unit_id=unit.id))
-            db.session.execute(
-                sa.insert(Ballot).values(
-                    round_id=round_.id,
-                    choice_unit_id=choice_id,
-                    is_against=against,
-                    receipt_code=receipt_code,
-                )
-            )
-            if rules.vote_form is VoteForm.OPEN:
-                db.session.execute(
-                    sa.insert(NamedVote).values(
-                        round_id=round_.id, unit_id=unit.id, choice_unit_id=choice_id, is_against=against
-                    )
-                )
+            ballot.store(round_.id, marks, receipt_code, voter_id=voter_id)
     except sa.exc.IntegrityError:
         raise AlreadyVoted(
             N_("%(unit)s đã bỏ phiếu ở vòng này; mỗi đơn vị chỉ có một phiếu."), unit=unit.name
@@ -299,27 +294,6 @@ def cast_ballot(
     return receipt_code
 
 
-def shuffle_ballots(round_: Round) -> None:
-    """Re-write a round's ballots in random order with fresh ids, so storage order says nothing."""
-    rows = db.session.execute(
-        sa.select(Ballot.choice_unit_id, Ballot.is_against, Ballot.receipt_code).where(
-            Ballot.round_id == round_.id
-        )
-    ).all()
-    rows = random.SystemRandom().sample(rows, len(rows))  # shuffled; the result rows are a Sequence
-    db.session.execute(sa.delete(Ballot).where(Ballot.round_id == round_.id))
-    for choice, against, code in rows:
-        db.session.execute(
-            sa.insert(Ballot).values(
-                id=secrets.token_hex(16),
-                round_id=round_.id,
-                choice_unit_id=choice,
-                is_against=against,
-                receipt_code=code,
-            )
-        )
-
-
 def close_round(round_: Round, *, now: datetime, by: User | None = None) -> Round:
     """Close an open round; no ballot is accepted afterwards and the ballots are re-written shuffled."""
     round_ = _lock_round(round_, exclusive=True)
@@ -328,8 +302,8 @@ def close_round(round_: Round, *, now: datetime, by: User | None = None) -> Roun
     round_.status = RoundStatus.CLOSED
     round_.closed_at = now
     db.session.flush()
-    shuffle_ballots(round_)
     conference = round_.election.conference
+    rules_of(conference).ballot.shuffle(round_.id)
     record(
         "round.closed",
         actor=by or conference.chair,
