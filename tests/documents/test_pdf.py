@@ -37,9 +37,7 @@ CHAIR = "Nguyễn Hữu Lợi"
 SECRETARY = "Đặng Thị Bích Ngọc"
 
 
-def make_round(
-    number: int, tallies: dict[str, int], base: int, elected: str | None
-) -> RoundMinutes:
+def make_round(number: int, tallies: dict[str, int], base: int, elected: str | None) -> RoundMinutes:
     """Return a round in which every present unit cast one valid ballot."""
     rows = [
         CountRow(unit, votes, format_percent(votes, base))
@@ -52,9 +50,7 @@ def make_round(
             f"({format_percent(tallies[elected], base)}%) > 50%: trúng cử."
         )
     else:
-        decision = (
-            "Không đơn vị nào đạt quá bán; hội nghị bầu lại giữa các đơn vị có số phiếu cao nhất."
-        )
+        decision = "Không đơn vị nào đạt quá bán; hội nghị bầu lại giữa các đơn vị có số phiếu cao nhất."
     return RoundMinutes(
         number=number,
         rows=rows,
@@ -183,9 +179,7 @@ def test_pdf_is_deterministic(minutes: ConferenceMinutes) -> None:
     assert first == second
 
 
-def test_text_has_header_units_elections_and_signatures(
-    minutes: ConferenceMinutes, tmp_path: Path
-) -> None:
+def test_text_has_header_units_elections_and_signatures(minutes: ConferenceMinutes, tmp_path: Path) -> None:
     text = pdf_text(write_pdf(minutes, tmp_path), "-raw")
     expected = [
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
@@ -218,9 +212,7 @@ def test_text_has_header_units_elections_and_signatures(
     assert missing == []
 
 
-def test_fonts_are_embedded_with_real_bold_and_italic(
-    minutes: ConferenceMinutes, tmp_path: Path
-) -> None:
+def test_fonts_are_embedded_with_real_bold_and_italic(minutes: ConferenceMinutes, tmp_path: Path) -> None:
     output = run_tool("pdffonts", write_pdf(minutes, tmp_path))
     rows = [line.split() for line in output.splitlines()[2:] if line.strip()]
     names = [row[0] for row in rows]

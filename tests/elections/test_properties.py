@@ -120,8 +120,14 @@ def test_counting_properties(conference: Conference, case: dict) -> None:  # typ
                 with pytest.raises(InvalidState):
                     open_round(conference, Office.LEADER, now=later(20))
                 election = record_decision(
-                    conference, Office.LEADER, method=DecisionMethod.LOTS, unit=None, statement="Bốc thăm",
-                    witnesses="Chủ tọa", by=conference.chair, now=later(20),
+                    conference,
+                    Office.LEADER,
+                    method=DecisionMethod.LOTS,
+                    unit=None,
+                    statement="Bốc thăm",
+                    witnesses="Chủ tọa",
+                    by=conference.chair,
+                    now=later(20),
                 )
                 assert election.decided_unit_id in {u.id for u in result.runoff}
             else:
