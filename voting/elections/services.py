@@ -1,7 +1,9 @@
 """Election rules: the state machine of rounds, ballots, voiding, the chair's decision and certification.
 
-Counting lives in ``counting.py``, paper ballots and the committee in ``paper.py``, the rules as data
-in ``rules.py``; the names other features use are re-exported here.
+What the chair may do next is ``actions.py``'s (these services ``require`` it), the count of a
+round or why there is none ``results.py``'s, the arithmetic ``counting.py``'s, what depends on the
+ballot type ``ballots.py``'s, paper ballots and the committee ``paper.py``'s, the rules as data
+``rules.py``'s; the names other features use are re-exported here.
 """
 
 from __future__ import annotations
