@@ -9,7 +9,8 @@ from pathlib import Path
 from tests.helpers import require_tool
 from voting.conferences.models import Conference
 from voting.conferences.services import check_in
-from voting.documents.services import issue_counting_minutes
+from voting.documents.models import DocumentKind
+from voting.documents.services import issue_document
 from voting.elections.decisions import record_decision
 from voting.elections.models import DecisionMethod, Office
 from voting.elections.rules import DEFAULTS, RulesChange, VoteForm, set_rules
@@ -39,7 +40,9 @@ def test_consensus_decision_is_in_the_counting_minutes(conference: Conference, t
     election = get_election(conference, Office.LEADER)
     assert election is not None
     certify(election, by=conference.chair, now=AT)
-    document = issue_counting_minutes(election, by=conference.chair, now=AT)
+    document = issue_document(
+        conference, DocumentKind.COUNTING_MINUTES, election, by=conference.chair, now=AT
+    )
     path = tmp_path / "km.pdf"
     path.write_bytes(document.content)
     raw = subprocess.run(

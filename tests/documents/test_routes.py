@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import Demo, post, text
+from tests.documents.test_services import HANDOVER
 from tests.signing.test_flow import START
 from voting.conferences.models import Conference
 from voting.conferences.services import check_in
@@ -21,6 +22,7 @@ from voting.documents.services import find_document
 from voting.elections.models import Office
 from voting.elections.services import cast_ballot, certify, close_round, get_election, open_round
 from voting.extensions import db
+from voting.handovers.services import record_handover
 
 
 def elect_leader(app: Flask, conference_id: int) -> None:
@@ -62,6 +64,28 @@ def test_chair_issues_the_counting_minutes_during_the_conference(
         assert document.election.office is Office.LEADER and not document.current_version.is_signed
 
 
+def test_chair_issues_the_handover_minutes_and_only_kinds_issued_alone(
+    app: Flask, demo: Demo, login: Callable[[str], FlaskClient]
+) -> None:
+    elect_leader(app, demo.conference_id)
+    with app.app_context():
+        conference = db.session.get(Conference, demo.conference_id)
+        assert conference is not None
+        record_handover(conference, HANDOVER, by=conference.chair)
+        db.session.commit()
+    chair = login("chutri")
+    base = f"/conferences/{demo.conference_id}/documents"
+    page = text(chair.get(base))
+    assert f"{base}/counting/leader" in page and f"{base}/handover" in page
+    issued = text(post(chair, f"{base}/handover", follow_redirects=True))
+    assert "Đã phát hành Biên bản bàn giao cờ luân lưu số 01/BB-CTĐ4" in issued
+    assert f"{base}/handover" not in issued and f"{base}/counting/leader" in issued
+    # The conference minutes close the conference (with the approval vote); other URLs name no kind.
+    for url in (f"{base}/minutes", f"{base}/handover/leader", f"{base}/counting", f"{base}/review"):
+        assert post(chair, url).status_code == 404, url
+    assert post(chair, f"{base}/counting/president").status_code == 400
+
+
 def test_archivist_searches_downloads_and_exports(
     app: Flask, demo: Demo, login: Callable[[str], FlaskClient], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -90,7 +114,9 @@ def test_archivist_searches_downloads_and_exports(
     # The archive pages its list, keeping the filters.
     monkeypatch.setattr("voting.documents.routes.ARCHIVE_PAGE_SIZE", 3)
     first = text(archivist.get("/archive?year=2016"))
-    assert first.count('<code class="hash">') == 3 and 'rel="next" href="/archive?year=2016&amp;page=2"' in first
+    assert (
+        first.count('<code class="hash">') == 3 and 'rel="next" href="/archive?year=2016&amp;page=2"' in first
+    )
     second = text(archivist.get("/archive?year=2016&page=2"))
     assert second.count('<code class="hash">') == 1 and 'rel="prev"' in second and 'rel="next"' not in second
     # url_for's own options in the query string don't reach the links (or fail the page).

@@ -162,6 +162,7 @@ def _ids(conference: Conference, token: str) -> World:
             "unit_id": unit.id,
             "user_id": representative.id,
             "office": Office.LEADER.value,
+            "slug": "counting",  # a kind of document issued on its own
             "token": token,
             "filename": "style.css",
             "code": "KHONG-CO-MA",

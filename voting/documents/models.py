@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import secrets
 from datetime import datetime
 from typing import Any
@@ -11,26 +10,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voting.conferences.models import Conference
+from voting.documents.kinds import DocumentKind as DocumentKind  # the column's type, where callers find it
 from voting.elections.models import Election
 from voting.extensions import db
 from voting.models import enum_column
-
-
-class DocumentKind(enum.StrEnum):
-    """The kinds of minutes a conference produces."""
-
-    CONFERENCE_MINUTES = "conference_minutes"
-    COUNTING_MINUTES = "counting_minutes"
-    HANDOVER_MINUTES = "handover_minutes"
-
-    @property
-    def label(self) -> str:
-        """Return the Vietnamese name of the document."""
-        return {
-            DocumentKind.CONFERENCE_MINUTES: "Biên bản hội nghị",
-            DocumentKind.COUNTING_MINUTES: "Biên bản kiểm phiếu",
-            DocumentKind.HANDOVER_MINUTES: "Biên bản bàn giao cờ luân lưu",
-        }[self]
 
 
 def new_verify_code() -> str:

@@ -20,7 +20,9 @@ from voting.documents.access import load_document
 from voting.documents.archive import archive as search_archive
 from voting.documents.archive import conference_zip, version_filename
 from voting.documents.forms import ArchiveFilterForm, CorrectDocumentForm, IssueMinutesForm
-from voting.documents.models import DocumentFile, DocumentKind
+from voting.documents.kinds import DocumentKind, kind_entry, kind_of_slug
+from voting.documents.models import DocumentFile
+from voting.documents.numbering import ascii_slug
 from voting.elections.models import Office
 from voting.elections.services import get_election
 from voting.extensions import db
@@ -55,31 +57,21 @@ def issue(conference_id: int) -> Response:
     return redirect(url_for("console.console", conference_id=conference.id))
 
 
-@bp.post("/conferences/<int:conference_id>/documents/counting/<office>")
+@bp.post("/conferences/<int:conference_id>/documents/<slug>", defaults={"office": None})
+@bp.post("/conferences/<int:conference_id>/documents/<slug>/<office>")
 @role_required(Role.CHAIR)
-def issue_counting(conference_id: int, office: str) -> Response:
-    """Issue the counting minutes of a certified election."""
+def issue_document(conference_id: int, slug: str, office: str | None) -> Response:
+    """Issue a document of a kind issued on its own (counting minutes of an election, handover minutes)."""
     conference = load_conference(conference_id, Role.CHAIR)
-    if office not in {o.value for o in Office} or not ConfirmForm().validate_on_submit():
+    kind = kind_of_slug(slug)
+    if kind is None or kind_entry(kind).per_election != (office is not None):
+        abort(404)
+    if office not in (None, *Office._value2member_map_) or not ConfirmForm().validate_on_submit():
         abort(400)
-    election = get_election(conference, Office(office)) or abort(404)
-    document = services.issue_counting_minutes(election, by=user(), now=utc_now(), base_url=_base_url())
-    db.session.commit()
-    flash(
-        _("Đã phát hành %(title)s số %(number)s.", title=document.kind.label, number=document.number),
-        "success",
+    election = (get_election(conference, Office(office)) or abort(404)) if office is not None else None
+    document = services.issue_document(
+        conference, kind, election, by=user(), now=utc_now(), base_url=_base_url()
     )
-    return redirect(url_for("signing.conference_documents", conference_id=conference.id))
-
-
-@bp.post("/conferences/<int:conference_id>/documents/handover")
-@role_required(Role.CHAIR)
-def issue_handover(conference_id: int) -> Response:
-    """Issue the handover minutes once the handover is recorded."""
-    conference = load_conference(conference_id, Role.CHAIR)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    document = services.issue_handover_minutes(conference, by=user(), now=utc_now(), base_url=_base_url())
     db.session.commit()
     flash(
         _("Đã phát hành %(title)s số %(number)s.", title=document.kind.label, number=document.number),
@@ -176,7 +168,7 @@ def _send(stored: DocumentFile, name: str) -> Response:
 def export_zip(conference_id: int) -> Response:
     """Send one ZIP of the conference: PDFs, data.json and SHA256SUMS."""
     conference = load_conference(conference_id, Role.ARCHIVIST, Role.ADMIN, Role.CHAIR, Role.SECRETARY)
-    name = f"luu-tru-{services.ascii_slug(conference.cluster.code)}-{conference.year}.zip"
+    name = f"luu-tru-{ascii_slug(conference.cluster.code)}-{conference.year}.zip"
     return send_file(
         io.BytesIO(conference_zip(conference)),
         mimetype="application/zip",

@@ -12,14 +12,11 @@ from voting.documents import archive, services
 from voting.documents.access import ALL_ROLES, load_document
 from voting.documents.archive import find_version
 from voting.documents.forms import CorrectDocumentForm
-from voting.documents.models import DocumentKind
-from voting.elections.models import Office
-from voting.elections.services import get_election
+from voting.documents.kinds import kind_entry
 from voting.errors import VotingError
 from voting.extensions import db
 from voting.formatting import utc_now
 from voting.forms import ConfirmForm
-from voting.handovers.services import find_handover
 from voting.signing.forms import SignDocumentForm, VerifyUploadForm
 from voting.signing.services import credential_of, may_sign, sign_document, verify_pdf
 
@@ -52,27 +49,17 @@ def conference_documents(conference_id: int) -> str:
     documents = archive.conference_documents(conference)
     issuable = []
     if user().id == conference.chair_id and not conference.is_ended:
-        for office in Office:
-            election = get_election(conference, office)
-            if (
-                election is not None
-                and election.is_certified
-                and services.find_document(conference, DocumentKind.COUNTING_MINUTES, election) is None
-            ):
-                issuable.append(
-                    (
-                        url_for("documents.issue_counting", conference_id=conference.id, office=office.value),
-                        f"{DocumentKind.COUNTING_MINUTES.label} {office.label}",
-                    )
-                )
-        if (
-            find_handover(conference)
-            and services.find_document(conference, DocumentKind.HANDOVER_MINUTES) is None
-        ):
+        for kind, election in services.issuable(conference):
+            office = election.office.value if election is not None else None
             issuable.append(
                 (
-                    url_for("documents.issue_handover", conference_id=conference.id),
-                    DocumentKind.HANDOVER_MINUTES.label,
+                    url_for(
+                        "documents.issue_document",
+                        conference_id=conference.id,
+                        slug=kind_entry(kind).slug,
+                        office=office,
+                    ),
+                    kind_entry(kind).title(election),
                 )
             )
     return render_template(
