@@ -6,6 +6,7 @@ import dataclasses
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from tests.documents.test_services import ENDED_AT, HANDOVER, check_in_all, elect, run_conference
 from voting.conferences.models import Conference
@@ -19,6 +20,7 @@ from voting.documents.kinds import (
     kind_entry,
     kind_of_slug,
 )
+from voting.documents.models import Document
 from voting.documents.services import (
     correct_document,
     find_document,
@@ -91,6 +93,20 @@ def test_issuing_a_kind_without_an_entry_fails_before_numbering(
     with pytest.raises(UnknownDocumentKind, match="handover_minutes"):
         issue_document(conference, DocumentKind.HANDOVER_MINUTES, by=conference.chair, now=ENDED_AT)
     assert conference_documents(conference) == []
+
+
+def test_a_stored_kind_the_code_does_not_know_fails_when_read(conference: Conference) -> None:
+    """The database no longer lists the kinds (a new one needs no migration); reading one fails loudly."""
+    minutes = run_conference(conference)
+    db.session.commit()
+    db.session.execute(
+        sa.text("UPDATE documents SET kind = 'review_minutes' WHERE id = :id"), {"id": minutes.id}
+    )
+    db.session.commit()
+    db.session.expire_all()
+    with pytest.raises(LookupError, match="review_minutes"):
+        db.session.get(Document, minutes.id)
+    db.session.rollback()
 
 
 def test_documents_become_issuable_as_their_prerequisites_hold(conference: Conference) -> None:

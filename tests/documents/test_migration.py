@@ -38,8 +38,7 @@ def seed_before() -> None:
         )
         conn.execute(
             sa.text(
-                "INSERT INTO units (id, cluster_id, name, position, is_active) "
-                "VALUES (1, 1, 'Phòng A', 0, 1)"
+                "INSERT INTO units (id, cluster_id, name, position, is_active) VALUES (1, 1, 'Phòng A', 0, 1)"
             )
         )
         for user_id, role in ((1, "chair"), (2, "secretary")):
@@ -113,4 +112,28 @@ def test_sqlite_upgrade_to_head_keeps_a_played_election(tmp_path: Path) -> None:
             elected = conn.execute(sa.text("SELECT elected_unit_id FROM elections")).scalar_one()
             assert conn.execute(sa.text("PRAGMA foreign_keys")).scalar_one() == 1
         assert rows == [(1, 1, "AAAA-2222")] and elected == 1
+        db.engine.dispose()
+
+
+def test_the_kind_is_no_longer_checked_against_a_list_and_the_downgrade_restores_it(tmp_path: Path) -> None:
+    """4ae7d799d30a: a new document kind needs no migration; the other constraints stay."""
+    app = old_app(tmp_path)
+
+    def checks() -> set[str]:
+        return {c["name"] for c in sa.inspect(db.engine).get_check_constraints("documents")}
+
+    def kind_length() -> int:
+        (kind,) = [c for c in sa.inspect(db.engine).get_columns("documents") if c["name"] == "kind"]
+        return int(kind["type"].length)
+
+    with app.app_context():
+        upgrade(revision="b7c1e4a9f2d0")
+        assert checks() == {"ck_documents_document_kind", "ck_documents_counting_has_election"}
+        upgrade(revision="4ae7d799d30a")
+        assert checks() == {"ck_documents_counting_has_election"} and kind_length() == 40
+        indexes = {i["name"]: i for i in sa.inspect(db.engine).get_indexes("documents")}
+        assert indexes["uq_documents_one_per_kind"]["unique"]
+        downgrade(revision="b7c1e4a9f2d0")
+        assert checks() == {"ck_documents_document_kind", "ck_documents_counting_has_election"}
+        assert kind_length() == 20
         db.engine.dispose()
