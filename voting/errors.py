@@ -8,15 +8,17 @@ class VotingError(Exception):
 
     Raise it with a message template and its values, ``AlreadyVoted(N_("%(unit)s đã bỏ phiếu."),
     unit=name)``, so that pages can show it in the reader's language (the template is a catalogue
-    msgid; write a literal percent sign as ``%%`` when there are values).
+    msgid; write a literal percent sign as ``%%`` when there are values). ``field`` names the input
+    the refusal is about, when there is one (``field="witnesses"``): a form shows the message there.
     """
 
     status_code = 409
 
-    def __init__(self, message: str, **params: object) -> None:
+    def __init__(self, message: str, *, field: str | None = None, **params: object) -> None:
         super().__init__(message % params if params else message)
         self.template = message
         self.params = params
+        self.field = field
 
 
 class NotFound(VotingError):

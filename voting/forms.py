@@ -1,9 +1,26 @@
-"""Forms shared across features."""
+"""Forms shared across features, and how a refused rule shows on a form."""
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_wtf import FlaskForm
+
+from voting.errors import VotingError
 
 
 class ConfirmForm(FlaskForm):
     """A bare button: only the CSRF token."""
+
+
+def show_refusal(form: FlaskForm, error: VotingError, field: str | None = None) -> str:
+    """Put a refused rule on the form by the field it names (else *field*), else on the form; return it.
+
+    The message is in the reader's language, as the error pages show it.
+    """
+    message = str(gettext(error.template, **error.params))
+    name = error.field or field
+    if name is not None and name in form:
+        form[name].errors = [*form[name].errors, message]
+    else:
+        form.form_errors.append(message)
+    return message

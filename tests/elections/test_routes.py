@@ -14,7 +14,7 @@ from tests.conftest import Demo, post, text
 from voting.audit.models import AuditEntry
 from voting.auth.models import Role
 from voting.auth.services import create_user
-from voting.elections.models import Ballot, Election
+from voting.elections.models import Ballot, Election, Round
 from voting.elections.rules import DEFAULTS
 from voting.extensions import db
 
@@ -301,7 +301,7 @@ def test_csv_exports_for_the_chair_and_the_archivist(
     archivist = login("luutru")
     counts = archivist.get(f"{base}/counts.csv")
     assert counts.mimetype == "text/csv" and counts.get_data(as_text=True).startswith("\ufeffoffice,round")
-    assert f"leader,1,closed,{LEADER},6,0,\"75,00\",8,yes" in counts.get_data(as_text=True)
+    assert f'leader,1,closed,{LEADER},6,0,"75,00",8,yes' in counts.get_data(as_text=True)
     receipts = archivist.get(f"{base}/receipts.csv").get_data(as_text=True)
     assert all(f"leader,1,{code},{LEADER}" in receipts for code in codes)
     assert "leader,1,electronic,closed" in archivist.get(f"{base}/turnout.csv").get_data(as_text=True)
@@ -313,8 +313,108 @@ def test_failed_logins_are_in_the_audit_log(app: Flask, client: FlaskClient) -> 
     from tests.conftest import csrf_token
 
     token = csrf_token(client, "/login")
-    response = client.post("/login", data={"username": "khach", "password": "sai-mat-khau", "csrf_token": token})
+    response = client.post(
+        "/login", data={"username": "khach", "password": "sai-mat-khau", "csrf_token": token}
+    )
     assert response.status_code == 200
     with app.app_context():
         entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "login.failed"))
-        assert entry is not None and '"username":"khach"' in entry.details and "sai-mat-khau" not in entry.details
+        assert (
+            entry is not None
+            and '"username":"khach"' in entry.details
+            and "sai-mat-khau" not in entry.details
+        )
+
+
+def field_html(page: str, field_id: str) -> str:
+    """Return the HTML of the form field whose input has this id: its label, input, hint and errors."""
+    for match in re.finditer(r'<(div|fieldset) class="field[^"]*">.*?</\1>', page, re.S):
+        if f'id="{field_id}"' in match.group(0):
+            return match.group(0)
+    raise AssertionError(f"no field with the input {field_id} on the page")
+
+
+def tie_after_the_last_round(chair: FlaskClient, reps: list[FlaskClient], demo: Demo) -> int:
+    """Play one allowed round that ties 4-4, so that the chair's decision is due; return the round."""
+    post(chair, f"/conferences/{demo.conference_id}/rules", rules_form(max_rounds=1))
+    check_in(reps, demo.conference_id)
+    round_id = open_leader_round(chair, demo.conference_id)
+    for i, rep in enumerate(reps):
+        cast(rep, round_id, str(demo.units[LEADER if i < 4 else SECOND]))
+    post(chair, f"/rounds/{round_id}/close")
+    return round_id
+
+
+def test_a_refused_decision_shows_the_rule_by_its_field_and_keeps_what_the_chair_typed(
+    app: Flask, demo: Demo, people: tuple[FlaskClient, list[FlaskClient]]
+) -> None:
+    chair, reps = people
+    tie_after_the_last_round(chair, reps, demo)
+    url = f"/conferences/{demo.conference_id}/elections/leader/decision"
+    typed = {"method": "lots", "statement": "Hội nghị thống nhất bốc thăm", "witnesses": ""}
+    refused = post(chair, url, typed)
+    assert refused.status_code == 409
+    page = text(refused)
+    assert 'class="decision-form"' in page and "Điểm danh" in page  # the console, not an error page
+    witnesses = field_html(page, "witnesses-leader")
+    assert "has-error" in witnesses and "Bốc thăm cần ghi người chứng kiến." in witnesses
+    assert "Hội nghị thống nhất bốc thăm</textarea>" in field_html(page, "statement-leader")
+    assert 'selected value="lots"' in field_html(page, "method-leader")
+    with app.app_context():
+        election = db.session.scalar(sa.select(Election))
+        assert election is not None and election.decided_at is None
+
+    # A field the form itself requires: the statement, with the witnesses typed kept.
+    empty = post(chair, url, {"method": "lots", "statement": "", "witnesses": "Thiếu tướng Đinh Văn Toản"})
+    assert empty.status_code == 422
+    statement = field_html(text(empty), "statement-leader")
+    assert "has-error" in statement and "Cần ghi lời kết luận của chủ tọa." in statement
+    assert "Thiếu tướng Đinh Văn Toản</textarea>" in field_html(text(empty), "witnesses-leader")
+
+    decided = post(chair, url, {**typed, "witnesses": "Thiếu tướng Đinh Văn Toản"}, follow_redirects=True)
+    assert "Đã ghi nhận quyết định" in text(decided) and "has-error" not in text(decided)
+
+
+def test_a_refused_void_keeps_the_reason_typed_next_to_its_error(
+    app: Flask, demo: Demo, people: tuple[FlaskClient, list[FlaskClient]]
+) -> None:
+    chair, reps = people
+    check_in(reps, demo.conference_id)
+    round_id = open_leader_round(chair, demo.conference_id)
+    for rep in reps[:6]:
+        cast(rep, round_id, str(demo.units[LEADER]))
+    post(chair, f"/rounds/{round_id}/close")
+    short = post(chair, f"/rounds/{round_id}/void", {"reason": "abc"})
+    assert short.status_code == 422
+    reason = field_html(text(short), f"reason-{round_id}")
+    assert "Cần ghi rõ lý do hủy vòng bầu (ít nhất 5 ký tự)." in reason and 'value="abc"' in reason
+    # Long enough for the form, too short for the rule once trimmed: the service refuses it.
+    blank = post(chair, f"/rounds/{round_id}/void", {"reason": "  ab   "})
+    assert blank.status_code == 409
+    reason = field_html(text(blank), f"reason-{round_id}")
+    assert "Cần ghi rõ lý do hủy vòng bầu." in reason and 'value="  ab   "' in reason
+    assert "Lý do hủy vòng 1" in reason
+    with app.app_context():
+        round_ = db.session.get(Round, round_id)
+        assert round_ is not None and not round_.is_voided
+    post(chair, f"/rounds/{round_id}/void", {"reason": "Phát hiện sai sót khi điểm danh"})
+    # Sent again from a page opened before: the form is gone from the console, the refusal is above it.
+    again = post(chair, f"/rounds/{round_id}/void", {"reason": "Phát hiện sai sót khi điểm danh"})
+    assert again.status_code == 409
+    alert = re.search(r'<p class="flash flash-danger" role="alert">(.*?)</p>', text(again), re.S)
+    assert alert and "Chỉ hủy được vòng bầu đã kết thúc và chưa bị hủy." in alert.group(1)
+    assert f'id="reason-{round_id}"' not in text(again)
+
+
+def test_a_refused_round_opening_shows_the_rule_on_the_console(
+    demo: Demo, people: tuple[FlaskClient, list[FlaskClient]]
+) -> None:
+    chair, reps = people
+    refused = post(chair, f"/conferences/{demo.conference_id}/elections/leader/rounds")
+    assert refused.status_code == 409
+    page = text(refused)
+    assert "Điểm danh" in page and "Không thể thực hiện" in page
+    assert "Chưa đủ số đơn vị tham dự: có 0/8 đơn vị, cần ít nhất 6 (2/3)." in page
+    check_in(reps, demo.conference_id)
+    opened = text(chair.get(f"/conferences/{demo.conference_id}/console"))
+    assert 'id="on_paper-leader"' in opened and "Không thể thực hiện" not in opened

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
+from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from voting.audit.services import ACTION_LABELS, conference_log, verify
 from voting.auth.access import role_required, user
 from voting.auth.models import Role
 from voting.conferences.access import load_conference
+from voting.conferences.models import Conference
 from voting.conferences.services import find_check_in
+from voting.console.forms import ChairForms
 from voting.console.overview import overview
 from voting.documents.forms import IssueMinutesForm
+from voting.elections.forms import RefusedOnConsole
 from voting.elections.live import live_turnout
 from voting.elections.services import has_voted, is_eligible, turnout
-from voting.forms import ConfirmForm
+from voting.extensions import db
+from voting.forms import ConfirmForm, show_refusal
+from voting.views import ERROR_TITLES
 
 bp = Blueprint("console", __name__, url_prefix="/conferences")
 
@@ -46,12 +52,37 @@ def show(conference_id: int) -> str:
 def console(conference_id: int) -> str:
     """Show the chair attendance, quorum, rounds, counts, handover and minutes."""
     conference = load_conference(conference_id, Role.CHAIR, Role.SECRETARY)
+    return _console_page(conference, ChairForms())
+
+
+@bp.app_errorhandler(RefusedOnConsole)
+def refused_on_console(refused: RefusedOnConsole) -> tuple[str, int]:
+    """Show the console again with the refused form in its place: the error by its field, the typing kept."""
+    db.session.rollback()
+    conference = load_conference(refused.conference_id, Role.CHAIR)
+    form = refused.form
+    if refused.error is not None:
+        show_refusal(form, refused.error, refused.field)
+    # Summed up above the page too: the form may no longer be on it (the round was closed meanwhile).
+    messages = [str(error) for field in form for error in field.errors] + [str(e) for e in form.form_errors]
+    title = gettext(ERROR_TITLES.get(refused.status_code, ERROR_TITLES[409]))
+    return _console_page(conference, ChairForms(form), (title, messages)), refused.status_code
+
+
+def _console_page(
+    conference: Conference, forms: ChairForms, refusal: tuple[str, list[str]] | None = None
+) -> str:
+    """Render the console with the chair's forms and, after a refusal, its title and messages."""
     state = overview(conference)
+    present = len(state.attendance.present)
     return render_template(
         "console/console.html",
         state=state,
         form=ConfirmForm(),
-        minutes_form=IssueMinutesForm(present=len(state.attendance.present)),
+        forms=forms,
+        # formdata=None: a refused form's POST must not fill the other forms of the page.
+        minutes_form=IssueMinutesForm(present=present, formdata=None, data={"approvals": present}),
+        refusal=refusal,
         is_chair=user().role is Role.CHAIR,
     )
 

@@ -56,27 +56,31 @@ def record_decision(
     candidates = decision_candidates(situation)
     statement, witnesses = statement.strip(), witnesses.strip()
     if not statement:
-        raise InvalidState(N_("Cần ghi lời kết luận của chủ tọa."))
+        raise InvalidState(N_("Cần ghi lời kết luận của chủ tọa."), field="statement")
     if method is DecisionMethod.LOTS:
         if not witnesses:
-            raise InvalidState(N_("Bốc thăm cần ghi người chứng kiến."))
+            raise InvalidState(N_("Bốc thăm cần ghi người chứng kiến."), field="witnesses")
         seed = seed or secrets.token_hex(16)
         unit = draw_lots(seed, candidates)
     else:
         seed = None
         if unit is None or unit.id not in {u.id for u in candidates}:
             raise InvalidChoice(
-                "Đơn vị được ghi nhận phải thuộc danh sách: " + ", ".join(u.name for u in candidates)
+                "Đơn vị được ghi nhận phải thuộc danh sách: " + ", ".join(u.name for u in candidates),
+                field="unit",
             )
         if agreeing is None or not 0 <= agreeing <= len(present.present):
             raise InvalidState(
-                N_("Số đơn vị biểu quyết đồng ý phải từ 0 đến %(len)s."), len=len(present.present)
+                N_("Số đơn vị biểu quyết đồng ý phải từ 0 đến %(len)s."),
+                len=len(present.present),
+                field="agreeing",
             )
         if agreeing < threshold_votes(len(present.present), rules.threshold):
             raise InvalidState(
                 N_("Hiệp thương cần quá bán: %(agreeing)s/%(present)s đơn vị có mặt đồng ý là chưa đủ."),
                 agreeing=agreeing,
                 present=len(present.present),
+                field="agreeing",
             )
     if election is None:
         store_rules(conference)

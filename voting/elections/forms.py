@@ -13,6 +13,7 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
+    StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
@@ -20,8 +21,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from voting.auth.models import User
 from voting.clusters.models import Unit
 from voting.elections.ballots import BallotKind, BallotType
-from voting.elections.models import DecisionMethod
+from voting.elections.models import DecisionMethod, Office
 from voting.elections.rules import ThresholdBase, VoteForm
+from voting.errors import VotingError
 
 
 class BallotForm(FlaskForm):
@@ -79,33 +81,99 @@ class OpenRoundForm(FlaskForm):
     on_paper = BooleanField(_l("Bỏ phiếu bằng phiếu giấy (Ban kiểm phiếu nhập kết quả)"))
     nominee = SelectField(_l("Đơn vị được đề cử"), choices=[], validators=[Optional()], validate_choice=False)
 
-    def __init__(self, nominees: list[Unit] | None = None, **kwargs: Any) -> None:
+    def __init__(self, office: Office, nominees: list[Unit] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.nominee.choices = [("", "")] + [(str(u.id), u.name) for u in nominees or []]
+        self.office = office
+        self.nominee.choices = [(str(u.id), u.name) for u in nominees or []]
+
+    @property
+    def slot(self) -> str:
+        """Return where the form sits on the console: one per office."""
+        return f"open-{self.office.value}"
 
 
 class VoidRoundForm(FlaskForm):
     """Void a closed round, with the reason."""
 
-    reason = TextAreaField(_l("Lý do hủy vòng bầu"), validators=[DataRequired(), Length(min=5, max=2000)])
+    reason = StringField(
+        _l("Lý do hủy vòng bầu"),
+        validators=[
+            DataRequired(_l("Cần ghi rõ lý do hủy vòng bầu (ít nhất 5 ký tự).")),
+            Length(min=5, max=2000, message=_l("Cần ghi rõ lý do hủy vòng bầu (ít nhất 5 ký tự).")),
+        ],
+    )
+
+    def __init__(self, round_id: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.round_id = round_id
+
+    @property
+    def slot(self) -> str:
+        """Return where the form sits on the console: under its round."""
+        return f"void-{self.round_id}"
 
 
 class DecisionForm(FlaskForm):
     """The chair's decision after the last allowed round, or the consensus (hiệp thương)."""
 
-    method = SelectField(_l("Cách quyết định"), choices=[(m.value, m.label) for m in DecisionMethod])
+    method = SelectField(
+        _l("Cách quyết định"),
+        choices=[
+            (DecisionMethod.CONSENSUS.value, _l("Hiệp thương")),
+            (DecisionMethod.LOTS.value, _l("Bốc thăm (hệ thống rút thăm bằng mã ngẫu nhiên được ghi lại)")),
+        ],
+    )
     unit = SelectField(_l("Đơn vị (hiệp thương)"), choices=[], validators=[Optional()], validate_choice=False)
     agreeing = IntegerField(
-        _l("Số đơn vị biểu quyết đồng ý (giơ tay)"), validators=[Optional(), NumberRange(min=0)]
+        _l("Số đơn vị biểu quyết đồng ý (giơ tay, hiệp thương)"),
+        validators=[Optional(), NumberRange(min=0, message=_l("Số đơn vị biểu quyết đồng ý không thể âm."))],
     )
-    statement = TextAreaField(_l("Kết luận của chủ tọa"), validators=[DataRequired(), Length(max=4000)])
+    statement = TextAreaField(
+        _l("Kết luận của chủ tọa"),
+        validators=[DataRequired(_l("Cần ghi lời kết luận của chủ tọa.")), Length(max=4000)],
+    )
     witnesses = TextAreaField(
         _l("Người chứng kiến (bốc thăm), mỗi người một dòng"), validators=[Length(max=2000)]
     )
 
-    def __init__(self, candidates: list[Unit] | None = None, **kwargs: Any) -> None:
+    def __init__(self, office: Office, candidates: list[Unit] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.office = office
         self.unit.choices = [("", "")] + [(str(u.id), u.name) for u in candidates or []]
+
+    @property
+    def slot(self) -> str:
+        """Return where the form sits on the console: one per office."""
+        return f"decide-{self.office.value}"
+
+
+class RefusedOnConsole(Exception):
+    """A chair's form from the console was refused: the console shows it again, in its place.
+
+    The console sits in a higher layer and handles this exception (``app_errorhandler``), so the views
+    here need not import it: it renders itself with this form, the error by *field* (or the field the
+    error names), what the chair typed kept. ``error`` is the refused rule; None when the form itself
+    was invalid (its fields carry the errors).
+    """
+
+    def __init__(
+        self,
+        conference_id: int,
+        form: OpenRoundForm | VoidRoundForm | DecisionForm,
+        error: VotingError | None = None,
+        *,
+        field: str | None = None,
+    ) -> None:
+        super().__init__(conference_id, form.slot, error)
+        self.conference_id = conference_id
+        self.form = form
+        self.error = error
+        self.field = field
+
+    @property
+    def status_code(self) -> int:
+        """Return the refused rule's status (409 mostly), or 422 when the form itself was invalid."""
+        return self.error.status_code if self.error is not None else 422
 
 
 class AddCommitteeMemberForm(FlaskForm):

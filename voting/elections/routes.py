@@ -20,6 +20,7 @@ from voting.elections.forms import (
     CastBallotForm,
     DecisionForm,
     OpenRoundForm,
+    RefusedOnConsole,
     RulesForm,
     VoidRoundForm,
 )
@@ -34,6 +35,7 @@ from voting.elections.rules import (
     rules_of,
     set_rules,
 )
+from voting.errors import VotingError
 from voting.extensions import db
 from voting.formatting import utc_now
 from voting.forms import ConfirmForm
@@ -202,13 +204,18 @@ def rules(conference_id: int) -> str | Response:
 def open_round(conference_id: int, office: str) -> Response:
     """Open the first round of an election, a runoff among the top units, or a rerun."""
     conference = load_conference(conference_id, Role.CHAIR)
-    form = OpenRoundForm()
-    if office not in Office._value2member_map_ or not form.validate_on_submit():
+    if office not in Office._value2member_map_:
         abort(400)
+    form = OpenRoundForm(Office(office))
+    if not form.validate_on_submit():
+        raise RefusedOnConsole(conference.id, form)
     nominee = db.session.get(Unit, int(form.nominee.data)) if (form.nominee.data or "").isdigit() else None
-    round_ = services.open_round(
-        conference, Office(office), now=utc_now(), by=user(), nominee=nominee, on_paper=form.on_paper.data
-    )
+    try:
+        round_ = services.open_round(
+            conference, Office(office), now=utc_now(), by=user(), nominee=nominee, on_paper=form.on_paper.data
+        )
+    except VotingError as error:
+        raise RefusedOnConsole(conference.id, form, error) from None
     db.session.commit()
     flash(
         _("Đã mở vòng %(number)s bầu %(office)s.", number=round_.number, office=round_.election.office.label),
@@ -235,11 +242,13 @@ def close_round(round_id: int) -> Response:
 def void_round(round_id: int) -> Response:
     """Void a closed round before certification, with a reason."""
     round_ = _load_round(round_id, Role.CHAIR)
-    form = VoidRoundForm()
+    form = VoidRoundForm(round_.id)
     if not form.validate_on_submit():
-        flash(_("Cần ghi rõ lý do hủy vòng bầu (ít nhất 5 ký tự)."), "danger")
-        return _console(round_.election.conference_id)
-    services.void_round(round_, reason=form.reason.data or "", by=user(), now=utc_now())
+        raise RefusedOnConsole(round_.election.conference_id, form)
+    try:
+        services.void_round(round_, reason=form.reason.data or "", by=user(), now=utc_now())
+    except VotingError as error:
+        raise RefusedOnConsole(round_.election.conference_id, form, error, field="reason") from None
     db.session.commit()
     flash(_("Đã hủy vòng %(number)s; có thể mở lại vòng bầu.", number=round_.number), "success")
     return _console(round_.election.conference_id)
@@ -250,25 +259,26 @@ def void_round(round_id: int) -> Response:
 def decide(conference_id: int, office: str) -> Response:
     """Record the chair's decision (consensus or drawing of lots)."""
     conference = load_conference(conference_id, Role.CHAIR)
-    form = DecisionForm()
     if office not in Office._value2member_map_:
         abort(404)
+    form = DecisionForm(Office(office))
     if not form.validate_on_submit():
-        errors = "; ".join(e for errs in form.errors.values() for e in errs)
-        flash(_("Chưa ghi nhận được quyết định: %(errors)s", errors=errors), "danger")
-        return _console(conference.id)
+        raise RefusedOnConsole(conference.id, form)
     unit = db.session.get(Unit, int(form.unit.data)) if (form.unit.data or "").isdigit() else None
-    election = decisions.record_decision(
-        conference,
-        Office(office),
-        method=DecisionMethod(form.method.data),
-        unit=unit,
-        statement=form.statement.data or "",
-        agreeing=form.agreeing.data,
-        witnesses=form.witnesses.data or "",
-        by=user(),
-        now=utc_now(),
-    )
+    try:
+        election = decisions.record_decision(
+            conference,
+            Office(office),
+            method=DecisionMethod(form.method.data),
+            unit=unit,
+            statement=form.statement.data or "",
+            agreeing=form.agreeing.data,
+            witnesses=form.witnesses.data or "",
+            by=user(),
+            now=utc_now(),
+        )
+    except VotingError as error:
+        raise RefusedOnConsole(conference.id, form, error) from None
     db.session.commit()
     assert election.decided_unit is not None
     flash(_("Đã ghi nhận quyết định: %(unit)s.", unit=election.decided_unit.name), "success")
