@@ -95,7 +95,8 @@ def test_sqlite_upgrade_to_head_keeps_a_played_election(tmp_path: Path) -> None:
         seed_before()
         with db.engine.begin() as conn:
             for sql in (
-                "INSERT INTO elections (id, conference_id, office, elected_unit_id, certified_at, certified_by_id)"
+                "INSERT INTO elections"
+                " (id, conference_id, office, elected_unit_id, certified_at, certified_by_id)"
                 " VALUES (1, 1, 'leader', 1, '2016-11-11 02:00:00', 1)",
                 "INSERT INTO rounds (id, election_id, number, status, opened_at, closed_at, base)"
                 " VALUES (1, 1, 1, 'closed', '2016-11-11 01:30:00', '2016-11-11 01:45:00', 1)",
@@ -103,7 +104,8 @@ def test_sqlite_upgrade_to_head_keeps_a_played_election(tmp_path: Path) -> None:
                 "INSERT INTO check_ins (conference_id, unit_id, checked_in_at, checked_in_by_id)"
                 " VALUES (1, 1, '2016-11-11 01:00:00', 1)",
                 "INSERT INTO participations (round_id, unit_id) VALUES (1, 1)",
-                "INSERT INTO ballots (id, round_id, choice_unit_id, receipt_code) VALUES ('b1', 1, 1, 'AAAA-2222')",
+                "INSERT INTO ballots (id, round_id, choice_unit_id, receipt_code)"
+                " VALUES ('b1', 1, 1, 'AAAA-2222')",
             ):
                 conn.execute(sa.text(sql))
         upgrade()
