@@ -7,7 +7,8 @@ import pytest
 from tests.elections.helpers import check_in_all, later, make_counters, vote
 from voting.conferences.models import Conference
 from voting.documents.collect import election_minutes
-from voting.documents.services import issue_counting_minutes
+from voting.documents.kinds import DocumentKind
+from voting.documents.services import issue_document
 from voting.elections.models import Office, Round
 from voting.elections.paper import PaperEntry, add_committee_member, confirm_paper_count, enter_paper_count
 from voting.elections.results import Pending, count_of, count_round, round_view
@@ -73,4 +74,7 @@ def test_a_paper_round_voided_before_its_count_is_on_the_minutes_without_figures
     assert not voided.is_counted and voided.rows == []
     assert "đã bị hủy" in voided.decision and "Phát hiện phiếu in sai mẫu" in voided.decision
     assert counted.is_counted and counted.rows[0].votes == 6
-    assert issue_counting_minutes(election, by=conference.chair, now=later(40)).content.startswith(b"%PDF")
+    document = issue_document(
+        conference, DocumentKind.COUNTING_MINUTES, election, by=conference.chair, now=later(40)
+    )
+    assert document.content.startswith(b"%PDF")
