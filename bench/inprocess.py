@@ -88,7 +88,7 @@ def _minutes_builder() -> tuple[Callable[[Conference], Any], Callable[[Any], byt
     """Return (collect the minutes' data, build the PDF bytes) for the documents code at hand."""
     try:  # documents with numbers, versions and signature fields
         from voting.documents import collect  # type: ignore[attr-defined]
-        from voting.documents.pdf import add_signature_fields, build_conference_minutes  # type: ignore[attr-defined]
+        from voting.documents.pdf import build_conference_minutes  # type: ignore[attr-defined]
 
         def data_of(conference: Conference) -> Any:
             return collect.minutes_data(

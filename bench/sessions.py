@@ -21,8 +21,8 @@ from voting.extensions import db
 from voting.formatting import utc_now
 
 try:
-    from voting.auth.services import start_session  # type: ignore[attr-defined]
     from voting.auth.security import SESSION_ID_FIELD  # type: ignore[import-not-found]
+    from voting.auth.services import start_session  # type: ignore[attr-defined]
 except ImportError:  # before login sessions were held on the server
     SESSION_ID_FIELD = None
 
