@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import os
-import re
-from dataclasses import dataclass
 from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -16,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import downgrade, upgrade
 
+from tests.helpers import Demo, csrf_token
 from voting import create_app
 from voting.auth import services as auth_services
 from voting.conferences.models import Conference
@@ -100,15 +97,6 @@ def conference() -> Conference:
     return created
 
 
-@dataclass(frozen=True)
-class Demo:
-    """Ids of the demo conference, for tests that go through the client."""
-
-    conference_id: int
-    cluster_id: int
-    units: dict[str, int]
-
-
 @pytest.fixture
 def demo(app: Flask) -> Demo:
     """Create the demo 2016 conference and return its ids."""
@@ -132,25 +120,3 @@ def login(app: Flask) -> Callable[[str], FlaskClient]:
         return browser
 
     return log_in
-
-
-def csrf_token(browser: FlaskClient, page: str = "/") -> str:
-    """Return the CSRF token from a page the client can see."""
-    html = browser.get(page, follow_redirects=True).get_data(as_text=True)
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
-    assert match, f"no CSRF token on {page}"
-    return match.group(1)
-
-
-def post(browser: FlaskClient, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
-    """POST a form with a valid CSRF token, as a browser would."""
-    return browser.post(url, data={**(data or {}), "csrf_token": csrf_token(browser)}, **kwargs)
-
-
-def text(response: Any) -> str:
-    """Return a response body as text."""
-    return str(response.get_data(as_text=True))
-
-
-def fixtures_dir() -> Path:
-    return Path(__file__).parent

@@ -1,14 +1,99 @@
-"""Shared test helpers."""
+"""Shared test helpers: the conference day's clock, form posting through a client, system tools."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import pytest
+from flask.testing import FlaskClient
+
+from voting.demo import PASSWORD as DEMO_PASSWORD
 
 #: CI sets this so that a missing system tool fails the run instead of skipping.
 REQUIRE_TOOLS = os.environ.get("LUANLUU_REQUIRE_TOOLS") == "1"
+#: every test account's password; the factories use the demo's so that one ``login`` serves both
+PASSWORD = DEMO_PASSWORD
+
+# The clock -------------------------------------------------------------------------------------
+# The app stores naive UTC; Vietnam is UTC+7 all year (no daylight saving time).
+
+#: the day of the demo's conference, which the factories' conferences share
+CONFERENCE_DAY = date(2016, 11, 11)
+VIETNAM_OFFSET = timedelta(hours=7)
+
+
+def hanoi(hour: int, minute: int = 0, *, day: date = CONFERENCE_DAY) -> datetime:
+    """Return a Vietnam wall-clock time on *day* as the app stores it (naive UTC)."""
+    return datetime.combine(day, time(hour, minute)) - VIETNAM_OFFSET
+
+
+def wall_clock(hour: int, minute: int = 0, *, day: date = CONFERENCE_DAY) -> datetime:
+    """Return a Vietnam wall-clock time on *day* as printed in documents (naive, local)."""
+    return datetime.combine(day, time(hour, minute))
+
+
+#: 08:00 in Hanoi: the conference opens
+STARTS_AT = hanoi(8, 0)
+#: 07:45: the units check in
+CHECK_IN_AT = hanoi(7, 45)
+#: 09:00: the chair sets the rules and appoints the counting committee
+PREPARED_AT = hanoi(9, 0)
+#: 09:30: the first round opens; later rounds are counted from here
+OPENED_AT = hanoi(9, 30)
+#: 10:30: the flag is handed over
+HANDED_OVER_AT = hanoi(10, 30)
+#: 11:00: the demo issues its minutes (and signs them from 11:05)
+DEMO_ENDED_AT = hanoi(11, 0)
+#: 11:30: the factories' conferences issue their minutes
+ENDED_AT = hanoi(11, 30)
+
+
+def later(minutes: int) -> datetime:
+    """Return a moment *minutes* after the first round opened."""
+    return OPENED_AT + timedelta(minutes=minutes)
+
+
+def in_year(moment: datetime, year: int) -> datetime:
+    """Return the same moment of the conference day in another *year* (11 November exists every year)."""
+    return moment.replace(year=year)
+
+
+# Through the client ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Demo:
+    """Ids of the demo conference, for tests that go through the client."""
+
+    conference_id: int
+    cluster_id: int
+    units: dict[str, int]
+
+
+def csrf_token(browser: FlaskClient, page: str = "/") -> str:
+    """Return the CSRF token from a page the client can see."""
+    html = browser.get(page, follow_redirects=True).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, f"no CSRF token on {page}"
+    return match.group(1)
+
+
+def post(browser: FlaskClient, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+    """POST a form with a valid CSRF token, as a browser would."""
+    return browser.post(url, data={**(data or {}), "csrf_token": csrf_token(browser)}, **kwargs)
+
+
+def text(response: Any) -> str:
+    """Return a response body as text."""
+    return str(response.get_data(as_text=True))
+
+
+# System tools ------------------------------------------------------------------------------------
 
 
 def require_tool(name: str) -> str:

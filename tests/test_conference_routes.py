@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from flask import Flask
 
-from tests.conftest import Demo, post, text
+from tests.helpers import Demo, post, text
 from voting.demo import UNITS
 from voting.elections.models import Ballot, Participation
 from voting.extensions import db

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import Demo, post, text
+from tests.helpers import Demo, post, text
 from voting.errors import InvalidState
 from voting.i18n import N_
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import Demo, csrf_token, post, text
+from tests.helpers import Demo, csrf_token, post, text
 from voting.audit.models import AuditEntry
 from voting.auth.models import Role, User
 from voting.clusters.models import Cluster, Unit

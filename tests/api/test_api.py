@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import Demo, post
+from tests.helpers import Demo, post
 from tests.elections.helpers import check_in_all, later, vote
 from voting.api.models import ApiToken
 from voting.api.openapi import openapi_document

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import Demo, csrf_token, post, text
+from tests.helpers import Demo, csrf_token, post, text
 from voting import create_app
 from voting.demo import PASSWORD
 

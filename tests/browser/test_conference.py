@@ -11,7 +11,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.browser.pages import TIMEOUT, chromium, log_in, vote
-from tests.conftest import Demo
+from tests.helpers import Demo
 
 ROUND_1 = ["Phòng Công tác chính trị"] * 4 + ["Phòng Hậu cần"] * 3 + [None]
 RUNOFF = ["Phòng Công tác chính trị"] * 6 + ["Phòng Hậu cần"] * 2

@@ -12,7 +12,7 @@ from flask import Flask
 from playwright.async_api import Page, expect
 
 from tests.browser.pages import chromium, log_in
-from tests.conftest import Demo
+from tests.helpers import Demo
 from voting.auth.models import Role, User
 from voting.conferences.models import Conference
 from voting.conferences.services import check_in

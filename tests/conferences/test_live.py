@@ -7,7 +7,7 @@ from collections.abc import Callable
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import Demo, post
+from tests.helpers import Demo, post
 from voting.elections.live import live_turnout
 from voting.conferences.models import Conference
 from voting.conferences.services import check_in

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import Demo, post, text
+from tests.helpers import Demo, post, text
 from tests.elections.helpers import check_in_all, later
 from voting.conferences.models import Conference
 from voting.display.services import rotate_display_token

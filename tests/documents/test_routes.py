@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import Demo, post, text
+from tests.helpers import Demo, post, text
 from tests.documents.test_services import HANDOVER
 from tests.signing.test_flow import START
 from voting.conferences.models import Conference

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import Demo, post, text
+from tests.helpers import Demo, post, text
 from voting.audit.models import AuditEntry
 from voting.auth.models import Role
 from voting.auth.services import create_user
@@ -310,7 +310,7 @@ def test_csv_exports_for_the_chair_and_the_archivist(
 
 
 def test_failed_logins_are_in_the_audit_log(app: Flask, client: FlaskClient) -> None:
-    from tests.conftest import csrf_token
+    from tests.helpers import csrf_token
 
     token = csrf_token(client, "/login")
     response = client.post(

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import csrf_token
+from tests.helpers import csrf_token
 from voting.auth.models import Role, User
 from voting.auth.services import create_user
 from voting.clusters.models import Cluster, Unit

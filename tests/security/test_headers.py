@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import Demo, csrf_token
+from tests.helpers import Demo, csrf_token
 from voting import create_app
 from voting.security import embeddable
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import Demo, csrf_token, post, text
+from tests.helpers import Demo, csrf_token, post, text
 from voting.auth.models import LoginSession, User
 from voting.auth.services import check_password_rules
 from voting.demo import PASSWORD

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import Demo, csrf_token, text
+from tests.helpers import Demo, csrf_token, text
 from voting.demo import PASSWORD
 
 

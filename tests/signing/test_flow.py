@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import Demo, csrf_token, post, text
+from tests.helpers import Demo, csrf_token, post, text
 from voting.conferences.models import Conference
 from voting.conferences.services import check_in
 from voting.documents.archive import archive, conference_documents, conference_zip
