@@ -1,23 +1,49 @@
-"""Fixtures: an app on SQLite (or on ``TEST_DATABASE_URL``), clients, and factories."""
+"""Fixtures: an app on SQLite (or on ``TEST_DATABASE_URL``), the database per test, clients, the demo.
+
+How a test meets the database:
+
+* By default a test runs inside a transaction that is rolled back when it ends: ``db.session`` is
+  bound to one connection in a begun transaction and joins it with a savepoint, so the code's own
+  ``commit()`` and ``rollback()`` only release or roll back savepoints. Service tests (no client)
+  work this way.
+* A test marked ``commits`` commits for real and the tables are emptied after it. Tests that use a
+  client (``client``, ``login``, ``demo``, ``live_server``) are marked so
+  automatically: a request pushes its own app context and session. Mark by hand the tests whose other
+  threads, processes or connections must see the data (``@pytest.mark.commits``).
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
+import sqlalchemy.orm as sa_orm
 from argon2 import PasswordHasher
-from flask import Flask
+from flask import Flask, current_app
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import downgrade, upgrade
+from flask_sqlalchemy.session import Session
 
-from tests.helpers import Demo, csrf_token
+from tests.helpers import PASSWORD, Demo, csrf_token
 from voting import create_app
 from voting.auth import services as auth_services
 from voting.conferences.models import Conference
-from voting.demo import PASSWORD, create_demo
+from voting.demo import create_demo
 from voting.extensions import db
+
+#: fixtures that commit for real: using one marks the test ``commits``
+COMMITTING_FIXTURES = frozenset({"client", "login", "demo", "live_server"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``commits`` every test that uses a committing fixture."""
+    for item in items:
+        if COMMITTING_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.commits)
 
 
 @pytest.fixture(scope="session")
@@ -55,15 +81,59 @@ def _drop_everything() -> None:
     metadata.drop_all(db.engine)
 
 
-@pytest.fixture(autouse=True)
-def _clean_database(request: pytest.FixtureRequest, app: Flask) -> Iterator[None]:
-    """Empty the tables after each test; service tests also get an app context.
+# The database per test ---------------------------------------------------------------------------
 
-    Tests that use a client get none: a request reuses an app context that is already
+
+class _JoinedSession(Session):
+    """``db.session`` of a rolled-back test: every statement goes to the test's connection."""
+
+    def get_bind(self, *args: Any, bind: Any = None, **kwargs: Any) -> Any:
+        # Flask-SQLAlchemy's get_bind picks the engine; here the session's own bind is the connection.
+        return bind if bind is not None else self.bind
+
+
+@contextmanager
+def _rolled_back(app: Flask) -> Iterator[None]:
+    """Push an app context whose ``db.session`` runs in a transaction that is rolled back at the end.
+
+    SQLAlchemy's "joining a session into an external transaction" recipe. On SQLite the app's
+    ``begin`` listener emits ``BEGIN IMMEDIATE`` when the connection begins; savepoints then nest
+    inside. Reach the database through ``db.session`` only: on SQLite another connection would wait
+    for this transaction's write lock. Another app (a test that builds its own) gets its usual session.
+    """
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        options = {**original.session_factory.kw, "bind": connection}
+        # the code's commit() releases a savepoint, its rollback() rolls back to one
+        joined = sa_orm.sessionmaker(
+            class_=_JoinedSession, join_transaction_mode="create_savepoint", **options
+        )
+
+        def new_session() -> sa_orm.Session:
+            is_test_app = current_app._get_current_object() is app  # type: ignore[attr-defined]
+            return joined() if is_test_app else original.session_factory()
+
+        db.session = sa_orm.scoped_session(new_session, scopefunc=original.registry.scopefunc)  # type: ignore[arg-type]
+        try:
+            yield
+        finally:
+            db.session.remove()
+            db.session = original
+            if outer.is_active:
+                outer.rollback()
+            connection.close()
+
+
+@contextmanager
+def _emptied_afterwards(app: Flask, *, push_context: bool) -> Iterator[None]:
+    """Let the test commit; empty every table afterwards.
+
+    Tests that use a client get no app context: a request reuses an app context that is already
     pushed, and with it ``g`` and the database session, which would leak between clients.
     """
-    uses_client = bool({"client", "login"} & set(request.fixturenames))
-    context = None if uses_client else app.app_context()
+    context = app.app_context() if push_context else None
     if context is not None:
         context.push()
     try:
@@ -79,6 +149,21 @@ def _clean_database(request: pytest.FixtureRequest, app: Flask) -> Iterator[None
                     connection.execute(table.delete())
 
 
+@pytest.fixture(autouse=True)
+def _database(request: pytest.FixtureRequest, app: Flask) -> Iterator[None]:
+    """Roll the test's transaction back, or (``commits``) empty the tables after it."""
+    if request.node.get_closest_marker("commits") is None:
+        with _rolled_back(app):
+            yield
+    else:
+        uses_client = bool({"client", "login"} & set(request.fixturenames))
+        with _emptied_afterwards(app, push_context=not uses_client):
+            yield
+
+
+# Clients -------------------------------------------------------------------------------------------
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
@@ -90,25 +175,8 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 
 @pytest.fixture
-def conference() -> Conference:
-    """The demo's 2016 conference of Cụm thi đua số 4, ready to run (8 units, nobody checked in)."""
-    created, _logins = create_demo()
-    db.session.commit()
-    return created
-
-
-@pytest.fixture
-def demo(app: Flask) -> Demo:
-    """Create the demo 2016 conference and return its ids."""
-    with app.app_context():
-        created, _logins = create_demo()
-        db.session.commit()
-        return Demo(created.id, created.cluster_id, {u.name: u.id for u in created.cluster.units})
-
-
-@pytest.fixture
 def login(app: Flask) -> Callable[[str], FlaskClient]:
-    """Return a function that gives a new client logged in as a demo account."""
+    """Return a function that gives a new client logged in as an account (a factory's or the demo's)."""
 
     def log_in(username: str) -> FlaskClient:
         browser = app.test_client()
@@ -120,3 +188,23 @@ def login(app: Flask) -> Callable[[str], FlaskClient]:
         return browser
 
     return log_in
+
+
+@pytest.fixture
+def conference() -> Conference:
+    """The demo's 2016 conference of Cụm thi đua số 4, ready to run (8 units, nobody checked in)."""
+    created, _logins = create_demo()
+    db.session.commit()
+    return created
+
+
+# The demo ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo(app: Flask) -> Demo:
+    """Commit the demo 2016 conference and return its ids, for tests that go through the client."""
+    with app.app_context():
+        created, _logins = create_demo()
+        db.session.commit()
+        return Demo(created.id, created.cluster_id, {u.name: u.id for u in created.cluster.units})

@@ -83,6 +83,5 @@ def test_admin_errors_are_messages_not_tracebacks(runner: FlaskCliRunner) -> Non
 
 def test_migrations_match_the_models() -> None:
     """The schema built by the migrations is what the models describe (``flask db check``)."""
-    with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"render_as_batch": True})
-        assert compare_metadata(context, db.metadata) == []
+    context = MigrationContext.configure(db.session.connection(), opts={"render_as_batch": True})
+    assert compare_metadata(context, db.metadata) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskCliRunner
@@ -114,6 +115,7 @@ def test_verify_passes_on_an_untouched_log(conference: Conference, runner: Flask
     assert f"{len(entries())} mục" in result.output
 
 
+@pytest.mark.commits  # the threads read what this test commits
 def test_concurrent_ballots_keep_one_unbroken_chain(app: Flask, conference: Conference) -> None:
     """Eight representatives cast at once: eight entries, consecutive ids, one chain."""
     units = check_in_all(conference)

@@ -22,7 +22,7 @@ from voting.extensions import db
 
 
 def test_ballots_table_holds_no_voter_and_no_time() -> None:
-    inspector = sa.inspect(db.engine)
+    inspector = sa.inspect(db.session.connection())
     columns = {column["name"] for column in inspector.get_columns("ballots")}
     assert columns == {"id", "round_id", "choice_unit_id", "is_against", "receipt_code"}
     referred = {fk["referred_table"] for fk in inspector.get_foreign_keys("ballots")}
@@ -57,6 +57,7 @@ def test_receipt_codes_are_unique_and_readable(conference: Conference) -> None:
 # Concurrency ------------------------------------------------------------------------------------
 
 
+@pytest.mark.commits  # the threads read what this test commits
 def test_concurrent_ballots_of_one_unit_keep_exactly_one(app: Flask, conference: Conference) -> None:
     """Ten simultaneous casts for the same unit: one ballot, nine AlreadyVoted, nothing else."""
     units = check_in_all(conference)
