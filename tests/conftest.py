@@ -1,4 +1,4 @@
-"""Fixtures: an app on SQLite (or on ``TEST_DATABASE_URL``), the database per test, clients, the demo.
+"""Fixtures: an app on SQLite (or on ``TEST_DATABASE_URL``), the database per test, clients and factories.
 
 How a test meets the database:
 
@@ -7,7 +7,7 @@ How a test meets the database:
   ``commit()`` and ``rollback()`` only release or roll back savepoints. Service tests (no client)
   work this way.
 * A test marked ``commits`` commits for real and the tables are emptied after it. Tests that use a
-  client (``client``, ``login``, ``demo``, ``live_server``) are marked so
+  client (``client``, ``login``, ``site``, ``make_site``, ``demo``, ``live_server``) are marked so
   automatically: a request pushes its own app context and session. Mark by hand the tests whose other
   threads, processes or connections must see the data (``@pytest.mark.commits``).
 """
@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 import sqlalchemy as sa
@@ -28,15 +28,19 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import downgrade, upgrade
 from flask_sqlalchemy.session import Session
 
+from tests.factories import Factories, Site, Stage
 from tests.helpers import PASSWORD, Demo, csrf_token
 from voting import create_app
 from voting.auth import services as auth_services
+from voting.auth.models import Role, User
+from voting.clusters.models import Cluster
 from voting.conferences.models import Conference
 from voting.demo import create_demo
 from voting.extensions import db
 
+T = TypeVar("T")
 #: fixtures that commit for real: using one marks the test ``commits``
-COMMITTING_FIXTURES = frozenset({"client", "login", "demo", "live_server"})
+COMMITTING_FIXTURES = frozenset({"client", "login", "site", "make_site", "demo", "live_server"})
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -156,7 +160,7 @@ def _database(request: pytest.FixtureRequest, app: Flask) -> Iterator[None]:
         with _rolled_back(app):
             yield
     else:
-        uses_client = bool({"client", "login"} & set(request.fixturenames))
+        uses_client = bool({"client", "login", "site", "make_site"} & set(request.fixturenames))
         with _emptied_afterwards(app, push_context=not uses_client):
             yield
 
@@ -190,15 +194,82 @@ def login(app: Flask) -> Callable[[str], FlaskClient]:
     return log_in
 
 
+# Factories -----------------------------------------------------------------------------------------
+
+
 @pytest.fixture
-def conference() -> Conference:
-    """The demo's 2016 conference of Cụm thi đua số 4, ready to run (8 units, nobody checked in)."""
-    created, _logins = create_demo()
-    db.session.commit()
-    return created
+def factories() -> Factories:
+    """This test's factories (numbering what they create)."""
+    return Factories()
+
+
+def _committed(build: Callable[..., T]) -> Callable[..., T]:
+    """Return *build* committing what it made: the test meets it as data that existed before."""
+
+    def build_and_commit(*args: Any, **kwargs: Any) -> T:
+        made = build(*args, **kwargs)
+        db.session.commit()
+        return made
+
+    return build_and_commit
+
+
+@pytest.fixture
+def make_cluster(factories: Factories) -> Callable[..., Cluster]:
+    """Return ``make_cluster(units=8)``: a cluster, its member units, their representatives and staff."""
+    return _committed(factories.cluster)
+
+
+@pytest.fixture
+def make_user(factories: Factories) -> Callable[..., User]:
+    """Return ``make_user(role, username=None, unit=None)``: an account with the test password."""
+    return _committed(factories.user)
+
+
+@pytest.fixture
+def make_conference(factories: Factories) -> Callable[..., Conference]:
+    """Return ``make_conference(stage=Stage.CREATED, units=8, …)``: a conference run to a stage."""
+    return _committed(factories.conference)
+
+
+@pytest.fixture
+def conference(make_conference: Callable[..., Conference]) -> Conference:
+    """A conference of a new 8-unit cluster, ready to run (nobody checked in)."""
+    return make_conference()
+
+
+@pytest.fixture
+def make_site(app: Flask, factories: Factories) -> Callable[..., Site]:
+    """Return ``make_site(stage, …)``: a committed factory conference, an archivist and an administrator.
+
+    For tests that go through the client: the result holds ids and usernames, not ORM objects.
+    """
+
+    def make(stage: Stage = Stage.CREATED, **kwargs: Any) -> Site:
+        with app.app_context():
+            built = factories.conference(stage, **kwargs)
+            site = Site.of(built, archivist=factories.user(Role.ARCHIVIST), admin=factories.user(Role.ADMIN))
+            db.session.commit()
+            return site
+
+    return make
+
+
+@pytest.fixture
+def site(make_site: Callable[..., Site]) -> Site:
+    """A committed 8-unit conference, nobody checked in, with its accounts' usernames."""
+    return make_site()
 
 
 # The demo ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_conference() -> Conference:
+    """The demo's 2016 conference of Cụm thi đua số 4 (8 named units, nobody checked in)."""
+    created, _logins = create_demo()
+    db.session.commit()
+    return created
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
-from tests.elections.helpers import OPENED_AT, check_in_all, later, run_round
+from tests.elections.helpers import check_in_all, run_round
+from tests.helpers import OPENED_AT, later
 from voting.audit.models import AuditEntry
 from voting.audit.services import GENESIS, record, verify
 from voting.clusters.models import Unit
@@ -156,16 +157,4 @@ def test_record_outside_a_conference(conference: Conference) -> None:
     record("login.failed", actor=None, details={"username": "khong-ton-tai"}, now=OPENED_AT)
     [entry] = entries("login.failed")
     assert entry.conference_id is None and entry.actor_username == ""
-    assert verify().is_intact
-
-
-def test_the_whole_demo_conference_leaves_an_intact_chain(conference: Conference) -> None:
-    """Check-ins to minutes: handover and issued documents are in the log, and it verifies."""
-    from voting.demo import play_demo
-
-    play_demo(conference)
-    actions = {entry.action for entry in entries()}
-    assert {"unit.checked_in", "round.closed", "election.certified", "handover.recorded"} <= actions
-    assert "document issued" in actions
-    assert all(entry.conference_id == conference.id for entry in entries())
     assert verify().is_intact

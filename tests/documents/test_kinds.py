@@ -8,7 +8,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.documents.test_services import ENDED_AT, HANDOVER, check_in_all, elect, run_conference
+from tests.elections.helpers import check_in_all, elect_leader
+from tests.factories import Stage, advance, handover_details
+from tests.helpers import ENDED_AT
 from voting.conferences.models import Conference
 from voting.documents.archive import conference_documents
 from voting.documents.kinds import (
@@ -71,7 +73,7 @@ def test_correcting_a_document_whose_kind_lost_its_entry_fails_and_keeps_it(
     conference: Conference, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Before the registry, a kind not listed was quietly rebuilt as handover minutes."""
-    run_conference(conference)
+    advance(conference, Stage.MINUTES_ISSUED)
     db.session.commit()
     counting = find_document(conference, DocumentKind.COUNTING_MINUTES)
     assert counting is not None
@@ -86,9 +88,8 @@ def test_correcting_a_document_whose_kind_lost_its_entry_fails_and_keeps_it(
 def test_issuing_a_kind_without_an_entry_fails_before_numbering(
     conference: Conference, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    units = check_in_all(conference)
-    elect(conference, Office.LEADER, units[1], minute=0)
-    record_handover(conference, HANDOVER, by=conference.chair)
+    advance(conference, Stage.LEADER_CERTIFIED)
+    record_handover(conference, handover_details(conference.chair), by=conference.chair)
     monkeypatch.delitem(KINDS, DocumentKind.HANDOVER_MINUTES)
     with pytest.raises(UnknownDocumentKind, match="handover_minutes"):
         issue_document(conference, DocumentKind.HANDOVER_MINUTES, by=conference.chair, now=ENDED_AT)
@@ -97,7 +98,9 @@ def test_issuing_a_kind_without_an_entry_fails_before_numbering(
 
 def test_a_stored_kind_the_code_does_not_know_fails_when_read(conference: Conference) -> None:
     """The database no longer lists the kinds (a new one needs no migration); reading one fails loudly."""
-    minutes = run_conference(conference)
+    advance(conference, Stage.MINUTES_ISSUED)
+    minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
+    assert minutes is not None
     db.session.commit()
     db.session.execute(
         sa.text("UPDATE documents SET kind = 'review_minutes' WHERE id = :id"), {"id": minutes.id}
@@ -114,16 +117,16 @@ def test_documents_become_issuable_as_their_prerequisites_hold(conference: Confe
     assert issuable(conference) == []
     with pytest.raises(InvalidState, match="bàn giao"):
         issue_document(conference, DocumentKind.HANDOVER_MINUTES, by=conference.chair, now=ENDED_AT)
-    elect(conference, Office.LEADER, units[1], minute=0)
+    elect_leader(conference, units[1])
     leader = get_election(conference, Office.LEADER)
     assert issuable(conference) == [(DocumentKind.COUNTING_MINUTES, leader)]
-    record_handover(conference, HANDOVER, by=conference.chair)
+    record_handover(conference, handover_details(conference.chair), by=conference.chair)
     assert issuable(conference) == [
         (DocumentKind.COUNTING_MINUTES, leader),
         (DocumentKind.HANDOVER_MINUTES, None),
     ]
     document = issue_document(conference, DocumentKind.HANDOVER_MINUTES, by=conference.chair, now=ENDED_AT)
-    assert (document.number, document.filename) == ("01/BB-CTĐ4", "bien-ban-ban-giao-co-ctd4-2016.pdf")
+    assert (document.number, document.filename) == ("01/BB-CTĐ1", "bien-ban-ban-giao-co-ctd1-2016.pdf")
     assert issuable(conference) == [(DocumentKind.COUNTING_MINUTES, leader)]
     with pytest.raises(AlreadyIssued):
         issue_document(
@@ -135,8 +138,7 @@ def test_documents_become_issuable_as_their_prerequisites_hold(conference: Confe
 
 
 def test_a_kind_is_issued_for_its_subject_only(conference: Conference) -> None:
-    units = check_in_all(conference)
-    elect(conference, Office.LEADER, units[1], minute=0)
+    advance(conference, Stage.LEADER_CERTIFIED)
     leader = get_election(conference, Office.LEADER)
     with pytest.raises(ValueError, match="per election"):
         issue_document(conference, DocumentKind.COUNTING_MINUTES, by=conference.chair, now=ENDED_AT)
@@ -145,5 +147,5 @@ def test_a_kind_is_issued_for_its_subject_only(conference: Conference) -> None:
     document = issue_document(
         conference, DocumentKind.COUNTING_MINUTES, leader, by=conference.chair, now=ENDED_AT
     )
-    assert document.filename == "bien-ban-kiem-phieu-cum-truong-ctd4-2016.pdf"
+    assert document.filename == "bien-ban-kiem-phieu-cum-truong-ctd1-2016.pdf"
     assert [slot["field"] for slot in document.current_version.slots] == ["truong_ban"]

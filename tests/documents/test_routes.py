@@ -6,58 +6,39 @@ import hashlib
 import io
 import zipfile
 from collections.abc import Callable
-from datetime import timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.helpers import Demo, post, text
-from tests.documents.test_services import HANDOVER
-from tests.signing.test_flow import START
+from tests.factories import Site, Stage, handover_details
+from tests.helpers import post, text
 from voting.conferences.models import Conference
-from voting.conferences.services import check_in
 from voting.documents.models import DocumentKind
 from voting.documents.services import find_document
 from voting.elections.models import Office
-from voting.elections.services import cast_ballot, certify, close_round, get_election, open_round
 from voting.extensions import db
 from voting.handovers.services import record_handover
 
-
-def elect_leader(app: Flask, conference_id: int) -> None:
-    with app.app_context():
-        conference = db.session.get(Conference, conference_id)
-        assert conference is not None
-        units = list(conference.cluster.units)
-        for unit in units:
-            check_in(conference, unit, by=conference.chair, now=START)
-        round_ = open_round(conference, Office.LEADER, now=START + timedelta(minutes=10))
-        for voter in units:
-            cast_ballot(round_, voter, units[1])
-        close_round(round_, now=START + timedelta(minutes=15))
-        election = get_election(conference, Office.LEADER)
-        assert election is not None
-        certify(election, by=conference.chair, now=START + timedelta(minutes=15))
-        db.session.commit()
+MakeSite = Callable[..., Site]
 
 
 def test_chair_issues_the_counting_minutes_during_the_conference(
-    app: Flask, demo: Demo, login: Callable[[str], FlaskClient]
+    app: Flask, make_site: MakeSite, login: Callable[[str], FlaskClient]
 ) -> None:
-    elect_leader(app, demo.conference_id)
-    chair = login("chutri")
-    page = text(chair.get(f"/conferences/{demo.conference_id}/documents"))
-    action = f"/conferences/{demo.conference_id}/documents/counting/leader"
+    site = make_site(Stage.LEADER_CERTIFIED)
+    chair = login(site.chair)
+    page = text(chair.get(f"/conferences/{site.conference_id}/documents"))
+    action = f"/conferences/{site.conference_id}/documents/counting/leader"
     assert action in page and "documents/handover" not in page
     issued = post(chair, action, follow_redirects=True)
-    assert "Đã phát hành Biên bản kiểm phiếu số 01/BB-CTĐ4" in text(issued)
+    assert "Đã phát hành Biên bản kiểm phiếu số 01/BB-CTĐ1" in text(issued)
     assert action not in text(issued)  # issued once
     again = post(chair, action)
     assert again.status_code == 409
-    assert login("daibieu1").post(action).status_code in (400, 403)
+    assert login(site.representatives[0]).post(action).status_code in (400, 403)
     with app.app_context():
-        conference = db.session.get(Conference, demo.conference_id)
+        conference = db.session.get(Conference, site.conference_id)
         assert conference is not None
         document = find_document(conference, DocumentKind.COUNTING_MINUTES)
         assert document is not None and document.election is not None
@@ -65,20 +46,20 @@ def test_chair_issues_the_counting_minutes_during_the_conference(
 
 
 def test_chair_issues_the_handover_minutes_and_only_kinds_issued_alone(
-    app: Flask, demo: Demo, login: Callable[[str], FlaskClient]
+    app: Flask, make_site: MakeSite, login: Callable[[str], FlaskClient]
 ) -> None:
-    elect_leader(app, demo.conference_id)
+    site = make_site(Stage.LEADER_CERTIFIED)
     with app.app_context():
-        conference = db.session.get(Conference, demo.conference_id)
+        conference = db.session.get(Conference, site.conference_id)
         assert conference is not None
-        record_handover(conference, HANDOVER, by=conference.chair)
+        record_handover(conference, handover_details(conference.chair), by=conference.chair)
         db.session.commit()
-    chair = login("chutri")
-    base = f"/conferences/{demo.conference_id}/documents"
+    chair = login(site.chair)
+    base = f"/conferences/{site.conference_id}/documents"
     page = text(chair.get(base))
     assert f"{base}/counting/leader" in page and f"{base}/handover" in page
     issued = text(post(chair, f"{base}/handover", follow_redirects=True))
-    assert "Đã phát hành Biên bản bàn giao cờ luân lưu số 01/BB-CTĐ4" in issued
+    assert "Đã phát hành Biên bản bàn giao cờ luân lưu số 01/BB-CTĐ1" in issued
     assert f"{base}/handover" not in issued and f"{base}/counting/leader" in issued
     # The conference minutes close the conference (with the approval vote); other URLs name no kind.
     for url in (f"{base}/minutes", f"{base}/handover/leader", f"{base}/counting", f"{base}/review"):
@@ -87,36 +68,29 @@ def test_chair_issues_the_handover_minutes_and_only_kinds_issued_alone(
 
 
 def test_archivist_searches_downloads_and_exports(
-    app: Flask, demo: Demo, login: Callable[[str], FlaskClient], monkeypatch: pytest.MonkeyPatch
+    make_site: MakeSite, login: Callable[[str], FlaskClient], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with app.app_context():
-        conference = db.session.get(Conference, demo.conference_id)
-        assert conference is not None
-        from voting.demo import play_demo
-
-        play_demo(conference)
-        db.session.commit()
-    archivist = login("luutru")
+    site = make_site(Stage.SIGNED)
+    archivist = login(site.archivist)
     handovers = text(archivist.get("/archive?kind=handover_minutes"))
-    assert "03/BB-CTĐ4" in handovers and "04/BB-CTĐ4" not in handovers
+    assert "03/BB-CTĐ1" in handovers and "04/BB-CTĐ1" not in handovers
     found = text(archivist.get("/archive?text=Hoàng+Quốc+Việt&year=2016"))
-    assert "03/BB-CTĐ4" in found and "04/BB-CTĐ4" in found and "01/BB-CTĐ4" not in found
+    assert "03/BB-CTĐ1" in found and "04/BB-CTĐ1" in found and "01/BB-CTĐ1" not in found
     assert "Không có tài liệu" in text(archivist.get("/archive?unit=Phòng+Không+Có"))
     assert "Đã ký đủ" in handovers
-    zipped = archivist.get(f"/conferences/{demo.conference_id}/archive.zip")
+    zipped = archivist.get(f"/conferences/{site.conference_id}/archive.zip")
     assert zipped.status_code == 200 and zipped.mimetype == "application/zip"
     data = zipfile.ZipFile(io.BytesIO(zipped.data))
     sums = dict(reversed(line.split("  ", 1)) for line in data.read("SHA256SUMS").decode().splitlines())
     assert len(sums) == 5 and "data.json" in sums
     assert all(hashlib.sha256(data.read(name)).hexdigest() == digest for name, digest in sums.items())
-    assert login("daibieu1").get(f"/conferences/{demo.conference_id}/archive.zip").status_code == 403
+    representative = login(site.representatives[0])
+    assert representative.get(f"/conferences/{site.conference_id}/archive.zip").status_code == 403
 
     # The archive pages its list, keeping the filters.
     monkeypatch.setattr("voting.documents.routes.ARCHIVE_PAGE_SIZE", 3)
     first = text(archivist.get("/archive?year=2016"))
-    assert (
-        first.count('<code class="hash">') == 3 and 'rel="next" href="/archive?year=2016&amp;page=2"' in first
-    )
+    assert first.count('<code class="hash">') == 3 and 'rel="next" href="/archive?year=2016&amp;page=2"' in first
     second = text(archivist.get("/archive?year=2016&page=2"))
     assert second.count('<code class="hash">') == 1 and 'rel="prev"' in second and 'rel="next"' not in second
     # url_for's own options in the query string don't reach the links (or fail the page).
@@ -126,19 +100,16 @@ def test_archivist_searches_downloads_and_exports(
 
 
 def test_secretary_corrects_the_minutes_with_a_reason(
-    app: Flask, demo: Demo, login: Callable[[str], FlaskClient]
+    app: Flask, make_site: MakeSite, login: Callable[[str], FlaskClient]
 ) -> None:
+    site = make_site(Stage.SIGNED)
     with app.app_context():
-        conference = db.session.get(Conference, demo.conference_id)
+        conference = db.session.get(Conference, site.conference_id)
         assert conference is not None
-        from voting.demo import play_demo
-
-        play_demo(conference)
-        db.session.commit()
         minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
         assert minutes is not None
         minutes_id, old_sha = minutes.id, minutes.sha256
-    secretary = login("thuky")
+    secretary = login(site.secretary)
     refused = post(secretary, f"/documents/{minutes_id}/correct", {"reason": "x"}, follow_redirects=True)
     assert "Cần ghi rõ lý do" in text(refused)
     done = post(
@@ -150,7 +121,7 @@ def test_secretary_corrects_the_minutes_with_a_reason(
     page = text(done)
     assert "Đã phát hành phiên bản 2" in page and "Đã bị thay thế" in page and "Sửa chức danh thư ký" in page
     with app.app_context():
-        conference = db.session.get(Conference, demo.conference_id)
+        conference = db.session.get(Conference, site.conference_id)
         assert conference is not None
         minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
         assert minutes is not None

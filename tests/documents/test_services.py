@@ -3,68 +3,25 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from voting.clusters.models import Unit
+from tests.factories import Stage, advance, handover_details
+from tests.helpers import ENDED_AT
 from voting.conferences.models import Conference
-from voting.conferences.services import check_in
-from voting.demo import play_demo
 from voting.documents.archive import archive, conference_documents, export_documents
 from voting.documents.models import Document, DocumentKind
 from voting.documents.services import find_document, issue_minutes
 from voting.elections.models import Office
-from voting.elections.services import cast_ballot, certify, close_round, get_election, open_round
+from voting.elections.services import get_election
 from voting.errors import AlreadyIssued, InvalidState
 from voting.extensions import db
-from voting.handovers.services import HandoverDetails, record_handover
+from voting.handovers.services import record_handover
 
-#: 07:45 in Hanoi on 11-11-2016, stored as naive UTC; rounds open from 09:30
-CHECK_IN_AT = datetime(2016, 11, 11, 0, 45)
-OPENED_AT = datetime(2016, 11, 11, 2, 30)
-#: when play_demo issues the minutes: 11:00 in Hanoi
-DEMO_ENDED_AT = datetime(2016, 11, 11, 4, 0)
-ENDED_AT = datetime(2016, 11, 11, 4, 30)
-HANDOVER = HandoverDetails(
-    handed_over_at=datetime(2016, 11, 11, 3, 30),
-    giver_name="Nguyễn Văn Hùng",
-    giver_title="Trưởng phòng Công tác đảng và công tác quần chúng",
-    receiver_name="Hoàng Quốc Việt",
-    receiver_title="Trưởng phòng Công tác chính trị",
-    witnesses="Thiếu tướng Đinh Văn Toản",
-    flag_condition="Cờ còn nguyên vẹn.",
-    files_handed_over="Sổ theo dõi thi đua của Cụm.",
-)
-
-
-def elect(conference: Conference, office: Office, winner: Unit, *, minute: int) -> None:
-    """Elect and certify *winner* with the votes of all 8 units."""
-    round_ = open_round(conference, office, now=OPENED_AT + timedelta(minutes=minute))
-    for voter in conference.cluster.units:
-        cast_ballot(round_, voter, winner)
-    close_round(round_, now=OPENED_AT + timedelta(minutes=minute + 5))
-    election = get_election(conference, office)
-    assert election is not None
-    certify(election, by=conference.chair, now=OPENED_AT + timedelta(minutes=minute + 5))
-
-
-def check_in_all(conference: Conference) -> list[Unit]:
-    """Check in every unit of the conference's cluster."""
-    units = list(conference.cluster.units)
-    for unit in units:
-        check_in(conference, unit, by=conference.chair, now=CHECK_IN_AT)
-    return units
-
-
-def run_conference(conference: Conference, *, approvals: int = 8) -> Document:
-    """Run the conference through the services (no signatures) and return its minutes."""
-    units = check_in_all(conference)
-    elect(conference, Office.LEADER, units[1], minute=0)
-    elect(conference, Office.DEPUTY, units[2], minute=20)
-    record_handover(conference, HANDOVER, by=conference.chair)
-    return issue_minutes(conference, by=conference.chair, now=ENDED_AT, approvals=approvals)
+MakeConference = Callable[..., Conference]
 
 
 def issued_minutes(conference: Conference) -> Document:
@@ -74,31 +31,36 @@ def issued_minutes(conference: Conference) -> Document:
     return document
 
 
-def test_minutes_wait_for_both_certifications_and_the_handover(conference: Conference) -> None:
-    units = check_in_all(conference)
-    with pytest.raises(InvalidState, match="Cụm trưởng"):
-        issue_minutes(conference, by=conference.chair, now=ENDED_AT, approvals=8)
-    elect(conference, Office.LEADER, units[1], minute=0)
-    with pytest.raises(InvalidState, match="Cụm phó"):
-        issue_minutes(conference, by=conference.chair, now=ENDED_AT, approvals=8)
-    elect(conference, Office.DEPUTY, units[2], minute=20)
-    with pytest.raises(InvalidState, match="bàn giao"):
+@pytest.mark.parametrize(
+    ("stage", "missing"),
+    [
+        (Stage.CHECKED_IN, "Cụm trưởng"),
+        (Stage.LEADER_CERTIFIED, "Cụm phó"),
+        (Stage.DEPUTY_CERTIFIED, "bàn giao"),
+    ],
+)
+def test_minutes_wait_for_both_certifications_and_the_handover(
+    make_conference: MakeConference, stage: Stage, missing: str
+) -> None:
+    conference = make_conference(stage)
+    with pytest.raises(InvalidState, match=missing):
         issue_minutes(conference, by=conference.chair, now=ENDED_AT, approvals=8)
     assert conference_documents(conference) == []
+    assert find_document(conference, DocumentKind.CONFERENCE_MINUTES) is None
     assert not conference.is_ended
 
-    record_handover(conference, HANDOVER, by=conference.chair)
+
+def test_minutes_are_issued_once_everything_is_recorded(conference: Conference) -> None:
+    advance(conference, Stage.DEPUTY_CERTIFIED)
+    record_handover(conference, handover_details(conference.chair), by=conference.chair)
     document = issue_minutes(conference, by=conference.chair, now=ENDED_AT, approvals=8)
     assert document.content.startswith(b"%PDF")
     assert conference.ended_at == ENDED_AT
     assert conference.approvals == 8
 
 
-def test_minutes_need_more_than_half_of_present_approving(conference: Conference) -> None:
-    units = check_in_all(conference)
-    elect(conference, Office.LEADER, units[1], minute=0)
-    elect(conference, Office.DEPUTY, units[2], minute=20)
-    record_handover(conference, HANDOVER, by=conference.chair)
+def test_minutes_need_more_than_half_of_present_approving(make_conference: MakeConference) -> None:
+    conference = make_conference(Stage.HANDED_OVER)
     for approvals in (4, 9, -1):
         with pytest.raises(InvalidState):
             issue_minutes(conference, by=conference.chair, now=ENDED_AT, approvals=approvals)
@@ -108,35 +70,26 @@ def test_minutes_need_more_than_half_of_present_approving(conference: Conference
     assert conference.approvals == 5
 
 
-def test_documents_are_numbered_in_conference_order(conference: Conference) -> None:
+def test_documents_are_numbered_in_conference_order(make_conference: MakeConference) -> None:
     """Counting minutes (leader, deputy), the handover minutes, then the conference minutes."""
-    run_conference(conference)
+    conference = make_conference(Stage.MINUTES_ISSUED)
+    code = conference.cluster.code
     documents = conference_documents(conference)
     assert [(d.number, d.kind) for d in documents] == [
-        ("01/BB-CTĐ4", DocumentKind.COUNTING_MINUTES),
-        ("02/BB-CTĐ4", DocumentKind.COUNTING_MINUTES),
-        ("03/BB-CTĐ4", DocumentKind.HANDOVER_MINUTES),
-        ("04/BB-CTĐ4", DocumentKind.CONFERENCE_MINUTES),
+        (f"01/BB-{code}", DocumentKind.COUNTING_MINUTES),
+        (f"02/BB-{code}", DocumentKind.COUNTING_MINUTES),
+        (f"03/BB-{code}", DocumentKind.HANDOVER_MINUTES),
+        (f"04/BB-{code}", DocumentKind.CONFERENCE_MINUTES),
     ]
     leader = get_election(conference, Office.LEADER)
     assert documents[0].election_id == (leader.id if leader else None)
+    minutes = issued_minutes(conference)
+    assert minutes.sha256 == hashlib.sha256(minutes.content).hexdigest()
+    assert minutes.size == len(minutes.content) and minutes.issued_by_id == conference.chair.id
 
 
-def test_full_demo_run_stores_the_final_pdf(conference: Conference) -> None:
-    play_demo(conference)
-    db.session.commit()
-    document = issued_minutes(conference)
-    assert document.content.startswith(b"%PDF")
-    assert document.sha256 == hashlib.sha256(document.content).hexdigest()
-    assert document.size == len(document.content)
-    assert document.number == "04/BB-CTĐ4"
-    assert document.issued_by_id == conference.chair.id
-    assert conference.ended_at == DEMO_ENDED_AT
-    assert conference.is_ended
-
-
-def test_second_issue_is_refused_and_keeps_the_bytes(conference: Conference) -> None:
-    run_conference(conference)
+def test_second_issue_is_refused_and_keeps_the_bytes(make_conference: MakeConference) -> None:
+    conference = make_conference(Stage.MINUTES_ISSUED)
     db.session.commit()
     before = issued_minutes(conference).content
     count = len(conference_documents(conference))
@@ -153,8 +106,8 @@ def test_second_issue_is_refused_and_keeps_the_bytes(conference: Conference) -> 
     assert conference.ended_at == ENDED_AT
 
 
-def test_export_writes_pdfs_and_matching_checksums(conference: Conference, tmp_path: Path) -> None:
-    minutes = run_conference(conference)
+def test_export_writes_pdfs_and_matching_checksums(make_conference: MakeConference, tmp_path: Path) -> None:
+    minutes = issued_minutes(make_conference(Stage.MINUTES_ISSUED))
     db.session.commit()
     written = export_documents(tmp_path)
     assert len(written) == 4
@@ -170,8 +123,9 @@ def test_export_writes_pdfs_and_matching_checksums(conference: Conference, tmp_p
     assert sums[minutes.filename] == minutes.sha256
 
 
-def test_archive_filters_by_year(conference: Conference) -> None:
-    minutes = run_conference(conference)
+def test_archive_filters_by_year(make_conference: MakeConference) -> None:
+    conference = make_conference(Stage.MINUTES_ISSUED)
+    minutes = issued_minutes(conference)
     db.session.commit()
     entries = archive(year=2016)
     assert minutes.id in [entry.document.id for entry in entries]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from tests.helpers import CHECK_IN_AT, PASSWORD, later
 from voting.auth.models import Role, User
 from voting.auth.services import create_user
 from voting.clusters.models import Unit
@@ -25,15 +25,6 @@ from voting.elections.services import (
     open_round,
 )
 from voting.extensions import db
-
-#: 07:45 in Hanoi on 11-11-2016, stored as naive UTC; rounds open from 09:30
-CHECK_IN_AT = datetime(2016, 11, 11, 0, 45)
-OPENED_AT = datetime(2016, 11, 11, 2, 30)
-
-
-def later(minutes: int) -> datetime:
-    """Return a moment *minutes* after the first round opened."""
-    return OPENED_AT + timedelta(minutes=minutes)
 
 
 def check_in_all(conference: Conference, n: int = 8) -> list[Unit]:
@@ -73,10 +64,10 @@ def change_rules(conference: Conference, **changes: object) -> None:
 
 
 def make_counters(n: int = 3) -> list[User]:
-    """Create *n* counting-committee accounts kiemphieu1..n (password luanluu2016)."""
+    """Create *n* counting-committee accounts kiemphieu1..n (with the test password)."""
     return [
         create_user(
-            f"kiemphieu{i}", "luanluu2016", full_name=f"Kiểm Phiếu {i}", title="Cán bộ", role=Role.COUNTER
+            f"kiemphieu{i}", PASSWORD, full_name=f"Kiểm Phiếu {i}", title="Cán bộ", role=Role.COUNTER
         )
         for i in range(1, n + 1)
     ]

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.exc import IntegrityError
 
-from tests.elections.helpers import OPENED_AT, check_in_all, count_rows, later, vote
+from tests.elections.helpers import check_in_all, count_rows, vote
+from tests.helpers import OPENED_AT, later
 from voting.clusters.models import Unit
 from voting.conferences.models import Conference
 from voting.elections.models import Ballot, Office, Participation, Round, RoundStatus

@@ -6,7 +6,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from tests.elections.helpers import OPENED_AT, check_in_all, later, make_counters
+from tests.elections.helpers import check_in_all, make_counters
+from tests.helpers import OPENED_AT, later
 from voting.auth.models import User
 from voting.clusters.models import Unit
 from voting.conferences.models import Conference

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.elections.helpers import OPENED_AT, later
+from tests.helpers import OPENED_AT, later
 from voting.conferences.models import CheckIn, Conference
 from voting.elections.ballots import BallotType, ballot_kind
 from voting.elections.decisions import record_decision

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from tests.elections.helpers import OPENED_AT, change_rules, check_in_all, later, run_round, vote
+from tests.elections.helpers import change_rules, check_in_all, run_round, vote
+from tests.helpers import OPENED_AT, later
 from voting.conferences.models import Conference
 from voting.elections.decisions import record_decision
 from voting.elections.models import Ballot, DecisionMethod, NamedVote, Office

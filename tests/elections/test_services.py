@@ -6,15 +6,14 @@ import pytest
 import sqlalchemy as sa
 
 from tests.elections.helpers import (
-    OPENED_AT,
     check_in_all,
     count_rows,
     elect_leader,
     get_election_or_fail,
-    later,
     run_round,
     vote,
 )
+from tests.helpers import OPENED_AT, later
 from voting.conferences.models import Conference
 from voting.conferences.services import check_in
 from voting.elections.models import (

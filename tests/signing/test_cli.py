@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask.testing import FlaskCliRunner
 
+from tests.helpers import STARTS_AT
 from voting.auth.models import User
 from voting.conferences.models import Conference
 from voting.extensions import db
@@ -33,16 +34,17 @@ def test_init_issue_export(
     assert first.exit_code == 0, first.output
     again = runner.invoke(args=["pki", "init"])
     assert again.exit_code == 1 and "Đã có CA gốc" in again.output
-    issued = runner.invoke(args=["pki", "issue", "thuky"], input="246810\n246810\n")
+    secretary = conference.secretary.username
+    issued = runner.invoke(args=["pki", "issue", secretary], input="246810\n246810\n")
     assert issued.exit_code == 0, issued.output
-    secretary = db.session.scalar(sa.select(User).where(User.username == "thuky"))
-    assert secretary is not None
-    credential = credential_of(secretary)
+    account = db.session.scalar(sa.select(User).where(User.username == secretary))
+    assert account is not None
+    credential = credential_of(account)
     assert credential is not None
     cert = pki.load_certificate(credential.certificate_pem)
-    assert pki.common_name(cert) == "Trần Thị Mai"
+    assert pki.common_name(cert) == conference.secretary.full_name
     assert pki.unseal_key(credential.sealed_key, "246810") is not None
-    short = runner.invoke(args=["pki", "issue", "chutri", "--pin", "123"])
+    short = runner.invoke(args=["pki", "issue", conference.chair.username, "--pin", "123"])
     assert short.exit_code == 1 and "ít nhất 6 ký tự" in short.output
     out = tmp_path / "ca.pem"
     exported = runner.invoke(args=["pki", "export-ca", "--out", str(out)])
@@ -58,7 +60,7 @@ def test_wrong_ca_passphrase_issues_nothing(
     monkeypatch.setenv("LUANLUU_CA_PASSPHRASE", PASS)
     assert runner.invoke(args=["pki", "init"]).exit_code == 0
     monkeypatch.setenv("LUANLUU_CA_PASSPHRASE", "not-the-phrase")
-    result = runner.invoke(args=["pki", "issue", "chutri", "--pin", "135790"])
+    result = runner.invoke(args=["pki", "issue", conference.chair.username, "--pin", "135790"])
     assert result.exit_code == 1 and "Mật khẩu bảo vệ khóa CA không đúng" in result.output
     assert credential_of(conference.chair) is None
 
@@ -67,7 +69,7 @@ def test_import_an_existing_ca(
     conference: Conference, runner: FlaskCliRunner, tmp_path: Path, ca_env: None
 ) -> None:
     pair = pki.make_root_ca(
-        "CA của Công an tỉnh", "", now=datetime(2020, 1, 1), years=20, passphrase="old-phrase"
+        "CA của Công an tỉnh", "", now=STARTS_AT - timedelta(days=365), years=20, passphrase="old-phrase"
     )
     key = pki.unseal_key(pair.sealed_key, "old-phrase")
     (tmp_path / "ca.pem").write_text(pair.certificate_pem)
@@ -90,7 +92,7 @@ def test_import_an_existing_ca(
         args=["pki", "import", "--cert", str(tmp_path / "ca.pem"), "--key", str(tmp_path / "ca.key")]
     )
     assert imported.exit_code == 0, imported.output
-    assert runner.invoke(args=["pki", "issue", "chutri", "--pin", "135790"]).exit_code == 0
+    assert runner.invoke(args=["pki", "issue", conference.chair.username, "--pin", "135790"]).exit_code == 0
     credential = credential_of(conference.chair)
     assert credential is not None
     assert (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,9 +12,9 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskCliRunner
 
+from tests.factories import Stage
 from tests.helpers import require_tool
 from voting.conferences.models import Conference
-from voting.demo import play_demo
 from voting.documents.archive import conference_documents, export_documents
 from voting.documents.models import Document, DocumentKind
 from voting.documents.services import find_document
@@ -25,7 +26,7 @@ from voting.signing.services import trust_roots, verify_pdf
 
 @dataclass(frozen=True)
 class Signed:
-    """The demo's signed documents exported to a folder, with the exported CA."""
+    """A conference's signed documents exported to a folder, with the exported CA."""
 
     folder: Path
     ca_pem: Path
@@ -33,9 +34,13 @@ class Signed:
 
 
 @pytest.fixture
+def conference(make_conference: Callable[..., Conference]) -> Conference:
+    """A conference played to its end, every block of its four documents signed."""
+    return make_conference(Stage.SIGNED)
+
+
+@pytest.fixture
 def signed(conference: Conference, runner: FlaskCliRunner, tmp_path: Path) -> Signed:
-    play_demo(conference)
-    db.session.commit()
     export_documents(tmp_path / "out")
     ca = tmp_path / "ca.pem"
     result = runner.invoke(args=["pki", "export-ca", "--out", str(ca)])
@@ -73,7 +78,9 @@ def pdfsig(store: Path, pdf: Path) -> list[dict[str, str]]:
     return signatures
 
 
-def test_pdfsig_reports_every_signature_valid_and_trusted(signed: Signed, tmp_path: Path) -> None:
+def test_pdfsig_reports_every_signature_valid_and_trusted(
+    signed: Signed, conference: Conference, tmp_path: Path
+) -> None:
     store = nss_store(signed.ca_pem, tmp_path)
     pdfs = sorted(signed.folder.glob("*.pdf"))
     assert len(pdfs) == 4
@@ -86,9 +93,9 @@ def test_pdfsig_reports_every_signature_valid_and_trusted(signed: Signed, tmp_pa
             assert sig["Certificate Validation"] == "Certificate is Trusted.", (pdf.name, sig)
         fields_per_pdf[pdf.name] = [sig["Signature Field Name"] for sig in signatures]
     assert fields_per_pdf[signed.minutes.name] == ["thu_ky", "chu_toa"]
-    assert fields_per_pdf["bien-ban-ban-giao-co-ctd4-2016.pdf"] == ["ben_giao", "ben_nhan", "chung_kien"]
+    assert fields_per_pdf["bien-ban-ban-giao-co-ctd1-2016.pdf"] == ["ben_giao", "ben_nhan", "chung_kien"]
     names = [sig["Signer Certificate Common Name"] for sig in pdfsig(store, signed.minutes)]
-    assert names == ["Trần Thị Mai", "Nguyễn Văn Hùng"]
+    assert names == [conference.secretary.full_name, conference.chair.full_name]
 
 
 def test_pyhanko_bottom_line_and_modification_levels(signed: Signed, conference: Conference) -> None:
@@ -115,7 +122,7 @@ def test_one_changed_byte_fails_pdfsig_and_flask_verify(
 ) -> None:
     good = runner.invoke(args=["verify", str(signed.minutes)])
     assert good.exit_code == 0, good.output
-    assert "KẾT LUẬN: HỢP LỆ" in good.output and "04/BB-CTĐ4" in good.output
+    assert "KẾT LUẬN: HỢP LỆ" in good.output and "04/BB-CTĐ1" in good.output
     data = bytearray(signed.minutes.read_bytes())
     # Change one byte inside the first page's content, which both signatures cover.
     position = data.index(b"stream", 2000) + 20
@@ -140,20 +147,20 @@ def test_pdftotext_finds_vietnamese_text_and_signers(signed: Signed, conference:
     text = " ".join(nfc(raw).split())
     for phrase in [
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        "Số: 04/BB-CTĐ4",
+        "Số: 04/BB-CTĐ1",
         "Biên bản đã được đọc lại",
         "THƯ KÝ",
         "CHỦ TỌA",
-        "Trần Thị Mai",
-        "Nguyễn Văn Hùng",
+        conference.secretary.full_name,
+        conference.chair.full_name,
     ]:
         assert phrase in text, phrase
     minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
     assert minutes is not None
     # every page's footer carries the number and the verification link of the QR code
     link = f"http://127.0.0.1:5000/verify/{minutes.current_version.verify_code}"
-    assert text.count(link) == text.count("Số: 04/BB-CTĐ4 – trang") >= 2
-    handover = signed.folder / "bien-ban-ban-giao-co-ctd4-2016.pdf"
+    assert text.count(link) == text.count("Số: 04/BB-CTĐ1 – trang") >= 2
+    handover = signed.folder / "bien-ban-ban-giao-co-ctd1-2016.pdf"
     raw = subprocess.run(
         [require_tool("pdftotext"), "-raw", "-enc", "UTF-8", str(handover), "-"],
         capture_output=True,
@@ -172,13 +179,14 @@ def test_stamps_name_the_signer_and_time_in_vietnam_time(signed: Signed) -> None
         times = [sig.sig_object["/M"] for sig in reader.embedded_signatures]
     assert len(times) == 2
     reports = pades.validate(signed.minutes.read_bytes(), trust_roots())
+    # Signing starts at 11:35, a minute per block: five blocks of the other documents, then these two.
     assert [pades.format_signing_time(r.signed_at) for r in reports if r.signed_at] == [
-        "2016-11-11T11:11:00+07:00",
-        "2016-11-11T11:12:00+07:00",
+        "2016-11-11T11:41:00+07:00",
+        "2016-11-11T11:42:00+07:00",
     ]
 
 
-def test_every_demo_document_is_fully_signed_and_verifies(signed: Signed, conference: Conference) -> None:
+def test_every_document_is_fully_signed_and_verifies(signed: Signed, conference: Conference) -> None:
     documents = conference_documents(conference)
     assert [d.kind for d in documents] == [
         DocumentKind.COUNTING_MINUTES,

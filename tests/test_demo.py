@@ -1,0 +1,132 @@
+"""The production demo: what ``create_demo()`` builds and what ``play_demo()`` leaves behind.
+
+Other tests build their data with the factories (``tests/factories.py``); these keep the demo honest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+import sqlalchemy as sa
+
+from tests.helpers import CHECK_IN_AT, DEMO_ENDED_AT, OPENED_AT, STARTS_AT
+from voting.audit.models import AuditEntry
+from voting.audit.services import verify
+from voting.auth.models import Role, User
+from voting.clusters.models import Cluster, Unit
+from voting.conferences.models import Conference
+from voting.conferences.services import attendance, check_in
+from voting.demo import CLUSTER_CODE, PASSWORD, UNITS, create_demo, play_demo
+from voting.documents.archive import conference_documents
+from voting.documents.models import Document, DocumentKind
+from voting.documents.services import find_document
+from voting.elections.models import Office
+from voting.elections.services import get_election, open_round
+from voting.errors import InvalidState
+from voting.extensions import db
+from voting.handovers.services import find_handover
+from voting.signing.services import verify_pdf
+
+
+def count(model: type) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
+
+
+def test_create_demo_builds_cluster_4_and_its_2016_conference(demo_conference: Conference) -> None:
+    conference = demo_conference
+    assert conference.cluster.code == CLUSTER_CODE and conference.cluster.name == "Cụm thi đua số 4"
+    assert [unit.name for unit in conference.cluster.units] == UNITS
+    assert conference.year == 2016 and conference.starts_at == STARTS_AT
+    assert conference.outgoing_leader.name == UNITS[0] and conference.outgoing_deputy is not None
+    assert conference.outgoing_deputy.name == UNITS[3]
+    assert (conference.chair.username, conference.chair.full_name) == ("chutri", "Nguyễn Văn Hùng")
+    assert (conference.secretary.username, conference.secretary.full_name) == ("thuky", "Trần Thị Mai")
+    assert attendance(conference).present == [] and not conference.is_ended
+    roles = dict(db.session.execute(sa.select(User.username, User.role)).tuples().all())
+    assert roles == {
+        "chutri": Role.CHAIR,
+        "thuky": Role.SECRETARY,
+        "luutru": Role.ARCHIVIST,
+        "quantri": Role.ADMIN,
+        **{f"daibieu{n}": Role.REPRESENTATIVE for n in range(1, 9)},
+    }
+
+
+def test_create_demo_twice_returns_the_same_conference_and_every_login(demo_conference: Conference) -> None:
+    again, logins = create_demo()
+    assert again.id == demo_conference.id
+    assert (count(Cluster), count(Unit), count(User), count(Conference)) == (1, 8, 12, 1)
+    assert len(logins) == 12 and {login.username for login in logins} >= {"chutri", "daibieu8"}
+    representative = next(login for login in logins if login.username == "daibieu2")
+    assert representative.role is Role.REPRESENTATIVE and representative.who == UNITS[1]
+
+
+def test_demo_accounts_log_in_with_the_printed_password(demo_conference: Conference) -> None:
+    from voting.auth.services import authenticate
+
+    assert authenticate("daibieu1", PASSWORD) is not None
+    assert authenticate("chutri", PASSWORD + "x") is None
+
+
+def test_play_demo_runs_the_conference_to_its_signed_minutes(demo_conference: Conference) -> None:
+    conference = demo_conference
+    play_demo(conference)
+    db.session.commit()
+    units = {unit.name: unit for unit in conference.cluster.units}
+    leader, deputy = get_election(conference, Office.LEADER), get_election(conference, Office.DEPUTY)
+    assert leader is not None and leader.elected_unit == units["Phòng Công tác chính trị"]
+    assert deputy is not None and deputy.elected_unit == units["Phòng Hậu cần"]
+    assert leader.is_certified and deputy.is_certified
+    handover = find_handover(conference)
+    assert handover is not None and handover.to_unit == units["Phòng Công tác chính trị"]
+    assert handover.receiver_name == "Hoàng Quốc Việt"
+    assert conference.is_ended and conference.ended_at == DEMO_ENDED_AT and conference.approvals == 8
+
+    minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
+    assert minutes is not None and minutes.number == "04/BB-CTĐ4"
+    assert minutes.content.startswith(b"%PDF") and minutes.size == len(minutes.content)
+    assert minutes.sha256 == hashlib.sha256(minutes.content).hexdigest()
+    assert minutes.issued_by_id == conference.chair.id
+    documents = conference_documents(conference)
+    assert [d.kind for d in documents] == [
+        DocumentKind.COUNTING_MINUTES,
+        DocumentKind.COUNTING_MINUTES,
+        DocumentKind.HANDOVER_MINUTES,
+        DocumentKind.CONFERENCE_MINUTES,
+    ]
+    for document in documents:
+        version = document.current_version
+        assert version.is_signed and version.status == "Đã ký đủ"
+        result = verify_pdf(document.content)
+        assert result.is_ok and result.is_fully_signed and result.version == version
+        # every stored state is kept, each with its own hash
+        assert len({f.sha256 for f in version.files}) == len(version.slots) + 1
+    assert count(Document) == 4
+
+
+def test_play_demo_leaves_an_intact_audit_chain(demo_conference: Conference) -> None:
+    """Check-ins to minutes: handover and issued documents are in the log, and it verifies."""
+    play_demo(demo_conference)
+    entries = list(db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id)))
+    actions = {entry.action for entry in entries}
+    assert {"unit.checked_in", "round.closed", "election.certified", "handover.recorded"} <= actions
+    assert "document issued" in actions
+    assert all(entry.conference_id == demo_conference.id for entry in entries)
+    assert verify().is_intact
+
+
+def test_play_demo_twice_changes_nothing(demo_conference: Conference) -> None:
+    play_demo(demo_conference)
+    before = (count(Document), count(AuditEntry))
+    play_demo(demo_conference)
+    assert (count(Document), count(AuditEntry)) == before
+
+
+def test_play_demo_refuses_a_conference_half_played(demo_conference: Conference) -> None:
+    for unit in demo_conference.cluster.units:
+        check_in(demo_conference, unit, by=demo_conference.chair, now=CHECK_IN_AT)
+    open_round(demo_conference, Office.LEADER, now=OPENED_AT)
+    with pytest.raises(InvalidState, match="đang diễn ra dở"):
+        play_demo(demo_conference)
+    assert not demo_conference.is_ended
