@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
 
 import pytest
 
-from voting.clusters.models import Unit
-from voting.clusters.services import add_unit, create_cluster
+from tests.factories import Stage
+from tests.helpers import CHECK_IN_AT, OPENED_AT
+from voting.clusters.models import Cluster
 from voting.conferences.models import CheckIn, Conference
 from voting.conferences.services import attendance, check_in, quorum_needed
 from voting.elections.models import Office
@@ -15,17 +16,7 @@ from voting.elections.services import open_round
 from voting.errors import InvalidState, NotEligible, QuorumNotMet
 from voting.extensions import db
 
-#: 07:45 and 09:30 in Hanoi on 11-11-2016, stored as naive UTC
-CHECK_IN_AT = datetime(2016, 11, 11, 0, 45)
-OPENED_AT = datetime(2016, 11, 11, 2, 30)
-
-
-def check_in_all(conference: Conference, n: int) -> list[Unit]:
-    """Check in the first *n* units of the conference's cluster."""
-    units = list(conference.cluster.units[:n])
-    for unit in units:
-        check_in(conference, unit, by=conference.chair, now=CHECK_IN_AT)
-    return units
+MakeConference = Callable[..., Conference]
 
 
 @pytest.mark.parametrize(("members", "needed"), [(8, 6), (9, 6), (10, 7), (3, 2), (6, 4), (1, 1)])
@@ -44,9 +35,9 @@ def test_attendance_lists_present_units_in_cluster_order(conference: Conference)
     assert not present.is_quorate
 
 
-def test_open_round_refused_without_quorum(conference: Conference) -> None:
+def test_open_round_refused_without_quorum(make_conference: MakeConference) -> None:
     """Five of eight is below the 2/3 quorum; the message says so with the numbers."""
-    check_in_all(conference, 5)
+    conference = make_conference(Stage.CHECKED_IN, present=5)
     with pytest.raises(QuorumNotMet) as excinfo:
         open_round(conference, Office.LEADER, now=OPENED_AT)
     message = str(excinfo.value)
@@ -55,8 +46,8 @@ def test_open_round_refused_without_quorum(conference: Conference) -> None:
     assert "Chưa đủ số đơn vị tham dự" in message
 
 
-def test_open_round_succeeds_with_exact_quorum(conference: Conference) -> None:
-    check_in_all(conference, 6)
+def test_open_round_succeeds_with_exact_quorum(make_conference: MakeConference) -> None:
+    conference = make_conference(Stage.CHECKED_IN, present=6)
     round_ = open_round(conference, Office.LEADER, now=OPENED_AT)
     assert round_.is_open
     assert round_.base == 6
@@ -81,11 +72,10 @@ def test_check_in_twice_is_refused(conference: Conference) -> None:
     assert len(attendance(conference).present) == 1
 
 
-def test_unit_of_another_cluster_cannot_check_in(conference: Conference) -> None:
-    other = create_cluster(
-        name="Cụm thi đua số 5", parent_body="Công an thành phố Hà Nội", code="CTĐ5", city="Hà Nội"
-    )
-    stranger = add_unit(other, "Phòng Cảnh sát giao thông")
+def test_unit_of_another_cluster_cannot_check_in(
+    conference: Conference, make_cluster: Callable[..., Cluster]
+) -> None:
+    stranger = make_cluster(units=3).units[0]
     with pytest.raises(NotEligible):
         check_in(conference, stranger, by=conference.chair, now=CHECK_IN_AT)
     assert attendance(conference).present == []

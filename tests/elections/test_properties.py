@@ -30,7 +30,7 @@ DB_SETTINGS = settings(
 
 electorate = st.fixed_dictionaries(
     {
-        "present": st.integers(min_value=6, max_value=8),  # a quorum of the 8 demo units
+        "present": st.integers(min_value=6, max_value=8),  # a quorum of the conference's 8 units
         # for each unit: index of the chosen candidate, None for blank, -1 for an ineligible choice
         "choices": st.lists(
             st.one_of(st.none(), st.integers(min_value=-1, max_value=6)), min_size=8, max_size=8
