@@ -131,7 +131,8 @@ class Factories:
     def cluster(self, units: int = 8, *, unit_names: list[str] | None = None) -> Cluster:
         """Create "Cụm thi đua số N": *units* member units with a representative each, a chair, a secretary.
 
-        Accounts are named after the cluster's code: ``ctd1-daibieu1``…, ``ctd1-chutri``, ``ctd1-thuky``.
+        Accounts are named after the cluster's code, in the characters the admin screens allow:
+        ``ctd1.daibieu1``…, ``ctd1.chutri``, ``ctd1.thuky``.
         """
         self.clusters += 1
         number = self.clusters
@@ -148,7 +149,7 @@ class Factories:
         prefix = account_prefix(cluster)
         for position, unit in enumerate(members, start=1):
             create_user(
-                f"{prefix}-daibieu{position}",
+                f"{prefix}.daibieu{position}",
                 PASSWORD,
                 full_name=f"Đại biểu {unit.name}",
                 title="Đại diện đơn vị",
@@ -156,7 +157,7 @@ class Factories:
                 unit=unit,
             )
         create_user(
-            f"{prefix}-chutri",
+            f"{prefix}.chutri",
             PASSWORD,
             full_name=f"Chủ trì Cụm {number}",
             title=f"Trưởng {members[0].name}",
@@ -164,7 +165,7 @@ class Factories:
             unit=members[0],
         )
         create_user(
-            f"{prefix}-thuky",
+            f"{prefix}.thuky",
             PASSWORD,
             full_name=f"Thư ký Cụm {number}",
             title=f"Cán bộ {members[0].name}",

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.helpers import Demo, csrf_token, post, text
+from tests.factories import Site
+from tests.helpers import csrf_token, post, text
 from voting.audit.models import AuditEntry
 from voting.auth.models import Role, User
 from voting.clusters.models import Cluster, Unit
@@ -18,28 +19,28 @@ from voting.conferences.models import Conference
 from voting.extensions import db
 
 
-def test_only_administrators_get_in(login: Callable[[str], FlaskClient], demo: Demo) -> None:
-    assert login("chutri").get("/admin/").status_code == 403
-    assert login("luutru").get("/admin/users").status_code == 403
-    assert login("quantri").get("/admin/").status_code == 200
+def test_only_administrators_get_in(login: Callable[[str], FlaskClient], site: Site) -> None:
+    assert login(site.chair).get("/admin/").status_code == 403
+    assert login(site.archivist).get("/admin/users").status_code == 403
+    assert login(site.admin).get("/admin/").status_code == 200
 
 
-def test_cluster_units_and_conference(app: Flask, login: Callable[[str], FlaskClient], demo: Demo) -> None:
-    admin = login("quantri")
+def test_cluster_units_and_conference(app: Flask, login: Callable[[str], FlaskClient], site: Site) -> None:
+    admin = login(site.admin)
     created = post(
         admin,
         "/admin/clusters",
         {
-            "name": "Cụm thi đua số 1",
+            "name": "Cụm thi đua số 9",
             "parent_body": "Công an tỉnh Bắc Ninh",
-            "code": "CTĐ1",
+            "code": "CTĐ9",
             "city": "Bắc Ninh",
         },
         follow_redirects=True,
     )
-    assert "Đã tạo Cụm thi đua số 1" in text(created)
+    assert "Đã tạo Cụm thi đua số 9" in text(created)
     with app.app_context():
-        cluster_id = db.session.scalar(sa.select(Cluster.id).where(Cluster.code == "CTĐ1"))
+        cluster_id = db.session.scalar(sa.select(Cluster.id).where(Cluster.code == "CTĐ9"))
     for name in ("Phòng A", "Phòng B", "Phòng C"):
         post(admin, f"/admin/clusters/{cluster_id}/units", {"name": name})
     duplicate = post(admin, f"/admin/clusters/{cluster_id}/units", {"name": "Phòng A"})
@@ -53,8 +54,8 @@ def test_cluster_units_and_conference(app: Flask, login: Callable[[str], FlaskCl
     with app.app_context():
         unit = db.session.get(Unit, unit_a_id)
         assert unit is not None and unit.name == "Phòng Tham mưu" and not unit.is_active
-        chair_id = db.session.scalar(sa.select(User.id).where(User.username == "chutri"))
-        secretary_id = db.session.scalar(sa.select(User.id).where(User.username == "thuky"))
+        chair_id = db.session.scalar(sa.select(User.id).where(User.username == site.chair))
+        secretary_id = db.session.scalar(sa.select(User.id).where(User.username == site.secretary))
         unit_b = db.session.scalar(sa.select(Unit.id).where(Unit.name == "Phòng B"))
     response = post(
         admin,
@@ -80,13 +81,13 @@ def test_cluster_units_and_conference(app: Flask, login: Callable[[str], FlaskCl
                 AuditEntry.action == "conference.created", AuditEntry.conference_id == conference.id
             )
         )
-        assert created_entry is not None and created_entry.actor_username == "quantri"
+        assert created_entry is not None and created_entry.actor_username == site.admin
 
 
 def test_accounts_create_disable_role_reset(
-    app: Flask, login: Callable[[str], FlaskClient], demo: Demo
+    app: Flask, login: Callable[[str], FlaskClient], site: Site
 ) -> None:
-    admin = login("quantri")
+    admin = login(site.admin)
     response = post(
         admin,
         "/admin/users",
@@ -115,7 +116,7 @@ def test_accounts_create_disable_role_reset(
     assert bad.status_code == 200 and "Chỉ gồm chữ không dấu" in text(bad)
     with app.app_context():
         account_id = db.session.scalar(sa.select(User.id).where(User.username == "ct2"))
-        admin_id = db.session.scalar(sa.select(User.id).where(User.username == "quantri"))
+        admin_id = db.session.scalar(sa.select(User.id).where(User.username == site.admin))
     post(admin, f"/admin/users/{account_id}/role", {"role": "archivist"})
     post(admin, f"/admin/users/{account_id}/toggle")
     assert "Không thể tự khoá" in text(post(admin, f"/admin/users/{admin_id}/toggle"))
@@ -140,19 +141,20 @@ def upload(admin: FlaskClient, cluster_id: int, content: str) -> object:
     return admin.post(f"/admin/clusters/{cluster_id}/import", data=data, content_type="multipart/form-data")
 
 
-def test_csv_import_is_all_or_nothing(app: Flask, login: Callable[[str], FlaskClient], demo: Demo) -> None:
-    admin = login("quantri")
+def test_csv_import_is_all_or_nothing(app: Flask, login: Callable[[str], FlaskClient], site: Site) -> None:
+    admin = login(site.admin)
     with app.app_context():
         users_before = db.session.scalar(sa.select(sa.func.count()).select_from(User))
+    member = site.unit_names[2]
     bad_csv = (
         "unit,username,full_name,title\n"
         "Phòng Mới,moi1,Đại biểu Mới,Cán bộ\n"
-        "Phòng Hậu cần,daibieu3,Trùng tên,\n"  # username taken
+        f"{member},{site.representatives[2]},Trùng tên,\n"  # username taken
         "Phòng X,moi1,Lặp lại,\n"  # duplicated in the file
         "Phòng Y,co dau,Sai tên,\n"  # invalid username
         "thiếu cột\n"
     )
-    response = upload(admin, demo.cluster_id, bad_csv)
+    response = upload(admin, site.cluster_id, bad_csv)
     page = text(response)
     assert response.status_code == 422  # type: ignore[attr-defined]
     for line, reason in ((3, "đã được dùng"), (4, "lặp lại"), (5, "chỉ được gồm"), (6, "Cần 4 cột")):
@@ -164,13 +166,13 @@ def test_csv_import_is_all_or_nothing(app: Flask, login: Callable[[str], FlaskCl
     good_csv = (
         "\ufeffunit,username,full_name,title\n"
         "Phòng Mới,moi1,Đại biểu Mới,Cán bộ\n"
-        "Phòng Hậu cần,hc2,Đại biểu Hậu cần 2,\n"
+        f"{member},hc2,Đại biểu {member} 2,\n"
     )
-    response = upload(admin, demo.cluster_id, good_csv)
+    response = upload(admin, site.cluster_id, good_csv)
     assert response.status_code == 200 and "1 đơn vị mới, 2 tài khoản" in text(response)  # type: ignore[attr-defined]
     with app.app_context():
         unit = db.session.scalar(sa.select(Unit).where(Unit.name == "Phòng Mới"))
-        assert unit is not None and unit.cluster_id == demo.cluster_id
+        assert unit is not None and unit.cluster_id == site.cluster_id
         rep = db.session.scalar(sa.select(User).where(User.username == "hc2"))
         assert rep is not None and rep.role is Role.REPRESENTATIVE and rep.unit is not None
-        assert rep.unit.name == "Phòng Hậu cần"
+        assert rep.unit.name == member

@@ -11,8 +11,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.helpers import Demo, post
-from tests.elections.helpers import check_in_all, later, vote
+from tests.elections.helpers import check_in_all, vote
+from tests.factories import Site, Stage
+from tests.helpers import PASSWORD, later, post
 from voting.api.models import ApiToken
 from voting.api.openapi import openapi_document
 from voting.api.services import create_token, revoke_token
@@ -20,7 +21,6 @@ from voting.auth.models import Role, User
 from voting.auth.services import create_user
 from voting.clusters.services import add_unit, create_cluster
 from voting.conferences.models import Conference
-from voting.demo import play_demo
 from voting.elections.ballots import BallotType
 from voting.elections.models import Office, RoundStatus
 from voting.elections.services import close_round, open_round, void_round
@@ -41,12 +41,9 @@ def check(response: Any, path: str) -> Any:
 
 
 @pytest.fixture
-def finished(app: Flask, demo: Demo) -> Demo:
-    """The demo conference played to its end."""
-    with app.app_context():
-        play_demo(db.session.get(Conference, demo.conference_id))  # type: ignore[arg-type]
-        db.session.commit()
-    return demo
+def finished(make_site: Callable[..., Site]) -> Site:
+    """A conference played to its end: every unit elected the second one leader, the third deputy."""
+    return make_site(Stage.MINUTES_ISSUED)
 
 
 def test_every_api_route_is_in_the_openapi_document(app: Flask) -> None:
@@ -64,16 +61,17 @@ def test_openapi_document_is_public(client: FlaskClient) -> None:
     assert response.status_code == 200 and response.get_json()["openapi"].startswith("3.")
 
 
-def test_anonymous_gets_401_not_a_redirect(client: FlaskClient, demo: Demo) -> None:
+def test_anonymous_gets_401_not_a_redirect(client: FlaskClient, site: Site) -> None:
     response = client.get("/api/v1/conferences")
     assert response.status_code == 401 and response.headers["WWW-Authenticate"].startswith("Bearer")
     check(response, "/api/v1/conferences")
 
 
 def test_chair_reads_everything_through_the_session(
-    login: Callable[[str], FlaskClient], finished: Demo
+    login: Callable[[str], FlaskClient], finished: Site
 ) -> None:
-    chair = login("chutri")
+    chair = login(finished.chair)
+    leader_name = finished.unit_names[1]
     listed = check(chair.get("/api/v1/conferences"), "/api/v1/conferences")
     assert [c["id"] for c in listed["conferences"]] == [finished.conference_id]
     detail = check(
@@ -81,7 +79,7 @@ def test_chair_reads_everything_through_the_session(
     )
     assert detail["attendance"]["is_quorate"] and len(detail["attendance"]["present"]) == 8
     leader = detail["elections"][0]
-    assert leader["is_certified"] and leader["elected_unit"] == "Phòng Công tác chính trị"
+    assert leader["is_certified"] and leader["elected_unit"] == leader_name
     round_id = leader["rounds"][0]["id"]
     check(chair.get(f"/api/v1/rounds/{round_id}"), "/api/v1/rounds/{round_id}")
     turnout = check(chair.get(f"/api/v1/rounds/{round_id}/turnout"), "/api/v1/rounds/{round_id}/turnout")
@@ -89,15 +87,15 @@ def test_chair_reads_everything_through_the_session(
     results = check(chair.get(f"/api/v1/rounds/{round_id}/results"), "/api/v1/rounds/{round_id}/results")
     assert results["counts"][0] == {
         "unit_id": results["counts"][0]["unit_id"],
-        "unit": "Phòng Công tác chính trị",
-        "votes": 6,
-        "percent": "75,00",
+        "unit": leader_name,
+        "votes": 8,
+        "percent": "100,00",
     }
     chain = check(
         chair.get(f"/api/v1/clusters/{finished.cluster_id}/flag-holders"),
         "/api/v1/clusters/{cluster_id}/flag-holders",
     )
-    assert chain["handovers"][0]["to_unit"] == "Phòng Công tác chính trị"
+    assert chain["handovers"][0]["to_unit"] == leader_name
     document_id = detail["documents"][0]["id"]
     meta = check(chair.get(f"/api/v1/documents/{document_id}"), "/api/v1/documents/{document_id}")
     pdf = chair.get(meta["download_url"])
@@ -107,13 +105,13 @@ def test_chair_reads_everything_through_the_session(
     ]  # chairs don't list the archive
 
 
-def test_results_are_hidden_while_the_round_is_open(login: Callable[[str], FlaskClient], demo: Demo) -> None:
-    chair = login("chutri")
-    reps = [login(f"daibieu{n}") for n in range(1, 7)]
+def test_results_are_hidden_while_the_round_is_open(login: Callable[[str], FlaskClient], site: Site) -> None:
+    chair = login(site.chair)
+    reps = [login(username) for username in site.representatives[:6]]
     for rep in reps:
-        post(rep, f"/conferences/{demo.conference_id}/check-in")
-    post(chair, f"/conferences/{demo.conference_id}/elections/leader/rounds")
-    detail = chair.get(f"/api/v1/conferences/{demo.conference_id}").get_json()
+        post(rep, f"/conferences/{site.conference_id}/check-in")
+    post(chair, f"/conferences/{site.conference_id}/elections/leader/rounds")
+    detail = chair.get(f"/api/v1/conferences/{site.conference_id}").get_json()
     round_id = detail["elections"][0]["rounds"][0]["id"]
     response = reps[0].get(f"/api/v1/rounds/{round_id}/results")
     assert response.status_code == 409
@@ -122,16 +120,16 @@ def test_results_are_hidden_while_the_round_is_open(login: Callable[[str], Flask
     assert turnout == {"round_id": round_id, "status": "open", "voted": 0, "base": 6}
 
 
-def test_token_authentication_and_revocation(app: Flask, client: FlaskClient, finished: Demo) -> None:
+def test_token_authentication_and_revocation(app: Flask, client: FlaskClient, finished: Site) -> None:
     with app.app_context():
-        archivist = db.session.query(User).filter_by(username="luutru").one()
+        archivist = db.session.query(User).filter_by(username=finished.archivist).one()
         record, token = create_token(archivist, "bảng tin", now=utc_now())
         db.session.commit()
         token_id = record.id
     headers = {"Authorization": f"Bearer {token}"}
     listed = check(client.get("/api/v1/documents?year=2016", headers=headers), "/api/v1/documents")
     numbers = [d["number"] for d in listed["documents"]]
-    assert "01/BB-CTĐ4" in numbers and len(numbers) == len(set(numbers))
+    assert "01/BB-CTĐ1" in numbers and len(numbers) == len(set(numbers))
     assert check(client.get("/api/v1/documents?year=2015", headers=headers), "/api/v1/documents") == {
         "documents": []
     }
@@ -146,13 +144,13 @@ def test_token_authentication_and_revocation(app: Flask, client: FlaskClient, fi
 
 
 def test_other_clusters_are_forbidden(
-    app: Flask, login: Callable[[str], FlaskClient], finished: Demo
+    app: Flask, login: Callable[[str], FlaskClient], finished: Site
 ) -> None:
     with app.app_context():
         cluster = create_cluster(name="Cụm thi đua số 1", parent_body="Công an tỉnh X", code="C1", city="X")
         create_user(
             "rep_other",
-            "luanluu2016",
+            PASSWORD,
             full_name="Đại biểu",
             role=Role.REPRESENTATIVE,
             unit=add_unit(cluster, "Phòng A"),
@@ -167,8 +165,9 @@ def test_other_clusters_are_forbidden(
     assert other.get("/api/v1/rounds/999999").status_code == 404
 
 
-def test_cli_creates_a_token_that_works(app: Flask, client: FlaskClient, demo: Demo) -> None:
-    result = app.test_cli_runner().invoke(args=["admin", "create-token", "luutru", "--name", "bảng tin"])
+def test_cli_creates_a_token_that_works(app: Flask, client: FlaskClient, site: Site) -> None:
+    arguments = ["admin", "create-token", site.archivist, "--name", "bảng tin"]
+    result = app.test_cli_runner().invoke(args=arguments)
     assert result.exit_code == 0, result.output
     token = result.output.strip().splitlines()[-1]
     assert token.startswith("ll_")
@@ -179,22 +178,22 @@ def test_cli_creates_a_token_that_works(app: Flask, client: FlaskClient, demo: D
 
 
 def test_results_of_a_paper_round_awaiting_its_count_are_refused_in_json(
-    app: Flask, login: Callable[[str], FlaskClient], demo: Demo
+    app: Flask, login: Callable[[str], FlaskClient], site: Site
 ) -> None:
     with app.app_context():
-        conference = db.session.get_one(Conference, demo.conference_id)
+        conference = db.session.get_one(Conference, site.conference_id)
         check_in_all(conference)
         round_ = open_round(conference, Office.LEADER, now=later(0), on_paper=True)
         close_round(round_, now=later(10))
         db.session.commit()
         round_id = round_.id
-    response = login("chutri").get(f"/api/v1/rounds/{round_id}/results")
+    response = login(site.chair).get(f"/api/v1/rounds/{round_id}/results")
     assert response.status_code == 409 and response.is_json
     assert "Ban kiểm phiếu" in check(response, "/api/v1/rounds/{round_id}/results")["error"]
 
 
-def test_every_refusal_is_answered_in_json(login: Callable[[str], FlaskClient], demo: Demo) -> None:
-    chair = login("chutri")
+def test_every_refusal_is_answered_in_json(login: Callable[[str], FlaskClient], site: Site) -> None:
+    chair = login(site.chair)
     unknown_round = chair.get("/api/v1/rounds/999999/results")
     assert (
         unknown_round.status_code == 404
@@ -221,10 +220,10 @@ def test_openapi_enumerations_come_from_the_code() -> None:
 
 
 def test_a_voided_round_and_its_count_match_the_openapi_document(
-    app: Flask, login: Callable[[str], FlaskClient], demo: Demo
+    app: Flask, login: Callable[[str], FlaskClient], site: Site
 ) -> None:
     with app.app_context():
-        conference = db.session.get_one(Conference, demo.conference_id)
+        conference = db.session.get_one(Conference, site.conference_id)
         units = check_in_all(conference)
         round_ = open_round(conference, Office.LEADER, now=later(0))
         vote(round_, [units[1]] * 6)
@@ -232,7 +231,7 @@ def test_a_voided_round_and_its_count_match_the_openapi_document(
         void_round(round_, reason="Phát hiện sai sót", by=conference.chair, now=later(11))
         db.session.commit()
         round_id = round_.id
-    chair = login("chutri")
+    chair = login(site.chair)
     assert check(chair.get(f"/api/v1/rounds/{round_id}"), "/api/v1/rounds/{round_id}")["status"] == "voided"
     results = check(chair.get(f"/api/v1/rounds/{round_id}/results"), "/api/v1/rounds/{round_id}/results")
     assert results["ballot_type"] == "choose_one"

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.helpers import Demo, post
-from voting.elections.live import live_turnout
+from tests.factories import Site
+from tests.helpers import post
 from voting.conferences.models import Conference
 from voting.conferences.services import check_in
+from voting.elections.live import live_turnout
 from voting.elections.models import Office, Round
 from voting.elections.services import cast_ballot, close_round, open_round
 from voting.extensions import db
@@ -38,15 +39,15 @@ def test_live_turnout_follows_the_open_round(conference: Conference) -> None:
 
 
 def test_turnout_answers_304_until_a_ballot_is_cast(
-    app: Flask, demo: Demo, login: Callable[[str], FlaskClient]
+    app: Flask, site: Site, login: Callable[[str], FlaskClient]
 ) -> None:
     """A poll that sends back the ETag gets an empty 304; a new ballot changes the answer and the tag."""
-    reps = [login(f"daibieu{n}") for n in range(1, 9)]
+    reps = [login(username) for username in site.representatives]
     for rep in reps:
-        assert post(rep, f"/conferences/{demo.conference_id}/check-in").status_code == 302
-    chair = login("chutri")
-    assert post(chair, f"/conferences/{demo.conference_id}/elections/leader/rounds").status_code == 302
-    url = f"/conferences/{demo.conference_id}/turnout"
+        assert post(rep, f"/conferences/{site.conference_id}/check-in").status_code == 302
+    chair = login(site.chair)
+    assert post(chair, f"/conferences/{site.conference_id}/elections/leader/rounds").status_code == 302
+    url = f"/conferences/{site.conference_id}/turnout"
 
     first = reps[0].get(url)
     assert first.status_code == 200 and first.json is not None and first.json["voted"] == 0
@@ -56,7 +57,7 @@ def test_turnout_answers_304_until_a_ballot_is_cast(
     assert again.status_code == 304 and again.data == b""
 
     with app.app_context():
-        conference = db.session.get(Conference, demo.conference_id)
+        conference = db.session.get(Conference, site.conference_id)
         assert conference is not None
         state = live_turnout(conference)
         assert state.round_id is not None

@@ -8,8 +8,9 @@ from collections.abc import Callable
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.helpers import Demo, post, text
-from tests.elections.helpers import check_in_all, later
+from tests.elections.helpers import check_in_all
+from tests.factories import Site
+from tests.helpers import later, post, text
 from voting.conferences.models import Conference
 from voting.display.services import rotate_display_token
 from voting.elections.models import Office, Round
@@ -25,18 +26,18 @@ def display_link(chair: FlaskClient, conference_id: int) -> str:
 
 
 def test_projector_follows_the_round(
-    app: Flask, client: FlaskClient, login: Callable[[str], FlaskClient], demo: Demo
+    app: Flask, client: FlaskClient, login: Callable[[str], FlaskClient], site: Site
 ) -> None:
-    chair = login("chutri")
-    link = display_link(chair, demo.conference_id)
+    chair = login(site.chair)
+    link = display_link(chair, site.conference_id)
     screen = client.get(link)  # no account needed
     assert screen.status_code == 200 and "Chưa mở vòng bầu nào" in text(screen)
     version = client.get(link + "/state").get_json()["version"]
 
-    reps = [login(f"daibieu{n}") for n in range(1, 9)]
+    reps = [login(username) for username in site.representatives]
     for rep in reps:
-        post(rep, f"/conferences/{demo.conference_id}/check-in")
-    post(chair, f"/conferences/{demo.conference_id}/elections/leader/rounds")
+        post(rep, f"/conferences/{site.conference_id}/check-in")
+    post(chair, f"/conferences/{site.conference_id}/elections/leader/rounds")
     opened = client.get(link + "/state").get_json()
     assert opened["version"] != version and opened["voted"] == 0
     page = text(client.get(link))
@@ -44,38 +45,39 @@ def test_projector_follows_the_round(
 
     round_id = int(
         re.search(
-            r"/rounds/(\d+)/close", text(chair.get(f"/conferences/{demo.conference_id}/console"))
+            r"/rounds/(\d+)/close", text(chair.get(f"/conferences/{site.conference_id}/console"))
         ).group(1)
     )  # type: ignore[union-attr]
-    leader = str(demo.units["Phòng Công tác chính trị"])
+    leader, leader_name = str(site.units[1]), site.unit_names[1]
     for rep in reps[:5]:
         post(rep, f"/rounds/{round_id}/cast", {"choice": leader})
     assert client.get(link + "/state").get_json()["voted"] == 5
-    assert "Phòng Công tác chính trị" not in text(client.get(link)).split("<main")[1]  # no partial counts
+    assert leader_name not in text(client.get(link)).split("<main")[1]  # no partial counts
 
     post(chair, f"/rounds/{round_id}/close")
     page = text(client.get(link))
-    assert "Phòng Công tác chính trị" in page and "5 (62,50%)" in page and "trúng cử" in page
+    assert leader_name in page and "5 (62,50%)" in page and "trúng cử" in page
 
     # A new link replaces the old one.
-    new_link = display_link(chair, demo.conference_id)
+    new_link = display_link(chair, site.conference_id)
     assert new_link != link
     assert client.get(link).status_code == 404 and client.get(link + "/state").status_code == 404
     assert client.get(new_link).status_code == 200
 
 
-def test_only_the_chair_makes_display_links(login: Callable[[str], FlaskClient], demo: Demo) -> None:
-    assert post(login("daibieu1"), f"/conferences/{demo.conference_id}/display-link").status_code == 403
-    assert post(login("thuky"), f"/conferences/{demo.conference_id}/display-link").status_code == 403
+def test_only_the_chair_makes_display_links(login: Callable[[str], FlaskClient], site: Site) -> None:
+    url = f"/conferences/{site.conference_id}/display-link"
+    assert post(login(site.representatives[0]), url).status_code == 403
+    assert post(login(site.secretary), url).status_code == 403
 
 
-def test_unknown_display_token_is_404(client: FlaskClient, demo: Demo) -> None:
+def test_unknown_display_token_is_404(client: FlaskClient, site: Site) -> None:
     assert client.get("/display/not-a-token").status_code == 404
 
 
-def test_projector_may_be_framed_only_where_configured(app: Flask, client: FlaskClient, demo: Demo) -> None:
+def test_projector_may_be_framed_only_where_configured(app: Flask, client: FlaskClient, site: Site) -> None:
     with app.app_context():
-        token = rotate_display_token(db.session.get(Conference, demo.conference_id))  # type: ignore[arg-type]
+        token = rotate_display_token(db.session.get(Conference, site.conference_id))  # type: ignore[arg-type]
         db.session.commit()
     assert "frame-ancestors 'none'" in client.get(f"/display/{token}").headers["Content-Security-Policy"]
     app.config["DISPLAY_FRAME_ANCESTORS"] = "https://hoitruong.intranet"
@@ -89,11 +91,11 @@ def test_projector_may_be_framed_only_where_configured(app: Flask, client: Flask
 
 
 def test_projector_shows_a_closed_paper_round_awaiting_the_committees_count(
-    app: Flask, client: FlaskClient, demo: Demo
+    app: Flask, client: FlaskClient, site: Site
 ) -> None:
     """Closing a paper round leaves the projector on "closed, awaiting the count", never a 409."""
     with app.app_context():
-        conference = db.session.get(Conference, demo.conference_id)
+        conference = db.session.get(Conference, site.conference_id)
         assert conference is not None
         check_in_all(conference)
         token = rotate_display_token(conference)

@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.elections.helpers import change_rules, check_in_all, later, run_round, vote
+from tests.elections.helpers import change_rules, check_in_all, run_round, vote
+from tests.helpers import later
 from voting.conferences.models import Conference
 from voting.console.overview import overview
 from voting.elections.actions import Action, allowed_actions, refusal

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.elections.helpers import check_in_all, later, make_counters, vote
+from tests.elections.helpers import check_in_all, make_counters, vote
+from tests.helpers import later
 from voting.conferences.models import Conference
 from voting.documents.collect import election_minutes
 from voting.documents.kinds import DocumentKind

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.helpers import Demo, post, text
+from tests.factories import Site
+from tests.helpers import PASSWORD, csrf_token, post, text
 from voting.audit.models import AuditEntry
 from voting.auth.models import Role
 from voting.auth.services import create_user
@@ -19,8 +20,8 @@ from voting.elections.rules import DEFAULTS
 from voting.extensions import db
 
 Login = Callable[[str], FlaskClient]
-LEADER = "Phòng Công tác chính trị"
-SECOND = "Phòng Hậu cần"
+#: the units voted for, by their index in the cluster (the first is the outgoing leader)
+LEADER, SECOND = 1, 2
 
 
 def rules_form(**changes: object) -> dict[str, str]:
@@ -59,8 +60,8 @@ def cast(rep: FlaskClient, round_id: int, value: str) -> str:
 
 
 @pytest.fixture
-def people(demo: Demo, login: Login) -> tuple[FlaskClient, list[FlaskClient]]:
-    return login("chutri"), [login(f"daibieu{n}") for n in range(1, 9)]
+def people(site: Site, login: Login) -> tuple[FlaskClient, list[FlaskClient]]:
+    return login(site.chair), [login(username) for username in site.representatives]
 
 
 @pytest.mark.parametrize(
@@ -86,41 +87,41 @@ def people(demo: Demo, login: Login) -> tuple[FlaskClient, list[FlaskClient]]:
     ],
 )
 def test_every_rule_setting_is_saved_and_shown(
-    demo: Demo, login: Login, changes: dict[str, object], shown: str
+    site: Site, login: Login, changes: dict[str, object], shown: str
 ) -> None:
-    chair = login("chutri")
+    chair = login(site.chair)
     response = post(
-        chair, f"/conferences/{demo.conference_id}/rules", rules_form(**changes), follow_redirects=True
+        chair, f"/conferences/{site.conference_id}/rules", rules_form(**changes), follow_redirects=True
     )
     assert response.status_code == 200 and "Đã lưu quy chế bầu cử" in text(response)
     assert shown in text(response)  # the console shows the rules in force
-    secretary = login("thuky")
-    assert post(secretary, f"/conferences/{demo.conference_id}/rules", rules_form()).status_code == 403
+    secretary = login(site.secretary)
+    assert post(secretary, f"/conferences/{site.conference_id}/rules", rules_form()).status_code == 403
 
 
 def test_rules_are_shown_on_the_ballot_and_locked_after_opening(
-    demo: Demo, people: tuple[FlaskClient, list[FlaskClient]]
+    site: Site, people: tuple[FlaskClient, list[FlaskClient]]
 ) -> None:
     chair, reps = people
-    post(chair, f"/conferences/{demo.conference_id}/rules", rules_form(self_vote_allowed=False))
-    check_in(reps, demo.conference_id)
-    round_id = open_leader_round(chair, demo.conference_id)
+    post(chair, f"/conferences/{site.conference_id}/rules", rules_form(self_vote_allowed=False))
+    check_in(reps, site.conference_id)
+    round_id = open_leader_round(chair, site.conference_id)
     ballot = text(reps[1].get(f"/rounds/{round_id}/ballot"))
     assert "Quy chế bầu cử đang áp dụng" in ballot and "Đơn vị không được bầu cho chính mình." in ballot
-    refused = post(reps[1], f"/rounds/{round_id}/cast", {"choice": str(demo.units[LEADER])})
+    refused = post(reps[1], f"/rounds/{round_id}/cast", {"choice": str(site.units[LEADER])})
     assert refused.status_code == 409 and "chính mình" in text(refused)
-    locked = post(chair, f"/conferences/{demo.conference_id}/rules", rules_form())
+    locked = post(chair, f"/conferences/{site.conference_id}/rules", rules_form())
     assert locked.status_code == 409 and "không thể thay đổi" in text(locked)
 
 
 def test_void_path_and_invalid_transitions(
-    app: Flask, demo: Demo, people: tuple[FlaskClient, list[FlaskClient]]
+    app: Flask, site: Site, people: tuple[FlaskClient, list[FlaskClient]]
 ) -> None:
     chair, reps = people
-    check_in(reps, demo.conference_id)
-    round_id = open_leader_round(chair, demo.conference_id)
+    check_in(reps, site.conference_id)
+    round_id = open_leader_round(chair, site.conference_id)
     for rep in reps[:6]:
-        cast(rep, round_id, str(demo.units[LEADER]))
+        cast(rep, round_id, str(site.units[LEADER]))
     early = post(chair, f"/rounds/{round_id}/void", {"reason": "Thử hủy khi đang mở"})
     assert early.status_code == 409
     post(chair, f"/rounds/{round_id}/close")
@@ -137,7 +138,7 @@ def test_void_path_and_invalid_transitions(
     page = text(voided)
     assert "Đã hủy vòng 1" in page and "Lý do: Phát hiện sai sót khi điểm danh" in page
     assert f"/rounds/{round_id}/void" not in page  # a voided round cannot be voided again
-    rerun = open_leader_round(chair, demo.conference_id)
+    rerun = open_leader_round(chair, site.conference_id)
     assert rerun != round_id
     with app.app_context():
         election = db.session.scalar(sa.select(Election))
@@ -152,18 +153,18 @@ def test_void_path_and_invalid_transitions(
     assert rep_void.status_code == 403
 
 
-def test_paper_round_with_four_eyes(app: Flask, demo: Demo, login: Login) -> None:
+def test_paper_round_with_four_eyes(app: Flask, site: Site, login: Login) -> None:
     with app.app_context():
         for n in (1, 2, 3):
-            create_user(f"kiemphieu{n}", "luanluu2016", full_name=f"Kiểm Phiếu {n}", role=Role.COUNTER)
+            create_user(f"kiemphieu{n}", PASSWORD, full_name=f"Kiểm Phiếu {n}", role=Role.COUNTER)
         db.session.commit()
         counter_ids = {
             n: db.session.scalar(sa.text(f"SELECT id FROM users WHERE username = 'kiemphieu{n}'"))
             for n in (1, 2, 3)
         }
-    chair, reps = login("chutri"), [login(f"daibieu{n}") for n in range(1, 9)]
-    check_in(reps, demo.conference_id)
-    committee_url = f"/conferences/{demo.conference_id}/committee"
+    chair, reps = login(site.chair), [login(username) for username in site.representatives]
+    check_in(reps, site.conference_id)
+    committee_url = f"/conferences/{site.conference_id}/committee"
     for n in (1, 2):
         added = post(
             chair,
@@ -174,17 +175,15 @@ def test_paper_round_with_four_eyes(app: Flask, demo: Demo, login: Login) -> Non
         assert "Đã bổ sung" in text(added)
     outsider = login("kiemphieu3")
     assert outsider.get(committee_url).status_code == 403
-    round_id = open_leader_round(chair, demo.conference_id, on_paper="y")
-    assert "phiếu giấy" in text(reps[2].get(f"/conferences/{demo.conference_id}"))
+    round_id = open_leader_round(chair, site.conference_id, on_paper="y")
+    assert "phiếu giấy" in text(reps[2].get(f"/conferences/{site.conference_id}"))
     assert post(reps[2], f"/rounds/{round_id}/cast", {"choice": "blank"}).status_code in (302, 409)
     post(chair, f"/rounds/{round_id}/close")
 
     first, second = login("kiemphieu1"), login("kiemphieu2")
     assert committee_url in text(first.get("/"))  # a member's start page leads to the committee
     assert committee_url not in text(outsider.get("/"))
-    candidates = [
-        uid for name, uid in demo.units.items() if name != "Phòng Công tác đảng và công tác quần chúng"
-    ]
+    candidates = site.units[1:]  # all but the outgoing leader
     votes = {f"votes_{uid}": "0" for uid in candidates}
     bad = {
         "issued": "8",
@@ -193,7 +192,7 @@ def test_paper_round_with_four_eyes(app: Flask, demo: Demo, login: Login) -> Non
         "invalid": "1",
         "blank": "0",
         **votes,
-        f"votes_{demo.units[LEADER]}": "7",
+        f"votes_{site.units[LEADER]}": "7",
     }
     refused = post(first, f"/rounds/{round_id}/paper", bad)
     assert refused.status_code == 409 and "hợp lệ + không hợp lệ" in text(refused)
@@ -202,46 +201,46 @@ def test_paper_round_with_four_eyes(app: Flask, demo: Demo, login: Login) -> Non
         "valid": "7",
         "invalid": "1",
         "blank": "1",
-        f"votes_{demo.units[LEADER]}": "5",
-        f"votes_{demo.units[SECOND]}": "1",
+        f"votes_{site.units[LEADER]}": "5",
+        f"votes_{site.units[SECOND]}": "1",
     }
     assert "cần một thành viên khác" in text(
         post(first, f"/rounds/{round_id}/paper", good, follow_redirects=True)
     )
-    console = text(chair.get(f"/conferences/{demo.conference_id}/console"))
+    console = text(chair.get(f"/conferences/{site.conference_id}/console"))
     assert "chờ Ban kiểm phiếu nhập và xác nhận" in console and "62,50" not in console
     self_confirm = post(first, f"/rounds/{round_id}/paper/confirm")
     assert self_confirm.status_code == 409 and "không tự xác nhận" in text(self_confirm)
     assert post(outsider, f"/rounds/{round_id}/paper/confirm").status_code == 403
     confirmed = post(second, f"/rounds/{round_id}/paper/confirm", follow_redirects=True)
     assert "Đã xác nhận kết quả kiểm phiếu vòng 1" in text(confirmed)
-    console = text(chair.get(f"/conferences/{demo.conference_id}/console"))
+    console = text(chair.get(f"/conferences/{site.conference_id}/console"))
     assert "5/8 đơn vị có mặt = 62,50% &gt; 50%: trúng cử" in console
     assert "phiếu phát ra 8, thu vào 8, hợp lệ 7, không hợp lệ 1, phiếu trống 1" in console
 
 
 def test_tie_after_the_last_round_then_a_drawing_of_lots(
-    app: Flask, demo: Demo, people: tuple[FlaskClient, list[FlaskClient]]
+    app: Flask, site: Site, people: tuple[FlaskClient, list[FlaskClient]]
 ) -> None:
     chair, reps = people
-    post(chair, f"/conferences/{demo.conference_id}/rules", rules_form(max_rounds=1))
-    check_in(reps, demo.conference_id)
-    round_id = open_leader_round(chair, demo.conference_id)
+    post(chair, f"/conferences/{site.conference_id}/rules", rules_form(max_rounds=1))
+    check_in(reps, site.conference_id)
+    round_id = open_leader_round(chair, site.conference_id)
     for i, rep in enumerate(reps):
-        cast(rep, round_id, str(demo.units[LEADER if i < 4 else SECOND]))
+        cast(rep, round_id, str(site.units[LEADER if i < 4 else SECOND]))
     page = text(post(chair, f"/rounds/{round_id}/close", follow_redirects=True))
     assert "đã hết 1 vòng bầu" in page and "Chủ tọa ghi nhận quyết định" in page
-    refused = post(chair, f"/conferences/{demo.conference_id}/elections/leader/rounds")
+    refused = post(chair, f"/conferences/{site.conference_id}/elections/leader/rounds")
     assert refused.status_code == 409
     no_witness = post(
         chair,
-        f"/conferences/{demo.conference_id}/elections/leader/decision",
+        f"/conferences/{site.conference_id}/elections/leader/decision",
         {"method": "lots", "statement": "Bốc thăm"},
     )
     assert no_witness.status_code == 409 and "chứng kiến" in text(no_witness)
     decided = post(
         chair,
-        f"/conferences/{demo.conference_id}/elections/leader/decision",
+        f"/conferences/{site.conference_id}/elections/leader/decision",
         {
             "method": "lots",
             "statement": "Hội nghị thống nhất bốc thăm",
@@ -255,75 +254,70 @@ def test_tie_after_the_last_round_then_a_drawing_of_lots(
 
 
 def test_round_page_publishes_receipts_after_close(
-    demo: Demo, people: tuple[FlaskClient, list[FlaskClient]], login: Login
+    site: Site, people: tuple[FlaskClient, list[FlaskClient]], login: Login
 ) -> None:
     chair, reps = people
-    check_in(reps, demo.conference_id)
-    round_id = open_leader_round(chair, demo.conference_id)
-    codes = [cast(rep, round_id, str(demo.units[LEADER]) if i < 6 else "blank") for i, rep in enumerate(reps)]
+    check_in(reps, site.conference_id)
+    round_id = open_leader_round(chair, site.conference_id)
+    codes = [cast(rep, round_id, str(site.units[LEADER]) if i < 6 else "blank") for i, rep in enumerate(reps)]
     while_open = text(reps[0].get(f"/rounds/{round_id}"))
     assert codes[0] not in while_open and "8/8 đơn vị đã bỏ phiếu" in while_open
     post(chair, f"/rounds/{round_id}/close")
     page = text(reps[0].get(f"/rounds/{round_id}"))
     assert all(code in page for code in codes)
-    assert page.count(f"<td>{LEADER}</td>") == 6 and page.count("<td>Phiếu trống</td>") == 2
-    assert login("luutru").get(f"/rounds/{round_id}").status_code == 200
+    assert page.count(f"<td>{site.unit_names[LEADER]}</td>") == 6 and page.count("<td>Phiếu trống</td>") == 2
+    assert login(site.archivist).get(f"/rounds/{round_id}").status_code == 200
 
 
 def test_audit_log_is_for_the_chair_and_the_archivist(
-    app: Flask, demo: Demo, people: tuple[FlaskClient, list[FlaskClient]], login: Login
+    app: Flask, site: Site, people: tuple[FlaskClient, list[FlaskClient]], login: Login
 ) -> None:
     chair, reps = people
-    check_in(reps[:2], demo.conference_id)
-    page = text(chair.get(f"/conferences/{demo.conference_id}/audit"))
+    check_in(reps[:2], site.conference_id)
+    page = text(chair.get(f"/conferences/{site.conference_id}/audit"))
     assert "Chuỗi mã băm toàn vẹn" in page and page.count("Điểm danh") >= 2
-    assert login("luutru").get(f"/conferences/{demo.conference_id}/audit").status_code == 200
-    assert reps[0].get(f"/conferences/{demo.conference_id}/audit").status_code == 403
-    assert login("thuky").get(f"/conferences/{demo.conference_id}/audit").status_code == 403
+    assert login(site.archivist).get(f"/conferences/{site.conference_id}/audit").status_code == 200
+    assert reps[0].get(f"/conferences/{site.conference_id}/audit").status_code == 403
+    assert login(site.secretary).get(f"/conferences/{site.conference_id}/audit").status_code == 403
     with app.app_context():
         db.session.execute(sa.update(AuditEntry).where(AuditEntry.id == 2).values(actor_username="ai-do"))
         db.session.commit()
-    assert "bị phá vỡ tại mục #2" in text(chair.get(f"/conferences/{demo.conference_id}/audit"))
+    assert "bị phá vỡ tại mục #2" in text(chair.get(f"/conferences/{site.conference_id}/audit"))
 
 
 def test_csv_exports_for_the_chair_and_the_archivist(
-    demo: Demo, people: tuple[FlaskClient, list[FlaskClient]], login: Login
+    site: Site, people: tuple[FlaskClient, list[FlaskClient]], login: Login
 ) -> None:
     chair, reps = people
-    check_in(reps, demo.conference_id)
-    round_id = open_leader_round(chair, demo.conference_id)
-    codes = [cast(rep, round_id, str(demo.units[LEADER])) for rep in reps[:6]]
-    base = f"/conferences/{demo.conference_id}/exports"
+    check_in(reps, site.conference_id)
+    round_id = open_leader_round(chair, site.conference_id)
+    codes = [cast(rep, round_id, str(site.units[LEADER])) for rep in reps[:6]]
+    base = f"/conferences/{site.conference_id}/exports"
     receipts_while_open = chair.get(f"{base}/receipts.csv").get_data(as_text=True)
     assert not any(code in receipts_while_open for code in codes)
     assert "leader,1,electronic,open" in chair.get(f"{base}/turnout.csv").get_data(as_text=True)
     post(chair, f"/rounds/{round_id}/close")
-    archivist = login("luutru")
+    archivist = login(site.archivist)
     counts = archivist.get(f"{base}/counts.csv")
     assert counts.mimetype == "text/csv" and counts.get_data(as_text=True).startswith("\ufeffoffice,round")
-    assert f'leader,1,closed,{LEADER},6,0,"75,00",8,yes' in counts.get_data(as_text=True)
+    leader = site.unit_names[LEADER]
+    assert f'leader,1,closed,{leader},6,0,"75,00",8,yes' in counts.get_data(as_text=True)
     receipts = archivist.get(f"{base}/receipts.csv").get_data(as_text=True)
-    assert all(f"leader,1,{code},{LEADER}" in receipts for code in codes)
+    assert all(f"leader,1,{code},{leader}" in receipts for code in codes)
     assert "leader,1,electronic,closed" in archivist.get(f"{base}/turnout.csv").get_data(as_text=True)
     assert reps[0].get(f"{base}/counts.csv").status_code == 403
     assert chair.get(f"{base}/other.csv").status_code == 404  # only the three exports exist
 
 
 def test_failed_logins_are_in_the_audit_log(app: Flask, client: FlaskClient) -> None:
-    from tests.helpers import csrf_token
-
     token = csrf_token(client, "/login")
-    response = client.post(
-        "/login", data={"username": "khach", "password": "sai-mat-khau", "csrf_token": token}
-    )
+    data = {"username": "khach", "password": "sai-mat-khau", "csrf_token": token}
+    response = client.post("/login", data=data)
     assert response.status_code == 200
     with app.app_context():
         entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "login.failed"))
-        assert (
-            entry is not None
-            and '"username":"khach"' in entry.details
-            and "sai-mat-khau" not in entry.details
-        )
+        assert entry is not None and '"username":"khach"' in entry.details
+        assert "sai-mat-khau" not in entry.details
 
 
 def field_html(page: str, field_id: str) -> str:
@@ -334,23 +328,23 @@ def field_html(page: str, field_id: str) -> str:
     raise AssertionError(f"no field with the input {field_id} on the page")
 
 
-def tie_after_the_last_round(chair: FlaskClient, reps: list[FlaskClient], demo: Demo) -> int:
+def tie_after_the_last_round(chair: FlaskClient, reps: list[FlaskClient], site: Site) -> int:
     """Play one allowed round that ties 4-4, so that the chair's decision is due; return the round."""
-    post(chair, f"/conferences/{demo.conference_id}/rules", rules_form(max_rounds=1))
-    check_in(reps, demo.conference_id)
-    round_id = open_leader_round(chair, demo.conference_id)
+    post(chair, f"/conferences/{site.conference_id}/rules", rules_form(max_rounds=1))
+    check_in(reps, site.conference_id)
+    round_id = open_leader_round(chair, site.conference_id)
     for i, rep in enumerate(reps):
-        cast(rep, round_id, str(demo.units[LEADER if i < 4 else SECOND]))
+        cast(rep, round_id, str(site.units[LEADER if i < 4 else SECOND]))
     post(chair, f"/rounds/{round_id}/close")
     return round_id
 
 
 def test_a_refused_decision_shows_the_rule_by_its_field_and_keeps_what_the_chair_typed(
-    app: Flask, demo: Demo, people: tuple[FlaskClient, list[FlaskClient]]
+    app: Flask, site: Site, people: tuple[FlaskClient, list[FlaskClient]]
 ) -> None:
     chair, reps = people
-    tie_after_the_last_round(chair, reps, demo)
-    url = f"/conferences/{demo.conference_id}/elections/leader/decision"
+    tie_after_the_last_round(chair, reps, site)
+    url = f"/conferences/{site.conference_id}/elections/leader/decision"
     typed = {"method": "lots", "statement": "Hội nghị thống nhất bốc thăm", "witnesses": ""}
     refused = post(chair, url, typed)
     assert refused.status_code == 409
@@ -376,13 +370,13 @@ def test_a_refused_decision_shows_the_rule_by_its_field_and_keeps_what_the_chair
 
 
 def test_a_refused_void_keeps_the_reason_typed_next_to_its_error(
-    app: Flask, demo: Demo, people: tuple[FlaskClient, list[FlaskClient]]
+    app: Flask, site: Site, people: tuple[FlaskClient, list[FlaskClient]]
 ) -> None:
     chair, reps = people
-    check_in(reps, demo.conference_id)
-    round_id = open_leader_round(chair, demo.conference_id)
+    check_in(reps, site.conference_id)
+    round_id = open_leader_round(chair, site.conference_id)
     for rep in reps[:6]:
-        cast(rep, round_id, str(demo.units[LEADER]))
+        cast(rep, round_id, str(site.units[LEADER]))
     post(chair, f"/rounds/{round_id}/close")
     short = post(chair, f"/rounds/{round_id}/void", {"reason": "abc"})
     assert short.status_code == 422
@@ -407,14 +401,14 @@ def test_a_refused_void_keeps_the_reason_typed_next_to_its_error(
 
 
 def test_a_refused_round_opening_shows_the_rule_on_the_console(
-    demo: Demo, people: tuple[FlaskClient, list[FlaskClient]]
+    site: Site, people: tuple[FlaskClient, list[FlaskClient]]
 ) -> None:
     chair, reps = people
-    refused = post(chair, f"/conferences/{demo.conference_id}/elections/leader/rounds")
+    refused = post(chair, f"/conferences/{site.conference_id}/elections/leader/rounds")
     assert refused.status_code == 409
     page = text(refused)
     assert "Điểm danh" in page and "Không thể thực hiện" in page
     assert "Chưa đủ số đơn vị tham dự: có 0/8 đơn vị, cần ít nhất 6 (2/3)." in page
-    check_in(reps, demo.conference_id)
-    opened = text(chair.get(f"/conferences/{demo.conference_id}/console"))
+    check_in(reps, site.conference_id)
+    opened = text(chair.get(f"/conferences/{site.conference_id}/console"))
     assert 'id="on_paper-leader"' in opened and "Không thể thực hiện" not in opened

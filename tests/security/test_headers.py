@@ -11,7 +11,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.helpers import Demo, csrf_token
+from tests.factories import Site
+from tests.helpers import csrf_token
 from voting import create_app
 from voting.security import embeddable
 
@@ -44,16 +45,16 @@ def _assert_hardened(response: object) -> None:
 
 
 def test_every_kind_of_response_is_hardened(
-    login: Callable[[str], FlaskClient], client: FlaskClient, demo: Demo
+    login: Callable[[str], FlaskClient], client: FlaskClient, site: Site
 ) -> None:
-    chair = login("chutri")
+    chair = login(site.chair)
     for response in (
         client.get("/login"),
         _closed(client.get("/static/style.css")),
         client.get("/no-such-page"),
         client.post("/login", data={}),  # CSRF refusal
-        chair.get(f"/conferences/{demo.conference_id}/console"),
-        chair.get(f"/conferences/{demo.conference_id}/turnout"),
+        chair.get(f"/conferences/{site.conference_id}/console"),
+        chair.get(f"/conferences/{site.conference_id}/turnout"),
     ):
         _assert_hardened(response)
     assert client.get("/login").headers["Cache-Control"] == "no-store"
@@ -80,7 +81,7 @@ def test_templates_have_no_inline_script_or_style() -> None:
     assert not offenders
 
 
-def test_https_turns_on_hsts_and_secure_cookies(database_url: str, demo: Demo) -> None:
+def test_https_turns_on_hsts_and_secure_cookies(database_url: str, site: Site) -> None:
     secure = create_app(
         {
             "TESTING": True,
@@ -134,13 +135,13 @@ def _multipart(token: str, content: bytes) -> bytes:
 
 @pytest.mark.parametrize("size", [3 * 1024 * 1024, 12 * 1024 * 1024])
 def test_every_request_body_has_a_size_limit(
-    app: Flask, login: Callable[[str], FlaskClient], demo: Demo, size: int
+    app: Flask, login: Callable[[str], FlaskClient], site: Site, size: int
 ) -> None:
     """MAX_CONTENT_LENGTH applies to every route, uploads included: too big is a readable 413."""
     assert 0 < app.config["MAX_CONTENT_LENGTH"] <= 25 * 1024 * 1024
-    chair = login("chutri")
+    chair = login(site.chair)
     token = csrf_token(chair)
-    for url in ("/login", f"/conferences/{demo.conference_id}/minutes", "/password"):
+    for url in ("/login", f"/conferences/{site.conference_id}/minutes", "/password"):
         response = chair.post(
             url, data=_multipart(token, bytes(size)), content_type=f"multipart/form-data; boundary={BOUNDARY}"
         )
@@ -149,13 +150,13 @@ def test_every_request_body_has_a_size_limit(
 
 
 def test_nul_bytes_and_out_of_range_ids_are_refused_before_the_database(
-    login: Callable[[str], FlaskClient], client: FlaskClient, demo: Demo
+    login: Callable[[str], FlaskClient], client: FlaskClient, site: Site
 ) -> None:
     token = csrf_token(client, "/login")
     response = client.post("/login", data={"username": "chu\x00tri", "password": "x", "csrf_token": token})
     assert response.status_code == 400 and "NUL" in response.get_data(as_text=True)
     assert client.get("/login?next=%00").status_code == 400
-    chair = login("chutri")
+    chair = login(site.chair)
     for url in (
         f"/conferences/{2**31}/console",
         f"/conferences/{2**64}/console",

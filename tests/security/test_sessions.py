@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.helpers import Demo, csrf_token, post, text
+from tests.factories import Site
+from tests.helpers import PASSWORD, csrf_token, post, text
 from voting.auth.models import LoginSession, User
 from voting.auth.services import check_password_rules
-from voting.demo import PASSWORD
 from voting.errors import InvalidState
 from voting.extensions import db
 
@@ -32,12 +32,12 @@ def _replay(app: Flask, cookie: str) -> FlaskClient:
     return thief
 
 
-def test_login_renews_the_session(client: FlaskClient, demo: Demo) -> None:
+def test_login_renews_the_session(client: FlaskClient, site: Site) -> None:
     token = csrf_token(client, "/login")
     with client.session_transaction() as before:
         before["planted"] = "by an attacker"
     planted = _cookie(client)
-    response = client.post("/login", data={"username": "chutri", "password": PASSWORD, "csrf_token": token})
+    response = client.post("/login", data={"username": site.chair, "password": PASSWORD, "csrf_token": token})
     assert response.status_code == 302
     assert _cookie(client) != planted
     with client.session_transaction() as after:
@@ -46,10 +46,10 @@ def test_login_renews_the_session(client: FlaskClient, demo: Demo) -> None:
 
 
 def test_logout_ends_the_session_on_the_server(
-    app: Flask, login: Callable[[str], FlaskClient], demo: Demo
+    app: Flask, login: Callable[[str], FlaskClient], site: Site
 ) -> None:
-    chair = login("chutri")
-    console = f"/conferences/{demo.conference_id}/console"
+    chair = login(site.chair)
+    console = f"/conferences/{site.conference_id}/console"
     stolen = _cookie(chair)
     assert _replay(app, stolen).get(console).status_code == 200
     assert post(chair, "/logout").status_code == 302
@@ -61,26 +61,27 @@ def test_logout_ends_the_session_on_the_server(
         assert len(sessions) == 1 and sessions[0].ended_at is not None
 
 
-def test_two_browsers_have_separate_sessions(login: Callable[[str], FlaskClient], demo: Demo) -> None:
-    first, second = login("chutri"), login("chutri")
+def test_two_browsers_have_separate_sessions(login: Callable[[str], FlaskClient], site: Site) -> None:
+    first, second = login(site.chair), login(site.chair)
     post(first, "/logout")
-    assert second.get(f"/conferences/{demo.conference_id}/console").status_code == 200
+    assert second.get(f"/conferences/{site.conference_id}/console").status_code == 200
 
 
 def test_change_password_logs_other_browsers_out(
-    app: Flask, login: Callable[[str], FlaskClient], demo: Demo
+    app: Flask, login: Callable[[str], FlaskClient], site: Site
 ) -> None:
-    here, elsewhere = login("thuky"), login("thuky")
+    here, elsewhere = login(site.secretary), login(site.secretary)
     response = post(here, "/password", {"current": PASSWORD, "new": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert response.status_code == 302
-    console = f"/conferences/{demo.conference_id}/console"
+    console = f"/conferences/{site.conference_id}/console"
     assert here.get(console).status_code == 200
     assert elsewhere.get(console).status_code == 302
     fresh = app.test_client()
     token = csrf_token(fresh, "/login")
-    old = fresh.post("/login", data={"username": "thuky", "password": PASSWORD, "csrf_token": token})
+    form = {"username": site.secretary, "csrf_token": token}
+    old = fresh.post("/login", data={**form, "password": PASSWORD})
     assert old.status_code == 200
-    new = fresh.post("/login", data={"username": "thuky", "password": NEW_PASSWORD, "csrf_token": token})
+    new = fresh.post("/login", data={**form, "password": NEW_PASSWORD})
     assert new.status_code == 302
 
 
@@ -100,19 +101,20 @@ def test_change_password_logs_other_browsers_out(
 def test_change_password_refusals_say_why_and_change_nothing(
     app: Flask,
     login: Callable[[str], FlaskClient],
-    demo: Demo,
+    site: Site,
     current: str,
     new: str,
     confirm: str,
     message: str,
 ) -> None:
+    hash_of_secretary = sa.select(User.password_hash).where(User.username == site.secretary)
     with app.app_context():
-        before = db.session.scalar(sa.select(User.password_hash).where(User.username == "thuky"))
-    response = post(login("thuky"), "/password", {"current": current, "new": new, "confirm": confirm})
+        before = db.session.scalar(hash_of_secretary)
+    response = post(login(site.secretary), "/password", {"current": current, "new": new, "confirm": confirm})
     assert response.status_code == 200
     assert message in text(response)
     with app.app_context():
-        assert db.session.scalar(sa.select(User.password_hash).where(User.username == "thuky")) == before
+        assert db.session.scalar(hash_of_secretary) == before
 
 
 def test_password_rules() -> None:
@@ -127,6 +129,6 @@ def test_password_rules() -> None:
             check_password_rules(weak, username=username)
 
 
-def test_change_password_needs_login(client: FlaskClient, demo: Demo) -> None:
+def test_change_password_needs_login(client: FlaskClient, site: Site) -> None:
     response = client.get("/password")
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
