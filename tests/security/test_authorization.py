@@ -13,27 +13,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.helpers import csrf_token
-from voting.auth.models import Role, User
-from voting.auth.services import create_user
-from voting.clusters.models import Cluster, Unit
-from voting.clusters.services import add_unit, create_cluster
-from voting.conferences.models import CommitteeMember, Conference
-from voting.conferences.services import check_in, create_conference
-from voting.demo import PASSWORD, create_demo, play_demo
-from voting.display.services import rotate_display_token
-from voting.documents.models import Document, DocumentFile, DocumentVersion
-from voting.elections.models import Election, Office, Round
-from voting.elections.services import open_round
-from voting.extensions import db
+from tests.factories import Factories
+from tests.security.worlds import World, build_worlds, fingerprint, logged_in
+from voting.auth.models import Role
 
 ALL = frozenset(Role)
 #: roles whose accounts belong to one cluster (through their unit or their conference)
@@ -117,142 +105,13 @@ def test_every_route_declares_who_may_use_it(app: Flask) -> None:
     assert not doubled, f"declared twice (view and DECLARED): {doubled}"
 
 
-# -- the two clusters ------------------------------------------------------------------------------------
-
-USERNAMES = {
-    Role.REPRESENTATIVE: "daibieu2",
-    Role.CHAIR: "chutri",
-    Role.SECRETARY: "thuky",
-    Role.COUNTER: "kiemphieu",
-    Role.ARCHIVIST: "luutru",
-    Role.ADMIN: "quantri",
-}
-OTHER_USERNAMES = {
-    Role.REPRESENTATIVE: "b-daibieu1",
-    Role.CHAIR: "b-chutri",
-    Role.SECRETARY: "b-thuky",
-    Role.COUNTER: "b-kiemphieu",
-}
-
-
-@dataclass(frozen=True)
-class World:
-    """The ids that fill a URL's arguments, for one cluster."""
-
-    values: dict[str, Any]
-
-
-def _ids(conference: Conference, token: str) -> World:
-    election = db.session.scalar(sa.select(Election).where(Election.conference_id == conference.id))
-    round_ = db.session.scalar(sa.select(Round).where(Round.election_id == election.id)) if election else None
-    document = db.session.scalar(sa.select(Document).where(Document.conference_id == conference.id))
-    file_id = document and db.session.scalar(
-        sa.select(DocumentFile.id).join(DocumentVersion).where(DocumentVersion.document_id == document.id)
-    )
-    unit = conference.cluster.units[-1]
-    representative = db.session.scalar(sa.select(User).where(User.unit_id == unit.id))
-    assert round_ is not None and representative is not None
-    return World(
-        {
-            "conference_id": conference.id,
-            "cluster_id": conference.cluster_id,
-            "election_id": round_.election_id,
-            "round_id": round_.id,
-            "document_id": document.id if document else 999_999,
-            "unit_id": unit.id,
-            "user_id": representative.id,
-            "office": Office.LEADER.value,
-            "slug": "counting",  # a kind of document issued on its own
-            "token": token,
-            "filename": "style.css",
-            "code": "KHONG-CO-MA",
-            "file_id": file_id or 999_999,
-        }
-    )
-
-
-def _create_counter(username: str, unit: Unit) -> User | None:
-    """Create a counting-committee account, if the schema has that role yet (issue 3 adds it)."""
-    try:
-        with db.session.begin_nested():
-            return create_user(
-                username, PASSWORD, full_name=f"Kiểm phiếu {username}", role=Role.COUNTER, unit=unit
-            )
-    except sa.exc.IntegrityError:
-        return None
-
-
-def _has_account(app: Flask, username: str) -> bool:
-    with app.app_context():
-        return db.session.scalar(sa.select(User.id).where(User.username == username)) is not None
-
-
-def _build_worlds() -> tuple[World, World]:
-    """Cluster A: the demo 2016 conference played to its end. Cluster B: a conference with a round open."""
-    conference, _ = create_demo()
-    play_demo(conference)
-    counter = _create_counter("kiemphieu", conference.cluster.units[2])
-    if counter is not None:  # appointed to the counting committee during the (now ended) conference
-        db.session.add(
-            CommitteeMember(
-                conference_id=conference.id,
-                user_id=counter.id,
-                is_head=True,
-                approvals=8,
-                added_at=datetime(2016, 11, 11, 2, 0),
-            )
-        )
-    a = _ids(conference, rotate_display_token(conference))
-
-    cluster = create_cluster(
-        name="Cụm thi đua số 9", parent_body="Công an tỉnh Bắc Ninh", code="CTĐ9", city="Bắc Ninh"
-    )
-    units = [
-        add_unit(cluster, name) for name in ("Phòng Tham mưu", "Phòng Hậu cần", "Phòng Cảnh sát cơ động")
-    ]
-    chair = create_user("b-chutri", PASSWORD, full_name="Chủ trì B", role=Role.CHAIR, unit=units[0])
-    secretary = create_user("b-thuky", PASSWORD, full_name="Thư ký B", role=Role.SECRETARY, unit=units[0])
-    _create_counter("b-kiemphieu", units[1])
-    reps = [
-        create_user(
-            f"b-daibieu{n}", PASSWORD, full_name=f"Đại biểu B{n}", role=Role.REPRESENTATIVE, unit=unit
-        )
-        for n, unit in enumerate(units, start=1)
-    ]
-    other = create_conference(
-        cluster,
-        year=2017,
-        starts_at=datetime(2017, 12, 1, 1, 0),
-        place="Hội trường B",
-        chair=chair,
-        secretary=secretary,
-        outgoing_leader=units[0],
-    )
-    for unit, rep in zip(units, reps, strict=True):
-        check_in(other, unit, by=rep, now=datetime(2017, 12, 1, 1, 5))
-    open_round(other, Office.LEADER, now=datetime(2017, 12, 1, 1, 10))
-    b = _ids(other, rotate_display_token(other))
-    db.session.commit()
-    return a, b
+# -- the two clusters (tests/security/worlds.py) ----------------------------------------------------------
 
 
 @pytest.fixture
-def worlds(app: Flask) -> tuple[World, World]:
+def worlds(app: Flask, factories: Factories) -> tuple[World, World]:
     with app.app_context():
-        return _build_worlds()
-
-
-def _browser(app: Flask, username: str | None) -> tuple[FlaskClient, str]:
-    """Return a client logged in as *username* (anonymous for None) and its CSRF token."""
-    browser = app.test_client()
-    token = csrf_token(browser, "/login")
-    if username is not None:
-        response = browser.post(
-            "/login", data={"username": username, "password": PASSWORD, "csrf_token": token}
-        )
-        assert response.status_code == 302, username
-        token = csrf_token(browser, "/password")
-    return browser, token
+        return build_worlds(factories)
 
 
 def _routes(app: Flask, world: World) -> Iterator[tuple[str, str, str, Access]]:
@@ -299,8 +158,7 @@ def _verdict(response: Any, expected: str) -> bool:
 
 def test_every_route_for_every_role(app: Flask, worlds: tuple[World, World], client: FlaskClient) -> None:
     a, _b = worlds
-    roles = [role for role, name in USERNAMES.items() if _has_account(app, name)]
-    browsers = {role: _browser(app, USERNAMES.get(role) if role else None) for role in (None, *roles)}
+    browsers = {role: logged_in(app, a.usernames[role] if role else None) for role in (None, *a.usernames)}
     wrong: list[str] = []
     checked = 0
     for endpoint, method, url, access in _routes(app, a):
@@ -321,7 +179,7 @@ def test_every_route_for_every_role(app: Flask, worlds: tuple[World, World], cli
                 expected = "allowed"
             response = _send(browser, method, url, token if expected != "400" else None)
             if endpoint == "auth.logout":  # a logout empties the session, and its CSRF token with it
-                browsers[role] = _browser(app, USERNAMES.get(role) if role else None)
+                browsers[role] = logged_in(app, a.usernames[role] if role else None)
             checked += 1
             if not _verdict(response, expected):
                 wrong.append(
@@ -331,48 +189,25 @@ def test_every_route_for_every_role(app: Flask, worlds: tuple[World, World], cli
     assert checked > 200
 
 
-def _row_counts() -> dict[str, int]:
-    return {
-        table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table)) or 0
-        for table in db.metadata.sorted_tables
-    }
-
-
-def _fingerprint(app: Flask) -> tuple[dict[str, int], list[Any]]:
-    """Return row counts and the mutable state of users, units, conferences and rounds."""
-    with app.app_context():
-        state = [
-            *db.session.execute(sa.select(User.id, User.role, User.is_enabled, User.password_hash)).all(),
-            *db.session.execute(sa.select(Unit.id, Unit.name)).all(),
-            *db.session.execute(sa.select(Round.id, Round.status)).all(),
-            *db.session.execute(sa.select(Cluster.id, Cluster.name)).all(),
-        ]
-        counts = _row_counts()
-        db.session.rollback()
-        return counts, sorted(map(repr, state))
-
-
 @pytest.mark.parametrize("direction", ["A users on B", "B users on A"])
 def test_no_cluster_sees_or_touches_another(
     app: Flask, worlds: tuple[World, World], client: FlaskClient, direction: str
 ) -> None:
     a, b = worlds
-    usernames, target = (USERNAMES, b) if direction == "A users on B" else (OTHER_USERNAMES, a)
+    usernames, target = (a.usernames, b) if direction == "A users on B" else (b.usernames, a)
     wrong: list[str] = []
     checked = 0
     for role in CLUSTER_BOUND:
-        if not _has_account(app, usernames[role]):
-            continue
-        browser, token = _browser(app, usernames[role])
+        browser, token = logged_in(app, usernames[role])
         for _endpoint, method, url, access in _routes(app, target):
             if role not in access.allowed or role in access.cross_cluster_allowed or not _has_object(url):
                 continue  # refused by role (the matrix checks that), a design exception, or no object named
-            before = _fingerprint(app)
+            before = fingerprint(app)
             response = _send(browser, method, url, token)
             checked += 1
             if response.status_code not in (403, 404):
                 wrong.append(f"{method} {url} as {role} of the other cluster: {response.status_code}")
-            if method == "POST" and _fingerprint(app) != before:
+            if method == "POST" and fingerprint(app) != before:
                 wrong.append(f"{method} {url} as {role} of the other cluster changed the database")
     assert not wrong, "\n".join(wrong)
     assert checked > 10

@@ -22,15 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from wtforms.fields.core import UnboundField
 
-from tests.security.test_authorization import (
-    OTHER_USERNAMES,
-    USERNAMES,
-    World,
-    _browser,
-    _build_worlds,
-    _fingerprint,
-    access_for,
-)
+from tests.factories import Factories
+from tests.security.test_authorization import access_for
+from tests.security.worlds import World, build_worlds, fingerprint, logged_in
 from voting.auth.models import Role
 from voting.auth.security import limiter
 
@@ -125,22 +119,17 @@ def _rules(app: Flask, method: str) -> list[tuple[str, str]]:
     )
 
 
-def _username(role: Role | None) -> str | None:
-    if role is None:
-        return None
-    return OTHER_USERNAMES.get(role) or USERNAMES[role]
-
-
 class Browsers:
     """One logged-in client per role, logged in again when a request ended its session."""
 
-    def __init__(self, app: Flask) -> None:
+    def __init__(self, app: Flask, usernames: dict[Role, str]) -> None:
         self.app = app
+        self.usernames = usernames
         self.cache: dict[Role | None, tuple[FlaskClient, str]] = {}
 
     def get(self, role: Role | None) -> tuple[FlaskClient, str]:
         if role not in self.cache:
-            self.cache[role] = _browser(self.app, _username(role))
+            self.cache[role] = logged_in(self.app, self.usernames[role] if role else None)
         return self.cache[role]
 
     def after(self, role: Role | None, response: Any, url: str) -> None:
@@ -150,11 +139,12 @@ class Browsers:
 
 
 @pytest.fixture
-def fuzz_world(app: Flask) -> World:
+def fuzz_world(app: Flask, factories: Factories) -> World:
     with app.app_context():
-        a, b = _build_worlds()
+        a, b = build_worlds(factories)
     # Cluster B's conference has a round open: ballots and round actions go deep into validation.
-    return World({**b.values, "document_id": a.values["document_id"]})
+    # Its accounts act for their roles; A's archivist and administrator for theirs.
+    return World({**b.values, "document_id": a.values["document_id"]}, {**a.usernames, **b.usernames})
 
 
 def _is_refusal(response: Any) -> bool:
@@ -168,7 +158,7 @@ def _is_refusal(response: Any) -> bool:
 def _check(response: Any, before: Any, app: Flask, what: str) -> None:
     assert response.status_code < 500, f"{what}: {response.status_code}"
     if _is_refusal(response):
-        assert _fingerprint(app) == before, (
+        assert fingerprint(app) == before, (
             f"{what}: refused ({response.status_code}) but the database changed"
         )
 
@@ -187,7 +177,7 @@ def _post_odd_forms(app: Flask, browsers: Browsers, role: Role | None, url: str,
             body["csrf_token"] = token
         if file is not None:
             body[file[0]] = (io.BytesIO(file[1]), "tep.pdf")
-        before = _fingerprint(app)
+        before = fingerprint(app)
         response = browser.post(url, data=body)
         browsers.after(role, response, url)
         _check(response, before, app, f"POST {url} as {role}: {body!r:.300}")
@@ -203,7 +193,7 @@ def test_fuzz_every_form(app: Flask, client: FlaskClient, fuzz_world: World) -> 
     form_data = st.dictionaries(keys, st.lists(VALUES, min_size=1, max_size=3), max_size=8)
     upload = st.none() if not files else st.tuples(st.sampled_from(files), UPLOADS)
     strategy = st.tuples(form_data, upload, st.booleans())
-    browsers = Browsers(app)
+    browsers = Browsers(app, fuzz_world.usernames)
     covered = []
     for endpoint, rule in _rules(app, "POST"):
         _post_odd_forms(app, browsers, _actor(app, endpoint), _fill(rule, fuzz_world), strategy)
@@ -222,7 +212,7 @@ def _get_odd_pages(app: Flask, browsers: Browsers, role: Role | None, url: str, 
     def get_odd_page(case: tuple[dict[str, list[str]], int]) -> None:
         params, other_id = case
         browser, _token = browsers.get(role)
-        before = _fingerprint(app)
+        before = fingerprint(app)
         response = browser.get(url, query_string=params)
         browsers.after(role, response, url)
         _check(response, before, app, f"GET {url} {params!r:.200} as {role}")
@@ -241,6 +231,6 @@ def test_fuzz_every_page_and_api_query(app: Flask, client: FlaskClient, fuzz_wor
     keys = st.sampled_from([*names, "cluster", "year", "lang", "next", "page"])
     query = st.dictionaries(keys, st.lists(VALUES, min_size=1, max_size=2), min_size=1, max_size=5)
     strategy = st.tuples(query, st.integers(min_value=-(10**30), max_value=10**30))
-    browsers = Browsers(app)
+    browsers = Browsers(app, fuzz_world.usernames)
     for endpoint, rule in _rules(app, "GET"):
         _get_odd_pages(app, browsers, _actor(app, endpoint), _fill(rule, fuzz_world), strategy)

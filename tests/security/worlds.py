@@ -1,0 +1,132 @@
+"""Two clusters for the authorization matrix and the fuzzing: what fills the URLs, who logs in.
+
+Cluster A's conference has ended (minutes issued) and has a counting committee; cluster B's has a
+round open. Both are built with the factories and committed; ``fingerprint`` tells whether a request
+changed the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.factories import Factories, Stage, representative
+from tests.helpers import PASSWORD, PREPARED_AT, csrf_token
+from voting.auth.models import Role, User
+from voting.clusters.models import Cluster, Unit
+from voting.conferences.models import CommitteeMember, Conference
+from voting.display.services import rotate_display_token
+from voting.documents.models import Document, DocumentFile, DocumentVersion
+from voting.elections.models import Election, Office, Round
+from voting.extensions import db
+
+
+@dataclass(frozen=True)
+class World:
+    """The ids that fill a URL's arguments for one cluster, and its accounts' usernames by role."""
+
+    values: dict[str, Any]
+    usernames: dict[Role, str]
+
+
+def _world(conference: Conference, usernames: dict[Role, str]) -> World:
+    election = db.session.scalar(sa.select(Election).where(Election.conference_id == conference.id))
+    round_ = db.session.scalar(sa.select(Round).where(Round.election_id == election.id)) if election else None
+    document = db.session.scalar(sa.select(Document).where(Document.conference_id == conference.id))
+    file_id = document and db.session.scalar(
+        sa.select(DocumentFile.id).join(DocumentVersion).where(DocumentVersion.document_id == document.id)
+    )
+    unit = conference.cluster.units[-1]
+    assert round_ is not None
+    return World(
+        {
+            "conference_id": conference.id,
+            "cluster_id": conference.cluster_id,
+            "election_id": round_.election_id,
+            "round_id": round_.id,
+            "document_id": document.id if document else 999_999,
+            "unit_id": unit.id,
+            "user_id": representative(unit).id,
+            "office": Office.LEADER.value,
+            "slug": "counting",  # a kind of document issued on its own
+            "token": rotate_display_token(conference),
+            "filename": "style.css",
+            "code": "KHONG-CO-MA",
+            "file_id": file_id or 999_999,
+        },
+        usernames,
+    )
+
+
+def build_worlds(factories: Factories) -> tuple[World, World]:
+    """Cluster A: a conference ended with its minutes issued. Cluster B: a conference with a round open."""
+    conference = factories.conference(Stage.MINUTES_ISSUED)
+    units = conference.cluster.units
+    counter = factories.user(Role.COUNTER, unit=units[2])
+    # appointed to the counting committee during the (now ended) conference
+    db.session.add(
+        CommitteeMember(
+            conference_id=conference.id, user_id=counter.id, is_head=True, approvals=8, added_at=PREPARED_AT
+        )
+    )
+    a = _world(
+        conference,
+        {
+            Role.REPRESENTATIVE: representative(units[1]).username,
+            Role.CHAIR: conference.chair.username,
+            Role.SECRETARY: conference.secretary.username,
+            Role.COUNTER: counter.username,
+            Role.ARCHIVIST: factories.user(Role.ARCHIVIST).username,
+            Role.ADMIN: factories.user(Role.ADMIN).username,
+        },
+    )
+    other = factories.conference(Stage.ROUND_OPEN, units=3, year=2017)
+    b = _world(
+        other,
+        {
+            Role.REPRESENTATIVE: representative(other.cluster.units[0]).username,
+            Role.CHAIR: other.chair.username,
+            Role.SECRETARY: other.secretary.username,
+            Role.COUNTER: factories.user(Role.COUNTER, unit=other.cluster.units[1]).username,
+        },
+    )
+    db.session.commit()
+    return a, b
+
+
+def logged_in(app: Flask, username: str | None) -> tuple[FlaskClient, str]:
+    """Return a client logged in as *username* (anonymous for None) and its CSRF token."""
+    client = app.test_client()
+    token = csrf_token(client, "/login")
+    if username is not None:
+        response = client.post(
+            "/login", data={"username": username, "password": PASSWORD, "csrf_token": token}
+        )
+        assert response.status_code == 302, username
+        token = csrf_token(client, "/password")
+    return client, token
+
+
+def _row_counts() -> dict[str, int]:
+    return {
+        table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table)) or 0
+        for table in db.metadata.sorted_tables
+    }
+
+
+def fingerprint(app: Flask) -> tuple[dict[str, int], list[Any]]:
+    """Return row counts and the mutable state of users, units, conferences and rounds."""
+    with app.app_context():
+        state = [
+            *db.session.execute(sa.select(User.id, User.role, User.is_enabled, User.password_hash)).all(),
+            *db.session.execute(sa.select(Unit.id, Unit.name)).all(),
+            *db.session.execute(sa.select(Round.id, Round.status)).all(),
+            *db.session.execute(sa.select(Cluster.id, Cluster.name)).all(),
+        ]
+        counts = _row_counts()
+        db.session.rollback()
+        return counts, sorted(map(repr, state))
