@@ -1,38 +1,13 @@
-"""A live server on 127.0.0.1 and Debian's Chromium driven by Playwright; screenshots on failure."""
+"""A live server on 127.0.0.1 for the browser tests (Chromium in ``pages.py``); screenshots on failure."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
 from werkzeug.serving import make_server
-
-from tests.helpers import require_tool
-
-#: CI keeps this folder; failed browser tests leave their screenshots here
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def chromium_path() -> str:
-    """Return Debian's Chromium, or skip (fail under CI) when it is absent."""
-    explicit = os.environ.get("CHROMIUM")
-    if explicit and shutil.which(explicit):
-        return explicit
-    return require_tool("chromium")
 
 
 @pytest.fixture

@@ -4,38 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import datetime
+from collections.abc import Callable
 
 import pytest
-import sqlalchemy as sa
-from flask import Flask
 from playwright.async_api import Page, expect
 
 from tests.browser.pages import chromium, log_in
-from tests.helpers import Demo
-from voting.auth.models import Role, User
-from voting.conferences.models import Conference
-from voting.conferences.services import check_in
-from voting.elections.models import Office
-from voting.elections.services import open_round
-from voting.extensions import db
+from tests.factories import Site, Stage
 
 
 @pytest.fixture
-def open_leader_round(app: Flask, demo: Demo) -> Demo:
+def open_leader_round(make_site: Callable[..., Site]) -> Site:
     """All eight units checked in and the leader round open."""
-    with app.app_context():
-        conference = db.session.get(Conference, demo.conference_id)
-        assert conference is not None
-        for unit in conference.cluster.units:
-            representative = db.session.scalar(
-                sa.select(User).where(User.unit_id == unit.id, User.role == Role.REPRESENTATIVE)
-            )
-            assert representative is not None
-            check_in(conference, unit, by=representative, now=datetime(2016, 11, 11, 1, 0))
-        open_round(conference, Office.LEADER, now=datetime(2016, 11, 11, 2, 0))
-        db.session.commit()
-    return demo
+    return make_site(Stage.ROUND_OPEN)
 
 
 async def tab_to(page: Page, selector: str, limit: int = 40) -> None:
@@ -51,11 +32,11 @@ async def tab_to(page: Page, selector: str, limit: int = 40) -> None:
     raise AssertionError(f"Tab never reached {selector}")
 
 
-async def keyboard_vote(base: str, demo: Demo, name: str) -> None:
+async def keyboard_vote(base: str, site: Site, name: str) -> None:
     async with chromium(name) as (browser, pages):
-        page = await log_in(await browser.new_context(), base, "daibieu3")
+        page = await log_in(await browser.new_context(), base, site.representatives[2])
         pages.append(page)
-        await page.goto(f"{base}/conferences/{demo.conference_id}")
+        await page.goto(f"{base}/conferences/{site.conference_id}")
         await tab_to(page, "a[href*='/ballot']")
         async with page.expect_navigation():
             await page.keyboard.press("Enter")
@@ -72,19 +53,19 @@ async def keyboard_vote(base: str, demo: Demo, name: str) -> None:
 
 
 def test_keyboard_only_voting(
-    live_server: str, open_leader_round: Demo, request: pytest.FixtureRequest
+    live_server: str, open_leader_round: Site, request: pytest.FixtureRequest
 ) -> None:
     asyncio.run(keyboard_vote(live_server, open_leader_round, request.node.name))
 
 
-async def phone_vote(base: str, demo: Demo, name: str) -> None:
+async def phone_vote(base: str, site: Site, name: str) -> None:
     async with chromium(name) as (browser, pages):
         context = await browser.new_context(
             viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
         )
-        page = await log_in(context, base, "daibieu5")
+        page = await log_in(context, base, site.representatives[4])
         pages.append(page)
-        await page.goto(f"{base}/conferences/{demo.conference_id}")
+        await page.goto(f"{base}/conferences/{site.conference_id}")
         async with page.expect_navigation():
             await page.get_by_role("link", name="Bỏ phiếu", exact=True).tap()
         assert await page.evaluate("document.documentElement.scrollWidth") <= 360, (
@@ -101,7 +82,7 @@ async def phone_vote(base: str, demo: Demo, name: str) -> None:
 
 
 def test_phone_sized_ballot(
-    live_server: str, open_leader_round: Demo, request: pytest.FixtureRequest
+    live_server: str, open_leader_round: Site, request: pytest.FixtureRequest
 ) -> None:
     asyncio.run(phone_vote(live_server, open_leader_round, request.node.name))
 
@@ -122,5 +103,5 @@ async def switch_language(base: str, name: str) -> None:
         await expect(page.locator("h1")).to_have_text("Đăng nhập")
 
 
-def test_language_switch(live_server: str, demo: Demo, request: pytest.FixtureRequest) -> None:
+def test_language_switch(live_server: str, request: pytest.FixtureRequest) -> None:
     asyncio.run(switch_language(live_server, request.node.name))
