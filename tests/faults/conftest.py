@@ -8,128 +8,31 @@ gunicorn (``-w 4``), which is always stopped.
 
 from __future__ import annotations
 
-import glob
-import http.client
-import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import tempfile
-import time
-import urllib.parse
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
-from flask_migrate import upgrade
 
-from tests.helpers import REQUIRE_TOOLS
-from voting import create_app
-from voting.conferences.models import Conference
-from voting.conferences.services import check_in, create_conference
-from voting.demo import PASSWORD, create_demo
-from voting.elections.models import Office
-from voting.elections.services import open_round
-from voting.extensions import db
-
-ROOT = Path(__file__).resolve().parents[2]
-SECRET = "faults-secret-key-0123456789abcdef"
-WORKERS = 4
-
-
-def _pg_bin() -> Path:
-    """Return PostgreSQL's bin folder, or skip (fail under CI) when it is absent."""
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
-    ok = candidates and shutil.which("su") and _has_postgres_user()
-    if not ok:
-        message = "PostgreSQL server binaries (/usr/lib/postgresql/*/bin) and a postgres user are needed"
-        if REQUIRE_TOOLS:
-            pytest.fail(message + "; LUANLUU_REQUIRE_TOOLS=1 forbids skipping", pytrace=False)
-        pytest.skip(message)
-    return Path(candidates[-1]).parent
-
-
-def _has_postgres_user() -> bool:
-    try:
-        import pwd
-
-        pwd.getpwnam("postgres")
-    except KeyError:
-        return False
-    return os.geteuid() == 0
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@dataclass
-class PgCluster:
-    """A PostgreSQL server that the tests own: they may stop and restart it."""
-
-    bin: Path
-    data: Path
-    port: int
-    databases: list[str] = field(default_factory=list)
-
-    def _as_postgres(self, *args: str, timeout: float = 60) -> None:
-        command = " ".join(f"'{a}'" for a in args)
-        subprocess.run(
-            ["su", "postgres", "-s", "/bin/sh", "-c", command],
-            check=True,
-            timeout=timeout,
-            capture_output=True,
-        )
-
-    def start(self) -> None:
-        options = (
-            f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60"
-        )
-        self._as_postgres(
-            str(self.bin / "pg_ctl"),
-            "-D",
-            str(self.data),
-            "-l",
-            str(self.data / "log"),
-            "-w",
-            "-o",
-            options,
-            "start",
-        )
-
-    def stop(self, mode: str = "fast") -> None:
-        self._as_postgres(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
-
-    def restart(self) -> None:
-        self.stop("fast")
-        self.start()
-
-    def url(self, name: str) -> str:
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
-
-    def create_database(self, name: str) -> str:
-        import psycopg
-
-        with psycopg.connect(
-            f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
-        ) as c:
-            c.execute(f'CREATE DATABASE "{name}"')
-        self.databases.append(name)
-        return self.url(name)
+from tests.faults.support import (
+    Browser,
+    Gunicorn,
+    PgCluster,
+    Scenario,
+    Stage,
+    free_port,
+    postgres_bin,
+)
+from voting.demo import PASSWORD
 
 
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[PgCluster]:
     """Start a throwaway PostgreSQL cluster on a free port of 127.0.0.1; remove it afterwards."""
-    pg_bin = _pg_bin()
+    pg_bin = postgres_bin()
     data = Path(tempfile.mkdtemp(prefix="luanluu-faults-pg-"))
     shutil.chown(data, "postgres")
     cluster = PgCluster(pg_bin, data, free_port())
@@ -150,58 +53,6 @@ def pg_cluster() -> Iterator[PgCluster]:
             shutil.rmtree(data, ignore_errors=True)
 
 
-@dataclass(frozen=True)
-class Scenario:
-    """A conference of the demo cluster with all 8 units checked in and its leader round open."""
-
-    url: str
-    conference_id: int
-    round_id: int
-    candidate_ids: list[int]
-
-
-class Stage:
-    """One database with the demo cluster; each test opens a new year's conference in it."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.app = create_app({"TESTING": True, "SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": url})
-        self.year = 2016
-        with self.app.app_context():
-            upgrade()
-            create_demo()
-            db.session.commit()
-
-    def new_conference(self) -> Scenario:
-        """Create next year's conference, check every unit in and open the leader round."""
-        self.year += 1
-        with self.app.app_context():
-            demo = db.session.scalar(sa.select(Conference).where(Conference.year == 2016))
-            assert demo is not None
-            conference = create_conference(
-                demo.cluster,
-                year=self.year,
-                starts_at=datetime(self.year, 11, 11, 1, 0),
-                place=demo.place,
-                chair=demo.chair,
-                secretary=demo.secretary,
-                outgoing_leader=demo.cluster.units[0],
-            )
-            for number, unit in enumerate(conference.cluster.units):
-                check_in(
-                    conference, unit, by=conference.chair, now=datetime(self.year, 11, 11, 0, 45 + number)
-                )
-            round_ = open_round(conference, Office.LEADER, now=datetime(self.year, 11, 11, 2, 30))
-            db.session.commit()
-            scenario = Scenario(self.url, conference.id, round_.id, [c.unit_id for c in round_.candidates])
-            db.session.remove()
-        return scenario
-
-    def close(self) -> None:
-        with self.app.app_context():
-            db.engine.dispose()
-
-
 @pytest.fixture(scope="module")
 def stage(pg_cluster: PgCluster, request: pytest.FixtureRequest) -> Iterator[Stage]:
     name = "faults_" + re.sub(r"[^a-z0-9]+", "_", request.module.__name__.lower())[-40:]
@@ -215,76 +66,6 @@ def scenario(stage: Stage) -> Scenario:
     return stage.new_conference()
 
 
-class Gunicorn:
-    """gunicorn serving the app with several workers on a free port of 127.0.0.1."""
-
-    def __init__(self, database_url: str) -> None:
-        self.port = free_port()
-        env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET}
-        env.pop("LUANLUU_HTTPS", None)
-        self.log = tempfile.NamedTemporaryFile(prefix="luanluu-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "-w",
-                str(WORKERS),
-                "-b",
-                f"127.0.0.1:{self.port}",
-                "--graceful-timeout",
-                "5",
-                "--timeout",
-                "30",
-                "wsgi:app",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        self.wait_ready()
-
-    def wait_ready(self, seconds: float = 40) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {self.output()}")
-            try:
-                if Browser(self.port).get("/login").status == 200 and len(self.workers()) == WORKERS:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"gunicorn not ready in {seconds} s: {self.output()}")
-
-    def workers(self) -> list[int]:
-        """Return the pids of the worker processes (children of the master)."""
-        children = []
-        for stat in glob.glob("/proc/[0-9]*/stat"):
-            try:
-                fields = Path(stat).read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == self.process.pid:
-                children.append(int(stat.split("/")[2]))
-        return children
-
-    def output(self) -> str:
-        return Path(self.log.name).read_text(errors="replace")[-4000:]
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        self.log.close()
-        os.unlink(self.log.name)
-
-
 @pytest.fixture(scope="module")
 def server(stage: Stage) -> Iterator[Gunicorn]:
     gunicorn = Gunicorn(stage.url)
@@ -292,90 +73,6 @@ def server(stage: Stage) -> Iterator[Gunicorn]:
         yield gunicorn
     finally:
         gunicorn.stop()
-
-
-@dataclass
-class Answer:
-    status: int
-    location: str
-    body: str
-
-
-class Browser:
-    """A minimal cookie-keeping HTTP client over http.client (stdlib), for 127.0.0.1 only."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.cookies: dict[str, str] = {}
-        self.token = ""
-
-    def _request(self, method: str, path: str, form: dict[str, str] | None = None) -> Answer:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        body = None
-        if form is not None:
-            body = urllib.parse.urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            text = response.read().decode("utf-8", errors="replace")
-            for header, value in response.getheaders():
-                if header.lower() == "set-cookie":
-                    name, _, rest = value.partition("=")
-                    self.cookies[name] = rest.split(";", 1)[0]
-            return Answer(response.status, response.getheader("Location") or "", text)
-        finally:
-            connection.close()
-
-    def get(self, path: str) -> Answer:
-        answer = self._request("GET", path)
-        match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', answer.body)
-        if match:
-            self.token = match.group(1)
-        return answer
-
-    def post(self, path: str, form: dict[str, str] | None = None) -> Answer:
-        return self._request("POST", path, {**(form or {}), "csrf_token": self.token})
-
-    def login(self, username: str, password: str) -> None:
-        self.get("/login")
-        answer = self.post("/login", {"username": username, "password": password})
-        assert answer.status == 302, (username, answer.status, answer.body[-500:])
-        self.get("/password")  # a page with a form: the session's CSRF token
-
-
-def database_counts(url: str, round_id: int) -> tuple[int, int]:
-    """Return (ballots, participations) of a round, read straight from PostgreSQL."""
-    import psycopg
-
-    dsn = url.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(dsn) as connection:
-        ballots = connection.execute(
-            "SELECT count(*) FROM ballots WHERE round_id = %s", (round_id,)
-        ).fetchone()
-        taking_part = connection.execute(
-            "SELECT count(*) FROM participations WHERE round_id = %s", (round_id,)
-        ).fetchone()
-    assert ballots is not None and taking_part is not None
-    return int(ballots[0]), int(taking_part[0])
-
-
-def audit_verify(url: str) -> subprocess.CompletedProcess[str] | None:
-    """Run ``flask --app wsgi audit verify`` on a database; None while the command does not exist."""
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET}
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "audit", "verify"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    if "No such command" in result.stderr:
-        return None
-    return result
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from tests.faults.conftest import ROOT, SECRET, PgCluster
+from tests.faults.support import ROOT, SECRET, PgCluster
 from voting import create_app
 from voting.demo import create_demo, play_demo
 from voting.documents.models import DocumentFile

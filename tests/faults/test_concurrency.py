@@ -9,7 +9,7 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.faults.conftest import (
+from tests.faults.support import (
     Answer,
     Browser,
     Gunicorn,
