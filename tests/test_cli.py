@@ -13,6 +13,7 @@ from flask.testing import FlaskCliRunner
 from voting.auth.models import User
 from voting.clusters.models import Cluster, Unit
 from voting.conferences.models import Conference
+from voting.demo import PASSWORD
 from voting.documents.models import Document
 from voting.extensions import db
 
@@ -24,7 +25,7 @@ def count(model: type) -> int:
 def test_demo_twice_changes_nothing(runner: FlaskCliRunner) -> None:
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
-    assert "daibieu8" in first.output and "luanluu2016" in first.output
+    assert "daibieu8" in first.output and PASSWORD in first.output
     before = (count(Cluster), count(Unit), count(User), count(Conference))
     assert before == (1, 8, 12, 1)
     second = runner.invoke(args=["demo"])

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from flask import Flask
 
-from tests.helpers import Demo, post, text
+from tests.helpers import Demo, post, text, wall_clock
 from voting.demo import UNITS
 from voting.elections.models import Ballot, Participation
 from voting.extensions import db
@@ -121,7 +121,7 @@ def test_whole_conference(app: Flask, demo: Demo, login: Callable[[str], FlaskCl
         chair,
         f"/conferences/{conference_id}/handover",
         {
-            "handed_over_at": "2016-11-11T10:30",
+            "handed_over_at": wall_clock(10, 30).isoformat(timespec="minutes"),
             "giver_name": "Nguyễn Văn Hùng",
             "giver_title": "Trưởng phòng",
             "receiver_name": "Hoàng Quốc Việt",

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import downgrade, upgrade
 
+from tests.helpers import CHECK_IN_AT, ENDED_AT, OPENED_AT, STARTS_AT, later
 from voting import create_app
 from voting.extensions import db
 
 BEFORE, AFTER = "e1698f5e2eb7", "330b8afc8d38"
 PDF = b"%PDF-1.4 minutes issued before documents had versions"
+
+
+def stamp(moment: datetime) -> str:
+    """Return a moment as SQLite stores it in a DATETIME column."""
+    return f"{moment:%Y-%m-%d %H:%M:%S}"
 
 
 def old_app(tmp_path: Path) -> Flask:
@@ -53,17 +60,23 @@ def seed_before() -> None:
             sa.text(
                 "INSERT INTO conferences (id, cluster_id, year, starts_at, place, directing_leader, "
                 "report_summary, chair_id, secretary_id, outgoing_leader_id) "
-                "VALUES (1, 1, 2016, '2016-11-11 01:00:00', 'Hội trường', '', '', 1, 2, 1)"
-            )
+                "VALUES (1, 1, 2016, :starts_at, 'Hội trường', '', '', 1, 2, 1)"
+            ),
+            {"starts_at": stamp(STARTS_AT)},
         )
         conn.execute(
             sa.text(
                 "INSERT INTO documents (id, conference_id, kind, sequence, number, filename, sha256, "
                 "size, content, issued_at, issued_by_id) "
                 "VALUES (1, 1, 'conference_minutes', 1, '01/BB-CTĐ4', "
-                "'bb.pdf', :sha, :size, :content, '2016-11-11 04:00:00', 1)"
+                "'bb.pdf', :sha, :size, :content, :issued_at, 1)"
             ),
-            {"sha": hashlib.sha256(PDF).hexdigest(), "size": len(PDF), "content": PDF},
+            {
+                "sha": hashlib.sha256(PDF).hexdigest(),
+                "size": len(PDF),
+                "content": PDF,
+                "issued_at": stamp(ENDED_AT),
+            },
         )
 
 
@@ -97,12 +110,12 @@ def test_sqlite_upgrade_to_head_keeps_a_played_election(tmp_path: Path) -> None:
             for sql in (
                 "INSERT INTO elections"
                 " (id, conference_id, office, elected_unit_id, certified_at, certified_by_id)"
-                " VALUES (1, 1, 'leader', 1, '2016-11-11 02:00:00', 1)",
+                f" VALUES (1, 1, 'leader', 1, '{stamp(later(20))}', 1)",
                 "INSERT INTO rounds (id, election_id, number, status, opened_at, closed_at, base)"
-                " VALUES (1, 1, 1, 'closed', '2016-11-11 01:30:00', '2016-11-11 01:45:00', 1)",
+                f" VALUES (1, 1, 1, 'closed', '{stamp(OPENED_AT)}', '{stamp(later(15))}', 1)",
                 "INSERT INTO round_candidates (round_id, unit_id) VALUES (1, 1)",
                 "INSERT INTO check_ins (conference_id, unit_id, checked_in_at, checked_in_by_id)"
-                " VALUES (1, 1, '2016-11-11 01:00:00', 1)",
+                f" VALUES (1, 1, '{stamp(CHECK_IN_AT)}', 1)",
                 "INSERT INTO participations (round_id, unit_id) VALUES (1, 1)",
                 "INSERT INTO ballots (id, round_id, choice_unit_id, receipt_code)"
                 " VALUES ('b1', 1, 1, 'AAAA-2222')",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
@@ -15,12 +15,15 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
+from tests.documents.minutes import make_minutes
+from tests.helpers import hanoi
 from voting.documents.pdf import build_conference_minutes
 from voting.signing import pades, pki
 from voting.documents.pdf import add_signature_fields
 from voting.signing.pades import StampText
 
-NOW = datetime(2016, 11, 11, 4, 5, tzinfo=UTC)
+#: 11:05 in Hanoi, when the minutes are signed
+NOW = hanoi(11, 5).replace(tzinfo=UTC)
 
 
 def tsa_certificate(ca: pki.KeyPair) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
@@ -78,8 +81,6 @@ def tsa_url() -> Iterator[tuple[str, pki.KeyPair]]:
 def test_signature_carries_a_timestamp_token_from_the_configured_tsa(
     tsa_url: tuple[str, pki.KeyPair],
 ) -> None:
-    from tests.documents.test_pdf import make_minutes
-
     url, ca = tsa_url
     built = build_conference_minutes(make_minutes(["Phòng A", "Phòng B", "Phòng C"], []))
     pdf = add_signature_fields(built.content, built.spots)
