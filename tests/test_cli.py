@@ -61,10 +61,11 @@ def test_admin_commands_create_a_conference(runner: FlaskCliRunner) -> None:
        "--code", "CTĐ1", "--city", "Bắc Ninh")
     for name in ("Phòng A", "Phòng B", "Phòng C"):
         ok("add-unit", "--cluster", "CTĐ1", name)
-    ok("create-user", "ct1", "--role", "chair", "--full-name", "Nguyễn Văn A", input="matkhau123\nmatkhau123\n")
-    ok("create-user", "tk1", "--role", "secretary", "--full-name", "Trần Thị B", input="matkhau123\nmatkhau123\n")
+    twice = "matkhau123\nmatkhau123\n"
+    ok("create-user", "ct1", "--role", "chair", "--full-name", "Nguyễn Văn A", input=twice)
+    ok("create-user", "tk1", "--role", "secretary", "--full-name", "Trần Thị B", input=twice)
     ok("create-user", "db1", "--role", "representative", "--full-name", "Lê C", "--cluster", "CTĐ1",
-       "--unit", "Phòng A", input="matkhau123\nmatkhau123\n")
+       "--unit", "Phòng A", input=twice)
     out = ok("create-conference", "--cluster", "CTĐ1", "--year", "2020", "--starts-at", "2020-12-01 08:00",
              "--place", "Hội trường", "--chair", "ct1", "--secretary", "tk1", "--outgoing-leader", "Phòng A")
     assert "năm 2020" in out
@@ -74,10 +75,12 @@ def test_admin_commands_create_a_conference(runner: FlaskCliRunner) -> None:
 
 
 def test_admin_errors_are_messages_not_tracebacks(runner: FlaskCliRunner) -> None:
-    runner.invoke(args=["admin", "create-cluster", "--name", "X", "--parent-body", "Y", "--code", "C1", "--city", "Z"])
-    again = runner.invoke(args=["admin", "create-cluster", "--name", "X2", "--parent-body", "Y", "--code", "C1", "--city", "Z"])
+    cluster = ["admin", "create-cluster", "--parent-body", "Y", "--code", "C1", "--city", "Z"]
+    runner.invoke(args=[*cluster, "--name", "X"])
+    again = runner.invoke(args=[*cluster, "--name", "X2"])
     assert again.exit_code == 1 and "Mã cụm C1 đã được dùng" in again.output
-    short = runner.invoke(args=["admin", "create-user", "u", "--role", "chair", "--full-name", "U"], input="abc\nabc\n")
+    user = ["admin", "create-user", "u", "--role", "chair", "--full-name", "U"]
+    short = runner.invoke(args=user, input="abc\nabc\n")
     assert short.exit_code == 1 and "ít nhất 8 ký tự" in short.output
     assert count(Cluster) == 1 and count(User) == 0
 

@@ -6,9 +6,8 @@ import hashlib
 import re
 from collections.abc import Callable
 
-from flask.testing import FlaskClient
-
 from flask import Flask
+from flask.testing import FlaskClient
 
 from tests.helpers import Demo, post, text, wall_clock
 from voting.demo import UNITS
@@ -61,7 +60,8 @@ def test_whole_conference(app: Flask, demo: Demo, login: Callable[[str], FlaskCl
 
     # Quorum is not met with five units; the chair cannot open the round.
     for rep in reps[:5]:
-        assert "đã điểm danh" in text(post(rep, f"/conferences/{conference_id}/check-in", follow_redirects=True))
+        checked_in = post(rep, f"/conferences/{conference_id}/check-in", follow_redirects=True)
+        assert "đã điểm danh" in text(checked_in)
     assert "Chưa đủ số lượng" in text(chair.get(console))
     refused = post(chair, f"/conferences/{conference_id}/elections/leader/rounds")
     assert refused.status_code == 409 and "cần ít nhất 6" in text(refused)
@@ -71,8 +71,11 @@ def test_whole_conference(app: Flask, demo: Demo, login: Callable[[str], FlaskCl
 
     # Round 1 for the leader: nobody above 50% (4/8), so a runoff between the top two.
     page = chair_action(chair, f"/conferences/{conference_id}/elections/leader/rounds", "Đã mở vòng 1")
-    assert "Phòng Công tác đảng và công tác quần chúng" not in page.split("Danh sách đề cử:")[1].split("</p>")[0]
-    receipts = [vote(rep, conference_id, units, choice) for rep, choice in zip(reps, LEADER_CHOICES, strict=True)]
+    nominated = page.split("Danh sách đề cử:")[1].split("</p>")[0]
+    assert "Phòng Công tác đảng và công tác quần chúng" not in nominated
+    receipts = [
+        vote(rep, conference_id, units, choice) for rep, choice in zip(reps, LEADER_CHOICES, strict=True)
+    ]
     assert len(set(receipts)) == 8
     page = text(chair.get(console))
     assert "8</strong>/8 đơn vị đã bỏ phiếu" in page
