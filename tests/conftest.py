@@ -10,6 +10,10 @@ How a test meets the database:
   client (``client``, ``login``, ``site``, ``make_site``, ``demo``, ``live_server``) are marked so
   automatically: a request pushes its own app context and session. Mark by hand the tests whose other
   threads, processes or connections must see the data (``@pytest.mark.commits``).
+* A module whose tests only read an expensive stage builds it once with ``build_for_module``.
+
+The factories (``make_cluster``, ``make_user``, ``make_conference``; ``tests/factories.py``) build
+through the app's services and commit what they made, as data that existed before the test.
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ from voting.demo import create_demo
 from voting.extensions import db
 
 T = TypeVar("T")
+#: modules whose build_for_module data is committed: none of their tests may empty the tables
+_MODULES_WITH_SHARED_DATA: set[str] = set()
 #: fixtures that commit for real: using one marks the test ``commits``
 COMMITTING_FIXTURES = frozenset({"client", "login", "site", "make_site", "demo", "live_server"})
 
@@ -146,11 +152,16 @@ def _emptied_afterwards(app: Flask, *, push_context: bool) -> Iterator[None]:
         if context is not None:
             db.session.rollback()
             context.pop()
-        with app.app_context(), db.engine.begin() as connection:
-            existing = set(sa.inspect(connection).get_table_names())
-            for table in reversed(db.metadata.sorted_tables):
-                if table.name in existing:  # a model without its migration fails test_cli instead
-                    connection.execute(table.delete())
+        _empty_tables(app)
+
+
+def _empty_tables(app: Flask) -> None:
+    """Delete every row of every table."""
+    with app.app_context(), db.engine.begin() as connection:
+        existing = set(sa.inspect(connection).get_table_names())
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name in existing:  # a model without its migration fails test_cli instead
+                connection.execute(table.delete())
 
 
 @pytest.fixture(autouse=True)
@@ -160,6 +171,10 @@ def _database(request: pytest.FixtureRequest, app: Flask) -> Iterator[None]:
         with _rolled_back(app):
             yield
     else:
+        assert request.module.__name__ not in _MODULES_WITH_SHARED_DATA, (
+            f"{request.node.nodeid} commits, and its cleanup would empty the data that "
+            "build_for_module keeps for the module: move it to another module"
+        )
         uses_client = bool({"client", "login", "site", "make_site"} & set(request.fixturenames))
         with _emptied_afterwards(app, push_context=not uses_client):
             yield
@@ -230,6 +245,30 @@ def make_user(factories: Factories) -> Callable[..., User]:
 def make_conference(factories: Factories) -> Callable[..., Conference]:
     """Return ``make_conference(stage=Stage.CREATED, units=8, …)``: a conference run to a stage."""
     return _committed(factories.conference)
+
+
+@pytest.fixture(scope="module")
+def build_for_module(
+    request: pytest.FixtureRequest, app: Flask
+) -> Iterator[Callable[[Callable[[Factories], T]], T]]:
+    """Return ``build_for_module(build)``: run ``build(factories)`` once, commit, keep it for the module.
+
+    For a module of tests that only read an expensive stage (a signed conference): *build* runs in
+    its own app context and should return ids or files, not ORM objects; each test still runs in a
+    rolled-back transaction on top. The tables are emptied when the module ends, so the module must
+    hold no test marked ``commits`` (its cleanup would take the module's data with it).
+    """
+
+    def build_once(build: Callable[[Factories], T]) -> T:
+        with app.app_context():
+            made = build(Factories())
+            db.session.commit()
+            return made
+
+    _MODULES_WITH_SHARED_DATA.add(request.module.__name__)
+    yield build_once
+    _MODULES_WITH_SHARED_DATA.discard(request.module.__name__)
+    _empty_tables(app)
 
 
 @pytest.fixture

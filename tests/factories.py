@@ -73,6 +73,9 @@ class Stage(IntEnum):
     #: every block of every document signed
     SIGNED = 7
 
+    def __str__(self) -> str:
+        return self.name.lower()  # pytest's parameter ids
+
 
 @dataclass(frozen=True)
 class Site:
@@ -123,7 +126,7 @@ def handover_details(chair: User, *, handed_over_at: datetime = HANDED_OVER_AT) 
 
 @dataclass
 class Factories:
-    """One test's factories; a sequence number keeps codes and usernames apart."""
+    """One test's factories; sequence numbers keep codes and usernames apart, skipping those in use."""
 
     clusters: int = 0
     users: int = 0
@@ -134,7 +137,10 @@ class Factories:
         Accounts are named after the cluster's code, in the characters the admin screens allow:
         ``ctd1.daibieu1``…, ``ctd1.chutri``, ``ctd1.thuky``.
         """
+        taken = set(db.session.scalars(sa.select(Cluster.code)))
         self.clusters += 1
+        while f"CTĐ{self.clusters}" in taken:  # data made earlier (a module's, the demo's Cụm 4)
+            self.clusters += 1
         number = self.clusters
         cluster = create_cluster(
             name=f"Cụm thi đua số {number}",
@@ -176,7 +182,10 @@ class Factories:
 
     def user(self, role: Role, *, username: str | None = None, unit: Unit | None = None) -> User:
         """Create an account with *role* (a counter, an archivist, an administrator…)."""
+        taken = set(db.session.scalars(sa.select(User.username)))
         self.users += 1
+        while f"{role.value}{self.users}" in taken:
+            self.users += 1
         name = username or f"{role.value}{self.users}"
         return create_user(
             name, PASSWORD, full_name=f"Người dùng {name}", title="Cán bộ", role=role, unit=unit

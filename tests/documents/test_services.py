@@ -24,6 +24,20 @@ from voting.handovers.services import record_handover
 MakeConference = Callable[..., Conference]
 
 
+@pytest.fixture(scope="module")
+def ended_id(build_for_module: Callable[..., int]) -> int:
+    """A conference played to its end through the services, its four documents issued."""
+    return build_for_module(lambda factories: factories.conference(Stage.MINUTES_ISSUED).id)
+
+
+@pytest.fixture
+def ended(ended_id: int) -> Conference:
+    """The ended conference in this test's session."""
+    conference = db.session.get(Conference, ended_id)
+    assert conference is not None
+    return conference
+
+
 def issued_minutes(conference: Conference) -> Document:
     """Return the conference's issued minutes, which must exist."""
     document = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
@@ -70,9 +84,9 @@ def test_minutes_need_more_than_half_of_present_approving(make_conference: MakeC
     assert conference.approvals == 5
 
 
-def test_documents_are_numbered_in_conference_order(make_conference: MakeConference) -> None:
+def test_documents_are_numbered_in_conference_order(ended: Conference) -> None:
     """Counting minutes (leader, deputy), the handover minutes, then the conference minutes."""
-    conference = make_conference(Stage.MINUTES_ISSUED)
+    conference = ended
     code = conference.cluster.code
     documents = conference_documents(conference)
     assert [(d.number, d.kind) for d in documents] == [
@@ -88,9 +102,8 @@ def test_documents_are_numbered_in_conference_order(make_conference: MakeConfere
     assert minutes.size == len(minutes.content) and minutes.issued_by_id == conference.chair.id
 
 
-def test_second_issue_is_refused_and_keeps_the_bytes(make_conference: MakeConference) -> None:
-    conference = make_conference(Stage.MINUTES_ISSUED)
-    db.session.commit()
+def test_second_issue_is_refused_and_keeps_the_bytes(ended: Conference) -> None:
+    conference = ended
     before = issued_minutes(conference).content
     count = len(conference_documents(conference))
     with pytest.raises(AlreadyIssued):
@@ -106,9 +119,8 @@ def test_second_issue_is_refused_and_keeps_the_bytes(make_conference: MakeConfer
     assert conference.ended_at == ENDED_AT
 
 
-def test_export_writes_pdfs_and_matching_checksums(make_conference: MakeConference, tmp_path: Path) -> None:
-    minutes = issued_minutes(make_conference(Stage.MINUTES_ISSUED))
-    db.session.commit()
+def test_export_writes_pdfs_and_matching_checksums(ended: Conference, tmp_path: Path) -> None:
+    minutes = issued_minutes(ended)
     written = export_documents(tmp_path)
     assert len(written) == 4
     assert (tmp_path / minutes.filename) in written
@@ -123,10 +135,9 @@ def test_export_writes_pdfs_and_matching_checksums(make_conference: MakeConferen
     assert sums[minutes.filename] == minutes.sha256
 
 
-def test_archive_filters_by_year(make_conference: MakeConference) -> None:
-    conference = make_conference(Stage.MINUTES_ISSUED)
+def test_archive_filters_by_year(ended: Conference) -> None:
+    conference = ended
     minutes = issued_minutes(conference)
-    db.session.commit()
     entries = archive(year=2016)
     assert minutes.id in [entry.document.id for entry in entries]
     assert {entry.year for entry in entries} == {2016}

@@ -1,4 +1,4 @@
-"""Signing in order with PINs or PKCS#12 files, refusals that store nothing, corrections, the pages."""
+"""Signing in order with PINs or PKCS#12 files, refusals that store nothing, corrections, the archive."""
 
 from __future__ import annotations
 
@@ -10,40 +10,36 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
-from flask import Flask
-from flask.testing import FlaskClient
 
-from tests.factories import Site, Stage
-from tests.helpers import ENDED_AT, STARTS_AT, csrf_token, post, text
-from voting.auth.models import User
+from tests.factories import Stage
+from tests.helpers import ENDED_AT, STARTS_AT
+from tests.signing.helpers import CA_PASS, PIN, files, give_keys
 from voting.conferences.models import Conference
 from voting.documents.archive import archive, conference_documents, conference_zip
-from voting.documents.models import DocumentFile, DocumentKind
+from voting.documents.models import DocumentKind
 from voting.documents.services import correct_document, find_document
 from voting.errors import SigningRefused, WrongPin
 from voting.extensions import db
 from voting.handovers.services import find_handover
 from voting.signing import services as signing
 
-#: the signers' PIN and the CA's passphrase of these tests
-PIN = "135792"
-CA_PASS = "ca-passphrase-123"
 #: half an hour after the minutes were issued: the signers sign from here
 SIGNING_AT = ENDED_AT + timedelta(minutes=30)
 MakeConference = Callable[..., Conference]
 
 
-@pytest.fixture
-def ended(make_conference: MakeConference) -> Conference:
+@pytest.fixture(scope="module")
+def ended_id(build_for_module: Callable[..., int]) -> int:
     """A conference played to its end through the services, its documents issued and unsigned."""
-    return make_conference(Stage.MINUTES_ISSUED)
+    return build_for_module(lambda factories: factories.conference(Stage.MINUTES_ISSUED).id)
 
 
-def give_keys(conference: Conference) -> None:
-    signing.init_authority(passphrase=CA_PASS, now=STARTS_AT - timedelta(days=30))
-    for account in (conference.chair, conference.secretary):
-        signing.issue_credential(account, ca_passphrase=CA_PASS, pin=PIN, now=STARTS_AT - timedelta(days=1))
+@pytest.fixture
+def ended(ended_id: int) -> Conference:
+    """The ended conference in this test's session; what a test signs is rolled back after it."""
+    conference = db.session.get(Conference, ended_id)
+    assert conference is not None
+    return conference
 
 
 def receiver_of(conference: Conference) -> str:
@@ -51,10 +47,6 @@ def receiver_of(conference: Conference) -> str:
     handover = find_handover(conference)
     assert handover is not None
     return handover.receiver_name
-
-
-def files() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(DocumentFile)) or 0
 
 
 def test_wrong_pin_signs_nothing_and_order_is_enforced(ended: Conference) -> None:
@@ -162,58 +154,3 @@ def test_archive_search_by_kind_unit_and_text(ended: Conference) -> None:
         f"02/BB-{code}",
     }
     assert archive(text="không có chữ này") == []
-
-
-def test_sign_page_refuses_a_wrong_pin_then_signs(
-    app: Flask, make_site: Callable[..., Site], login: Callable[[str], FlaskClient]
-) -> None:
-    site = make_site(Stage.MINUTES_ISSUED)
-    with app.app_context():
-        conference = db.session.get(Conference, site.conference_id)
-        assert conference is not None
-        give_keys(conference)
-        db.session.commit()
-        minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
-        assert minutes is not None
-        minutes_id, number = minutes.id, minutes.number
-    secretary = login(site.secretary)
-    page = text(secretary.get(f"/conferences/{site.conference_id}/documents"))
-    assert number in page and f"/documents/{minutes_id}/sign" in page
-    assert login(site.chair).get(f"/documents/{minutes_id}/sign").status_code == 403  # not the chair's turn
-    wrong = post(secretary, f"/documents/{minutes_id}/sign", {"pin": "999999"})
-    assert wrong.status_code == 422 and "Mã PIN không đúng; tài liệu chưa được ký." in text(wrong)
-    with app.app_context():
-        assert files() == 4
-    done = post(secretary, f"/documents/{minutes_id}/sign", {"pin": PIN}, follow_redirects=True)
-    assert f"Đã ký số Biên bản hội nghị số {number}" in text(done)
-    with app.app_context():
-        assert files() == 5
-
-
-def test_verify_page_needs_no_login(app: Flask, make_site: Callable[..., Site], client: FlaskClient) -> None:
-    site = make_site(Stage.SIGNED)
-    with app.app_context():
-        conference = db.session.get(Conference, site.conference_id)
-        assert conference is not None
-        minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
-        assert minutes is not None
-        content, code, number = minutes.content, minutes.current_version.verify_code, minutes.number
-        secretary = db.session.scalar(sa.select(User.full_name).where(User.username == site.secretary))
-    page = text(client.get(f"/verify/{code}"))
-    assert "Hợp lệ" in page and f"{secretary}" in page and number in page
-    token = csrf_token(client, "/verify")
-    ok = client.post(
-        "/verify",
-        data={"csrf_token": token, "pdf": (io.BytesIO(content), "bb.pdf")},
-        content_type="multipart/form-data",
-    )
-    assert ok.status_code == 200 and "Có trong kho lưu trữ" in text(ok) and "Đã ký đủ" in text(ok)
-    changed = bytearray(content)
-    changed[content.index(b"stream", 2000) + 20] ^= 1
-    bad = client.post(
-        "/verify",
-        data={"csrf_token": token, "pdf": (io.BytesIO(bytes(changed)), "bb.pdf")},
-        content_type="multipart/form-data",
-    )
-    assert "Không hợp lệ" in text(bad) and "Không có trong kho lưu trữ" in text(bad)
-    assert client.get("/verify/khong-co-ma-nay").status_code == 404

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskCliRunner
 
-from tests.factories import Stage
+from tests.factories import Factories, Stage
 from tests.helpers import require_tool
 from voting.conferences.models import Conference
 from voting.documents.archive import conference_documents, export_documents
@@ -28,26 +29,38 @@ from voting.signing.services import trust_roots, verify_pdf
 class Signed:
     """A conference's signed documents exported to a folder, with the exported CA."""
 
+    conference_id: int
     folder: Path
     ca_pem: Path
     minutes: Path
 
 
-@pytest.fixture
-def conference(make_conference: Callable[..., Conference]) -> Conference:
-    """A conference played to its end, every block of its four documents signed."""
-    return make_conference(Stage.SIGNED)
+@pytest.fixture(scope="module")
+def signed(
+    app: Flask, build_for_module: Callable[..., Signed], tmp_path_factory: pytest.TempPathFactory
+) -> Signed:
+    """A conference played to its end, its four documents fully signed and exported: once for the module."""
+    folder = tmp_path_factory.mktemp("signed")
+
+    def build(factories: Factories) -> Signed:
+        conference = factories.conference(Stage.SIGNED)
+        export_documents(folder / "out")
+        ca = folder / "ca.pem"
+        result = app.test_cli_runner().invoke(args=["pki", "export-ca", "--out", str(ca)])
+        assert result.exit_code == 0, result.output
+        minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
+        assert minutes is not None
+        return Signed(conference.id, folder / "out", ca, folder / "out" / minutes.filename)
+
+    return build_for_module(build)
 
 
 @pytest.fixture
-def signed(conference: Conference, runner: FlaskCliRunner, tmp_path: Path) -> Signed:
-    export_documents(tmp_path / "out")
-    ca = tmp_path / "ca.pem"
-    result = runner.invoke(args=["pki", "export-ca", "--out", str(ca)])
-    assert result.exit_code == 0, result.output
-    minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
-    assert minutes is not None
-    return Signed(tmp_path / "out", ca, tmp_path / "out" / minutes.filename)
+def conference(signed: Signed) -> Conference:
+    """The signed conference, in this test's session."""
+    conference = db.session.get(Conference, signed.conference_id)
+    assert conference is not None
+    return conference
 
 
 def nss_store(ca_pem: Path, folder: Path) -> Path:
