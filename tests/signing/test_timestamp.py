@@ -17,9 +17,8 @@ from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
 from tests.documents.minutes import make_minutes
 from tests.helpers import hanoi
-from voting.documents.pdf import build_conference_minutes
+from voting.documents.pdf import add_signature_fields, build_conference_minutes
 from voting.signing import pades, pki
-from voting.documents.pdf import add_signature_fields
 from voting.signing.pades import StampText
 
 #: 11:05 in Hanoi, when the minutes are signed
