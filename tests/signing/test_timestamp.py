@@ -127,7 +127,6 @@ def test_signature_carries_a_timestamp_token_from_the_configured_tsa(
 
 
 def test_an_unreachable_tsa_refuses_to_sign_and_says_so(tsa_url: tuple[str, pki.KeyPair]) -> None:
-    from tests.documents.test_pdf import make_minutes
     from voting.errors import SigningRefused
 
     _url, ca = tsa_url
