@@ -57,17 +57,52 @@ def test_admin_commands_create_a_conference(runner: FlaskCliRunner) -> None:
         assert result.exit_code == 0, result.output
         return result.output
 
-    ok("create-cluster", "--name", "Cụm thi đua số 1", "--parent-body", "Công an tỉnh Bắc Ninh",
-       "--code", "CTĐ1", "--city", "Bắc Ninh")
+    ok(
+        "create-cluster",
+        "--name",
+        "Cụm thi đua số 1",
+        "--parent-body",
+        "Công an tỉnh Bắc Ninh",
+        "--code",
+        "CTĐ1",
+        "--city",
+        "Bắc Ninh",
+    )
     for name in ("Phòng A", "Phòng B", "Phòng C"):
         ok("add-unit", "--cluster", "CTĐ1", name)
     twice = "matkhau123\nmatkhau123\n"
     ok("create-user", "ct1", "--role", "chair", "--full-name", "Nguyễn Văn A", input=twice)
     ok("create-user", "tk1", "--role", "secretary", "--full-name", "Trần Thị B", input=twice)
-    ok("create-user", "db1", "--role", "representative", "--full-name", "Lê C", "--cluster", "CTĐ1",
-       "--unit", "Phòng A", input=twice)
-    out = ok("create-conference", "--cluster", "CTĐ1", "--year", "2020", "--starts-at", "2020-12-01 08:00",
-             "--place", "Hội trường", "--chair", "ct1", "--secretary", "tk1", "--outgoing-leader", "Phòng A")
+    ok(
+        "create-user",
+        "db1",
+        "--role",
+        "representative",
+        "--full-name",
+        "Lê C",
+        "--cluster",
+        "CTĐ1",
+        "--unit",
+        "Phòng A",
+        input=twice,
+    )
+    out = ok(
+        "create-conference",
+        "--cluster",
+        "CTĐ1",
+        "--year",
+        "2020",
+        "--starts-at",
+        "2020-12-01 08:00",
+        "--place",
+        "Hội trường",
+        "--chair",
+        "ct1",
+        "--secretary",
+        "tk1",
+        "--outgoing-leader",
+        "Phòng A",
+    )
     assert "năm 2020" in out
     conference = db.session.scalar(sa.select(Conference))
     assert conference is not None and conference.outgoing_leader.name == "Phòng A"

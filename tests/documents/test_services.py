@@ -107,9 +107,7 @@ def test_second_issue_is_refused_and_keeps_the_bytes(ended: Conference) -> None:
     before = issued_minutes(conference).content
     count = len(conference_documents(conference))
     with pytest.raises(AlreadyIssued):
-        issue_minutes(
-            conference, by=conference.chair, now=ENDED_AT + timedelta(hours=1), approvals=8
-        )
+        issue_minutes(conference, by=conference.chair, now=ENDED_AT + timedelta(hours=1), approvals=8)
     db.session.commit()
     db.session.expire_all()
     document = issued_minutes(conference)

@@ -66,9 +66,7 @@ def change_rules(conference: Conference, **changes: object) -> None:
 def make_counters(n: int = 3) -> list[User]:
     """Create *n* counting-committee accounts kiemphieu1..n (with the test password)."""
     return [
-        create_user(
-            f"kiemphieu{i}", PASSWORD, full_name=f"Kiểm Phiếu {i}", title="Cán bộ", role=Role.COUNTER
-        )
+        create_user(f"kiemphieu{i}", PASSWORD, full_name=f"Kiểm Phiếu {i}", title="Cán bộ", role=Role.COUNTER)
         for i in range(1, n + 1)
     ]
 

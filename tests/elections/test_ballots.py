@@ -124,10 +124,7 @@ def test_counting_asks_the_ballot_type_and_carries_a_list_of_winners(
     result = run_round(conference, Office.LEADER, [units[1]] * 5 + [units[2]] * 2 + [None])
     assert result.winners == [units[1], units[2]] and result.elected is None and result.runoff == []
     assert result.is_winner(units[2]) and not result.is_winner(units[3])
-    assert (
-        f"{units[1].name} đạt 5/8" in result.decision
-        and f"{units[2].name} đạt 2/8" in result.decision
-    )
+    assert f"{units[1].name} đạt 5/8" in result.decision and f"{units[2].name} đạt 2/8" in result.decision
     marked = [row[3] for row in rows(conference, "counts") if row[-1] == "yes"]
     assert marked == [units[1].name, units[2].name]
 

@@ -329,5 +329,3 @@ def audit_verify(url: str) -> subprocess.CompletedProcess[str] | None:
     if "No such command" in result.stderr:
         return None
     return result
-
-
