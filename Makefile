@@ -1,5 +1,5 @@
-# The two commands of the README: `make run` (demo app) and `make test` (whole suite).
-# `make lint`: ruff on the whole repository, mypy strict on voting/ (configuration in pyproject.toml).
+# The two commands of the README: `make run` (demo app) and `make test` (lint, then the whole suite).
+# `make lint` alone: ruff on the whole repository, mypy strict on voting/ (configuration in pyproject.toml).
 VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
@@ -28,7 +28,8 @@ lint: $(VENV)/installed
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
-test: $(VENV)/installed
+# The lint first: the README's one test command checks style and types as well as behaviour.
+test: $(VENV)/installed lint
 	$(PY) -m pytest
 
 # Benchmarks (figures, not tests): SQLite, plus PostgreSQL when BENCH_DATABASE_URL names a *bench* database.
