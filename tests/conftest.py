@@ -271,6 +271,20 @@ def build_for_module(
     _empty_tables(app)
 
 
+@pytest.fixture(scope="module")
+def ended_id(build_for_module: Callable[[Callable[[Factories], int]], int]) -> int:
+    """A conference played to its end through the services, its documents issued, unsigned (per module)."""
+    return build_for_module(lambda factories: factories.conference(Stage.MINUTES_ISSUED).id)
+
+
+@pytest.fixture
+def ended(ended_id: int) -> Conference:
+    """The module's ended conference in this test's session; what a test changes is rolled back after it."""
+    conference = db.session.get(Conference, ended_id)
+    assert conference is not None
+    return conference
+
+
 @pytest.fixture
 def conference(make_conference: Callable[..., Conference]) -> Conference:
     """A conference of a new 8-unit cluster, ready to run (nobody checked in)."""

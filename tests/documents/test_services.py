@@ -24,20 +24,6 @@ from voting.handovers.services import record_handover
 MakeConference = Callable[..., Conference]
 
 
-@pytest.fixture(scope="module")
-def ended_id(build_for_module: Callable[..., int]) -> int:
-    """A conference played to its end through the services, its four documents issued."""
-    return build_for_module(lambda factories: factories.conference(Stage.MINUTES_ISSUED).id)
-
-
-@pytest.fixture
-def ended(ended_id: int) -> Conference:
-    """The ended conference in this test's session."""
-    conference = db.session.get(Conference, ended_id)
-    assert conference is not None
-    return conference
-
-
 def issued_minutes(conference: Conference) -> Document:
     """Return the conference's issued minutes, which must exist."""
     document = find_document(conference, DocumentKind.CONFERENCE_MINUTES)

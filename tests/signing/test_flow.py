@@ -11,7 +11,6 @@ from datetime import timedelta
 
 import pytest
 
-from tests.factories import Stage
 from tests.helpers import ENDED_AT, STARTS_AT
 from tests.signing.helpers import CA_PASS, PIN, files, give_keys
 from voting.conferences.models import Conference
@@ -19,27 +18,12 @@ from voting.documents.archive import archive, conference_documents, conference_z
 from voting.documents.models import DocumentKind
 from voting.documents.services import correct_document, find_document
 from voting.errors import SigningRefused, WrongPin
-from voting.extensions import db
 from voting.handovers.services import find_handover
 from voting.signing import services as signing
 
 #: half an hour after the minutes were issued: the signers sign from here
 SIGNING_AT = ENDED_AT + timedelta(minutes=30)
 MakeConference = Callable[..., Conference]
-
-
-@pytest.fixture(scope="module")
-def ended_id(build_for_module: Callable[..., int]) -> int:
-    """A conference played to its end through the services, its documents issued and unsigned."""
-    return build_for_module(lambda factories: factories.conference(Stage.MINUTES_ISSUED).id)
-
-
-@pytest.fixture
-def ended(ended_id: int) -> Conference:
-    """The ended conference in this test's session; what a test signs is rolled back after it."""
-    conference = db.session.get(Conference, ended_id)
-    assert conference is not None
-    return conference
 
 
 def receiver_of(conference: Conference) -> str:
