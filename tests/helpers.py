@@ -10,9 +10,15 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask.testing import FlaskClient
 
+from voting.conferences.models import Conference
 from voting.demo import PASSWORD as DEMO_PASSWORD
+from voting.documents.archive import conference_documents
+from voting.documents.models import Document, DocumentKind
+from voting.extensions import db
+from voting.signing.services import verify_pdf
 
 #: CI sets this so that a missing system tool fails the run instead of skipping.
 REQUIRE_TOOLS = os.environ.get("LUANLUU_REQUIRE_TOOLS") == "1"
@@ -105,3 +111,22 @@ def require_tool(name: str) -> str:
             pytest.fail(message + "; LUANLUU_REQUIRE_TOOLS=1 forbids skipping", pytrace=False)
         pytest.skip(message)
     return path
+
+
+def assert_every_document_signed_and_verified(conference: Conference) -> None:
+    """Check the conference's four documents: each fully signed, verified, every stored state kept."""
+    documents = conference_documents(conference)
+    assert [d.kind for d in documents] == [
+        DocumentKind.COUNTING_MINUTES,
+        DocumentKind.COUNTING_MINUTES,
+        DocumentKind.HANDOVER_MINUTES,
+        DocumentKind.CONFERENCE_MINUTES,
+    ]
+    for document in documents:
+        version = document.current_version
+        assert version.is_signed and version.status == "Đã ký đủ"
+        result = verify_pdf(document.content)
+        assert result.is_ok and result.is_fully_signed and result.version == version
+        # every stored state is kept, each with its own hash
+        assert len({f.sha256 for f in version.files}) == len(version.slots) + 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Document)) == 4

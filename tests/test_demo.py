@@ -10,7 +10,13 @@ import hashlib
 import pytest
 import sqlalchemy as sa
 
-from tests.helpers import CHECK_IN_AT, DEMO_ENDED_AT, OPENED_AT, STARTS_AT
+from tests.helpers import (
+    CHECK_IN_AT,
+    DEMO_ENDED_AT,
+    OPENED_AT,
+    STARTS_AT,
+    assert_every_document_signed_and_verified,
+)
 from voting.audit.models import AuditEntry
 from voting.audit.services import verify
 from voting.auth.models import Role, User
@@ -18,7 +24,6 @@ from voting.clusters.models import Cluster, Unit
 from voting.conferences.models import Conference
 from voting.conferences.services import attendance, check_in
 from voting.demo import CLUSTER_CODE, PASSWORD, UNITS, create_demo, play_demo
-from voting.documents.archive import conference_documents
 from voting.documents.models import Document, DocumentKind
 from voting.documents.services import find_document
 from voting.elections.models import Office
@@ -26,7 +31,6 @@ from voting.elections.services import get_election, open_round
 from voting.errors import InvalidState
 from voting.extensions import db
 from voting.handovers.services import find_handover
-from voting.signing.services import verify_pdf
 
 
 def count(model: type) -> int:
@@ -88,21 +92,7 @@ def test_play_demo_runs_the_conference_to_its_signed_minutes(demo_conference: Co
     assert minutes.content.startswith(b"%PDF") and minutes.size == len(minutes.content)
     assert minutes.sha256 == hashlib.sha256(minutes.content).hexdigest()
     assert minutes.issued_by_id == conference.chair.id
-    documents = conference_documents(conference)
-    assert [d.kind for d in documents] == [
-        DocumentKind.COUNTING_MINUTES,
-        DocumentKind.COUNTING_MINUTES,
-        DocumentKind.HANDOVER_MINUTES,
-        DocumentKind.CONFERENCE_MINUTES,
-    ]
-    for document in documents:
-        version = document.current_version
-        assert version.is_signed and version.status == "Đã ký đủ"
-        result = verify_pdf(document.content)
-        assert result.is_ok and result.is_fully_signed and result.version == version
-        # every stored state is kept, each with its own hash
-        assert len({f.sha256 for f in version.files}) == len(version.slots) + 1
-    assert count(Document) == 4
+    assert_every_document_signed_and_verified(conference)
 
 
 def test_play_demo_leaves_an_intact_audit_chain(demo_conference: Conference) -> None:

@@ -9,15 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from tests.factories import Factories, Stage
-from tests.helpers import require_tool
+from tests.helpers import assert_every_document_signed_and_verified, require_tool
 from voting.conferences.models import Conference
-from voting.documents.archive import conference_documents, export_documents
-from voting.documents.models import Document, DocumentKind
+from voting.documents.archive import export_documents
+from voting.documents.models import DocumentKind
 from voting.documents.services import find_document
 from voting.extensions import db
 from voting.formatting import nfc
@@ -200,18 +199,4 @@ def test_stamps_name_the_signer_and_time_in_vietnam_time(signed: Signed) -> None
 
 
 def test_every_document_is_fully_signed_and_verifies(signed: Signed, conference: Conference) -> None:
-    documents = conference_documents(conference)
-    assert [d.kind for d in documents] == [
-        DocumentKind.COUNTING_MINUTES,
-        DocumentKind.COUNTING_MINUTES,
-        DocumentKind.HANDOVER_MINUTES,
-        DocumentKind.CONFERENCE_MINUTES,
-    ]
-    for document in documents:
-        version = document.current_version
-        assert version.is_signed and version.status == "Đã ký đủ"
-        result = verify_pdf(document.content)
-        assert result.is_ok and result.is_fully_signed and result.version == version
-        # every stored state is kept, each with its own hash
-        assert len({f.sha256 for f in version.files}) == len(version.slots) + 1
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Document)) == 4
+    assert_every_document_signed_and_verified(conference)
