@@ -29,13 +29,12 @@ from voting.clusters.models import Cluster, Unit
 from voting.clusters.services import add_unit, create_cluster
 from voting.conferences.models import Conference
 from voting.conferences.services import check_in, create_conference
-from voting.documents.archive import conference_documents
 from voting.documents.services import issue_minutes
 from voting.elections.models import Election, Office, Round
 from voting.elections.services import cast_ballot, certify, close_round, open_round
 from voting.extensions import db
 from voting.handovers.services import HandoverDetails, record_handover
-from voting.signing import services as signing
+from voting.signing.demo import sign_demo_documents
 
 #: names of the first member units; a larger cluster continues with "Đơn vị thành viên số N"
 UNIT_NAMES = (
@@ -48,10 +47,6 @@ UNIT_NAMES = (
     "Trung tâm Chỉ huy",
     "Bệnh xá",
 )
-#: the signers' PIN, the CA's passphrase and the outside signers' PKCS#12 password at the "signed" stage
-PIN = "246810"
-CA_PASSPHRASE = "ca-passphrase-for-tests"
-PKCS12_PASSWORD = "p12-password"
 
 
 class Stage(IntEnum):
@@ -275,7 +270,7 @@ def advance(
     if stage >= Stage.MINUTES_ISSUED:
         issue_minutes(conference, by=conference.chair, now=in_year(ENDED_AT, year), approvals=len(voters))
     if stage >= Stage.SIGNED:
-        sign_everything(conference, now=in_year(ENDED_AT, year) + timedelta(minutes=5))
+        sign_demo_documents(conference, now=in_year(ENDED_AT, year) + timedelta(minutes=5))
 
 
 def elect(round_: Round, voters: list[Unit], winner: Unit, *, minute: int) -> Election:
@@ -287,39 +282,3 @@ def elect(round_: Round, voters: list[Unit], winner: Unit, *, minute: int) -> El
     return certify(
         round_.election, by=round_.election.conference.chair, now=in_year(later(minute + 15), year)
     )
-
-
-def sign_everything(conference: Conference, *, now: datetime) -> None:
-    """Create a CA and keys, then sign every block of every document in order (outsiders by PKCS#12)."""
-    if signing.active_authority() is None:
-        signing.init_authority(passphrase=CA_PASSPHRASE, now=now - timedelta(days=30))
-    outsiders: dict[str, bytes] = {}
-    moment = now
-    for document in conference_documents(conference):
-        version = document.current_version
-        while (slot := version.next_slot) is not None:
-            moment += timedelta(minutes=1)
-            if slot["user_id"] is None:
-                if slot["name"] not in outsiders:
-                    outsiders[slot["name"]] = signing.issue_pkcs12(
-                        slot["name"],
-                        slot["title"],
-                        ca_passphrase=CA_PASSPHRASE,
-                        password=PKCS12_PASSWORD,
-                        now=now,
-                    )
-                signing.sign_document(
-                    version,
-                    by=conference.chair,
-                    now=moment,
-                    pkcs12=outsiders[slot["name"]],
-                    pkcs12_password=PKCS12_PASSWORD,
-                )
-                continue
-            signer = db.session.get(User, slot["user_id"])
-            assert signer is not None
-            if signing.credential_of(signer) is None:
-                signing.issue_credential(
-                    signer, ca_passphrase=CA_PASSPHRASE, pin=PIN, now=now - timedelta(days=1)
-                )
-            signing.sign_document(version, by=signer, now=moment, pin=PIN)
