@@ -47,4 +47,6 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "VERIFY_BASE_URL": os.environ.get("VERIFY_BASE_URL", "http://127.0.0.1:5000"),
         # Optional RFC 3161 timestamp authority for signatures (empty: none).
         "SIGNING_TSA_URL": os.environ.get("SIGNING_TSA_URL", ""),
+        # Reverse proxies in front of the app (nginx: 1) whose X-Forwarded-For/-Proto are believed.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES") or 0),
     }
