@@ -7,15 +7,8 @@ from flask import Flask, request
 from voting import create_app
 
 
-def _app(database_url: str, proxies: int) -> Flask:
-    configured = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret-key-0123456789",
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "TRUSTED_PROXIES": proxies,
-        }
-    )
+def _app(app: Flask, proxies: int) -> Flask:
+    configured = create_app({**app.config, "TRUSTED_PROXIES": proxies})
     configured.add_url_rule("/_test_client", "test_client", lambda: f"{request.scheme} {request.remote_addr}")
     return configured
 
@@ -24,13 +17,13 @@ def _app(database_url: str, proxies: int) -> Flask:
 FORWARDED = {"X-Forwarded-For": "6.6.6.6, 10.0.0.5", "X-Forwarded-Proto": "https"}
 
 
-def test_one_trusted_proxy_gives_the_real_scheme_and_address(database_url: str) -> None:
-    browser = _app(database_url, 1).test_client()
+def test_one_trusted_proxy_gives_the_real_scheme_and_address(app: Flask) -> None:
+    browser = _app(app, 1).test_client()
     answer = browser.get("/_test_client", headers=FORWARDED, environ_base={"REMOTE_ADDR": "127.0.0.1"})
     assert answer.get_data(as_text=True) == "https 10.0.0.5"
 
 
-def test_without_trusted_proxies_forwarded_headers_are_ignored(database_url: str) -> None:
-    browser = _app(database_url, 0).test_client()
+def test_without_trusted_proxies_forwarded_headers_are_ignored(app: Flask) -> None:
+    browser = _app(app, 0).test_client()
     answer = browser.get("/_test_client", headers=FORWARDED, environ_base={"REMOTE_ADDR": "127.0.0.1"})
     assert answer.get_data(as_text=True) == "http 127.0.0.1"

@@ -131,11 +131,11 @@ def make_root_ca(
     return KeyPair(pem(cert), seal_key(key, passphrase))
 
 
-def _key_usage(*, cert_sign: bool) -> x509.KeyUsage:
-    """Return keyCertSign/cRLSign for a CA, digitalSignature/nonRepudiation for a signer."""
+def _key_usage(*, cert_sign: bool, non_repudiation: bool = True) -> x509.KeyUsage:
+    """Return keyCertSign/cRLSign for a CA, digitalSignature (and nonRepudiation for documents) otherwise."""
     return x509.KeyUsage(
         digital_signature=not cert_sign,
-        content_commitment=not cert_sign,
+        content_commitment=not cert_sign and non_repudiation,
         key_encipherment=False,
         data_encipherment=False,
         key_agreement=False,
@@ -155,6 +155,46 @@ def load_certificate(pem: str | bytes) -> x509.Certificate:
     return x509.load_pem_x509_certificate(pem.encode() if isinstance(pem, str) else pem)
 
 
+def _issue(
+    ca: KeyPair,
+    ca_passphrase: str,
+    *,
+    subject: x509.Name,
+    usage: x509.KeyUsage,
+    extensions: list[x509.ExtensionType],
+    now: datetime,
+    days: int,
+) -> tuple[x509.Certificate, PrivateKey]:
+    """Issue an end-entity certificate from the CA, valid *days* but never beyond the CA; make its key."""
+    try:
+        ca_key = unseal_key(ca.sealed_key, ca_passphrase)
+    except WrongPin:
+        raise WrongPin(N_("Mật khẩu bảo vệ khóa CA không đúng; không cấp chứng thư nào.")) from None
+    ca_cert = load_certificate(ca.certificate_pem)
+    key = ec.generate_private_key(ec.SECP256R1())
+    start = _utc(now) - timedelta(days=1)
+    end = min(start + timedelta(days=days), ca_cert.not_valid_after_utc)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(end)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(usage, critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),  # type: ignore[arg-type]
+            critical=False,
+        )
+    )
+    for extension in extensions:
+        builder = builder.add_extension(extension, critical=False)
+    return builder.sign(ca_key, hashes.SHA256()), key
+
+
 def issue_signer(
     ca: KeyPair,
     ca_passphrase: str,
@@ -166,32 +206,15 @@ def issue_signer(
     years: int,
 ) -> tuple[x509.Certificate, PrivateKey]:
     """Issue a document-signing certificate from the CA; return it with its new private key."""
-    try:
-        ca_key = unseal_key(ca.sealed_key, ca_passphrase)
-    except WrongPin:
-        raise WrongPin(N_("Mật khẩu bảo vệ khóa CA không đúng; không cấp chứng thư nào.")) from None
-    ca_cert = load_certificate(ca.certificate_pem)
-    key = ec.generate_private_key(ec.SECP256R1())
-    start = _utc(now) - timedelta(days=1)
-    end = min(start + timedelta(days=365 * years), ca_cert.not_valid_after_utc)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(_name(common_name, organization, title))
-        .issuer_name(ca_cert.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(start)
-        .not_valid_after(end)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(_key_usage(cert_sign=False), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),  # type: ignore[arg-type]
-            critical=False,
-        )
-        .sign(ca_key, hashes.SHA256())
+    return _issue(
+        ca,
+        ca_passphrase,
+        subject=_name(common_name, organization, title),
+        usage=_key_usage(cert_sign=False),
+        extensions=[],
+        now=now,
+        days=365 * years,
     )
-    return cert, key
 
 
 def _subject_alternative_name(host: str) -> x509.GeneralName:
@@ -212,45 +235,18 @@ def issue_server(
     if not hosts:
         raise SigningRefused(N_("Cần ít nhất một tên máy chủ hoặc địa chỉ IP."))
     names = [_subject_alternative_name(host) for host in hosts]
-    try:
-        ca_key = unseal_key(ca.sealed_key, ca_passphrase)
-    except WrongPin:
-        raise WrongPin(N_("Mật khẩu bảo vệ khóa CA không đúng; không cấp chứng thư nào.")) from None
-    ca_cert = load_certificate(ca.certificate_pem)
-    key = ec.generate_private_key(ec.SECP256R1())
-    start = _utc(now) - timedelta(days=1)
-    end = min(start + timedelta(days=days), ca_cert.not_valid_after_utc)
-    usage = x509.KeyUsage(
-        digital_signature=True,
-        content_commitment=False,
-        key_encipherment=False,
-        data_encipherment=False,
-        key_agreement=False,
-        key_cert_sign=False,
-        crl_sign=False,
-        encipher_only=False,
-        decipher_only=False,
+    return _issue(
+        ca,
+        ca_passphrase,
+        subject=x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hosts[0])]),
+        usage=_key_usage(cert_sign=False, non_repudiation=False),
+        extensions=[
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]),
+            x509.SubjectAlternativeName(names),
+        ],
+        now=now,
+        days=days,
     )
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hosts[0])]))
-        .issuer_name(ca_cert.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(start)
-        .not_valid_after(end)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(usage, critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .add_extension(x509.SubjectAlternativeName(names), critical=False)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),  # type: ignore[arg-type]
-            critical=False,
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
-    return cert, key
 
 
 def private_key_pem(key: PrivateKey) -> str:
