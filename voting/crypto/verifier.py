@@ -280,6 +280,11 @@ def tracker_of(ballot: dict[str, Any]) -> str:
     return sha256_hex(ballot)
 
 
+def display_tracker(tracker: str) -> str:
+    """Return how a tracker is shown to the voter: its first 16 hex characters in groups of 4."""
+    return "-".join(tracker[n : n + 4] for n in range(0, 16, 4))
+
+
 def _zero_set(zero: Sequence[int], n_options: int) -> set[int]:
     excluded = {_int(o, "excluded option") for o in zero}
     if len(excluded) != len(zero) or not all(0 <= o < n_options for o in excluded):
