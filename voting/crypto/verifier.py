@@ -126,14 +126,20 @@ def base(s: bytes) -> bytes:
 
 
 def add(p: bytes, q: bytes) -> bytes:
-    """Return P + Q (either may be the identity)."""
-    result: bytes = sodium.crypto_core_ed25519_add(p, q)
+    """Return P + Q (either may be the identity; libsodium refuses an encoding off the curve)."""
+    try:
+        result: bytes = sodium.crypto_core_ed25519_add(p, q)
+    except (RuntimeError, ValueError, TypeError) as error:
+        raise Invalid("point addition refused (not a point)") from error
     return result
 
 
 def sub(p: bytes, q: bytes) -> bytes:
-    """Return P − Q (either may be the identity)."""
-    result: bytes = sodium.crypto_core_ed25519_sub(p, q)
+    """Return P − Q (either may be the identity; libsodium refuses an encoding off the curve)."""
+    try:
+        result: bytes = sodium.crypto_core_ed25519_sub(p, q)
+    except (RuntimeError, ValueError, TypeError) as error:
+        raise Invalid("point subtraction refused (not a point)") from error
     return result
 
 
@@ -199,7 +205,11 @@ def ceremony_ctx(ceremony: dict[str, Any]) -> str:
     _dict(ceremony, _CEREMONY_KEYS, "ceremony")
     if ceremony["version"] != VERSION:
         raise Invalid(f"ceremony: version is not {VERSION}")
-    trustees = _list(ceremony["trustees"], "ceremony trustees")
+    trustees = [_int(user, "ceremony trustee") for user in _list(ceremony["trustees"], "ceremony trustees")]
+    if len(set(trustees)) != len(trustees):
+        raise Invalid("ceremony: a trustee is listed twice")
+    _int(ceremony["conference"], "ceremony conference")
+    _int(ceremony["ceremony"], "ceremony id")
     threshold = _int(ceremony["threshold"], "ceremony threshold")
     if not 1 <= threshold <= len(trustees):
         raise Invalid("ceremony: threshold must be between 1 and the number of trustees")
@@ -414,6 +424,8 @@ def combine(aggregate: list[dict[str, Any]], partials: list[dict[str, Any]], n_b
     indices = [_int(post["index"], "partial decryption index") for post in partials]
     if not indices or len(set(indices)) != len(indices) or min(indices) < 1:
         raise Invalid("partial decryptions: expected distinct trustee indices")
+    for post in partials:
+        _list(post["shares"], f"trustee {post['index']} shares", len(aggregate))
     weights = [lagrange(indices, j) for j in indices]
     table: dict[bytes, int] = {}
     current = IDENTITY
@@ -539,7 +551,12 @@ def verify_record(record: dict[str, Any]) -> str:
             f"conference {ceremony['conference']}, ceremony {ceremony['ceremony']}: "
             f"{ceremony['threshold']} of {len(ceremony['trustees'])} trustees, key {kfp[:16]}"
         ]
-        for rnd in _list(record["rounds"], "rounds"):
+        where = "rounds"
+        rounds = _list(record["rounds"], "rounds")
+        round_ids = [rnd["manifest"]["round"] for rnd in rounds]
+        if len(set(round_ids)) != len(round_ids):
+            raise Invalid("record: a round appears twice")
+        for rnd in rounds:
             where = (
                 f"round {rnd.get('manifest', {}).get('round', '?')}" if isinstance(rnd, dict) else "round ?"
             )
