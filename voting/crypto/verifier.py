@@ -27,7 +27,7 @@ import hashlib
 import json
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -107,67 +107,60 @@ def scalar(value: Any, what: str) -> bytes:
 # Group and scalar arithmetic (libsodium) ---------------------------------------------------------
 
 
+def _sodium(function: Callable[..., Any], *args: bytes, refused: str) -> bytes:
+    """Call a libsodium function; its refusal (a libsodium error) becomes Invalid with *refused*."""
+    try:
+        result: bytes = function(*args)
+    except (RuntimeError, ValueError, TypeError) as error:
+        raise Invalid(refused) from error
+    return result
+
+
 def mul(s: bytes, p: bytes) -> bytes:
     """Return s·P; libsodium refuses a zero scalar, a small-order P and an identity result."""
-    try:
-        result: bytes = sodium.crypto_scalarmult_ed25519_noclamp(s, p)
-    except (RuntimeError, ValueError, TypeError) as error:
-        raise Invalid("scalar multiplication refused (zero scalar or identity)") from error
-    return result
+    return _sodium(
+        sodium.crypto_scalarmult_ed25519_noclamp,
+        s,
+        p,
+        refused="scalar multiplication refused (zero or identity)",
+    )
 
 
 def base(s: bytes) -> bytes:
     """Return s·G (refused for a zero scalar)."""
-    try:
-        result: bytes = sodium.crypto_scalarmult_ed25519_base_noclamp(s)
-    except (RuntimeError, ValueError, TypeError) as error:
-        raise Invalid("scalar multiplication refused (zero scalar)") from error
-    return result
+    return _sodium(
+        sodium.crypto_scalarmult_ed25519_base_noclamp, s, refused="scalar multiplication refused (zero)"
+    )
 
 
 def add(p: bytes, q: bytes) -> bytes:
     """Return P + Q (either may be the identity; libsodium refuses an encoding off the curve)."""
-    try:
-        result: bytes = sodium.crypto_core_ed25519_add(p, q)
-    except (RuntimeError, ValueError, TypeError) as error:
-        raise Invalid("point addition refused (not a point)") from error
-    return result
+    return _sodium(sodium.crypto_core_ed25519_add, p, q, refused="point addition refused (not a point)")
 
 
 def sub(p: bytes, q: bytes) -> bytes:
     """Return P − Q (either may be the identity; libsodium refuses an encoding off the curve)."""
-    try:
-        result: bytes = sodium.crypto_core_ed25519_sub(p, q)
-    except (RuntimeError, ValueError, TypeError) as error:
-        raise Invalid("point subtraction refused (not a point)") from error
-    return result
+    return _sodium(sodium.crypto_core_ed25519_sub, p, q, refused="point subtraction refused (not a point)")
 
 
 def s_add(a: bytes, b: bytes) -> bytes:
     """Return a + b mod l."""
-    result: bytes = sodium.crypto_core_ed25519_scalar_add(a, b)
-    return result
+    return _sodium(sodium.crypto_core_ed25519_scalar_add, a, b, refused="scalar addition refused")
 
 
 def s_sub(a: bytes, b: bytes) -> bytes:
     """Return a − b mod l."""
-    result: bytes = sodium.crypto_core_ed25519_scalar_sub(a, b)
-    return result
+    return _sodium(sodium.crypto_core_ed25519_scalar_sub, a, b, refused="scalar subtraction refused")
 
 
 def s_mul(a: bytes, b: bytes) -> bytes:
     """Return a·b mod l."""
-    result: bytes = sodium.crypto_core_ed25519_scalar_mul(a, b)
-    return result
+    return _sodium(sodium.crypto_core_ed25519_scalar_mul, a, b, refused="scalar multiplication refused")
 
 
 def s_inv(a: bytes) -> bytes:
     """Return a⁻¹ mod l (a must not be zero)."""
-    try:
-        result: bytes = sodium.crypto_core_ed25519_scalar_invert(a)
-    except (RuntimeError, ValueError) as error:
-        raise Invalid("inverse of zero") from error
-    return result
+    return _sodium(sodium.crypto_core_ed25519_scalar_invert, a, refused="inverse of zero")
 
 
 G = base(sc(1))
@@ -175,8 +168,7 @@ G = base(sc(1))
 
 def reduce(raw: bytes) -> bytes:
     """Return 64 bytes read little-endian, reduced mod l (hash outputs, random scalars)."""
-    result: bytes = sodium.crypto_core_ed25519_scalar_reduce(raw)
-    return result
+    return _sodium(sodium.crypto_core_ed25519_scalar_reduce, raw, refused="scalar reduction refused")
 
 
 def hs(tag: str, *parts: str | int) -> bytes:
