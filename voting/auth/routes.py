@@ -17,6 +17,7 @@ from voting.errors import VotingError
 from voting.extensions import db
 from voting.formatting import utc_now
 from voting.forms import ConfirmForm
+from voting.security import is_local_path
 
 bp = Blueprint("auth", __name__)
 
@@ -60,9 +61,7 @@ def _fresh_session() -> None:
 
 def _safe_next(target: str | None) -> str:
     """Return *target* if it is a path on this site, else the start page."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("conferences.index")
+    return target if is_local_path(target) else url_for("conferences.index")
 
 
 @bp.post("/logout")
