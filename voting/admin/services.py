@@ -6,11 +6,12 @@ import csv
 import io
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 
 from voting.auth.models import Role, User
-from voting.auth.services import create_user, hash_password
+from voting.auth.services import create_user, end_access, hash_password
 from voting.clusters.models import Cluster, Unit
 from voting.clusters.services import add_unit
 from voting.errors import InvalidState
@@ -64,20 +65,35 @@ def set_unit_active(unit: Unit, is_active: bool) -> Unit:
     return unit
 
 
-def set_user_enabled(account: User, is_enabled: bool, *, by: User) -> User:
-    """Disable or enable an account; administrators cannot lock themselves out."""
+def set_user_enabled(account: User, is_enabled: bool, *, by: User, now: datetime) -> User:
+    """Disable (ending its sessions and tokens) or enable an account; never one's own disabling."""
     if account.id == by.id and not is_enabled:
         raise InvalidState(N_("Không thể tự khoá tài khoản của chính mình."))
     account.is_enabled = is_enabled
+    if not is_enabled:
+        end_access(account, now=now)
     db.session.flush()
     return account
 
 
-def reset_password(account: User) -> str:
-    """Give an account a new temporary password and return it (shown once)."""
+def change_role(account: User, role: Role, *, by: User, now: datetime) -> User:
+    """Give an account another role, ending its sessions and tokens (they carried the old role's rights)."""
+    if role is Role.REPRESENTATIVE and account.unit_id is None:
+        raise InvalidState(N_("Đại biểu phải thuộc một đơn vị."))
+    if account.id == by.id and role is not Role.ADMIN:
+        raise InvalidState(N_("Không thể tự bỏ quyền quản trị của chính mình."))
+    if account.role is not role:
+        account.role = role
+        end_access(account, now=now)
+    db.session.flush()
+    return account
+
+
+def reset_password(account: User, *, now: datetime) -> str:
+    """Give an account a new temporary password, ending its sessions and tokens; return it (shown once)."""
     password = temporary_password()
     account.password_hash = hash_password(password)
-    db.session.flush()
+    end_access(account, now=now)
     return password
 
 

@@ -11,9 +11,9 @@ from werkzeug.wrappers import Response
 
 from voting.api import serializers
 from voting.api.openapi import openapi_document
-from voting.api.services import user_for_token
 from voting.auth.access import user
 from voting.auth.models import Role, User
+from voting.auth.tokens import user_for_token
 from voting.conferences.access import can_see
 from voting.conferences.models import Conference
 from voting.console.overview import overview
@@ -23,6 +23,7 @@ from voting.elections.live import turnout
 from voting.elections.models import Round
 from voting.elections.results import count_round
 from voting.extensions import csrf, db, login_manager
+from voting.formatting import utc_now
 from voting.handovers.access import load_cluster_for_holders
 from voting.handovers.services import holder_chain
 from voting.views import answer_in_json
@@ -38,7 +39,7 @@ def load_user_from_token(req: Request) -> User | None:
     header = req.headers.get("Authorization", "")
     if not req.path.startswith("/api/") or not header.startswith("Bearer "):
         return None
-    return user_for_token(header.removeprefix("Bearer ").strip())
+    return user_for_token(header.removeprefix("Bearer ").strip(), now=utc_now())
 
 
 # A call rather than a decorator: Flask-Login is untyped, and its decorator would untype the function.
