@@ -273,9 +273,13 @@ class Gunicorn:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        self.wait_ready()
+        try:
+            self.wait_ready()
+        except RuntimeError:
+            self.stop()  # not left running (nor its log open) to fail the next test with a ResourceWarning
+            raise
 
-    def wait_ready(self, seconds: float = 40) -> None:
+    def wait_ready(self, seconds: float = 90) -> None:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
