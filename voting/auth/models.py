@@ -123,3 +123,30 @@ class ApiToken(db.Model):  # type: ignore[name-defined,misc]
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.id} {self.name}>"
+
+
+class LoginThrottle(db.Model):  # type: ignore[name-defined,misc]
+    """Login attempts without a success for one account name from one client, shared by every worker."""
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (
+        sa.UniqueConstraint("username", "client"),
+        sa.CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the name typed, trimmed and case-folded; it need not be an account (guesses at names count too)
+    username: Mapped[str] = mapped_column(sa.String(64))
+    #: who tried: the client's address ("203.0.113.7"), or "device:<id>" for a browser that has logged in to
+    #: this account before (its signed cookie), so that guesses from elsewhere never hold it back
+    client: Mapped[str] = mapped_column(sa.String(80))
+    #: attempts since the last success, the one being checked included (counted before the password is)
+    attempts: Mapped[int] = mapped_column(server_default="0")
+    #: the first and the latest attempt of the series (naive UTC)
+    first_attempt_at: Mapped[datetime]
+    last_attempt_at: Mapped[datetime] = mapped_column(index=True)
+    #: no attempt is checked before this time (naive UTC); NULL while free attempts remain
+    blocked_until: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<LoginThrottle {self.username} {self.client} {self.attempts} until={self.blocked_until}>"
