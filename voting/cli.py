@@ -13,6 +13,7 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
 from voting.audit.cli import audit
+from voting.auth.cli import throttles
 from voting.auth.models import ApiToken, Role, User
 from voting.auth.services import create_user, end_access
 from voting.auth.tokens import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, create_token, revoke_token, tokens_of
@@ -67,7 +68,10 @@ def _commit(message: str) -> None:
 
 @click.group(cls=AppGroup)
 def admin() -> None:
-    """Create clusters, units, accounts and conferences."""
+    """Create clusters, units, accounts and conferences; see and clear login throttles."""
+
+
+admin.add_command(throttles)
 
 
 @admin.command("create-cluster")

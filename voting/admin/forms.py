@@ -84,3 +84,9 @@ class ImportForm(FlaskForm):
     """A CSV file of units and representatives."""
 
     file = FileField(_l("Tệp CSV (UTF-8): unit,username,full_name,title"), validators=[FileRequired()])
+
+
+class ClearThrottleForm(FlaskForm):
+    """Lift one login throttle (a hidden id on its row's button)."""
+
+    throttle_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=2**31 - 1)])

@@ -11,8 +11,16 @@ from voting.audit.services import record
 from voting.auth.access import role_required, user
 from voting.auth.forms import ChangePasswordForm, LoginForm
 from voting.auth.models import ApiToken, Role
-from voting.auth.security import SESSION_ID_FIELD, throttle_login
+from voting.auth.security import (
+    SESSION_ID_FIELD,
+    locked_out,
+    login_client,
+    login_policy,
+    remember_device,
+    tries_left_message,
+)
 from voting.auth.services import authenticate, change_password, end_session, start_session
+from voting.auth.throttle import forget_attempts, purge_throttles, reserve_attempt
 from voting.auth.tokens import revoke_token as revoke
 from voting.auth.tokens import tokens_of
 from voting.errors import VotingError
@@ -25,32 +33,37 @@ bp = Blueprint("auth", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@throttle_login
-def login() -> str | Response:
-    """Show the login form and log the user in."""
+def login() -> str | Response | tuple[str, int, dict[str, str]]:
+    """Show the login form and log the user in; attempts are counted per account and client first."""
     if current_user.is_authenticated:
         return redirect(url_for("conferences.index"))
     form = LoginForm()
+    notice = None
     if form.validate_on_submit():
-        account = authenticate(form.username.data or "", form.password.data or "")
+        username, now = form.username.data or "", utc_now()
+        client = login_client(username)
+        attempt = reserve_attempt(username, client, now=now, policy=login_policy())
+        db.session.commit()  # counted before the password is checked, for every worker
+        if not attempt.is_allowed:
+            return locked_out(attempt, now)
+        account = authenticate(username, form.password.data or "")
         if account is None:
-            record(
-                "login.failed",
-                actor=None,
-                now=utc_now(),
-                details={"username": (form.username.data or "")[:64]},
-            )
+            record("login.failed", actor=None, now=now, details={"username": username[:64]})
+            purge_throttles(now=now, policy=login_policy())
             db.session.commit()
             form.password.errors = [*form.password.errors, "Tên đăng nhập hoặc mật khẩu không đúng."]
+            notice = tries_left_message(attempt, now)
         else:
-            token = start_session(account, now=utc_now())
-            db.session.commit()  # the login session and a rehashed password
+            forget_attempts(username, client)
+            token = start_session(account, now=now)
+            db.session.commit()  # the login session, a rehashed password, the forgotten attempts
             _fresh_session()  # nothing set before the login (fixation) survives it
             login_user(account)
             session[SESSION_ID_FIELD] = token
+            remember_device(username)
             flash(f"Xin chào {account.full_name}.", "success")
             return redirect(_safe_next(request.args.get("next")))
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form, notice=notice)
 
 
 def _fresh_session() -> None:

@@ -1,80 +1,137 @@
-"""Login throttling and the server-side login session behind Flask-Login's cookie."""
+"""Login throttling (the Flask side: who the client is, what it is told) and the server-side login session.
+
+The counting itself is ``voting.auth.throttle``, in the database that every worker shares. The client is
+the request's address (``TRUSTED_PROXIES`` decides how many proxies' ``X-Forwarded-For`` entries are
+believed, see ``voting.security``), or, for a browser that has logged in to the account before, that
+browser: a signed cookie set at each login (OWASP's "device cookies"), so that guesses from the same
+address (a hall behind one NAT) never make the account's owner wait on the device they always use.
+"""
 
 from __future__ import annotations
 
 import math
-import os
-from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
 
-from flask import Flask, current_app, render_template, request, session
+from flask import Flask, after_this_request, current_app, render_template, request, session
 from flask_babel import gettext as _
-from flask_limiter import Limiter, RateLimitExceeded
-from flask_limiter.util import get_remote_address
+from flask_babel import ngettext
 from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response
 
 from voting.auth.models import User
 from voting.auth.services import user_for_session
+from voting.auth.throttle import Attempt, ThrottlePolicy, throttle_username
 from voting.extensions import login_manager
+from voting.formatting import to_local
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
-#: counts failed logins; the storage is per process unless RATELIMIT_STORAGE_URI names a shared one
-limiter = Limiter(key_func=get_remote_address)
-
-#: failed logins allowed for one account, and from one address, before a lock-out
-LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
-LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
 #: the session key holding the server-side login session token
 SESSION_ID_FIELD = "sid"
+#: the cookie naming this browser and the accounts it has logged in to (signed, sent to /login only)
+DEVICE_COOKIE = "luanluu_device"
+DEVICE_COOKIE_DAYS = 400  # the longest browsers keep a cookie
+#: accounts a browser is remembered for (a shared desk computer)
+DEVICE_ACCOUNTS = 8
 
 
-def _account_key() -> str:
-    """Return the rate-limit key of the account a login attempt names."""
-    return "account:" + (request.form.get("username") or "").strip().casefold()[:64]
+def login_policy() -> ThrottlePolicy:
+    """Return the app's login throttling policy."""
+    policy: ThrottlePolicy = current_app.config["LOGIN_THROTTLE"]
+    return policy
 
 
-def _login_failed(response: Response) -> bool:
-    """Return whether a login POST failed: a failed login shows the form again (200)."""
-    return response.status_code == 200
+def _device_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key or "", salt="luanluu-login-device")
 
 
-def _lockout_message() -> str:
-    # flask_babel is untyped: say what its gettext returns
-    message: str = _("Đăng nhập sai quá nhiều lần. Việc đăng nhập tạm bị khóa; vui lòng thử lại sau ít phút.")
+def _device() -> dict[str, Any]:
+    """Return this browser's signed device cookie ({"d": id, "u": [account keys]}), or an empty one."""
+    try:
+        value = _device_serializer().loads(request.cookies.get(DEVICE_COOKIE, ""))
+    except BadSignature:
+        return {}
+    if (
+        not isinstance(value, dict)
+        or not isinstance(value.get("d"), str)
+        or not isinstance(value.get("u"), list)
+    ):
+        return {}
+    return value
+
+
+def login_client(username: str) -> str:
+    """Return who tries to log in to *username*: this browser if it logged in before, else its address."""
+    device = _device()
+    if throttle_username(username) in device.get("u", []):
+        return f"device:{device['d']}"
+    return request.remote_addr or "unknown"
+
+
+def remember_device(username: str) -> None:
+    """Remember, in this response's cookie, that this browser has logged in to *username*."""
+    device = _device()
+    key = throttle_username(username)
+    accounts = [key, *(name for name in device.get("u", []) if name != key)][:DEVICE_ACCOUNTS]
+    value = _device_serializer().dumps({"d": device.get("d") or secrets.token_urlsafe(12), "u": accounts})
+
+    @after_this_request
+    def set_cookie(response: Response) -> Response:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            value,
+            max_age=DEVICE_COOKIE_DAYS * 24 * 3600,
+            path=request.script_root + request.path,  # /login only
+            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
+
+
+def format_wait(wait: timedelta) -> str:
+    """Return a wait in words, rounded up to the minute: "1 phút", "1 giờ 30 phút"."""
+    minutes = max(1, math.ceil(wait.total_seconds() / 60))
+    hours, minutes = divmod(minutes, 60)
+    parts = [ngettext("%(num)d giờ", "%(num)d giờ", hours)] if hours else []
+    if minutes:
+        parts.append(ngettext("%(num)d phút", "%(num)d phút", minutes))
+    return " ".join(parts)
+
+
+def wait_message(attempt: Attempt, now: datetime) -> str:
+    """Return what a client that must wait is told: how long, and until what time."""
+    until = to_local(attempt.blocked_until or now).strftime("%H:%M")
+    message: str = _(
+        "Đã nhập sai mật khẩu quá nhiều lần cho tài khoản này từ thiết bị này. "
+        "Vui lòng thử lại sau %(wait)s (lúc %(until)s), đăng nhập từ thiết bị khác, "
+        "hoặc nhờ quản trị viên gỡ chặn.",
+        wait=format_wait(attempt.wait(now)),
+        until=until,
+    )
     return message
 
 
-def throttle_login(view: Callable[P, R]) -> Callable[P, R]:
-    """Limit failed logins per account and per address (only failures count)."""
-    per_account = limiter.limit(
-        lambda: str(current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]),
-        key_func=_account_key,
-        methods=["POST"],
-        deduct_when=_login_failed,
-        error_message=_lockout_message,
+def tries_left_message(attempt: Attempt, now: datetime) -> str:
+    """Return what the login form says after a failed attempt: the tries left, or the wait."""
+    if attempt.tries_left == 0:
+        return wait_message(attempt, now)
+    message: str = ngettext(
+        "Còn %(num)d lần thử; sau đó phải chờ %(wait)s mới được thử tiếp.",
+        "Còn %(num)d lần thử; sau đó phải chờ %(wait)s mới được thử tiếp.",
+        attempt.tries_left,
+        wait=format_wait(login_policy().first_delay),
     )
-    per_address = limiter.limit(
-        lambda: str(current_app.config["LOGIN_LIMIT_PER_ADDRESS"]),
-        key_func=lambda: "address:" + get_remote_address(),
-        methods=["POST"],
-        deduct_when=_login_failed,
-        error_message=_lockout_message,
-    )
-    return per_address(per_account(view))
+    return message
 
 
-def too_many_requests(error: RateLimitExceeded) -> tuple[str, int, dict[str, str]]:
-    """Render the lock-out page with a readable message and a Retry-After header."""
-    seconds = error.limit.limit.get_expiry() if error.limit is not None else 900
-    minutes = max(1, math.ceil(seconds / 60))
-    message = _(
-        "Đăng nhập sai quá nhiều lần. Việc đăng nhập tạm bị khóa; vui lòng thử lại sau %(minutes)d phút.",
-        minutes=minutes,
+def locked_out(attempt: Attempt, now: datetime) -> tuple[str, int, dict[str, str]]:
+    """Render the page of a refused attempt: how long to wait (429 with ``Retry-After``)."""
+    seconds = max(1, math.ceil(attempt.wait(now).total_seconds()))
+    page = render_template(
+        "errors/error.html", code=429, title=_("Tạm dừng đăng nhập"), message=wait_message(attempt, now)
     )
-    page = render_template("errors/error.html", code=429, title=_("Tạm khóa đăng nhập"), message=message)
     return page, 429, {"Retry-After": str(seconds)}
 
 
@@ -90,12 +147,7 @@ def check_login_session() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Configure the login limiter and the check of each request's login session."""
-    app.config.setdefault("LOGIN_LIMIT_PER_ACCOUNT", LOGIN_LIMIT_PER_ACCOUNT)
-    app.config.setdefault("LOGIN_LIMIT_PER_ADDRESS", LOGIN_LIMIT_PER_ADDRESS)
-    app.config.setdefault("RATELIMIT_STORAGE_URI", os.environ.get("RATELIMIT_STORAGE_URI", "memory://"))
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
-    limiter.init_app(app)
-    app.register_error_handler(RateLimitExceeded, too_many_requests)
+    """Configure the login throttle and the check of each request's login session."""
+    app.config.setdefault("LOGIN_THROTTLE", ThrottlePolicy())
     login_manager.user_loader(load_user)
     app.before_request(check_login_session)
