@@ -246,10 +246,10 @@ class Stage:
 class Gunicorn:
     """gunicorn serving the app with several workers on a free port of 127.0.0.1."""
 
-    def __init__(self, database_url: str, *, preload: bool = False) -> None:
-        """Start it; *preload* imports the app once in the master (faster start on a busy machine)."""
+    def __init__(self, database_url: str, *, preload: bool = False, **settings: str) -> None:
+        """Start it with extra environment *settings*; *preload* imports the app once in the master."""
         self.port = free_port()
-        env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET}
+        env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET, **settings}
         env.pop("LUANLUU_HTTPS", None)
         self.log = tempfile.NamedTemporaryFile(prefix="luanluu-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
         self.process = subprocess.Popen(
@@ -325,10 +325,12 @@ class Browser:
         self.port = port
         self.cookies: dict[str, str] = {}
         self.token = ""
+        #: sent with every request (e.g. the X-Forwarded-For a proxy would add)
+        self.headers: dict[str, str] = {}
 
     def _request(self, method: str, path: str, form: dict[str, str] | None = None) -> Answer:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        headers = {**self.headers, "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         body = None
         if form is not None:
             body = urllib.parse.urlencode(form)
