@@ -16,6 +16,7 @@ LAYERS: list[set[str]] = [
     {"extensions", "config", "errors", "i18n", "formatting", "forms", "models", "security", "views"},
     {"clusters", "audit", "auth"},
     {"conferences"},
+    {"trustees"},
     {"elections", "handovers"},
     {"documents"},
     {"signing"},
