@@ -13,6 +13,7 @@ from enum import IntEnum
 
 import sqlalchemy as sa
 
+from tests.eg import cast_ballot, close_round, open_round
 from tests.helpers import (
     CHECK_IN_AT,
     ENDED_AT,
@@ -31,7 +32,7 @@ from voting.conferences.models import Conference
 from voting.conferences.services import check_in, create_conference
 from voting.documents.services import issue_minutes
 from voting.elections.models import Election, Office, Round
-from voting.elections.services import cast_ballot, certify, close_round, open_round
+from voting.elections.services import certify
 from voting.extensions import db
 from voting.handovers.services import HandoverDetails, record_handover
 from voting.signing.demo import sign_demo_documents

@@ -10,6 +10,7 @@ import hashlib
 import pytest
 import sqlalchemy as sa
 
+from tests.eg import open_round
 from tests.helpers import (
     CHECK_IN_AT,
     DEMO_ENDED_AT,
@@ -27,7 +28,7 @@ from voting.demo import CLUSTER_CODE, PASSWORD, UNITS, create_demo, play_demo
 from voting.documents.models import Document, DocumentKind
 from voting.documents.services import find_document
 from voting.elections.models import Office
-from voting.elections.services import get_election, open_round
+from voting.elections.services import get_election
 from voting.errors import InvalidState
 from voting.extensions import db
 from voting.handovers.services import find_handover
@@ -54,14 +55,15 @@ def test_create_demo_builds_cluster_4_and_its_2016_conference(demo_conference: C
         "luutru": Role.ARCHIVIST,
         "quantri": Role.ADMIN,
         **{f"daibieu{n}": Role.REPRESENTATIVE for n in range(1, 9)},
+        **{f"giukhoa{n}": Role.COUNTER for n in range(1, 4)},  # the trustees of the election key
     }
 
 
 def test_create_demo_twice_returns_the_same_conference_and_every_login(demo_conference: Conference) -> None:
     again, logins = create_demo()
     assert again.id == demo_conference.id
-    assert (count(Cluster), count(Unit), count(User), count(Conference)) == (1, 8, 12, 1)
-    assert len(logins) == 12 and {login.username for login in logins} >= {"chutri", "daibieu8"}
+    assert (count(Cluster), count(Unit), count(User), count(Conference)) == (1, 8, 15, 1)
+    assert len(logins) == 15 and {login.username for login in logins} >= {"chutri", "daibieu8"}
     representative = next(login for login in logins if login.username == "daibieu2")
     assert representative.role is Role.REPRESENTATIVE and representative.who == UNITS[1]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -13,15 +13,26 @@ from voting.clusters.models import Cluster, Unit
 from voting.clusters.services import add_unit, create_cluster
 from voting.conferences.models import Conference
 from voting.conferences.services import check_in, create_conference
+from voting.crypto.prover import Trustee, encrypt_ballot
 from voting.documents.services import issue_minutes
-from voting.elections.models import Office
-from voting.elections.services import cast_ballot, certify, close_round, get_election, open_round
+from voting.elections import encrypted
+from voting.elections.models import Office, Round
+from voting.elections.services import certify, close_round, get_election, open_round
 from voting.errors import InvalidState
 from voting.extensions import db
 from voting.formatting import to_utc_naive
 from voting.handovers.services import HandoverDetails, record_handover
 from voting.i18n import N_
 from voting.signing.demo import sign_demo_documents
+from voting.trustees.services import (
+    description,
+    phase1_posts,
+    post_confirmation,
+    post_phase1,
+    post_shares,
+    shares_to,
+    start_ceremony,
+)
 
 PASSWORD = "luanluu2016"  # noqa: S105 - the demo accounts' password, printed in the README
 CLUSTER_CODE = "CTĐ4"
@@ -40,6 +51,12 @@ STAFF = [
     ("thuky", Role.SECRETARY, "Trần Thị Mai", "Cán bộ Phòng Công tác đảng và công tác quần chúng", 0),
     ("luutru", Role.ARCHIVIST, "Lê Thị Lan", "Cán bộ văn thư lưu trữ", None),
     ("quantri", Role.ADMIN, "Phạm Minh Tuấn", "Quản trị hệ thống", None),
+]
+#: the trustees who hold the election key's shares (the chair designates them: no committee is named)
+TRUSTEES = [
+    ("giukhoa1", "Đỗ Thị Hương", "Cán bộ Phòng Tổ chức cán bộ"),
+    ("giukhoa2", "Vũ Đức Thắng", "Cán bộ Phòng Hậu cần"),
+    ("giukhoa3", "Ngô Thanh Bình", "Cán bộ Báo An ninh Thủ đô"),
 ]
 REPORT = (
     'Hội nghị đã nghe báo cáo tổng kết phong trào thi đua "Vì An ninh Tổ quốc" năm 2016 của Cụm: '
@@ -81,6 +98,8 @@ def create_demo() -> tuple[Conference, list[Login]]:
             )
             for username, role, name, title, unit_index in STAFF
         }
+        for username, name, title in TRUSTEES:
+            create_user(username, PASSWORD, full_name=name, title=title, role=Role.COUNTER)
         for number, unit in enumerate(units, start=1):
             create_user(
                 f"daibieu{number}",
@@ -109,7 +128,12 @@ def create_demo() -> tuple[Conference, list[Login]]:
     users = db.session.scalars(
         sa.select(User)
         .outerjoin(Unit)
-        .where(sa.or_(Unit.cluster_id == cluster.id, User.username.in_([s[0] for s in STAFF])))
+        .where(
+            sa.or_(
+                Unit.cluster_id == cluster.id,
+                User.username.in_([s[0] for s in STAFF] + [t[0] for t in TRUSTEES]),
+            )
+        )
         .order_by(User.role, User.username)
     )
     logins = [
@@ -134,10 +158,12 @@ def play_demo(conference: Conference) -> None:
         assert representative is not None
         check_in(conference, unit, by=representative, now=_at(7, 45 + minute))
 
+    people = [db.session.scalar(sa.select(User).where(User.username == t[0])) for t in TRUSTEES]
+    trustees = run_ceremony(conference, [p for p in people if p is not None], now=_at(8, 0))
     leader_votes = ["Phòng Công tác chính trị"] * 6 + ["Phòng Hậu cần", None]
-    _vote(conference, Office.LEADER, units, leader_votes, opened=_at(9, 30), closed=_at(9, 45))
+    _vote(conference, Office.LEADER, units, leader_votes, trustees, opened=_at(9, 30), closed=_at(9, 45))
     deputy_votes = ["Phòng Hậu cần"] * 5 + ["Phòng Tổ chức cán bộ"] * 2 + [None]
-    _vote(conference, Office.DEPUTY, units, deputy_votes, opened=_at(9, 50), closed=_at(10, 5))
+    _vote(conference, Office.DEPUTY, units, deputy_votes, trustees, opened=_at(9, 50), closed=_at(10, 5))
 
     record_handover(
         conference,
@@ -162,18 +188,53 @@ def play_demo(conference: Conference) -> None:
     sign_demo_documents(conference, now=_at(11, 5))
 
 
+def run_ceremony(conference: Conference, people: list[User], *, now: datetime) -> dict[int, Trustee]:
+    """Make the conference's election key with Python trustees (the browsers' protocol); return them."""
+    ceremony = start_ceremony(conference, people, by=conference.chair, now=now)
+    accounts = {seat.index: seat.user for seat in ceremony.trustees}
+    trustees = {index: Trustee(description(ceremony), index) for index in accounts}
+    for index, trustee in trustees.items():
+        post_phase1(ceremony, accounts[index], trustee.phase1(), now=now)
+    phase1 = phase1_posts(ceremony)
+    for index, trustee in trustees.items():
+        post_shares(ceremony, accounts[index], trustee.phase2(phase1), now=now)
+    for index, trustee in trustees.items():
+        post_confirmation(
+            ceremony, accounts[index], trustee.phase3(phase1, shares_to(ceremony, index)), now=now
+        )
+    return trustees
+
+
+def decrypt(round_: Round, trustees: dict[int, Trustee], *, now: datetime) -> None:
+    """Have the first quorum of *trustees* (by index) post their partial decryptions of a closed round."""
+    key = encrypted.key_of(round_.election.conference)
+    ctx, aggregate = encrypted.ctx_of(round_, key), encrypted.aggregate_of(round_)
+    for index in sorted(trustees)[: key.threshold]:
+        account = db.session.get(User, key.trustees[index])
+        assert account is not None
+        encrypted.post_partial_decryption(
+            round_, account, trustees[index].partial_decrypt(ctx, aggregate), now=now
+        )
+
+
 def _vote(
     conference: Conference,
     office: Office,
     units: dict[str, Unit],
     choices: list[str | None],
+    trustees: dict[int, Trustee],
     *,
     opened: datetime,
     closed: datetime,
 ) -> None:
-    """Open a round, cast one ballot per unit in list order, close and certify it."""
+    """Open a round, cast one encrypted ballot per unit in list order, close, decrypt and certify it."""
     round_ = open_round(conference, office, now=opened)
-    for voter, choice in zip(conference.cluster.units, choices, strict=True):
-        cast_ballot(round_, voter, units[choice] if choice else None)
+    manifest = encrypted.manifest_of(round_)
+    keys = [key for key, _mark in encrypted.options_of(round_)]
+    for minute, (voter, choice) in enumerate(zip(conference.cluster.units, choices, strict=True)):
+        option = f"unit:{units[choice].id}" if choice else "blank"
+        ballot, _randomness = encrypt_ballot(manifest, keys.index(option), encrypted.zero_of(round_, voter))
+        encrypted.cast_encrypted(round_, voter, ballot, by=None, now=opened + timedelta(minutes=1 + minute))
     close_round(round_, now=closed)
+    decrypt(round_, trustees, now=closed)
     certify(round_.election, by=conference.chair, now=closed)

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
+from tests.eg import cast_ballot, open_round
 from tests.elections.helpers import check_in_all, run_round
 from tests.helpers import OPENED_AT, later
 from voting.audit.models import AuditEntry
@@ -17,7 +18,7 @@ from voting.audit.services import GENESIS, record, verify
 from voting.clusters.models import Unit
 from voting.conferences.models import Conference
 from voting.elections.models import Ballot, Office, Round
-from voting.elections.services import cast_ballot, certify, get_election, open_round
+from voting.elections.services import certify, get_election
 from voting.extensions import db
 
 

@@ -8,13 +8,13 @@ from collections.abc import Callable
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.eg import close_round, open_round
 from tests.elections.helpers import check_in_all
 from tests.factories import Site
 from tests.helpers import later, post, text
 from voting.conferences.models import Conference
 from voting.display.services import rotate_display_token
 from voting.elections.models import Office, Round
-from voting.elections.services import close_round, open_round
 from voting.extensions import db
 
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import sqlalchemy as sa
 
+from tests.eg import cast_ballot, close_round, open_round
 from tests.helpers import CHECK_IN_AT, PASSWORD, later
 from voting.auth.models import Role, User
 from voting.auth.services import create_user
@@ -15,15 +16,7 @@ from voting.conferences.models import Conference
 from voting.conferences.services import check_in
 from voting.elections.models import Ballot, Election, Office, Participation, Round
 from voting.elections.rules import DEFAULTS, RulesChange, set_rules
-from voting.elections.services import (
-    RoundResult,
-    cast_ballot,
-    certify,
-    close_round,
-    count_round,
-    get_election,
-    open_round,
-)
+from voting.elections.services import RoundResult, certify, count_round, get_election
 from voting.extensions import db
 
 

@@ -10,12 +10,12 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.exc import IntegrityError
 
+from tests.eg import cast_ballot, open_round
 from tests.elections.helpers import check_in_all, count_rows, vote
 from tests.helpers import OPENED_AT, later
 from voting.clusters.models import Unit
 from voting.conferences.models import Conference
 from voting.elections.models import Ballot, Office, Participation, Round, RoundStatus
-from voting.elections.services import cast_ballot, open_round
 from voting.errors import AlreadyVoted, RoundNotOpen
 from voting.extensions import db
 

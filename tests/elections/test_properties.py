@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.eg import cast_ballot, close_round, open_round
 from tests.helpers import OPENED_AT, later
 from voting.conferences.models import CheckIn, Conference
 from voting.elections.ballots import BallotType, ballot_kind
@@ -16,7 +17,7 @@ from voting.elections.decisions import record_decision
 from voting.elections.models import Ballot, DecisionMethod, Office, Participation
 from voting.elections.paper import PaperEntry, entry_errors
 from voting.elections.rules import ConferenceRules, ThresholdBase
-from voting.elections.services import cast_ballot, close_round, count_round, open_round
+from voting.elections.services import count_round
 from voting.errors import InvalidChoice, InvalidState, NotEligible
 from voting.extensions import db
 

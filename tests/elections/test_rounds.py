@@ -5,19 +5,13 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from tests.eg import close_round, open_round
 from tests.elections.helpers import change_rules, check_in_all, run_round, vote
 from tests.helpers import OPENED_AT, later
 from voting.conferences.models import Conference
 from voting.elections.decisions import draw_lots, record_decision
 from voting.elections.models import Ballot, DecisionMethod, ElectionState, Office, RoundStatus
-from voting.elections.services import (
-    certify,
-    close_round,
-    count_round,
-    get_election,
-    open_round,
-    void_round,
-)
+from voting.elections.services import certify, count_round, get_election, void_round
 from voting.errors import InvalidChoice, InvalidState
 from voting.extensions import db
 

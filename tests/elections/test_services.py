@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from tests.eg import cast_ballot, close_round, open_round
 from tests.elections.helpers import (
     check_in_all,
     count_rows,
@@ -23,17 +24,7 @@ from voting.elections.models import (
     Round,
     RoundCandidate,
 )
-from voting.elections.services import (
-    cast_ballot,
-    certify,
-    close_round,
-    count_round,
-    get_election,
-    has_voted,
-    open_round,
-    threshold_votes,
-    turnout,
-)
+from voting.elections.services import certify, count_round, get_election, has_voted, threshold_votes, turnout
 from voting.errors import AlreadyVoted, InvalidChoice, InvalidState, NotEligible, RoundNotOpen
 from voting.extensions import db
 

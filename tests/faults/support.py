@@ -25,13 +25,13 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
+from tests.eg import open_round
 from tests.helpers import CHECK_IN_AT, OPENED_AT, REQUIRE_TOOLS, STARTS_AT, in_year
 from voting import create_app
 from voting.conferences.models import Conference
 from voting.conferences.services import check_in, create_conference
 from voting.demo import create_demo
 from voting.elections.models import Office
-from voting.elections.services import open_round
 from voting.extensions import db
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,0 +1,113 @@
+"""Secret ballots in tests, as the browsers cast and count them: encrypted with the Python prover
+(``voting.crypto.prover``), decrypted by Python trustees that a key ceremony made.
+
+``open_round``, ``cast_ballot`` and ``close_round`` have the services' signatures: a secret round
+gets the conference's election key first (a ceremony of three trustees, 2 of 3), a ballot for it is
+encrypted and cast with ``encrypted.cast_encrypted``, and closing it has a quorum of the trustees
+decrypt its count. Open (named) votes and paper rounds go straight to the services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from tests.helpers import CHECK_IN_AT, PASSWORD
+from voting import demo
+from voting.auth.models import Role, User
+from voting.auth.services import create_user
+from voting.clusters.models import Unit
+from voting.conferences.models import Conference
+from voting.crypto.prover import Trustee, encrypt_ballot
+from voting.elections import encrypted, services
+from voting.elections.ballots import Mark
+from voting.elections.models import Office, Round
+from voting.elections.rules import VoteForm, rules_of
+from voting.errors import InvalidChoice
+from voting.extensions import db
+from voting.formatting import utc_now
+from voting.i18n import N_
+from voting.trustees.keys import election_key_of
+
+#: the Python trustees of every key made in this test process, by key fingerprint
+TRUSTEES: dict[str, dict[int, Trustee]] = {}
+
+
+def trustee_accounts(conference: Conference, n: int = 3) -> list[User]:
+    """Return *n* trustee accounts for the conference (made once: "giukhoa<conference>.<i>")."""
+    accounts = []
+    for i in range(1, n + 1):
+        name = f"giukhoa{conference.id}.{i}"
+        account = db.session.scalar(sa.select(User).where(User.username == name))
+        accounts.append(
+            account
+            or create_user(name, PASSWORD, full_name=f"Giữ Khóa {i}", title="Cán bộ", role=Role.COUNTER)
+        )
+    return accounts
+
+
+def run_ceremony(
+    conference: Conference, trustees: Sequence[User] | None = None, *, now: datetime = CHECK_IN_AT
+) -> dict[int, Trustee]:
+    """Run a whole key ceremony with Python trustees, as the demo does; return them by index."""
+    python = demo.run_ceremony(conference, list(trustees or trustee_accounts(conference)), now=now)
+    key = election_key_of(conference)
+    assert key is not None, "the ceremony did not finish"
+    TRUSTEES[key.key_fingerprint] = python
+    return python
+
+
+def trustees_of(conference: Conference) -> dict[int, Trustee]:
+    """Return the Python trustees of the conference's key, running the ceremony if there is none yet."""
+    key = election_key_of(conference)
+    if key is None:
+        return run_ceremony(conference)
+    return TRUSTEES[key.key_fingerprint]
+
+
+def open_round(conference: Conference, office: Office, **kwargs: object) -> Round:
+    """Open a round as ``services.open_round`` does, making the election key first for a secret ballot."""
+    if rules_of(conference).vote_form is VoteForm.SECRET and not kwargs.get("on_paper"):
+        trustees_of(conference)
+    return services.open_round(conference, office, **kwargs)  # type: ignore[arg-type]
+
+
+def option_index(round_: Round, mark: Mark) -> int:
+    """Return the index of a mark among the round's encrypted options; refuse one not on the ballot."""
+    for index, (_key, option) in enumerate(encrypted.options_of(round_)):
+        if option == mark:
+            return index
+    raise InvalidChoice(N_("%(choice)s không có trong danh sách đề cử của vòng này."), choice=mark.unit_id)
+
+
+def cast_ballot(
+    round_: Round,
+    unit: Unit,
+    choice: Unit | None = None,
+    *,
+    against: bool = False,
+    marks: Sequence[Mark] | None = None,
+    by: User | None = None,
+    now: datetime | None = None,
+) -> str:
+    """Cast a ballot as ``services.cast_ballot`` does; a secret one encrypted as the browser does.
+
+    The ballot is encrypted with no option excluded: a vote for the voter's own unit, where the
+    rules forbid it, is then refused by the server's check of the proofs, as a forged one would be.
+    """
+    if not round_.is_encrypted:
+        return services.cast_ballot(round_, unit, choice, against=against, marks=marks, by=by, now=now)
+    (mark,) = marks if marks is not None else [Mark(choice.id if choice else None, against)]
+    manifest = encrypted.manifest_of(round_)
+    ballot, _randomness = encrypt_ballot(manifest, option_index(round_, mark))
+    return encrypted.cast_encrypted(round_, unit, ballot, by=by, now=now or utc_now())
+
+
+def close_round(round_: Round, *, now: datetime, by: User | None = None) -> Round:
+    """Close a round as ``services.close_round`` does; a quorum of trustees then decrypts an encrypted one."""
+    round_ = services.close_round(round_, now=now, by=by)
+    if round_.is_encrypted and not encrypted.decryption_of(round_).done:
+        demo.decrypt(round_, trustees_of(round_.election.conference), now=now)
+    return round_
