@@ -76,6 +76,7 @@ def open_round(conference: Conference, office: Office, **kwargs: object) -> Roun
 
 def option_index(round_: Round, mark: Mark) -> int:
     """Return the index of a mark among the round's encrypted options; refuse one not on the ballot."""
+    rules_of(round_.election.conference).ballot.check([mark])
     for index, (_key, option) in enumerate(encrypted.options_of(round_)):
         if option == mark:
             return index
@@ -94,14 +95,15 @@ def cast_ballot(
 ) -> str:
     """Cast a ballot as ``services.cast_ballot`` does; a secret one encrypted as the browser does.
 
-    The ballot is encrypted with no option excluded: a vote for the voter's own unit, where the
-    rules forbid it, is then refused by the server's check of the proofs, as a forged one would be.
+    A vote for the voter's own unit, where the rules forbid it, is encrypted as a browser that
+    ignored the rule would: the server's check of the proofs refuses it.
     """
     if not round_.is_encrypted:
         return services.cast_ballot(round_, unit, choice, against=against, marks=marks, by=by, now=now)
     (mark,) = marks if marks is not None else [Mark(choice.id if choice else None, against)]
     manifest = encrypted.manifest_of(round_)
-    ballot, _randomness = encrypt_ballot(manifest, option_index(round_, mark))
+    choice_index, zero = option_index(round_, mark), encrypted.zero_of(round_, unit)
+    ballot, _randomness = encrypt_ballot(manifest, choice_index, [] if choice_index in zero else zero)
     return encrypted.cast_encrypted(round_, unit, ballot, by=by, now=now or utc_now())
 
 

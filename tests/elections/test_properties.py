@@ -14,7 +14,7 @@ from tests.helpers import OPENED_AT, later
 from voting.conferences.models import CheckIn, Conference
 from voting.elections.ballots import BallotType, ballot_kind
 from voting.elections.decisions import record_decision
-from voting.elections.models import Ballot, DecisionMethod, Office, Participation
+from voting.elections.models import DecisionMethod, EncryptedBallot, Office, Participation
 from voting.elections.paper import PaperEntry, entry_errors
 from voting.elections.rules import ConferenceRules, ThresholdBase
 from voting.elections.services import count_round
@@ -90,7 +90,9 @@ def test_counting_properties(conference: Conference, case: dict) -> None:  # typ
         eligible_voters = len(present) - case["late"]
         assert cast <= eligible_voters
         stored = db.session.scalar(
-            sa.select(sa.func.count()).select_from(Ballot).where(Ballot.round_id == round_.id)
+            sa.select(sa.func.count())
+            .select_from(EncryptedBallot)
+            .where(EncryptedBallot.round_id == round_.id)
         )
         voted = db.session.scalar(
             sa.select(sa.func.count()).select_from(Participation).where(Participation.round_id == round_.id)

@@ -15,7 +15,7 @@ from tests.helpers import PASSWORD, csrf_token, post, text
 from voting.audit.models import AuditEntry
 from voting.auth.models import Role
 from voting.auth.services import create_user
-from voting.elections.models import Ballot, Election, Round
+from voting.elections.models import Election, EncryptedBallot, Round
 from voting.elections.rules import DEFAULTS
 from voting.extensions import db
 
@@ -145,7 +145,9 @@ def test_void_path_and_invalid_transitions(
         assert election is not None and election.certified_at is None
         assert (
             db.session.scalar(
-                sa.select(sa.func.count()).select_from(Ballot).where(Ballot.round_id == round_id)
+                sa.select(sa.func.count())
+                .select_from(EncryptedBallot)
+                .where(EncryptedBallot.round_id == round_id)
             )
             == 6
         )

@@ -10,7 +10,7 @@ from tests.elections.helpers import change_rules, check_in_all, run_round, vote
 from tests.helpers import OPENED_AT, later
 from voting.conferences.models import Conference
 from voting.elections.decisions import record_decision
-from voting.elections.models import Ballot, DecisionMethod, NamedVote, Office
+from voting.elections.models import DecisionMethod, EncryptedBallot, NamedVote, Office
 from voting.elections.rules import BallotType, ThresholdBase, VoteForm, describe, rules_of
 from voting.elections.services import certify, count_round, get_election
 from voting.errors import InvalidChoice, InvalidState, QuorumNotMet
@@ -141,7 +141,10 @@ def test_consensus_records_the_chairs_statement_without_ballots(conference: Conf
         by=conference.chair,
         now=OPENED_AT,
     )
-    assert election.rounds == [] and db.session.scalar(sa.select(sa.func.count()).select_from(Ballot)) == 0
+    assert (
+        election.rounds == []
+        and db.session.scalar(sa.select(sa.func.count()).select_from(EncryptedBallot)) == 0
+    )
     certify(election, by=conference.chair, now=later(1))
     assert election.elected_unit == units[1]
 

@@ -125,8 +125,6 @@ def ballot_form_label(round_: Round, rules: ConferenceRules) -> str:
         return "Biểu quyết công khai, ghi danh từng đơn vị"
     if round_.method is RoundMethod.PAPER:
         return "Bỏ phiếu kín bằng phiếu giấy, Ban kiểm phiếu kiểm"
-    if round_.method is RoundMethod.ENCRYPTED:
-        return "Bỏ phiếu kín điện tử, phiếu mã hóa, các thành viên giữ khóa giải mã kết quả"
     return "Bỏ phiếu kín điện tử"
 
 

@@ -117,6 +117,8 @@ def cast_encrypted(round_: Round, unit: Unit, ballot: object, *, by: User | None
                 "không được ghi nhận."
             )
         )
+    if _proves_a_choice_of(ballot, zero):
+        raise InvalidChoice(N_("Theo quy chế của hội nghị, đơn vị không được bầu cho chính mình."))
     try:
         tracker = verifier.verify_ballot(manifest, ballot, zero)
     except REFUSED:
@@ -157,6 +159,24 @@ def cast_encrypted(round_: Round, unit: Unit, ballot: object, *, by: User | None
         details={"round_id": round_.id, "unit_id": unit.id},
     )
     return tracker
+
+
+def _proves_a_choice_of(ballot: dict[str, Any], zero: list[int]) -> bool:
+    """Return whether the ballot carries a 0-or-1 proof, not a proof of 0, for an option it may not choose.
+
+    Only the proof's shape is read (which option the voter may not choose is public): a browser
+    that ignored the rule is told so, instead of a bare "invalid proof".
+    """
+    choices = ballot.get("choices")
+    if not isinstance(choices, list):
+        return False
+    shapes = [
+        set(choices[o]["proof"])
+        if o < len(choices) and isinstance(choices[o], dict) and isinstance(choices[o].get("proof"), dict)
+        else set()
+        for o in zero
+    ]
+    return any(shape == {"c0", "c1", "z0", "z1"} for shape in shapes)
 
 
 def cast_ballots(round_: Round) -> list[EncryptedBallot]:
