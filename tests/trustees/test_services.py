@@ -182,7 +182,13 @@ def test_restarting_abandons_the_running_ceremony_and_a_done_one_stays(conferenc
     run_ceremony(conference)
     with pytest.raises(InvalidState, match="tạo xong"):
         start_ceremony(conference, key_holders(conference), by=conference.chair, now=NOW)
-    assert actions(conference) == ["ceremony.started", "ceremony.failed", "ceremony.started", "ceremony.started", "ceremony.finished"]
+    assert actions(conference) == [
+        "ceremony.started",
+        "ceremony.failed",
+        "ceremony.started",
+        "ceremony.started",
+        "ceremony.finished",
+    ]
 
 
 def test_the_database_holds_one_live_ceremony_per_conference(conference: Conference) -> None:
@@ -226,7 +232,16 @@ def _tamper_phase1(post: dict[str, Any], how: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     "how",
-    ["proof", "identity", "small order", "scalar too big", "one commitment", "other index", "extra field", "not an object"],
+    [
+        "proof",
+        "identity",
+        "small order",
+        "scalar too big",
+        "one commitment",
+        "other index",
+        "extra field",
+        "not an object",
+    ],
 )
 def test_a_bad_phase1_post_is_refused_and_nothing_written(conference: Conference, how: str) -> None:
     ceremony, players, seats = started(conference)
@@ -300,7 +315,12 @@ def test_a_wrong_share_makes_its_recipient_complain_and_the_ceremony_fail(confer
 
 @pytest.mark.parametrize(
     "answer",
-    [{"index": 1, "ok": "yes"}, {"index": 1, "ok": False}, {"index": 1, "ok": False, "complaints": [1]}, {"index": 2, "ok": True}],
+    [
+        {"index": 1, "ok": "yes"},
+        {"index": 1, "ok": False},
+        {"index": 1, "ok": False, "complaints": [1]},
+        {"index": 2, "ok": True},
+    ],
 )
 def test_a_malformed_confirmation_is_refused(conference: Conference, answer: dict[str, Any]) -> None:
     ceremony, _, seats = at_confirming(conference)

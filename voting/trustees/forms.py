@@ -30,6 +30,8 @@ class StartCeremonyForm(FlaskForm):
 
     def __init__(self, candidates: list[User], chosen: list[User], **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.trustees.choices = [(person.id, f"{person.full_name} ({person.role.label})") for person in candidates]
+        self.trustees.choices = [
+            (person.id, f"{person.full_name} ({person.role.label})") for person in candidates
+        ]
         if not self.is_submitted():
             self.trustees.data = [person.id for person in chosen]

@@ -32,7 +32,7 @@ def play_ceremony(
     now: datetime,
     rng: Rng | None = None,
 ) -> dict[int, Trustee]:
-    """Start a ceremony and play every trustee's three steps; return the trustees (holding their shares) by index."""
+    """Start a ceremony and play every trustee's three steps; return the trustees, with their shares."""
     ceremony = start_ceremony(conference, trustees, threshold, by=by, now=now)
     seats = {seat.index: seat.user for seat in ceremony.trustees}
     players = {index: Trustee(description(ceremony), index, rng) for index in seats}

@@ -23,7 +23,9 @@ PROOF_KEYS = {"c", "z"}
 
 def malformed(what: str) -> InvalidProof:
     """Return the refusal of a post whose shape is wrong."""
-    return InvalidProof(N_("Dữ liệu gửi lên không đúng định dạng (%(what)s); không có gì được ghi."), what=what)
+    return InvalidProof(
+        N_("Dữ liệu gửi lên không đúng định dạng (%(what)s); không có gì được ghi."), what=what
+    )
 
 
 def _object(value: Any, keys: set[str], what: str) -> dict[str, Any]:
@@ -63,17 +65,19 @@ def phase1_post(value: Any, *, index: int, threshold: int) -> dict[str, Any]:
     return {
         "index": index,
         "commitments": [_hex(k, "cam kết") for k in _hex_list(post["commitments"], threshold, "cam kết")],
-        "coef_proofs": [_proof(p, "chứng minh") for p in _hex_list(post["coef_proofs"], threshold, "chứng minh")],
+        "coef_proofs": [
+            _proof(p, "chứng minh") for p in _hex_list(post["coef_proofs"], threshold, "chứng minh")
+        ],
         "comm_key": _hex(post["comm_key"], "khóa liên lạc"),
         "comm_proof": _proof(post["comm_proof"], "chứng minh khóa liên lạc"),
     }
 
 
 def share_posts(value: Any, *, index: int, n: int) -> list[dict[str, Any]]:
-    """Return trustee *index*'s phase-2 posts: one encrypted share to each other trustee, in recipient order."""
+    """Return trustee *index*'s phase-2 posts: one encrypted share per other trustee, by recipient."""
     if not isinstance(value, list) or len(value) != n - 1:
         raise malformed("số phần khóa")
-    posts = []
+    posts: list[dict[str, Any]] = []
     for item in value:
         post = _object(item, SHARE_KEYS, "phần khóa")
         if _int(post["from"], "người gửi") != index:
@@ -87,11 +91,18 @@ def share_posts(value: Any, *, index: int, n: int) -> list[dict[str, Any]]:
                 N_("Khóa tạm của phần khóa gửi người giữ khóa số %(to)s không thuộc nhóm."), to=to
             ) from None
         posts.append(
-            {"from": index, "to": to, "Y": ephemeral, "ct": _hex(post["ct"], "bản mã"), "mac": _hex(post["mac"], "mã xác thực")}
+            {
+                "from": index,
+                "to": to,
+                "Y": ephemeral,
+                "ct": _hex(post["ct"], "bản mã"),
+                "mac": _hex(post["mac"], "mã xác thực"),
+            }
         )
-    if sorted(post["to"] for post in posts) != [j for j in range(1, n + 1) if j != index]:
+    recipients = sorted(post["to"] for post in posts)
+    if recipients != [j for j in range(1, n + 1) if j != index]:
         raise malformed("người nhận")
-    return sorted(posts, key=lambda post: post["to"])
+    return sorted(posts, key=lambda post: int(post["to"]))
 
 
 def confirmation(value: Any, *, index: int, n: int) -> dict[str, Any]:
@@ -110,4 +121,8 @@ def confirmation(value: Any, *, index: int, n: int) -> dict[str, Any]:
             raise malformed("khiếu nại")
     if _int(post["index"], "số thứ tự") != index:
         raise malformed("số thứ tự")
-    return {"index": index, "ok": True} if value["ok"] else {"index": index, "ok": False, "complaints": complaints}
+    return (
+        {"index": index, "ok": True}
+        if value["ok"]
+        else {"index": index, "ok": False, "complaints": complaints}
+    )

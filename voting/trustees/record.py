@@ -28,7 +28,7 @@ def ceremony_record(conference: Conference) -> dict[str, Any] | None:
 
 
 def browser_state(ceremony: KeyCeremony, viewer: User) -> dict[str, Any]:
-    """Return the ceremony's state for a page: everyone's progress and, for a trustee, what their next step reads.
+    """Return the ceremony's state for a page: everyone's progress and what a trustee's next step reads.
 
     Public values only: the phase-1 posts once all are in, and the shares encrypted to the viewer.
     """

@@ -38,7 +38,7 @@ def _is_trustee(ceremony: KeyCeremony | None, account: User) -> bool:
 
 
 def _load(conference_id: int) -> tuple[Conference, KeyCeremony | None]:
-    """Return a conference and its latest ceremony for its chair or one of that ceremony's trustees, else 404/403."""
+    """Return a conference and its latest ceremony to its chair or that ceremony's trustees, else 404/403."""
     conference = db.session.get(Conference, conference_id) or abort(404)
     ceremony = latest_ceremony(conference)
     if conference.chair_id != user().id and not _is_trustee(ceremony, user()):
@@ -65,7 +65,9 @@ def page(conference_id: int) -> str:
     conference, ceremony = _load(conference_id)
     form = None
     if conference.chair_id == user().id and services.start_refusal(conference) is None:
-        form = StartCeremonyForm(candidates(conference), services.committee_trustees(conference), formdata=None)
+        form = StartCeremonyForm(
+            candidates(conference), services.committee_trustees(conference), formdata=None
+        )
     return render_template(
         "trustees/page.html",
         conference=conference,
@@ -91,7 +93,10 @@ def start(conference_id: int) -> Response:
     trustees = [chosen[person_id] for person_id in form.trustees.data or []]
     services.start_ceremony(conference, trustees, form.threshold.data, by=user(), now=utc_now())
     db.session.commit()
-    flash("Đã bắt đầu phiên tạo khóa bầu cử; mỗi người giữ khóa mở trang “Người giữ khóa” trên máy của mình.", "success")
+    flash(
+        "Đã bắt đầu phiên tạo khóa bầu cử; mỗi người giữ khóa mở trang “Người giữ khóa” trên máy của mình.",
+        "success",
+    )
     return redirect(url_for("trustees.page", conference_id=conference.id))
 
 

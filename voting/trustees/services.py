@@ -102,17 +102,27 @@ def start_ceremony(
             n=len(people),
         )
     if any(person.role is Role.REPRESENTATIVE or not person.is_enabled for person in people):
-        raise InvalidState(N_("Người giữ khóa không được là đại biểu bỏ phiếu và phải có tài khoản đang hoạt động."))
+        raise InvalidState(
+            N_("Người giữ khóa không được là đại biểu bỏ phiếu và phải có tài khoản đang hoạt động.")
+        )
     k = threshold if threshold is not None else default_threshold(len(people))
     if not MIN_THRESHOLD <= k <= len(people):
         raise InvalidState(
-            N_("Số người cần để giải mã phải từ %(min)s đến %(n)s."), field="threshold", min=MIN_THRESHOLD, n=len(people)
+            N_("Số người cần để giải mã phải từ %(min)s đến %(n)s."),
+            field="threshold",
+            min=MIN_THRESHOLD,
+            n=len(people),
         )
     running = current_ceremony(conference)
     if running is not None:
         _fail(running, N_("Chủ tọa bắt đầu lại phiên tạo khóa."), now=now, actor=by)
     ceremony = KeyCeremony(
-        conference=conference, threshold=k, status=CeremonyStatus.COLLECTING, cctx="", started_by=by, started_at=now
+        conference=conference,
+        threshold=k,
+        status=CeremonyStatus.COLLECTING,
+        cctx="",
+        started_by=by,
+        started_at=now,
     )
     db.session.add(ceremony)
     db.session.flush()
@@ -215,7 +225,7 @@ def all_shares(ceremony: KeyCeremony) -> list[dict[str, Any]]:
 
 
 def post_confirmation(ceremony: KeyCeremony, account: User, value: Any, *, now: datetime) -> None:
-    """Take a trustee's check of the shares received; the last one finishes the ceremony, a complaint fails it."""
+    """Take a trustee's check of the shares received: the last finishes the ceremony, a complaint fails it."""
     seat = _step(ceremony, account, CeremonyStatus.CONFIRMING)
     if seat.confirmed_ok is not None:
         raise InvalidState(N_("Bạn đã gửi bước này."))
@@ -256,7 +266,9 @@ def _finish(ceremony: KeyCeremony, actor: User, *, now: datetime) -> None:
     db.session.flush()
 
 
-def _fail(ceremony: KeyCeremony, reason: str, *, now: datetime, actor: User | None = None, **params: object) -> None:
+def _fail(
+    ceremony: KeyCeremony, reason: str, *, now: datetime, actor: User | None = None, **params: object
+) -> None:
     """End a ceremony without a key, saying why; the chair may start a new one."""
     ceremony.status = CeremonyStatus.FAILED
     ceremony.finished_at = now
