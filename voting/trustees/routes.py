@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 from voting.auth.access import role_required, user
 from voting.auth.models import Role, User
 from voting.conferences.models import Conference
+from voting.conferences.services import is_committee_member
 from voting.extensions import db
 from voting.formatting import utc_now
 from voting.trustees import services
@@ -38,10 +39,12 @@ def _is_trustee(ceremony: KeyCeremony | None, account: User) -> bool:
 
 
 def _load(conference_id: int) -> tuple[Conference, KeyCeremony | None]:
-    """Return a conference and its latest ceremony to its chair or that ceremony's trustees, else 404/403."""
+    """Return a conference and its latest ceremony to its staff, committee or trustees, else 404/403."""
     conference = db.session.get(Conference, conference_id) or abort(404)
     ceremony = latest_ceremony(conference)
-    if conference.chair_id != user().id and not _is_trustee(ceremony, user()):
+    account = user()
+    staff = account.id in (conference.chair_id, conference.secretary_id)
+    if not (staff or is_committee_member(account, conference) or _is_trustee(ceremony, account)):
         abort(403)
     return conference, ceremony
 
@@ -90,7 +93,8 @@ def start(conference_id: int) -> Response:
     chosen = {person.id: person for person in candidates(conference)}
     if any(person_id not in chosen for person_id in form.trustees.data or []):
         abort(400)
-    trustees = [chosen[person_id] for person_id in form.trustees.data or []]
+    # None named (the console's button): the counting committee.
+    trustees = [chosen[person_id] for person_id in form.trustees.data or []] or None
     services.start_ceremony(conference, trustees, form.threshold.data, by=user(), now=utc_now())
     db.session.commit()
     flash(
