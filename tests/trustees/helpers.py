@@ -1,0 +1,51 @@
+"""Shared steps of the trustees' tests, and ``run_ceremony`` for every test that needs an election key."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from tests.helpers import PASSWORD, STARTS_AT, in_year
+from voting.auth.models import Role, User
+from voting.auth.services import create_user
+from voting.conferences.models import Conference
+from voting.crypto.prover import Trustee
+from voting.extensions import db
+from voting.trustees.offline import play_ceremony
+from voting.trustees.services import committee_trustees
+
+
+def key_holders(conference: Conference, n: int = 3) -> list[User]:
+    """Return the counting committee if it has *n* members or more, else *n* counter accounts (made once)."""
+    committee = committee_trustees(conference)
+    if len(committee) >= n:
+        return committee
+    people = []
+    for i in range(1, n + 1):
+        username = f"giukhoa{conference.id}.{i}"
+        person = db.session.scalar(sa.select(User).where(User.username == username))
+        if person is None:
+            person = create_user(
+                username, PASSWORD, full_name=f"Người giữ khóa {i}", title="Cán bộ", role=Role.COUNTER
+            )
+        people.append(person)
+    return people
+
+
+def run_ceremony(
+    conference: Conference,
+    trustees: Sequence[User] | None = None,
+    threshold: int | None = None,
+    *,
+    now: datetime | None = None,
+) -> dict[int, Trustee]:
+    """Run a whole key ceremony with Python trustees; return them, each holding its share, by index."""
+    return play_ceremony(
+        conference,
+        trustees if trustees is not None else key_holders(conference),
+        threshold,
+        by=conference.chair,
+        now=now or in_year(STARTS_AT, conference.year),
+    )
