@@ -16,21 +16,25 @@
  *     encryptBallot(manifest, choice, zero = [], rng?) -> {ballot, randomness, tracker}
  *         choice: option index (0-based, in manifest.options order); zero: the indexes this voter may not
  *         choose (proved to hold 0). randomness: the r_o as hex, kept only for a Benaloh challenge.
- *     challenge(ballot, choice, randomness) -> audit {ballot, choice, randomness}   (never cast it)
- *     verifyChallenge(audit, manifest) -> the option index the audited ballot encrypts (throws Invalid)
+ *     challenge(ballot, choice, randomness, zero = []) -> audit {ballot, choice, randomness[, zero]}
+ *         (never cast an audited ballot: encrypt again)
+ *     verifyChallenge(audit, manifest, zero = audit.zero) -> the option index the audited ballot encrypts
+ *         (checks the proofs too; throws Invalid)
  *     verifyBallot(manifest, ballot, zero = []) -> tracker (the server does the same check)
  *     manifestCtx(manifest) -> ctx; trackerOf(ballot) -> tracker; shortTracker(tracker) -> "3f2a-91c0-…"
  *
  *   Key ceremony and tally (one trustee, in their own browser)
  *     ceremonyCtx(ceremony) -> cctx
- *     new Trustee(cctx, index, threshold, rng?)      index: 1-based position in ceremony.trustees
+ *     new Trustee(ceremony, index, rng?)    ceremony: {version, conference, ceremony, trustees, threshold};
+ *                                           index: 1-based position in ceremony.trustees
  *       .phase1() -> post {index, commitments, coef_proofs, comm_key, comm_proof}
  *       .phase2(allPhase1) -> [share post {from, to, Y, ct, mac} for each other trustee]
  *           (checks every other trustee's phase-1 post first; throws Invalid naming the bad one)
  *       .phase3(allPhase1, sharesToMe) -> confirmation {index, ok: true} or {index, ok: false, complaints}
  *           (on success keeps .share, the trustee's secret s_j, and forgets the ceremony's secrets)
  *       .partialDecrypt(ctx, aggregate) -> post {index, shares: [{D, proof}]} (aggregate: [{A, B}])
- *       .toJSON() / Trustee.fromJSON(obj): the secret state, for storage or a backup file
+ *       .toJSON() / Trustee.fromJSON(obj): the secret state, for storage or a backup file;
+ *       Trustee.restore(ceremony, index, shareHex, rng?): a trustee that kept only its share
  *     verifyPhase1(cctx, post); electionKey(allPhase1) -> H; verificationKey(allPhase1, j) -> V_j;
  *     keyFingerprint(ceremony, H, allPhase1) -> kfp
  *     storageKey(conference, ceremony, user) -> "luanluu-eg:<conference>:<ceremony>:<user>"
@@ -275,21 +279,24 @@
     return { ballot: ballot, randomness: rs.map(scalarHex), tracker: trackerOf(ballot) };
   }
 
-  /** Benaloh challenge: reveal the randomness of a ballot that will never be cast. */
-  function challenge(ballot, choice, randomness) {
-    return { ballot: ballot, choice: choice, randomness: randomness.slice() };
+  /** Benaloh challenge: reveal the randomness of a ballot that will never be cast (it reveals the choice). */
+  function challenge(ballot, choice, randomness, zero) {
+    var audit = { ballot: ballot, choice: choice, randomness: randomness.slice() };
+    if (zero && zero.length) audit.zero = zero.slice().sort(function (x, y) { return x - y; });
+    return audit;
   }
 
-  /** Check an audited ballot against the manifest; return the option it encrypts. */
-  function verifyChallenge(audit, manifest) {
+  /** Check an audited ballot (proofs, then openings) against the manifest; return the option it encrypts. */
+  function verifyChallenge(audit, manifest, zero) {
     var ballot = audit.ballot;
+    var excluded = zero || audit.zero || [];
+    verifyBallot(manifest, ballot, excluded);
     var H = electionKeyPoint(manifest.election_key);
-    if (ballot.ctx !== manifestCtx(manifest)) throw new Invalid("audit: ballot for another manifest");
     var n = manifest.options.length;
-    if (!Array.isArray(ballot.choices) || ballot.choices.length !== n || audit.randomness.length !== n) {
-      throw new Invalid("audit: wrong number of options");
+    if (!Array.isArray(audit.randomness) || audit.randomness.length !== n) throw new Invalid("audit: wrong number of options");
+    if (!Number.isInteger(audit.choice) || audit.choice < 0 || audit.choice >= n || excluded.indexOf(audit.choice) !== -1) {
+      throw new Invalid("audit: the choice is not an option the voter may choose");
     }
-    if (!Number.isInteger(audit.choice) || audit.choice < 0 || audit.choice >= n) throw new Invalid("audit: choice out of range");
     ballot.choices.forEach(function (item, o) {
       var r = parseScalar(audit.randomness[o], "audit: randomness of option " + o);
       var alpha = parsePoint(item.alpha, "audit: alpha of option " + o);
@@ -483,12 +490,18 @@
     return total;
   }
 
-  /** One trustee of a key ceremony, with its secrets; `index` is 1-based. */
+  /**
+   * One trustee of a key ceremony, with its secrets; `index` is 1-based (position in ceremony.trustees).
+   * rng order (as prover.py): phase1: a_0..a_{k-1}, e, the proof nonces w for m = 0..k-1, the comm proof's w;
+   * phase2: y for each other trustee in increasing index; partialDecrypt: w for each option in order.
+   */
   class Trustee {
-    constructor(cctx, index, threshold, rng) {
-      this.cctx = cctx;
+    constructor(ceremony, index, rng) {
+      this.ceremony = ceremony;
+      this.cctx = ceremonyCtx(ceremony);
       this.index = index;
-      this.threshold = threshold;
+      this.n = ceremony.trustees.length;
+      this.threshold = ceremony.threshold;
       this.rng = rng || randomScalar;
       this.coefficients = null; // a_{i,0..k-1}, until phase 3 succeeds
       this.commSecret = null; // e_i, until phase 3 succeeds
@@ -502,6 +515,7 @@
       var i = this.index;
       this.coefficients = [];
       for (var m = 0; m < this.threshold; m++) this.coefficients.push(rng());
+      this.commSecret = rng();
       var commitments = [];
       var proofs = [];
       this.coefficients.forEach(function (a, m) {
@@ -509,7 +523,6 @@
         commitments.push(pointHex(K));
         proofs.push(proveKnowledge("luanluu/v1/coef", cctx, i, m, K, a, rng));
       });
-      this.commSecret = rng();
       var E = secretTimes(G, this.commSecret);
       return {
         index: i,
@@ -523,7 +536,7 @@
     /** Phase 2: after checking every phase-1 post, send each other trustee its share, encrypted to it. */
     phase2(allPhase1) {
       var self = this;
-      checkAllPhase1(this.cctx, allPhase1, this.threshold);
+      checkAllPhase1(this.cctx, allPhase1, this.n, this.threshold);
       return byIndex(allPhase1).filter(function (post) { return post.index !== self.index; }).map(function (post) {
         var E = parsePoint(post.comm_key, "trustee " + post.index + ": communication key");
         return encryptShare(self.cctx, self.index, post.index, evaluate(self.coefficients, post.index), E, self.rng);
@@ -534,7 +547,7 @@
     phase3(allPhase1, sharesToMe) {
       var self = this;
       var j = this.index;
-      checkAllPhase1(this.cctx, allPhase1, this.threshold);
+      checkAllPhase1(this.cctx, allPhase1, this.n, this.threshold);
       var total = evaluate(this.coefficients, j);
       var complaints = [];
       byIndex(allPhase1).forEach(function (post) {
@@ -574,13 +587,19 @@
       };
     }
 
+    /** A trustee that kept only its share s_j (hex), ready to decrypt (as prover.Trustee.restore). */
+    static restore(ceremony, index, share, rng) {
+      var t = new Trustee(ceremony, index, rng);
+      t.share = parseScalar(share, "share");
+      return t;
+    }
+
     toJSON() {
       var hex = function (s) { return s === null ? null : scalarHex(s); };
       return {
         version: VERSION,
-        cctx: this.cctx,
+        ceremony: this.ceremony,
         index: this.index,
-        threshold: this.threshold,
         coefficients: this.coefficients === null ? null : this.coefficients.map(scalarHex),
         comm_secret: hex(this.commSecret),
         share: hex(this.share),
@@ -589,7 +608,7 @@
 
     static fromJSON(data) {
       if (data.version !== VERSION) throw new Invalid("key share of another protocol version");
-      var t = new Trustee(data.cctx, data.index, data.threshold);
+      var t = new Trustee(data.ceremony, data.index);
       var read = function (s) { return s === null ? null : parseScalar(s, "stored secret"); };
       t.coefficients = data.coefficients === null ? null : data.coefficients.map(read);
       t.commSecret = read(data.comm_secret);
@@ -598,7 +617,7 @@
     }
   }
 
-  function checkAllPhase1(cctx, allPhase1, threshold) {
+  function checkAllPhase1(cctx, allPhase1, n, threshold) {
     var seen = {};
     allPhase1.forEach(function (post) {
       verifyPhase1(cctx, post);
@@ -606,9 +625,10 @@
       if (seen[post.index]) throw new Invalid("trustee " + post.index + ": posted twice");
       seen[post.index] = true;
     });
-    for (var i = 1; i <= allPhase1.length; i++) {
+    for (var i = 1; i <= n; i++) {
       if (!seen[i]) throw new Invalid("trustee " + i + ": no phase-1 post");
     }
+    if (allPhase1.length !== n) throw new Invalid("phase 1: expected one post from every trustee");
   }
 
   // ---- Storage of a trustee's secrets (this browser's localStorage) ----------------------------
