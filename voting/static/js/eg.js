@@ -8,7 +8,10 @@
  *
  * Group arithmetic, hashes and HMAC come from @noble/curves and @noble/hashes (v2; ed25519.Point),
  * vendored in /static/vendor/noble/noble.js, which must be loaded first (it defines `noble`).
- * This file depends on no page: the ballot and trustee pages' own scripts call it.
+ * This file depends on no page: the ballot and trustee pages' own scripts call it. Load it as
+ *   <script src="/static/vendor/noble/noble.js" defer></script>
+ *   <script src="/static/js/eg.js" defer></script>      (then the page's own script, also deferred)
+ * (same origin, no inline code: the app's Content-Security-Policy allows exactly that).
  *
  * API (global `LuanLuuEG`; points and scalars are lowercase hex strings, as in the protocol's JSON):
  *
@@ -42,6 +45,8 @@
  *     forgetTrustee(conference, ceremony, user)      (window.localStorage)
  *
  *   Helpers: canonical(obj) -> string (the protocol's canonical JSON); sha256Hex(obj); Invalid (Error class);
+ *   hashToScalar(tag, ...parts) -> bigint (the protocol's Hs); readPoint(hex, what) -> noble point and
+ *   readScalar(hex, what) -> bigint (the checks applied to everything received; throw Invalid);
  *   randomScalar() -> bigint. `rng`, where accepted, is a function returning scalars (bigint) in [1, l):
  *   the tests pass the vectors' fixed ones; by default they come from crypto.getRandomValues (which works
  *   on plain HTTP, unlike crypto.subtle).
@@ -131,10 +136,10 @@
     return noble.bytesToHex(noble.sha256(noble.utf8ToBytes(canonical(value))));
   }
 
-  /** Hs(tag, *parts): SHA-512 of "tag|part|part…", read little-endian, reduced mod l. */
+  /** Hs(tag, *parts): SHA-512 of tag + "|" + parts joined by "|", read little-endian, reduced mod l. */
   function hashToScalar(tag) {
     var parts = Array.prototype.slice.call(arguments, 1).map(String);
-    var digest = noble.sha512(noble.utf8ToBytes([tag].concat(parts).join("|")));
+    var digest = noble.sha512(noble.utf8ToBytes(tag + "|" + parts.join("|")));
     return mod(noble.bytesToNumberLE(digest));
   }
 
@@ -655,6 +660,9 @@
     Invalid: Invalid,
     canonical: canonical,
     sha256Hex: sha256Hex,
+    hashToScalar: hashToScalar,
+    readPoint: parsePoint,
+    readScalar: parseScalar,
     randomScalar: randomScalar,
     manifestCtx: manifestCtx,
     trackerOf: trackerOf,
