@@ -280,6 +280,11 @@ def tracker_of(ballot: dict[str, Any]) -> str:
     return sha256_hex(ballot)
 
 
+def display_tracker(tracker: str) -> str:
+    """Return how a tracker is shown to the voter: its first 16 hex characters in groups of 4."""
+    return "-".join(tracker[n : n + 4] for n in range(0, 16, 4))
+
+
 def _zero_set(zero: Sequence[int], n_options: int) -> set[int]:
     excluded = {_int(o, "excluded option") for o in zero}
     if len(excluded) != len(zero) or not all(0 <= o < n_options for o in excluded):
@@ -510,15 +515,16 @@ def _verify_round(rnd: dict[str, Any], ceremony: dict[str, Any], H: str, kfp: st
             raise Invalid("partial decryption: not from a trustee of the ceremony")
         if trackers:
             verify_partial(ctx, sums, V[index], post)
+    cast = f"{len(trackers)} ballot" + ("" if len(trackers) == 1 else "s")
     if rnd["counts"] is None:
-        return f"{len(trackers)} ballots, awaiting decryption ({len(partials)} partial decryptions verified)"
+        return f"{cast}, awaiting decryption ({len(partials)} partial decryptions verified)"
     indices = [post["index"] for post in partials]
     if trackers and (len(indices) != ceremony["threshold"] or indices != sorted(set(indices))):
         raise Invalid("partial decryptions: expected the first k trustees' posts in index order")
     counts = dict(zip(options, combine(sums, partials, len(trackers)), strict=True))
     if rnd["counts"] != counts:
         raise Invalid(f"the published counts are not the decrypted ones ({counts})")
-    return f"{len(trackers)} ballots, " + ", ".join(f"{key}={value}" for key, value in counts.items())
+    return f"{cast}, " + ", ".join(f"{key}={value}" for key, value in counts.items())
 
 
 def verify_record(record: dict[str, Any]) -> str:
