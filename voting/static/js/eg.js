@@ -156,7 +156,7 @@
   // Secret scalars go through the constant-time multiply; public ones (challenges, responses) through
   // multiplyUnsafe, which also accepts 0 (a challenge may be 0; a secret never is).
   function secretTimes(P, s) {
-    return P.multiply(s);
+    return s === 0n ? Point.ZERO : P.multiply(s); // noble refuses 0; a random scalar is 0 with probability 1/l
   }
 
   function publicTimes(P, s) {
@@ -200,13 +200,17 @@
     var cu = rng();
     var zu = rng();
     var u = 1 - m;
-    var betaMinus = [ct.beta, ct.beta.subtract(G)]; // beta − v·G for v = 0, 1 (no multiplication by 0)
     var a = [null, null];
     var b = [null, null];
     a[m] = secretTimes(G, w);
     b[m] = secretTimes(H, w);
-    a[u] = commitmentFrom(G, zu, cu, ct.alpha);
-    b[u] = commitmentFrom(H, zu, cu, betaMinus[u]);
+    // The simulated branch, a_u = z_u·G − c_u·alpha and b_u = z_u·H − c_u·(beta − u·G), written with the
+    // voter's own r (alpha = r·G, beta − u·G = r·H + (m − u)·G) so that only G and H, whose tables are
+    // precomputed, are multiplied: t = z_u − c_u·r, a_u = t·G, b_u = t·H − (m − u)·c_u·G. Same points,
+    // about twice as fast as multiplying the fresh alpha and beta.
+    var t = mod(zu - cu * r);
+    a[u] = secretTimes(G, t);
+    b[u] = m === 1 ? secretTimes(H, t).subtract(secretTimes(G, cu)) : secretTimes(H, t).add(secretTimes(G, cu));
     var c = rangeChallenge(ctx, o, ct, a, b);
     var cm = mod(c - cu);
     var zm = mod(w + cm * r);
