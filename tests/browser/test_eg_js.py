@@ -453,6 +453,27 @@ def test_js_refuses_points_outside_the_group_and_big_scalars(
             with pytest.raises(v.Invalid):
                 v.verify_ballot(manifest, tampered)
 
+        # Strict shapes: an extra or a missing field would give the same ballot another tracker.
+        extra = dict(ballot, note="x")
+        no_proof = json.loads(json.dumps(ballot))
+        del no_proof["choices"][0]["proof"]
+        round_as_text = dict(ballot, round=str(ballot["round"]))
+        messages = await page.evaluate(
+            """([manifest, ballots]) => ballots.map(function (ballot) {
+              try { LuanLuuEG.verifyBallot(manifest, ballot); return null; }
+              catch (e) { return e instanceof LuanLuuEG.Invalid ? e.message : "not Invalid: " + e; }
+            })""",
+            [manifest, [extra, no_proof, round_as_text]],
+        )
+        assert messages == [
+            "ballot: expected the fields ctx, round, choices, sum_proof",
+            "option 0: expected the fields alpha, beta, proof",
+            "ballot for another round",
+        ]
+        for bad_ballot in (extra, no_proof, round_as_text):
+            with pytest.raises(v.Invalid):
+                v.verify_ballot(manifest, bad_ballot)
+
         big = json.loads(json.dumps(ballot))
         big["choices"][0]["proof"]["c0"] = v.L.to_bytes(32, "little").hex()
         message = await page.evaluate(

@@ -89,6 +89,27 @@
     return typeof text === "string" && /^[0-9a-f]{64}$/.test(text);
   }
 
+  /**
+   * Check that a received object has exactly these keys (optional ones may be missing): a tracker is the
+   * hash of the ballot's bytes, so no variant shape may pass (docs/election-protocol.md, strict shapes).
+   */
+  function shape(value, keys, what, optional) {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) throw new Invalid(what + ": not an object");
+    var allowed = keys.concat(optional || []);
+    var present = Object.keys(value);
+    var ok = keys.every(function (k) { return present.indexOf(k) !== -1; }) &&
+      present.every(function (k) { return allowed.indexOf(k) !== -1; });
+    if (!ok) throw new Invalid(what + ": expected the fields " + keys.join(", "));
+    return value;
+  }
+
+  function list(value, what, length) {
+    if (!Array.isArray(value) || (length !== undefined && value.length !== length)) {
+      throw new Invalid(what + (length === undefined ? ": not a list" : ": expected " + length + " items"));
+    }
+    return value;
+  }
+
   /** Read a received scalar: 32 bytes little-endian, lowercase hex, < l. */
   function parseScalar(text, what) {
     if (!isHex64(text)) throw new Invalid(what + ": not a 32-byte hex scalar");
@@ -297,12 +318,13 @@
 
   /** Check an audited ballot (proofs, then openings) against the manifest; return the option it encrypts. */
   function verifyChallenge(audit, manifest, zero) {
+    shape(audit, ["ballot", "choice", "randomness"], "audit", ["zero"]);
     var ballot = audit.ballot;
-    var excluded = zero || audit.zero || [];
+    var excluded = zero || list(audit.zero || [], "audit: zero");
     verifyBallot(manifest, ballot, excluded);
     var H = electionKeyPoint(manifest.election_key);
     var n = manifest.options.length;
-    if (!Array.isArray(audit.randomness) || audit.randomness.length !== n) throw new Invalid("audit: wrong number of options");
+    list(audit.randomness, "audit: randomness", n);
     if (!Number.isInteger(audit.choice) || audit.choice < 0 || audit.choice >= n || excluded.indexOf(audit.choice) !== -1) {
       throw new Invalid("audit: the choice is not an option the voter may choose");
     }
@@ -323,12 +345,12 @@
     zero = zero || [];
     var ctx = manifestCtx(manifest);
     var H = electionKeyPoint(manifest.election_key);
+    shape(ballot, ["ctx", "round", "choices", "sum_proof"], "ballot");
     if (ballot.ctx !== ctx) throw new Invalid("ballot for another round, conference or key");
     if (ballot.round !== manifest.round) throw new Invalid("ballot for another round");
-    if (!Array.isArray(ballot.choices) || ballot.choices.length !== manifest.options.length) {
-      throw new Invalid("wrong number of options");
-    }
+    list(ballot.choices, "ballot: choices", manifest.options.length);
     var cts = ballot.choices.map(function (item, o) {
+      shape(item, ["alpha", "beta", "proof"], "option " + o);
       var ct = { alpha: parsePoint(item.alpha, "alpha of option " + o), beta: parsePoint(item.beta, "beta of option " + o) };
       if (zero.indexOf(o) !== -1) verifyZeroProof(ctx, o, H, ct, item.proof);
       else verifyZeroOrOneProof(ctx, o, H, ct, item.proof);
@@ -340,6 +362,7 @@
 
   function verifyZeroOrOneProof(ctx, o, H, ct, proof) {
     var what = "0/1 proof of option " + o;
+    shape(proof, ["c0", "c1", "z0", "z1"], what);
     var cs = [parseScalar(proof.c0, what), parseScalar(proof.c1, what)];
     var zs = [parseScalar(proof.z0, what), parseScalar(proof.z1, what)];
     var betaMinus = [ct.beta, ct.beta.subtract(G)];
@@ -350,6 +373,7 @@
 
   function verifyZeroProof(ctx, o, H, ct, proof) {
     var what = "zero proof of option " + o;
+    shape(proof, ["c", "z"], what);
     var c = parseScalar(proof.c, what);
     var z = parseScalar(proof.z, what);
     var a = commitmentFrom(G, z, c, ct.alpha);
@@ -359,6 +383,7 @@
   }
 
   function verifySumProof(ctx, H, cts, proof) {
+    shape(proof, ["c", "z"], "sum proof");
     var c = parseScalar(proof.c, "sum proof");
     var z = parseScalar(proof.z, "sum proof");
     var A = sumPoints(cts.map(function (ct) { return ct.alpha; }));
@@ -385,6 +410,7 @@
   }
 
   function verifyKnowledge(tag, cctx, i, m, K, proof, what) {
+    shape(proof, ["c", "z"], what);
     var c = parseScalar(proof.c, what);
     var z = parseScalar(proof.z, what);
     var h = commitmentFrom(G, z, c, K);
@@ -393,6 +419,7 @@
 
   /** Check one trustee's phase-1 post: every commitment and the communication key, with their proofs. */
   function verifyPhase1(cctx, post) {
+    shape(post, ["index", "commitments", "coef_proofs", "comm_key", "comm_proof"], "phase-1 post");
     var i = post.index;
     var who = "trustee " + i;
     if (!Number.isInteger(i) || i < 1) throw new Invalid(who + ": bad index");
@@ -472,12 +499,13 @@
 
   /** Decrypt and check a share sent to trustee j (secret e_j); return p, or throw Invalid. */
   function decryptShare(cctx, post, j, e, senderPhase1) {
+    shape(post, ["from", "to", "Y", "ct", "mac"], "share");
     var i = post.from;
     var what = "share from trustee " + i;
     var Yp = parsePoint(post.Y, what + ": ephemeral key");
-    if (typeof post.ct !== "string" || !/^[0-9a-f]{64}$/.test(post.ct)) throw new Invalid(what + ": bad ciphertext");
+    if (!isHex64(post.ct) || !isHex64(post.mac)) throw new Invalid(what + ": bad ciphertext or MAC");
     var keys = shareKeys(cctx, i, j, post.Y, pointHex(secretTimes(Yp, e)));
-    if (!equalConstantTime(shareMac(keys.macKey, i, j, post.Y, post.ct), String(post.mac))) {
+    if (!equalConstantTime(shareMac(keys.macKey, i, j, post.Y, post.ct), post.mac)) {
       throw new Invalid(what + ": MAC does not match");
     }
     var p = noble.bytesToNumberLE(xorBytes(noble.hexToBytes(post.ct), keys.pad));
@@ -584,7 +612,8 @@
       var j = this.index;
       return {
         index: j,
-        shares: aggregate.map(function (item, o) {
+        shares: list(aggregate, "aggregate").map(function (item, o) {
+          shape(item, ["A", "B"], "aggregate of option " + o);
           var A = parsePoint(item.A, "aggregate A of option " + o);
           var D = secretTimes(A, self.share);
           var w = self.rng();
