@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import upgrade
 
-from bench import crypto, inprocess, report, seed
+from bench import browser_crypto, crypto, inprocess, report, seed
 from bench.client import Run
 from bench.server import Gunicorn
 from bench.sessions import real_logins, signed_session
@@ -266,8 +266,10 @@ def main() -> None:
     os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))
     info = machine()
     figures = crypto.run()
+    in_browser = browser_crypto.measure()
     if args.only == "crypto":
         crypto.print_figures(figures)
+        browser_crypto.print_report(in_browser)
         return
     targets = []
     with tempfile.TemporaryDirectory(prefix="luanluu-bench-") as tmp:
@@ -290,6 +292,7 @@ def main() -> None:
             results.append(result)
     report.print_report(info, args, results)
     crypto.print_figures(figures)
+    browser_crypto.print_report(in_browser)
 
 
 if __name__ == "__main__":

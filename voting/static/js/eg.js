@@ -8,29 +8,38 @@
  *
  * Group arithmetic, hashes and HMAC come from @noble/curves and @noble/hashes (v2; ed25519.Point),
  * vendored in /static/vendor/noble/noble.js, which must be loaded first (it defines `noble`).
- * This file depends on no page: the ballot and trustee pages' own scripts call it.
+ * This file depends on no page: the ballot and trustee pages' own scripts call it. Load it as
+ *   <script src="/static/vendor/noble/noble.js" defer></script>
+ *   <script src="/static/js/eg.js" defer></script>      (then the page's own script, also deferred)
+ * (same origin, no inline code: the app's Content-Security-Policy allows exactly that).
  *
  * API (global `LuanLuuEG`; points and scalars are lowercase hex strings, as in the protocol's JSON):
  *
  *   Ballots
+ *     prepare(manifest): build the tables the encryption uses (~0.4 s the first time on a slow machine);
+ *         call it when the ballot page opens, so that the voter's click does not wait for them
  *     encryptBallot(manifest, choice, zero = [], rng?) -> {ballot, randomness, tracker}
  *         choice: option index (0-based, in manifest.options order); zero: the indexes this voter may not
  *         choose (proved to hold 0). randomness: the r_o as hex, kept only for a Benaloh challenge.
- *     challenge(ballot, choice, randomness) -> audit {ballot, choice, randomness}   (never cast it)
- *     verifyChallenge(audit, manifest) -> the option index the audited ballot encrypts (throws Invalid)
+ *     challenge(ballot, choice, randomness, zero = []) -> audit {ballot, choice, randomness[, zero]}
+ *         (never cast an audited ballot: encrypt again)
+ *     verifyChallenge(audit, manifest, zero = audit.zero) -> the option index the audited ballot encrypts
+ *         (checks the proofs too; throws Invalid)
  *     verifyBallot(manifest, ballot, zero = []) -> tracker (the server does the same check)
  *     manifestCtx(manifest) -> ctx; trackerOf(ballot) -> tracker; shortTracker(tracker) -> "3f2a-91c0-…"
  *
  *   Key ceremony and tally (one trustee, in their own browser)
  *     ceremonyCtx(ceremony) -> cctx
- *     new Trustee(cctx, index, threshold, rng?)      index: 1-based position in ceremony.trustees
+ *     new Trustee(ceremony, index, rng?)    ceremony: {version, conference, ceremony, trustees, threshold};
+ *                                           index: 1-based position in ceremony.trustees
  *       .phase1() -> post {index, commitments, coef_proofs, comm_key, comm_proof}
  *       .phase2(allPhase1) -> [share post {from, to, Y, ct, mac} for each other trustee]
  *           (checks every other trustee's phase-1 post first; throws Invalid naming the bad one)
  *       .phase3(allPhase1, sharesToMe) -> confirmation {index, ok: true} or {index, ok: false, complaints}
  *           (on success keeps .share, the trustee's secret s_j, and forgets the ceremony's secrets)
  *       .partialDecrypt(ctx, aggregate) -> post {index, shares: [{D, proof}]} (aggregate: [{A, B}])
- *       .toJSON() / Trustee.fromJSON(obj): the secret state, for storage or a backup file
+ *       .toJSON() / Trustee.fromJSON(obj): the secret state, for storage or a backup file;
+ *       Trustee.restore(ceremony, index, shareHex, rng?): a trustee that kept only its share
  *     verifyPhase1(cctx, post); electionKey(allPhase1) -> H; verificationKey(allPhase1, j) -> V_j;
  *     keyFingerprint(ceremony, H, allPhase1) -> kfp
  *     storageKey(conference, ceremony, user) -> "luanluu-eg:<conference>:<ceremony>:<user>"
@@ -38,6 +47,8 @@
  *     forgetTrustee(conference, ceremony, user)      (window.localStorage)
  *
  *   Helpers: canonical(obj) -> string (the protocol's canonical JSON); sha256Hex(obj); Invalid (Error class);
+ *   hashToScalar(tag, ...parts) -> bigint (the protocol's Hs); readPoint(hex, what) -> noble point and
+ *   readScalar(hex, what) -> bigint (the checks applied to everything received; throw Invalid);
  *   randomScalar() -> bigint. `rng`, where accepted, is a function returning scalars (bigint) in [1, l):
  *   the tests pass the vectors' fixed ones; by default they come from crypto.getRandomValues (which works
  *   on plain HTTP, unlike crypto.subtle).
@@ -78,6 +89,27 @@
 
   function isHex64(text) {
     return typeof text === "string" && /^[0-9a-f]{64}$/.test(text);
+  }
+
+  /**
+   * Check that a received object has exactly these keys (optional ones may be missing): a tracker is the
+   * hash of the ballot's bytes, so no variant shape may pass (docs/election-protocol.md, strict shapes).
+   */
+  function shape(value, keys, what, optional) {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) throw new Invalid(what + ": not an object");
+    var allowed = keys.concat(optional || []);
+    var present = Object.keys(value);
+    var ok = keys.every(function (k) { return present.indexOf(k) !== -1; }) &&
+      present.every(function (k) { return allowed.indexOf(k) !== -1; });
+    if (!ok) throw new Invalid(what + ": expected the fields " + keys.join(", "));
+    return value;
+  }
+
+  function list(value, what, length) {
+    if (!Array.isArray(value) || (length !== undefined && value.length !== length)) {
+      throw new Invalid(what + (length === undefined ? ": not a list" : ": expected " + length + " items"));
+    }
+    return value;
   }
 
   /** Read a received scalar: 32 bytes little-endian, lowercase hex, < l. */
@@ -127,10 +159,10 @@
     return noble.bytesToHex(noble.sha256(noble.utf8ToBytes(canonical(value))));
   }
 
-  /** Hs(tag, *parts): SHA-512 of "tag|part|part…", read little-endian, reduced mod l. */
+  /** Hs(tag, *parts): SHA-512 of tag + "|" + parts joined by "|", read little-endian, reduced mod l. */
   function hashToScalar(tag) {
     var parts = Array.prototype.slice.call(arguments, 1).map(String);
-    var digest = noble.sha512(noble.utf8ToBytes([tag].concat(parts).join("|")));
+    var digest = noble.sha512(noble.utf8ToBytes(tag + "|" + parts.join("|")));
     return mod(noble.bytesToNumberLE(digest));
   }
 
@@ -147,7 +179,7 @@
   // Secret scalars go through the constant-time multiply; public ones (challenges, responses) through
   // multiplyUnsafe, which also accepts 0 (a challenge may be 0; a secret never is).
   function secretTimes(P, s) {
-    return P.multiply(s);
+    return s === 0n ? Point.ZERO : P.multiply(s); // noble refuses 0; a random scalar is 0 with probability 1/l
   }
 
   function publicTimes(P, s) {
@@ -191,13 +223,17 @@
     var cu = rng();
     var zu = rng();
     var u = 1 - m;
-    var betaMinus = [ct.beta, ct.beta.subtract(G)]; // beta − v·G for v = 0, 1 (no multiplication by 0)
     var a = [null, null];
     var b = [null, null];
     a[m] = secretTimes(G, w);
     b[m] = secretTimes(H, w);
-    a[u] = commitmentFrom(G, zu, cu, ct.alpha);
-    b[u] = commitmentFrom(H, zu, cu, betaMinus[u]);
+    // The simulated branch, a_u = z_u·G − c_u·alpha and b_u = z_u·H − c_u·(beta − u·G), written with the
+    // voter's own r (alpha = r·G, beta − u·G = r·H + (m − u)·G) so that only G and H, whose tables are
+    // precomputed, are multiplied: t = z_u − c_u·r, a_u = t·G, b_u = t·H − (m − u)·c_u·G. Same points,
+    // about twice as fast as multiplying the fresh alpha and beta.
+    var t = mod(zu - cu * r);
+    a[u] = secretTimes(G, t);
+    b[u] = m === 1 ? secretTimes(H, t).subtract(secretTimes(G, cu)) : secretTimes(H, t).add(secretTimes(G, cu));
     var c = rangeChallenge(ctx, o, ct, a, b);
     var cm = mod(c - cu);
     var zm = mod(w + cm * r);
@@ -237,10 +273,20 @@
 
   var precomputedKeys = {};
 
-  /** The election key as a point, with noble's precomputed tables (a ballot multiplies H ~4 times per option). */
+  /**
+   * The election key as a point, with noble's precomputed tables (a ballot multiplies H 3 times per
+   * option). Window 6: building it takes ~65 ms and a multiplication ~1.2 ms; window 8 multiplies a
+   * little faster but takes ~4 times longer to build, which a 9- or 61-option ballot never repays.
+   */
   function electionKeyPoint(hex) {
-    if (!precomputedKeys[hex]) precomputedKeys[hex] = parsePoint(hex, "election key").precompute(8, false);
+    if (!precomputedKeys[hex]) precomputedKeys[hex] = parsePoint(hex, "election key").precompute(6, false);
     return precomputedKeys[hex];
+  }
+
+  /** Build the tables for G and the manifest's election key now (e.g. while the voter reads the ballot). */
+  function prepare(manifest) {
+    secretTimes(G, 1n);
+    electionKeyPoint(manifest.election_key);
   }
 
   function checkChoice(manifest, choice, zero) {
@@ -275,21 +321,25 @@
     return { ballot: ballot, randomness: rs.map(scalarHex), tracker: trackerOf(ballot) };
   }
 
-  /** Benaloh challenge: reveal the randomness of a ballot that will never be cast. */
-  function challenge(ballot, choice, randomness) {
-    return { ballot: ballot, choice: choice, randomness: randomness.slice() };
+  /** Benaloh challenge: reveal the randomness of a ballot that will never be cast (it reveals the choice). */
+  function challenge(ballot, choice, randomness, zero) {
+    var audit = { ballot: ballot, choice: choice, randomness: randomness.slice() };
+    if (zero && zero.length) audit.zero = zero.slice().sort(function (x, y) { return x - y; });
+    return audit;
   }
 
-  /** Check an audited ballot against the manifest; return the option it encrypts. */
-  function verifyChallenge(audit, manifest) {
+  /** Check an audited ballot (proofs, then openings) against the manifest; return the option it encrypts. */
+  function verifyChallenge(audit, manifest, zero) {
+    shape(audit, ["ballot", "choice", "randomness"], "audit", ["zero"]);
     var ballot = audit.ballot;
+    var excluded = zero || list(audit.zero || [], "audit: zero");
+    verifyBallot(manifest, ballot, excluded);
     var H = electionKeyPoint(manifest.election_key);
-    if (ballot.ctx !== manifestCtx(manifest)) throw new Invalid("audit: ballot for another manifest");
     var n = manifest.options.length;
-    if (!Array.isArray(ballot.choices) || ballot.choices.length !== n || audit.randomness.length !== n) {
-      throw new Invalid("audit: wrong number of options");
+    list(audit.randomness, "audit: randomness", n);
+    if (!Number.isInteger(audit.choice) || audit.choice < 0 || audit.choice >= n || excluded.indexOf(audit.choice) !== -1) {
+      throw new Invalid("audit: the choice is not an option the voter may choose");
     }
-    if (!Number.isInteger(audit.choice) || audit.choice < 0 || audit.choice >= n) throw new Invalid("audit: choice out of range");
     ballot.choices.forEach(function (item, o) {
       var r = parseScalar(audit.randomness[o], "audit: randomness of option " + o);
       var alpha = parsePoint(item.alpha, "audit: alpha of option " + o);
@@ -307,12 +357,12 @@
     zero = zero || [];
     var ctx = manifestCtx(manifest);
     var H = electionKeyPoint(manifest.election_key);
+    shape(ballot, ["ctx", "round", "choices", "sum_proof"], "ballot");
     if (ballot.ctx !== ctx) throw new Invalid("ballot for another round, conference or key");
     if (ballot.round !== manifest.round) throw new Invalid("ballot for another round");
-    if (!Array.isArray(ballot.choices) || ballot.choices.length !== manifest.options.length) {
-      throw new Invalid("wrong number of options");
-    }
+    list(ballot.choices, "ballot: choices", manifest.options.length);
     var cts = ballot.choices.map(function (item, o) {
+      shape(item, ["alpha", "beta", "proof"], "option " + o);
       var ct = { alpha: parsePoint(item.alpha, "alpha of option " + o), beta: parsePoint(item.beta, "beta of option " + o) };
       if (zero.indexOf(o) !== -1) verifyZeroProof(ctx, o, H, ct, item.proof);
       else verifyZeroOrOneProof(ctx, o, H, ct, item.proof);
@@ -324,6 +374,7 @@
 
   function verifyZeroOrOneProof(ctx, o, H, ct, proof) {
     var what = "0/1 proof of option " + o;
+    shape(proof, ["c0", "c1", "z0", "z1"], what);
     var cs = [parseScalar(proof.c0, what), parseScalar(proof.c1, what)];
     var zs = [parseScalar(proof.z0, what), parseScalar(proof.z1, what)];
     var betaMinus = [ct.beta, ct.beta.subtract(G)];
@@ -334,6 +385,7 @@
 
   function verifyZeroProof(ctx, o, H, ct, proof) {
     var what = "zero proof of option " + o;
+    shape(proof, ["c", "z"], what);
     var c = parseScalar(proof.c, what);
     var z = parseScalar(proof.z, what);
     var a = commitmentFrom(G, z, c, ct.alpha);
@@ -343,6 +395,7 @@
   }
 
   function verifySumProof(ctx, H, cts, proof) {
+    shape(proof, ["c", "z"], "sum proof");
     var c = parseScalar(proof.c, "sum proof");
     var z = parseScalar(proof.z, "sum proof");
     var A = sumPoints(cts.map(function (ct) { return ct.alpha; }));
@@ -369,6 +422,7 @@
   }
 
   function verifyKnowledge(tag, cctx, i, m, K, proof, what) {
+    shape(proof, ["c", "z"], what);
     var c = parseScalar(proof.c, what);
     var z = parseScalar(proof.z, what);
     var h = commitmentFrom(G, z, c, K);
@@ -377,6 +431,7 @@
 
   /** Check one trustee's phase-1 post: every commitment and the communication key, with their proofs. */
   function verifyPhase1(cctx, post) {
+    shape(post, ["index", "commitments", "coef_proofs", "comm_key", "comm_proof"], "phase-1 post");
     var i = post.index;
     var who = "trustee " + i;
     if (!Number.isInteger(i) || i < 1) throw new Invalid(who + ": bad index");
@@ -456,12 +511,13 @@
 
   /** Decrypt and check a share sent to trustee j (secret e_j); return p, or throw Invalid. */
   function decryptShare(cctx, post, j, e, senderPhase1) {
+    shape(post, ["from", "to", "Y", "ct", "mac"], "share");
     var i = post.from;
     var what = "share from trustee " + i;
     var Yp = parsePoint(post.Y, what + ": ephemeral key");
-    if (typeof post.ct !== "string" || !/^[0-9a-f]{64}$/.test(post.ct)) throw new Invalid(what + ": bad ciphertext");
+    if (!isHex64(post.ct) || !isHex64(post.mac)) throw new Invalid(what + ": bad ciphertext or MAC");
     var keys = shareKeys(cctx, i, j, post.Y, pointHex(secretTimes(Yp, e)));
-    if (!equalConstantTime(shareMac(keys.macKey, i, j, post.Y, post.ct), String(post.mac))) {
+    if (!equalConstantTime(shareMac(keys.macKey, i, j, post.Y, post.ct), post.mac)) {
       throw new Invalid(what + ": MAC does not match");
     }
     var p = noble.bytesToNumberLE(xorBytes(noble.hexToBytes(post.ct), keys.pad));
@@ -483,12 +539,18 @@
     return total;
   }
 
-  /** One trustee of a key ceremony, with its secrets; `index` is 1-based. */
+  /**
+   * One trustee of a key ceremony, with its secrets; `index` is 1-based (position in ceremony.trustees).
+   * rng order (as prover.py): phase1: a_0..a_{k-1}, e, the proof nonces w for m = 0..k-1, the comm proof's w;
+   * phase2: y for each other trustee in increasing index; partialDecrypt: w for each option in order.
+   */
   class Trustee {
-    constructor(cctx, index, threshold, rng) {
-      this.cctx = cctx;
+    constructor(ceremony, index, rng) {
+      this.ceremony = ceremony;
+      this.cctx = ceremonyCtx(ceremony);
       this.index = index;
-      this.threshold = threshold;
+      this.n = ceremony.trustees.length;
+      this.threshold = ceremony.threshold;
       this.rng = rng || randomScalar;
       this.coefficients = null; // a_{i,0..k-1}, until phase 3 succeeds
       this.commSecret = null; // e_i, until phase 3 succeeds
@@ -502,6 +564,7 @@
       var i = this.index;
       this.coefficients = [];
       for (var m = 0; m < this.threshold; m++) this.coefficients.push(rng());
+      this.commSecret = rng();
       var commitments = [];
       var proofs = [];
       this.coefficients.forEach(function (a, m) {
@@ -509,7 +572,6 @@
         commitments.push(pointHex(K));
         proofs.push(proveKnowledge("luanluu/v1/coef", cctx, i, m, K, a, rng));
       });
-      this.commSecret = rng();
       var E = secretTimes(G, this.commSecret);
       return {
         index: i,
@@ -523,7 +585,7 @@
     /** Phase 2: after checking every phase-1 post, send each other trustee its share, encrypted to it. */
     phase2(allPhase1) {
       var self = this;
-      checkAllPhase1(this.cctx, allPhase1, this.threshold);
+      checkAllPhase1(this.cctx, allPhase1, this.n, this.threshold);
       return byIndex(allPhase1).filter(function (post) { return post.index !== self.index; }).map(function (post) {
         var E = parsePoint(post.comm_key, "trustee " + post.index + ": communication key");
         return encryptShare(self.cctx, self.index, post.index, evaluate(self.coefficients, post.index), E, self.rng);
@@ -534,7 +596,7 @@
     phase3(allPhase1, sharesToMe) {
       var self = this;
       var j = this.index;
-      checkAllPhase1(this.cctx, allPhase1, this.threshold);
+      checkAllPhase1(this.cctx, allPhase1, this.n, this.threshold);
       var total = evaluate(this.coefficients, j);
       var complaints = [];
       byIndex(allPhase1).forEach(function (post) {
@@ -562,7 +624,8 @@
       var j = this.index;
       return {
         index: j,
-        shares: aggregate.map(function (item, o) {
+        shares: list(aggregate, "aggregate").map(function (item, o) {
+          shape(item, ["A", "B"], "aggregate of option " + o);
           var A = parsePoint(item.A, "aggregate A of option " + o);
           var D = secretTimes(A, self.share);
           var w = self.rng();
@@ -574,13 +637,19 @@
       };
     }
 
+    /** A trustee that kept only its share s_j (hex), ready to decrypt (as prover.Trustee.restore). */
+    static restore(ceremony, index, share, rng) {
+      var t = new Trustee(ceremony, index, rng);
+      t.share = parseScalar(share, "share");
+      return t;
+    }
+
     toJSON() {
       var hex = function (s) { return s === null ? null : scalarHex(s); };
       return {
         version: VERSION,
-        cctx: this.cctx,
+        ceremony: this.ceremony,
         index: this.index,
-        threshold: this.threshold,
         coefficients: this.coefficients === null ? null : this.coefficients.map(scalarHex),
         comm_secret: hex(this.commSecret),
         share: hex(this.share),
@@ -589,7 +658,7 @@
 
     static fromJSON(data) {
       if (data.version !== VERSION) throw new Invalid("key share of another protocol version");
-      var t = new Trustee(data.cctx, data.index, data.threshold);
+      var t = new Trustee(data.ceremony, data.index);
       var read = function (s) { return s === null ? null : parseScalar(s, "stored secret"); };
       t.coefficients = data.coefficients === null ? null : data.coefficients.map(read);
       t.commSecret = read(data.comm_secret);
@@ -598,7 +667,7 @@
     }
   }
 
-  function checkAllPhase1(cctx, allPhase1, threshold) {
+  function checkAllPhase1(cctx, allPhase1, n, threshold) {
     var seen = {};
     allPhase1.forEach(function (post) {
       verifyPhase1(cctx, post);
@@ -606,9 +675,10 @@
       if (seen[post.index]) throw new Invalid("trustee " + post.index + ": posted twice");
       seen[post.index] = true;
     });
-    for (var i = 1; i <= allPhase1.length; i++) {
+    for (var i = 1; i <= n; i++) {
       if (!seen[i]) throw new Invalid("trustee " + i + ": no phase-1 post");
     }
+    if (allPhase1.length !== n) throw new Invalid("phase 1: expected one post from every trustee");
   }
 
   // ---- Storage of a trustee's secrets (this browser's localStorage) ----------------------------
@@ -635,11 +705,15 @@
     Invalid: Invalid,
     canonical: canonical,
     sha256Hex: sha256Hex,
+    hashToScalar: hashToScalar,
+    readPoint: parsePoint,
+    readScalar: parseScalar,
     randomScalar: randomScalar,
     manifestCtx: manifestCtx,
     trackerOf: trackerOf,
     shortTracker: shortTracker,
     encryptBallot: encryptBallot,
+    prepare: prepare,
     challenge: challenge,
     verifyChallenge: verifyChallenge,
     verifyBallot: verifyBallot,
