@@ -12,12 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-import sqlalchemy as sa
-
-from tests.helpers import CHECK_IN_AT, PASSWORD
+from tests.trustees.helpers import TRUSTEES, run_ceremony
 from voting import demo
-from voting.auth.models import Role, User
-from voting.auth.services import create_user
+from voting.auth.models import User
 from voting.clusters.models import Unit
 from voting.conferences.models import Conference
 from voting.crypto.prover import Trustee, encrypt_ballot
@@ -26,37 +23,9 @@ from voting.elections.ballots import Mark
 from voting.elections.models import Office, Round
 from voting.elections.rules import VoteForm, rules_of
 from voting.errors import InvalidChoice
-from voting.extensions import db
 from voting.formatting import utc_now
 from voting.i18n import N_
 from voting.trustees.keys import election_key_of
-
-#: the Python trustees of every key made in this test process, by key fingerprint
-TRUSTEES: dict[str, dict[int, Trustee]] = {}
-
-
-def trustee_accounts(conference: Conference, n: int = 3) -> list[User]:
-    """Return *n* trustee accounts for the conference (made once: "giukhoa<conference>.<i>")."""
-    accounts = []
-    for i in range(1, n + 1):
-        name = f"giukhoa{conference.id}.{i}"
-        account = db.session.scalar(sa.select(User).where(User.username == name))
-        accounts.append(
-            account
-            or create_user(name, PASSWORD, full_name=f"Giữ Khóa {i}", title="Cán bộ", role=Role.COUNTER)
-        )
-    return accounts
-
-
-def run_ceremony(
-    conference: Conference, trustees: Sequence[User] | None = None, *, now: datetime = CHECK_IN_AT
-) -> dict[int, Trustee]:
-    """Run a whole key ceremony with Python trustees, as the demo does; return them by index."""
-    python = demo.run_ceremony(conference, list(trustees or trustee_accounts(conference)), now=now)
-    key = election_key_of(conference)
-    assert key is not None, "the ceremony did not finish"
-    TRUSTEES[key.key_fingerprint] = python
-    return python
 
 
 def trustees_of(conference: Conference) -> dict[int, Trustee]:

@@ -54,8 +54,8 @@ def test_create_demo_builds_cluster_4_and_its_2016_conference(demo_conference: C
         "thuky": Role.SECRETARY,
         "luutru": Role.ARCHIVIST,
         "quantri": Role.ADMIN,
+        **{f"kiemphieu{n}": Role.COUNTER for n in range(1, 4)},
         **{f"daibieu{n}": Role.REPRESENTATIVE for n in range(1, 9)},
-        **{f"giukhoa{n}": Role.COUNTER for n in range(1, 4)},  # the trustees of the election key
     }
 
 

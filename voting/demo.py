@@ -17,6 +17,7 @@ from voting.crypto.prover import Trustee, encrypt_ballot
 from voting.documents.services import issue_minutes
 from voting.elections import encrypted
 from voting.elections.models import Office, Round
+from voting.elections.paper import add_committee_member
 from voting.elections.services import certify, close_round, get_election, open_round
 from voting.errors import InvalidState
 from voting.extensions import db
@@ -24,15 +25,7 @@ from voting.formatting import to_utc_naive
 from voting.handovers.services import HandoverDetails, record_handover
 from voting.i18n import N_
 from voting.signing.demo import sign_demo_documents
-from voting.trustees.services import (
-    description,
-    phase1_posts,
-    post_confirmation,
-    post_phase1,
-    post_shares,
-    shares_to,
-    start_ceremony,
-)
+from voting.trustees.offline import play_ceremony
 
 PASSWORD = "luanluu2016"  # noqa: S105 - the demo accounts' password, printed in the README
 CLUSTER_CODE = "CTĐ4"
@@ -51,12 +44,10 @@ STAFF = [
     ("thuky", Role.SECRETARY, "Trần Thị Mai", "Cán bộ Phòng Công tác đảng và công tác quần chúng", 0),
     ("luutru", Role.ARCHIVIST, "Lê Thị Lan", "Cán bộ văn thư lưu trữ", None),
     ("quantri", Role.ADMIN, "Phạm Minh Tuấn", "Quản trị hệ thống", None),
-]
-#: the trustees who hold the election key's shares (the chair designates them: no committee is named)
-TRUSTEES = [
-    ("giukhoa1", "Đỗ Thị Hương", "Cán bộ Phòng Tổ chức cán bộ"),
-    ("giukhoa2", "Vũ Đức Thắng", "Cán bộ Phòng Hậu cần"),
-    ("giukhoa3", "Ngô Thanh Bình", "Cán bộ Báo An ninh Thủ đô"),
+    # the counting committee, who also hold the election key (trustees)
+    ("kiemphieu1", Role.COUNTER, "Đỗ Văn Nam", "Phó trưởng Phòng Tổ chức cán bộ", 3),
+    ("kiemphieu2", Role.COUNTER, "Vũ Thị Hòa", "Cán bộ Báo An ninh Thủ đô", 5),
+    ("kiemphieu3", Role.COUNTER, "Ngô Quang Huy", "Cán bộ Bệnh viện Công an thành phố Hà Nội", 7),
 ]
 REPORT = (
     'Hội nghị đã nghe báo cáo tổng kết phong trào thi đua "Vì An ninh Tổ quốc" năm 2016 của Cụm: '
@@ -98,8 +89,6 @@ def create_demo() -> tuple[Conference, list[Login]]:
             )
             for username, role, name, title, unit_index in STAFF
         }
-        for username, name, title in TRUSTEES:
-            create_user(username, PASSWORD, full_name=name, title=title, role=Role.COUNTER)
         for number, unit in enumerate(units, start=1):
             create_user(
                 f"daibieu{number}",
@@ -128,12 +117,7 @@ def create_demo() -> tuple[Conference, list[Login]]:
     users = db.session.scalars(
         sa.select(User)
         .outerjoin(Unit)
-        .where(
-            sa.or_(
-                Unit.cluster_id == cluster.id,
-                User.username.in_([s[0] for s in STAFF] + [t[0] for t in TRUSTEES]),
-            )
-        )
+        .where(sa.or_(Unit.cluster_id == cluster.id, User.username.in_([s[0] for s in STAFF])))
         .order_by(User.role, User.username)
     )
     logins = [
@@ -158,8 +142,7 @@ def play_demo(conference: Conference) -> None:
         assert representative is not None
         check_in(conference, unit, by=representative, now=_at(7, 45 + minute))
 
-    people = [db.session.scalar(sa.select(User).where(User.username == t[0])) for t in TRUSTEES]
-    trustees = run_ceremony(conference, [p for p in people if p is not None], now=_at(8, 0))
+    trustees = _make_election_key(conference)
     leader_votes = ["Phòng Công tác chính trị"] * 6 + ["Phòng Hậu cần", None]
     _vote(conference, Office.LEADER, units, leader_votes, trustees, opened=_at(9, 30), closed=_at(9, 45))
     deputy_votes = ["Phòng Hậu cần"] * 5 + ["Phòng Tổ chức cán bộ"] * 2 + [None]
@@ -188,21 +171,20 @@ def play_demo(conference: Conference) -> None:
     sign_demo_documents(conference, now=_at(11, 5))
 
 
-def run_ceremony(conference: Conference, people: list[User], *, now: datetime) -> dict[int, Trustee]:
-    """Make the conference's election key with Python trustees (the browsers' protocol); return them."""
-    ceremony = start_ceremony(conference, people, by=conference.chair, now=now)
-    accounts = {seat.index: seat.user for seat in ceremony.trustees}
-    trustees = {index: Trustee(description(ceremony), index) for index in accounts}
-    for index, trustee in trustees.items():
-        post_phase1(ceremony, accounts[index], trustee.phase1(), now=now)
-    phase1 = phase1_posts(ceremony)
-    for index, trustee in trustees.items():
-        post_shares(ceremony, accounts[index], trustee.phase2(phase1), now=now)
-    for index, trustee in trustees.items():
-        post_confirmation(
-            ceremony, accounts[index], trustee.phase3(phase1, shares_to(ceremony, index)), now=now
+def _make_election_key(conference: Conference) -> dict[int, Trustee]:
+    """Elect the counting committee by show of hands; its members make the election key (2 of 3)."""
+    counters = db.session.scalars(
+        sa.select(User)
+        .where(User.username.in_(["kiemphieu1", "kiemphieu2", "kiemphieu3"]))
+        .order_by(User.username)
+    )
+    for number, counter in enumerate(counters):
+        add_committee_member(
+            conference, counter, is_head=number == 0, approvals=8, by=conference.chair, now=_at(8, 5)
         )
-    return trustees
+    # The demo's trustees are played in Python (voting.crypto.prover), through the same services as
+    # the trustees' browsers; their shares are not kept, as a real trustee's never reach the server.
+    return play_ceremony(conference, by=conference.chair, now=_at(8, 15))
 
 
 def decrypt(round_: Round, trustees: dict[int, Trustee], *, now: datetime) -> None:

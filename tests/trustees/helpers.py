@@ -13,8 +13,12 @@ from voting.auth.services import create_user
 from voting.conferences.models import Conference
 from voting.crypto.prover import Trustee
 from voting.extensions import db
+from voting.trustees.keys import election_key_of
 from voting.trustees.offline import play_ceremony
 from voting.trustees.services import committee_trustees
+
+#: the Python trustees of every key made in this test process, by key fingerprint
+TRUSTEES: dict[str, dict[int, Trustee]] = {}
 
 
 def key_holders(conference: Conference, n: int = 3) -> list[User]:
@@ -41,11 +45,18 @@ def run_ceremony(
     *,
     now: datetime | None = None,
 ) -> dict[int, Trustee]:
-    """Run a whole key ceremony with Python trustees; return them, each holding its share, by index."""
-    return play_ceremony(
+    """Run a whole key ceremony with Python trustees; return them, each holding its share, by index.
+
+    They are also kept in ``TRUSTEES`` under the key's fingerprint, for the tests that decrypt a tally.
+    """
+    players = play_ceremony(
         conference,
         trustees if trustees is not None else key_holders(conference),
         threshold,
         by=conference.chair,
         now=now or in_year(STARTS_AT, conference.year),
     )
+    key = election_key_of(conference)
+    if key is not None:
+        TRUSTEES[key.key_fingerprint] = players
+    return players
