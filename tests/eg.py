@@ -9,20 +9,29 @@ decrypt its count. Open (named) votes and paper rounds go straight to the servic
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+import re
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.helpers import csrf_token
 from tests.trustees.helpers import TRUSTEES, run_ceremony
 from voting import demo
 from voting.auth.models import User
 from voting.clusters.models import Unit
 from voting.conferences.models import Conference
 from voting.crypto.prover import Trustee, encrypt_ballot
+from voting.crypto.verifier import tracker_of
 from voting.elections import encrypted, services
 from voting.elections.ballots import Mark
 from voting.elections.models import Office, Round
 from voting.elections.rules import VoteForm, rules_of
 from voting.errors import InvalidChoice
+from voting.extensions import db
 from voting.formatting import utc_now
 from voting.i18n import N_
 from voting.trustees.keys import election_key_of
@@ -82,3 +91,49 @@ def close_round(round_: Round, *, now: datetime, by: User | None = None) -> Roun
     if round_.is_encrypted and not encrypted.decryption_of(round_).done:
         demo.decrypt(round_, trustees_of(round_.election.conference), now=now)
     return round_
+
+
+# Through the web interface, as the browsers do -------------------------------------------------
+
+
+def ballot_request_of(page: str) -> dict[str, Any]:
+    """Return the ballot request (manifest, ctx, zero) the secret ballot page gives its script."""
+    match = re.search(r'<script type="application/json" id="ballot-request">(.*?)</script>', page, re.S)
+    assert match, "the page has no encrypted ballot"
+    return json.loads(match.group(1))  # type: ignore[no-any-return]
+
+
+def post_json(browser: FlaskClient, url: str, body: object) -> Any:
+    """POST JSON with the CSRF token in the X-CSRFToken header, as the pages' scripts do."""
+    return browser.post(url, json=body, headers={"X-CSRFToken": csrf_token(browser)})
+
+
+def web_vote(browser: FlaskClient, round_id: int, option: str) -> str:
+    """Encrypt a ballot for *option* ("unit:<id>", "blank", "for"…) as the ballot page does; return its tracker."""
+    page = browser.get(f"/rounds/{round_id}/ballot")
+    assert page.status_code == 200, page.get_data(as_text=True)
+    request = ballot_request_of(page.get_data(as_text=True))
+    manifest = request["manifest"]
+    ballot, _randomness = encrypt_ballot(manifest, manifest["options"].index(option), request["zero"])
+    answer = post_json(browser, f"/eg/rounds/{round_id}/ballot", {"ballot": ballot})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    assert answer.json == {"tracker": tracker_of(ballot)}
+    return str(answer.json["tracker"])
+
+
+def web_decrypt(app: Flask, login: Callable[[str], FlaskClient], round_id: int) -> None:
+    """Have the first quorum of trustees decrypt a closed round through the round page's endpoints."""
+    with app.app_context():
+        round_ = db.session.get(Round, round_id)
+        assert round_ is not None
+        key = encrypted.key_of(round_.election.conference)
+        python = TRUSTEES[key.key_fingerprint]
+        accounts = {index: db.session.get(User, user_id) for index, user_id in key.trustees.items()}
+        usernames = {index: account.username for index, account in accounts.items() if account}
+        quorum = sorted(python)[: key.threshold]
+    for index in quorum:
+        trustee = login(usernames[index])
+        state = trustee.get(f"/eg/rounds/{round_id}/decryption").json
+        post = python[index].partial_decrypt(state["ctx"], state["aggregate"])
+        answer = post_json(trustee, f"/eg/rounds/{round_id}/decryption", post)
+        assert answer.status_code == 200, answer.get_data(as_text=True)

@@ -106,6 +106,10 @@ def cast_encrypted(round_: Round, unit: Unit, ballot: object, *, by: User | None
     round_ = admit_voter(round_, unit)
     if not round_.is_encrypted:
         raise InvalidState(N_("Vòng này không bỏ phiếu mã hóa."))
+    if db.session.get(Participation, (round_.id, unit.id)) is not None:
+        raise AlreadyVoted(
+            N_("%(unit)s đã bỏ phiếu ở vòng này; mỗi đơn vị chỉ có một phiếu."), unit=unit.name
+        )
     manifest = manifest_of(round_)
     zero = zero_of(round_, unit)
     if not isinstance(ballot, dict) or set(ballot) != BALLOT_KEYS:
