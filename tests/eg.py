@@ -109,7 +109,7 @@ def post_json(browser: FlaskClient, url: str, body: object) -> Any:
 
 
 def web_vote(browser: FlaskClient, round_id: int, option: str) -> str:
-    """Encrypt a ballot for *option* ("unit:<id>", "blank", "for"…) as the ballot page does; return its tracker."""
+    """Encrypt a ballot for *option* ("unit:<id>", "blank", "for"…), as the ballot page does."""
     page = browser.get(f"/rounds/{round_id}/ballot")
     assert page.status_code == 200, page.get_data(as_text=True)
     request = ballot_request_of(page.get_data(as_text=True))

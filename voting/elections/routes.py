@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import sqlalchemy.orm as sa_orm
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -15,8 +14,8 @@ from voting.conferences.access import can_see, load_conference
 from voting.conferences.models import Conference
 from voting.conferences.services import is_committee_member
 from voting.elections import decisions, encrypted, exports, services
-from voting.elections.board import board_of, short_tracker
 from voting.elections.ballots import BLANK, BallotType
+from voting.elections.board import board_of, short_tracker
 from voting.elections.forms import (
     BallotForm,
     CastBallotForm,
