@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import glob
 import http.client
+import json
 import os
 import re
 import shutil
@@ -20,6 +21,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -31,6 +33,7 @@ from voting import create_app
 from voting.conferences.models import Conference
 from voting.conferences.services import check_in, create_conference
 from voting.demo import create_demo
+from voting.elections import encrypted
 from voting.elections.models import Office
 from voting.extensions import db
 
@@ -130,6 +133,8 @@ class Scenario:
     conference_id: int
     round_id: int
     candidate_ids: list[int]
+    #: the round's manifest, which the ballot page gives the browser to encrypt against
+    manifest: dict[str, Any]
 
 
 class Stage:
@@ -168,7 +173,13 @@ class Stage:
                 )
             round_ = open_round(conference, Office.LEADER, now=in_year(OPENED_AT, self.year))
             db.session.commit()
-            scenario = Scenario(self.url, conference.id, round_.id, [c.unit_id for c in round_.candidates])
+            scenario = Scenario(
+                self.url,
+                conference.id,
+                round_.id,
+                [c.unit_id for c in round_.candidates],
+                encrypted.manifest_of(round_),
+            )
             db.session.remove()
         return scenario
 
@@ -262,13 +273,19 @@ class Browser:
         self.cookies: dict[str, str] = {}
         self.token = ""
 
-    def _request(self, method: str, path: str, form: dict[str, str] | None = None) -> Answer:
+    def _request(
+        self, method: str, path: str, form: dict[str, str] | None = None, json_body: object = None
+    ) -> Answer:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         body = None
         if form is not None:
             body = urllib.parse.urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if json_body is not None:  # as the pages' scripts post: JSON, the CSRF token in a header
+            body = json.dumps(json_body)
+            headers["Content-Type"] = "application/json"
+            headers["X-CSRFToken"] = self.token
         try:
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
@@ -291,6 +308,9 @@ class Browser:
     def post(self, path: str, form: dict[str, str] | None = None) -> Answer:
         return self._request("POST", path, {**(form or {}), "csrf_token": self.token})
 
+    def post_json(self, path: str, body: object) -> Answer:
+        return self._request("POST", path, json_body=body)
+
     def login(self, username: str, password: str) -> None:
         self.get("/login")
         answer = self.post("/login", {"username": username, "password": password})
@@ -299,13 +319,13 @@ class Browser:
 
 
 def database_counts(url: str, round_id: int) -> tuple[int, int]:
-    """Return (ballots, participations) of a round, read straight from PostgreSQL."""
+    """Return (encrypted ballots, participations) of a round, read straight from PostgreSQL."""
     import psycopg
 
     dsn = url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(dsn) as connection:
         ballots = connection.execute(
-            "SELECT count(*) FROM ballots WHERE round_id = %s", (round_id,)
+            "SELECT count(*) FROM encrypted_ballots WHERE round_id = %s", (round_id,)
         ).fetchone()
         taking_part = connection.execute(
             "SELECT count(*) FROM participations WHERE round_id = %s", (round_id,)
