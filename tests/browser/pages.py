@@ -80,11 +80,13 @@ async def vote(page: Page, conference_url: str, choice: str | None, *, challenge
     if challenge:
         first = await page.locator("[data-tracker]").inner_text()
         await page.get_by_role("button", name="Kiểm tra phiếu mã hóa").click()
-        await expect(page.locator("[data-audit-text]")).to_contain_text("chứa đúng lựa chọn")
+        await expect(page.locator("[data-audit-text]")).to_contain_text("chứa đúng lựa chọn", timeout=TIMEOUT)
         await expect(page.locator("[data-audit-text]")).to_contain_text(choice or "Phiếu trống")
         assert await page.locator("[data-tracker]").inner_text() != first  # encrypted again
     await page.get_by_role("button", name="Bỏ phiếu", exact=True).click()
-    await expect(page.get_by_role("heading", name=re.compile("Phiếu đã được ghi nhận"))).to_be_visible()
+    await expect(page.get_by_role("heading", name=re.compile("Phiếu đã được ghi nhận"))).to_be_visible(
+        timeout=TIMEOUT
+    )
     return (await page.locator(".code").inner_text()).strip()
 
 
