@@ -1,9 +1,9 @@
-"""The browser's election protocol (voting/static/js/eg.js) against the Python side, in Chromium.
+"""The browser's election protocol (voting/static/js/eg.js, eg-trustee.js) against Python, in Chromium.
 
-eg.js and @noble/curves are loaded from the app's static route into one of its pages, under the app's
-Content-Security-Policy. The Python side (voting.crypto: prover and verifier on libsodium) is the
-reference: the same randomness gives the same bytes, JS ballots pass the verifier, and JS and Python
-trustees run a ceremony and a tally together.
+eg.js, eg-trustee.js and @noble/curves are loaded from the app's static route into one of its pages,
+under the app's Content-Security-Policy. The Python side (voting.crypto: prover and verifier on
+libsodium) is the reference: the same randomness gives the same bytes, JS ballots pass the verifier,
+and JS and Python trustees run a ceremony and a tally together.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ class Recorder:
 
 @asynccontextmanager
 async def eg_page(base: str, test_name: str) -> AsyncIterator[Page]:
-    """Open one of the app's pages and load noble.js and eg.js from its static route."""
+    """Open one of the app's pages and load noble.js, eg.js and eg-trustee.js from its static route."""
     async with chromium(test_name) as (browser, pages):
         page = await (await browser.new_context()).new_page()
         pages.append(page)
@@ -70,6 +70,7 @@ async def eg_page(base: str, test_name: str) -> AsyncIterator[Page]:
         await page.goto(f"{base}/login")
         await page.add_script_tag(url="/static/vendor/noble/noble.js")
         await page.add_script_tag(url="/static/js/eg.js")
+        await page.add_script_tag(url="/static/js/eg-trustee.js")
         await page.evaluate(REPLAY)
         assert await page.evaluate("typeof LuanLuuEG.encryptBallot") == "function", errors
         yield page
@@ -116,7 +117,7 @@ def static_file(client: FlaskClient, path: str) -> tuple[str, bytes]:
 
 
 def test_static_files_are_served_with_their_licence(client: FlaskClient) -> None:
-    for path in ("/static/js/eg.js", "/static/vendor/noble/noble.js"):
+    for path in ("/static/js/eg.js", "/static/js/eg-trustee.js", "/static/vendor/noble/noble.js"):
         assert static_file(client, path)[0] == "text/javascript"
     version = static_file(client, "/static/vendor/noble/VERSION")[1].decode()
     assert "@noble/curves 2." in version
@@ -313,6 +314,7 @@ def test_js_and_python_trustees_share_a_key_and_decrypt(
         await page.reload()
         await page.add_script_tag(url="/static/vendor/noble/noble.js")
         await page.add_script_tag(url="/static/js/eg.js")
+        await page.add_script_tag(url="/static/js/eg-trustee.js")
 
     async def body(page: Page) -> None:
         js_phase1 = await page.evaluate(
