@@ -222,3 +222,24 @@ def test_a_ballot_in_another_encoding_is_refused_so_a_replay_cannot_get_a_new_tr
     change(ballot)
     with pytest.raises(v.Invalid):
         v.verify_ballot(manifest, ballot)
+
+
+def test_a_round_published_twice_or_a_trustee_listed_twice_fails(election: Election) -> None:
+    record = copy.deepcopy(election.record())
+    record["rounds"].append(record["rounds"][0])
+    assert failure(record) == "rounds: record: a round appears twice"
+    record = copy.deepcopy(election.record())
+    record["ceremony"]["trustees"][2] = record["ceremony"]["trustees"][0]
+    assert "a trustee is listed twice" in failure(record)
+
+
+def test_combine_refuses_short_or_foreign_input_without_crashing(election: Election) -> None:
+    rnd = election.rounds[0]
+    short = copy.deepcopy(rnd["partial_decryptions"])
+    del short[0]["shares"][-1]
+    with pytest.raises(v.Invalid, match="trustee 1 shares"):
+        v.combine(rnd["aggregate"], short, len(rnd["ballots"]))
+    off_curve = copy.deepcopy(rnd["aggregate"])
+    off_curve[0]["B"] = "02" + "00" * 31
+    with pytest.raises(v.Invalid, match="not a point"):
+        v.combine(off_curve, rnd["partial_decryptions"], len(rnd["ballots"]))
