@@ -1,9 +1,9 @@
-"""The browser's election protocol (voting/static/js/eg.js) against the Python side, in Chromium.
+"""The browser's election protocol (voting/static/js/eg.js, eg-trustee.js) against Python, in Chromium.
 
-eg.js and @noble/curves are loaded from the app's static route into one of its pages, under the app's
-Content-Security-Policy. The Python side (voting.crypto: prover and verifier on libsodium) is the
-reference: the same randomness gives the same bytes, JS ballots pass the verifier, and JS and Python
-trustees run a ceremony and a tally together.
+eg.js, eg-trustee.js and @noble/curves are loaded from the app's static route into one of its pages,
+under the app's Content-Security-Policy. The Python side (voting.crypto: prover and verifier on
+libsodium) is the reference: the same randomness gives the same bytes (tests/crypto/vectors.json), JS
+ballots pass the verifier, and JS and Python trustees run a ceremony and a tally together.
 """
 
 from __future__ import annotations
@@ -40,28 +40,9 @@ REPLAY = """() => {
 }"""
 
 
-class Recorder:
-    """A deterministic rng for prover.py that remembers what it drew, for the browser to replay."""
-
-    def __init__(self, seed: str) -> None:
-        self.seed = seed
-        self.drawn: list[str] = []
-
-    def __call__(self) -> bytes:
-        digest = hashlib.sha512(f"{self.seed}/{len(self.drawn)}".encode()).digest()
-        scalar = v.reduce(digest)
-        self.drawn.append(scalar.hex())
-        return scalar
-
-    def take(self) -> list[str]:
-        """Return the scalars drawn since the last take."""
-        drawn, self.drawn = self.drawn, []
-        return drawn
-
-
 @asynccontextmanager
 async def eg_page(base: str, test_name: str) -> AsyncIterator[Page]:
-    """Open one of the app's pages and load noble.js and eg.js from its static route."""
+    """Open one of the app's pages and load noble.js, eg.js and eg-trustee.js from its static route."""
     async with chromium(test_name) as (browser, pages):
         page = await (await browser.new_context()).new_page()
         pages.append(page)
@@ -70,8 +51,10 @@ async def eg_page(base: str, test_name: str) -> AsyncIterator[Page]:
         await page.goto(f"{base}/login")
         await page.add_script_tag(url="/static/vendor/noble/noble.js")
         await page.add_script_tag(url="/static/js/eg.js")
+        await page.add_script_tag(url="/static/js/eg-trustee.js")
         await page.evaluate(REPLAY)
-        assert await page.evaluate("typeof LuanLuuEG.encryptBallot") == "function", errors
+        loaded = "[typeof LuanLuuEG.encryptBallot, typeof LuanLuuEG.Trustee]"
+        assert await page.evaluate(loaded) == ["function", "function"], errors
         yield page
 
 
@@ -87,7 +70,7 @@ def run(live_server: str, request: pytest.FixtureRequest, body: Callable[[Page],
 
 def python_ceremony(seed: str) -> tuple[list[prover.Trustee], list[dict[str, Any]]]:
     """Run a whole ceremony in Python; return the trustees and their phase-1 posts."""
-    rng = Recorder(seed)
+    rng = prover.seeded_rng(seed)
     trustees = [prover.Trustee(CEREMONY, i, rng) for i in (1, 2, 3)]
     phase1 = [t.phase1() for t in trustees]
     shares = [s for t in trustees for s in t.phase2(phase1)]
@@ -116,68 +99,13 @@ def static_file(client: FlaskClient, path: str) -> tuple[str, bytes]:
 
 
 def test_static_files_are_served_with_their_licence(client: FlaskClient) -> None:
-    for path in ("/static/js/eg.js", "/static/vendor/noble/noble.js"):
+    for path in ("/static/js/eg.js", "/static/js/eg-trustee.js", "/static/vendor/noble/noble.js"):
         assert static_file(client, path)[0] == "text/javascript"
     version = static_file(client, "/static/vendor/noble/VERSION")[1].decode()
     assert "@noble/curves 2." in version
     noble_js = static_file(client, "/static/vendor/noble/noble.js")[1]
     assert hashlib.sha256(noble_js).hexdigest() in version  # the file is the one the script built
     assert b"MIT License" in static_file(client, "/static/vendor/noble/LICENSE")[1]
-
-
-def test_same_randomness_same_bytes(live_server: str, request: pytest.FixtureRequest) -> None:
-    """Given the same random scalars, prover.py and eg.js write the same ceremony, ballots, decryptions."""
-    rng = Recorder("same-bytes")
-    trustees = [prover.Trustee(CEREMONY, i, rng) for i in (1, 2, 3)]
-    phase1 = [t.phase1() for t in trustees]
-    phase1_draws = rng.take()
-    shares = [s for t in trustees for s in t.phase2(phase1)]
-    share_draws = rng.take()
-    confirmations = [t.phase3(phase1, [s for s in shares if s["to"] == t.index]) for t in trustees]
-    manifest = manifest_for(phase1, ["unit:3", "unit:4", "unit:9", "blank"])
-    ballot, randomness = prover.encrypt_ballot(manifest, 1, [2], rng)
-    ballot_draws = rng.take()
-    aggregate = v.aggregate([ballot], 4)
-    partials = [trustees[n].partial_decrypt(v.manifest_ctx(manifest), aggregate) for n in (0, 2)]
-    partial_draws = rng.take()
-
-    async def body(page: Page) -> None:
-        js = await page.evaluate(
-            """([ceremony, phase1Draws, shareDraws, manifest, ballotDraws, aggregate, partialDraws]) => {
-              var useRng = function (rng) { trustees.forEach(function (t) { t.rng = rng; }); };
-              var trustees = [1, 2, 3].map(function (i) { return new LuanLuuEG.Trustee(ceremony, i); });
-              useRng(replay(phase1Draws));
-              var phase1 = trustees.map(function (t) { return t.phase1(); });
-              useRng(replay(shareDraws));
-              var shares = [].concat.apply([], trustees.map(function (t) { return t.phase2(phase1); }));
-              var confirmations = trustees.map(function (t) {
-                return t.phase3(phase1, shares.filter(function (s) { return s.to === t.index; }));
-              });
-              var encrypted = LuanLuuEG.encryptBallot(manifest, 1, [2], replay(ballotDraws));
-              useRng(replay(partialDraws));
-              var partials = [trustees[0], trustees[2]].map(function (t) {
-                return t.partialDecrypt(LuanLuuEG.manifestCtx(manifest), aggregate);
-              });
-              return {phase1: phase1, shares: shares, confirmations: confirmations, encrypted: encrypted,
-                      partials: partials, H: LuanLuuEG.electionKey(phase1),
-                      V2: LuanLuuEG.verificationKey(phase1, 2), cctx: LuanLuuEG.ceremonyCtx(ceremony)};
-            }""",
-            [CEREMONY, phase1_draws, share_draws, manifest, ballot_draws, aggregate, partial_draws],
-        )
-        assert js["cctx"] == v.ceremony_ctx(CEREMONY)
-        assert js["phase1"] == phase1
-        assert js["shares"] == shares
-        assert js["confirmations"] == confirmations
-        assert js["H"] == manifest["election_key"]
-        assert js["V2"] == v.verification_key(phase1, 2)
-        assert js["encrypted"] == {
-            "ballot": ballot,
-            "randomness": randomness,
-            "tracker": v.tracker_of(ballot),
-        }
-        assert js["partials"] == partials
-
-    run(live_server, request, body)
 
 
 # Replays tests/crypto/vectors.json (made by scripts/make_eg_vectors.py from prover.py) in the page and
@@ -313,6 +241,7 @@ def test_js_and_python_trustees_share_a_key_and_decrypt(
         await page.reload()
         await page.add_script_tag(url="/static/vendor/noble/noble.js")
         await page.add_script_tag(url="/static/js/eg.js")
+        await page.add_script_tag(url="/static/js/eg-trustee.js")
 
     async def body(page: Page) -> None:
         js_phase1 = await page.evaluate(
