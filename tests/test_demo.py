@@ -17,6 +17,7 @@ from tests.helpers import (
     STARTS_AT,
     assert_every_document_signed_and_verified,
 )
+from tests.trustees.helpers import run_ceremony
 from voting.audit.models import AuditEntry
 from voting.audit.services import verify
 from voting.auth.models import Role, User
@@ -53,6 +54,7 @@ def test_create_demo_builds_cluster_4_and_its_2016_conference(demo_conference: C
         "thuky": Role.SECRETARY,
         "luutru": Role.ARCHIVIST,
         "quantri": Role.ADMIN,
+        **{f"kiemphieu{n}": Role.COUNTER for n in range(1, 4)},
         **{f"daibieu{n}": Role.REPRESENTATIVE for n in range(1, 9)},
     }
 
@@ -60,8 +62,8 @@ def test_create_demo_builds_cluster_4_and_its_2016_conference(demo_conference: C
 def test_create_demo_twice_returns_the_same_conference_and_every_login(demo_conference: Conference) -> None:
     again, logins = create_demo()
     assert again.id == demo_conference.id
-    assert (count(Cluster), count(Unit), count(User), count(Conference)) == (1, 8, 12, 1)
-    assert len(logins) == 12 and {login.username for login in logins} >= {"chutri", "daibieu8"}
+    assert (count(Cluster), count(Unit), count(User), count(Conference)) == (1, 8, 15, 1)
+    assert len(logins) == 15 and {login.username for login in logins} >= {"chutri", "daibieu8"}
     representative = next(login for login in logins if login.username == "daibieu2")
     assert representative.role is Role.REPRESENTATIVE and representative.who == UNITS[1]
 
@@ -116,6 +118,7 @@ def test_play_demo_twice_changes_nothing(demo_conference: Conference) -> None:
 def test_play_demo_refuses_a_conference_half_played(demo_conference: Conference) -> None:
     for unit in demo_conference.cluster.units:
         check_in(demo_conference, unit, by=demo_conference.chair, now=CHECK_IN_AT)
+    run_ceremony(demo_conference)
     open_round(demo_conference, Office.LEADER, now=OPENED_AT)
     with pytest.raises(InvalidState, match="đang diễn ra dở"):
         play_demo(demo_conference)

@@ -15,6 +15,7 @@ from voting.conferences.models import Conference
 from voting.conferences.services import check_in, create_conference
 from voting.documents.services import issue_minutes
 from voting.elections.models import Office
+from voting.elections.paper import add_committee_member
 from voting.elections.services import cast_ballot, certify, close_round, get_election, open_round
 from voting.errors import InvalidState
 from voting.extensions import db
@@ -22,6 +23,7 @@ from voting.formatting import to_utc_naive
 from voting.handovers.services import HandoverDetails, record_handover
 from voting.i18n import N_
 from voting.signing.demo import sign_demo_documents
+from voting.trustees.offline import play_ceremony
 
 PASSWORD = "luanluu2016"  # noqa: S105 - the demo accounts' password, printed in the README
 CLUSTER_CODE = "CTĐ4"
@@ -40,6 +42,10 @@ STAFF = [
     ("thuky", Role.SECRETARY, "Trần Thị Mai", "Cán bộ Phòng Công tác đảng và công tác quần chúng", 0),
     ("luutru", Role.ARCHIVIST, "Lê Thị Lan", "Cán bộ văn thư lưu trữ", None),
     ("quantri", Role.ADMIN, "Phạm Minh Tuấn", "Quản trị hệ thống", None),
+    # the counting committee, who also hold the election key (trustees)
+    ("kiemphieu1", Role.COUNTER, "Đỗ Văn Nam", "Phó trưởng Phòng Tổ chức cán bộ", 3),
+    ("kiemphieu2", Role.COUNTER, "Vũ Thị Hòa", "Cán bộ Báo An ninh Thủ đô", 5),
+    ("kiemphieu3", Role.COUNTER, "Ngô Quang Huy", "Cán bộ Bệnh viện Công an thành phố Hà Nội", 7),
 ]
 REPORT = (
     'Hội nghị đã nghe báo cáo tổng kết phong trào thi đua "Vì An ninh Tổ quốc" năm 2016 của Cụm: '
@@ -133,6 +139,7 @@ def play_demo(conference: Conference) -> None:
         )
         assert representative is not None
         check_in(conference, unit, by=representative, now=_at(7, 45 + minute))
+    _make_election_key(conference)
 
     leader_votes = ["Phòng Công tác chính trị"] * 6 + ["Phòng Hậu cần", None]
     _vote(conference, Office.LEADER, units, leader_votes, opened=_at(9, 30), closed=_at(9, 45))
@@ -160,6 +167,22 @@ def play_demo(conference: Conference) -> None:
     )
     issue_minutes(conference, by=chair, now=_at(11, 0), approvals=8)
     sign_demo_documents(conference, now=_at(11, 5))
+
+
+def _make_election_key(conference: Conference) -> None:
+    """Elect the counting committee by show of hands; its members make the election key (2 of 3)."""
+    counters = db.session.scalars(
+        sa.select(User)
+        .where(User.username.in_(["kiemphieu1", "kiemphieu2", "kiemphieu3"]))
+        .order_by(User.username)
+    )
+    for number, counter in enumerate(counters):
+        add_committee_member(
+            conference, counter, is_head=number == 0, approvals=8, by=conference.chair, now=_at(8, 5)
+        )
+    # The demo's trustees are played in Python (voting.crypto.prover), through the same services as
+    # the trustees' browsers; their shares are not kept, as a real trustee's never reach the server.
+    play_ceremony(conference, by=conference.chair, now=_at(8, 15))
 
 
 def _vote(

@@ -26,6 +26,12 @@ Login = Callable[[str], FlaskClient]
 
 
 @pytest.fixture
+def site(make_site: Callable[..., Site]) -> Site:
+    """A committed 8-unit conference without an election key yet."""
+    return make_site(election_key=False)
+
+
+@pytest.fixture
 def holders(app: Flask, site: Site) -> list[tuple[int, str]]:
     """Three counter accounts the chair may name as trustees: (id, username)."""
     with app.app_context():
@@ -80,7 +86,7 @@ def test_only_the_chair_of_the_conference_starts(
 ) -> None:
     assert start(login(site.secretary), site, holders).status_code == 403
     assert start(login(holders[0][1]), site, holders).status_code == 403
-    other = make_site()
+    other = make_site(election_key=False)
     assert start(login(other.chair), site, holders).status_code == 403
     no_token = login(site.chair).post(
         f"/conferences/{site.conference_id}/trustees/start", data={"trustees": [str(holders[0][0])]}

@@ -34,6 +34,14 @@ from voting.trustees.services import (
 )
 
 NOW = STARTS_AT
+
+
+@pytest.fixture
+def conference(make_conference: Callable[..., Conference]) -> Conference:
+    """A conference of a new 8-unit cluster whose trustees have not made the key yet."""
+    return make_conference(election_key=False)
+
+
 IDENTITY = "01" + "00" * 31
 #: a point of order 8 (libsodium refuses it): the classic small-order encoding
 SMALL_ORDER = "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05"
@@ -126,7 +134,7 @@ def test_no_key_before_the_ceremony_is_done(conference: Conference) -> None:
 def test_the_committee_is_the_default_trustees_and_the_threshold_a_majority(
     make_conference: Callable[..., Conference], make_user: Callable[..., User]
 ) -> None:
-    conference = make_conference(Stage.CHECKED_IN)
+    conference = make_conference(Stage.CHECKED_IN, election_key=False)
     members = [make_user(Role.COUNTER) for _ in range(4)]
     for member in members:
         add_committee_member(conference, member, is_head=False, approvals=8, by=conference.chair, now=NOW)
