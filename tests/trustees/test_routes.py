@@ -237,3 +237,15 @@ def test_the_chair_restarts_a_running_ceremony_from_the_console(
     with app.app_context():
         first = db.session.get(KeyCeremony, ceremony_id)
         assert first is not None and first.status is CeremonyStatus.COLLECTING
+
+
+def test_the_page_and_the_json_refusals_speak_english_on_request(
+    login: Login, site: Site, started: tuple[int, dict[str, FlaskClient]]
+) -> None:
+    ceremony_id, browsers = started
+    browser = next(iter(browsers.values()))
+    page = text(browser.get(f"/conferences/{site.conference_id}/trustees?lang=en"))
+    assert "The key ceremony" in page and "Step 1/3" in page and "needs JavaScript" in page
+    assert state(browser, site)["status_label"].startswith("Step 1/3")
+    answer = api(browser, f"/ceremony/{ceremony_id}/shares", [])
+    assert answer.get_json()["error"].startswith("The key ceremony is not at this step")
