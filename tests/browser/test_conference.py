@@ -8,10 +8,14 @@ import re
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from playwright.async_api import Page, expect
 
 from tests.browser.pages import TIMEOUT, chromium, log_in, vote
 from tests.helpers import Demo
+from tests.trustees.helpers import run_ceremony
+from voting.conferences.models import Conference
+from voting.extensions import db
 
 ROUND_1 = ["Phòng Công tác chính trị"] * 4 + ["Phòng Hậu cần"] * 3 + [None]
 RUNOFF = ["Phòng Công tác chính trị"] * 6 + ["Phòng Hậu cần"] * 2
@@ -114,5 +118,12 @@ async def run_conference(base: str, demo: Demo, name: str) -> None:
         assert content.startswith(b"%PDF") and hashlib.sha256(content).hexdigest() == sha256
 
 
-def test_whole_conference_in_browsers(live_server: str, demo: Demo, request: pytest.FixtureRequest) -> None:
+def test_whole_conference_in_browsers(
+    app: Flask, live_server: str, demo: Demo, request: pytest.FixtureRequest
+) -> None:
+    with app.app_context():  # the trustees' key, made in Python (tests/browser/test_ceremony.py: in browsers)
+        conference = db.session.get(Conference, demo.conference_id)
+        assert conference is not None
+        run_ceremony(conference)
+        db.session.commit()
     asyncio.run(run_conference(live_server, demo, request.node.name))
