@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import upgrade
 
-from bench import inprocess, report, seed
+from bench import browser_crypto, crypto, inprocess, report, seed
 from bench.client import Run
 from bench.server import Gunicorn
 from bench.sessions import real_logins, signed_session
@@ -48,7 +48,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--poll-clients", type=int, default=200)
     parser.add_argument("--poll-seconds", type=float, default=12.0, help="length of each polling phase")
     parser.add_argument("--ballots", type=int, default=100_000, help="ballots in the counted round")
-    parser.add_argument("--only", choices=["sqlite", "postgresql"], help="run on one database only")
+    parser.add_argument(
+        "--only",
+        choices=["sqlite", "postgresql", "crypto"],
+        help="run on one database only, or only the encrypted ballots' computation (no database)",
+    )
     return parser.parse_args()
 
 
@@ -261,6 +265,12 @@ def main() -> None:
     args = parse_args()
     os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))
     info = machine()
+    figures = crypto.run()
+    in_browser = browser_crypto.measure()
+    if args.only == "crypto":
+        crypto.print_figures(figures)
+        browser_crypto.print_report(in_browser)
+        return
     targets = []
     with tempfile.TemporaryDirectory(prefix="luanluu-bench-") as tmp:
         pg = os.environ.get("BENCH_DATABASE_URL", "")
@@ -281,6 +291,8 @@ def main() -> None:
                     db.engine.dispose()
             results.append(result)
     report.print_report(info, args, results)
+    crypto.print_figures(figures)
+    browser_crypto.print_report(in_browser)
 
 
 if __name__ == "__main__":

@@ -135,3 +135,31 @@ def test_the_verifier_imports_only_the_standard_library_and_pynacl() -> None:
     }
     assert imported - {"__future__", "nacl"} <= set(sys.stdlib_module_names)
     assert "nacl" in imported and "voting" not in imported
+
+
+def test_the_verifier_also_runs_as_a_module(tmp_path) -> None:
+    election = run_ceremony(2, 1)
+    election.play_round(4, ["for", "against", "blank"], [1])
+    path = tmp_path / "record.json"
+    path.write_text(json.dumps(election.record()))
+    done = subprocess.run(
+        [sys.executable, "-m", "voting.crypto.verifier", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=VERIFIER.parent.parent.parent,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "round 4: 1 ballot, for=0, against=1, blank=0" in done.stdout
+
+
+def test_a_round_awaiting_decryption_verifies_what_it_has_and_says_so() -> None:
+    election = run_ceremony(3, 2)
+    rnd = election.play_round(5, ["for", "against", "blank"], [0, 2])
+    rnd["counts"] = None
+    rnd["partial_decryptions"] = rnd["partial_decryptions"][:1]
+    summary = v.verify_record(election.record())
+    assert "round 5: 2 ballots, awaiting decryption (1 partial decryptions verified)" in summary
+    rnd["partial_decryptions"][0]["shares"][0]["D"] = rnd["partial_decryptions"][0]["shares"][1]["D"]
+    with pytest.raises(v.Invalid, match="trustee 1 option 0"):
+        v.verify_record(election.record())

@@ -27,7 +27,7 @@ import hashlib
 import json
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -107,61 +107,60 @@ def scalar(value: Any, what: str) -> bytes:
 # Group and scalar arithmetic (libsodium) ---------------------------------------------------------
 
 
+def _sodium(function: Callable[..., Any], *args: bytes, refused: str) -> bytes:
+    """Call a libsodium function; its refusal (a libsodium error) becomes Invalid with *refused*."""
+    try:
+        result: bytes = function(*args)
+    except (RuntimeError, ValueError, TypeError) as error:
+        raise Invalid(refused) from error
+    return result
+
+
 def mul(s: bytes, p: bytes) -> bytes:
     """Return s·P; libsodium refuses a zero scalar, a small-order P and an identity result."""
-    try:
-        result: bytes = sodium.crypto_scalarmult_ed25519_noclamp(s, p)
-    except (RuntimeError, ValueError, TypeError) as error:
-        raise Invalid("scalar multiplication refused (zero scalar or identity)") from error
-    return result
+    return _sodium(
+        sodium.crypto_scalarmult_ed25519_noclamp,
+        s,
+        p,
+        refused="scalar multiplication refused (zero or identity)",
+    )
 
 
 def base(s: bytes) -> bytes:
     """Return s·G (refused for a zero scalar)."""
-    try:
-        result: bytes = sodium.crypto_scalarmult_ed25519_base_noclamp(s)
-    except (RuntimeError, ValueError, TypeError) as error:
-        raise Invalid("scalar multiplication refused (zero scalar)") from error
-    return result
+    return _sodium(
+        sodium.crypto_scalarmult_ed25519_base_noclamp, s, refused="scalar multiplication refused (zero)"
+    )
 
 
 def add(p: bytes, q: bytes) -> bytes:
-    """Return P + Q (either may be the identity)."""
-    result: bytes = sodium.crypto_core_ed25519_add(p, q)
-    return result
+    """Return P + Q (either may be the identity; libsodium refuses an encoding off the curve)."""
+    return _sodium(sodium.crypto_core_ed25519_add, p, q, refused="point addition refused (not a point)")
 
 
 def sub(p: bytes, q: bytes) -> bytes:
-    """Return P − Q (either may be the identity)."""
-    result: bytes = sodium.crypto_core_ed25519_sub(p, q)
-    return result
+    """Return P − Q (either may be the identity; libsodium refuses an encoding off the curve)."""
+    return _sodium(sodium.crypto_core_ed25519_sub, p, q, refused="point subtraction refused (not a point)")
 
 
 def s_add(a: bytes, b: bytes) -> bytes:
     """Return a + b mod l."""
-    result: bytes = sodium.crypto_core_ed25519_scalar_add(a, b)
-    return result
+    return _sodium(sodium.crypto_core_ed25519_scalar_add, a, b, refused="scalar addition refused")
 
 
 def s_sub(a: bytes, b: bytes) -> bytes:
     """Return a − b mod l."""
-    result: bytes = sodium.crypto_core_ed25519_scalar_sub(a, b)
-    return result
+    return _sodium(sodium.crypto_core_ed25519_scalar_sub, a, b, refused="scalar subtraction refused")
 
 
 def s_mul(a: bytes, b: bytes) -> bytes:
     """Return a·b mod l."""
-    result: bytes = sodium.crypto_core_ed25519_scalar_mul(a, b)
-    return result
+    return _sodium(sodium.crypto_core_ed25519_scalar_mul, a, b, refused="scalar multiplication refused")
 
 
 def s_inv(a: bytes) -> bytes:
     """Return a⁻¹ mod l (a must not be zero)."""
-    try:
-        result: bytes = sodium.crypto_core_ed25519_scalar_invert(a)
-    except (RuntimeError, ValueError) as error:
-        raise Invalid("inverse of zero") from error
-    return result
+    return _sodium(sodium.crypto_core_ed25519_scalar_invert, a, refused="inverse of zero")
 
 
 G = base(sc(1))
@@ -169,8 +168,7 @@ G = base(sc(1))
 
 def reduce(raw: bytes) -> bytes:
     """Return 64 bytes read little-endian, reduced mod l (hash outputs, random scalars)."""
-    result: bytes = sodium.crypto_core_ed25519_scalar_reduce(raw)
-    return result
+    return _sodium(sodium.crypto_core_ed25519_scalar_reduce, raw, refused="scalar reduction refused")
 
 
 def hs(tag: str, *parts: str | int) -> bytes:
@@ -199,7 +197,11 @@ def ceremony_ctx(ceremony: dict[str, Any]) -> str:
     _dict(ceremony, _CEREMONY_KEYS, "ceremony")
     if ceremony["version"] != VERSION:
         raise Invalid(f"ceremony: version is not {VERSION}")
-    trustees = _list(ceremony["trustees"], "ceremony trustees")
+    trustees = [_int(user, "ceremony trustee") for user in _list(ceremony["trustees"], "ceremony trustees")]
+    if len(set(trustees)) != len(trustees):
+        raise Invalid("ceremony: a trustee is listed twice")
+    _int(ceremony["conference"], "ceremony conference")
+    _int(ceremony["ceremony"], "ceremony id")
     threshold = _int(ceremony["threshold"], "ceremony threshold")
     if not 1 <= threshold <= len(trustees):
         raise Invalid("ceremony: threshold must be between 1 and the number of trustees")
@@ -278,6 +280,11 @@ def manifest_ctx(manifest: dict[str, Any]) -> str:
 def tracker_of(ballot: dict[str, Any]) -> str:
     """Return a ballot's tracker: the SHA-256 of its canonical JSON."""
     return sha256_hex(ballot)
+
+
+def display_tracker(tracker: str) -> str:
+    """Return how a tracker is shown to the voter: its first 16 hex characters in groups of 4."""
+    return "-".join(tracker[n : n + 4] for n in range(0, 16, 4))
 
 
 def _zero_set(zero: Sequence[int], n_options: int) -> set[int]:
@@ -409,6 +416,8 @@ def combine(aggregate: list[dict[str, Any]], partials: list[dict[str, Any]], n_b
     indices = [_int(post["index"], "partial decryption index") for post in partials]
     if not indices or len(set(indices)) != len(indices) or min(indices) < 1:
         raise Invalid("partial decryptions: expected distinct trustee indices")
+    for post in partials:
+        _list(post["shares"], f"trustee {post['index']} shares", len(aggregate))
     weights = [lagrange(indices, j) for j in indices]
     table: dict[bytes, int] = {}
     current = IDENTITY
@@ -510,15 +519,16 @@ def _verify_round(rnd: dict[str, Any], ceremony: dict[str, Any], H: str, kfp: st
             raise Invalid("partial decryption: not from a trustee of the ceremony")
         if trackers:
             verify_partial(ctx, sums, V[index], post)
+    cast = f"{len(trackers)} ballot" + ("" if len(trackers) == 1 else "s")
     if rnd["counts"] is None:
-        return f"{len(trackers)} ballots, awaiting decryption ({len(partials)} partial decryptions verified)"
+        return f"{cast}, awaiting decryption ({len(partials)} partial decryptions verified)"
     indices = [post["index"] for post in partials]
     if trackers and (len(indices) != ceremony["threshold"] or indices != sorted(set(indices))):
         raise Invalid("partial decryptions: expected the first k trustees' posts in index order")
     counts = dict(zip(options, combine(sums, partials, len(trackers)), strict=True))
     if rnd["counts"] != counts:
         raise Invalid(f"the published counts are not the decrypted ones ({counts})")
-    return f"{len(trackers)} ballots, " + ", ".join(f"{key}={value}" for key, value in counts.items())
+    return f"{cast}, " + ", ".join(f"{key}={value}" for key, value in counts.items())
 
 
 def verify_record(record: dict[str, Any]) -> str:
@@ -533,7 +543,12 @@ def verify_record(record: dict[str, Any]) -> str:
             f"conference {ceremony['conference']}, ceremony {ceremony['ceremony']}: "
             f"{ceremony['threshold']} of {len(ceremony['trustees'])} trustees, key {kfp[:16]}"
         ]
-        for rnd in _list(record["rounds"], "rounds"):
+        where = "rounds"
+        rounds = _list(record["rounds"], "rounds")
+        round_ids = [rnd["manifest"]["round"] for rnd in rounds]
+        if len(set(round_ids)) != len(round_ids):
+            raise Invalid("record: a round appears twice")
+        for rnd in rounds:
             where = (
                 f"round {rnd.get('manifest', {}).get('round', '?')}" if isinstance(rnd, dict) else "round ?"
             )

@@ -1,43 +1,41 @@
 /*
  * eg.js: the browser side of the election protocol "luanluu-eg-1" (docs/election-protocol.md):
- * threshold exponential ElGamal over the prime-order subgroup of Ed25519, disjunctive Chaum–Pedersen
- * (0/1) proofs, sum proofs, Schnorr proofs and share encryption, all made non-interactive by Fiat–Shamir.
- * References: ElectionGuard 2.0 (key ceremony, share encryption, partial decryption), Helios/Belenios
- * (0/1 and sum proofs, Benaloh challenge), Cortier et al., "Election verifiability: the Belenios
- * threshold mode". It mirrors voting/crypto/prover.py byte for byte (tests/browser/test_eg_js.py).
+ * exponential ElGamal over the prime-order subgroup of Ed25519, with disjunctive Chaum–Pedersen (0/1)
+ * proofs and a sum proof made non-interactive by Fiat–Shamir, and the Benaloh challenge (Helios,
+ * Belenios). This file holds the encodings and the ballots; eg-trustee.js the key ceremony and the
+ * partial decryptions. Both mirror voting/crypto/prover.py byte for byte (tests/browser/test_eg_js.py).
  *
  * Group arithmetic, hashes and HMAC come from @noble/curves and @noble/hashes (v2; ed25519.Point),
  * vendored in /static/vendor/noble/noble.js, which must be loaded first (it defines `noble`).
- * This file depends on no page: the ballot and trustee pages' own scripts call it.
+ * This file depends on no page: the ballot and trustee pages' own scripts call it. Load it as
+ *   <script src="/static/vendor/noble/noble.js" defer></script>
+ *   <script src="/static/js/eg.js" defer></script>
+ *   <script src="/static/js/eg-trustee.js" defer></script>   (the trustees' page only)
+ * then the page's own script, also deferred (same origin, no inline code: the app's
+ * Content-Security-Policy allows exactly that).
  *
  * API (global `LuanLuuEG`; points and scalars are lowercase hex strings, as in the protocol's JSON):
  *
  *   Ballots
+ *     prepare(manifest): build the tables the encryption uses (~0.4 s the first time on a slow machine);
+ *         call it when the ballot page opens, so that the voter's click does not wait for them
  *     encryptBallot(manifest, choice, zero = [], rng?) -> {ballot, randomness, tracker}
  *         choice: option index (0-based, in manifest.options order); zero: the indexes this voter may not
  *         choose (proved to hold 0). randomness: the r_o as hex, kept only for a Benaloh challenge.
- *     challenge(ballot, choice, randomness) -> audit {ballot, choice, randomness}   (never cast it)
- *     verifyChallenge(audit, manifest) -> the option index the audited ballot encrypts (throws Invalid)
+ *     challenge(ballot, choice, randomness, zero = []) -> audit {ballot, choice, randomness[, zero]}
+ *         (never cast an audited ballot: encrypt again)
+ *     verifyChallenge(audit, manifest, zero = audit.zero) -> the option index the audited ballot encrypts
+ *         (checks the proofs too; throws Invalid)
  *     verifyBallot(manifest, ballot, zero = []) -> tracker (the server does the same check)
  *     manifestCtx(manifest) -> ctx; trackerOf(ballot) -> tracker; shortTracker(tracker) -> "3f2a-91c0-…"
  *
- *   Key ceremony and tally (one trustee, in their own browser)
- *     ceremonyCtx(ceremony) -> cctx
- *     new Trustee(cctx, index, threshold, rng?)      index: 1-based position in ceremony.trustees
- *       .phase1() -> post {index, commitments, coef_proofs, comm_key, comm_proof}
- *       .phase2(allPhase1) -> [share post {from, to, Y, ct, mac} for each other trustee]
- *           (checks every other trustee's phase-1 post first; throws Invalid naming the bad one)
- *       .phase3(allPhase1, sharesToMe) -> confirmation {index, ok: true} or {index, ok: false, complaints}
- *           (on success keeps .share, the trustee's secret s_j, and forgets the ceremony's secrets)
- *       .partialDecrypt(ctx, aggregate) -> post {index, shares: [{D, proof}]} (aggregate: [{A, B}])
- *       .toJSON() / Trustee.fromJSON(obj): the secret state, for storage or a backup file
- *     verifyPhase1(cctx, post); electionKey(allPhase1) -> H; verificationKey(allPhase1, j) -> V_j;
- *     keyFingerprint(ceremony, H, allPhase1) -> kfp
- *     storageKey(conference, ceremony, user) -> "luanluu-eg:<conference>:<ceremony>:<user>"
- *     saveTrustee(conference, ceremony, user, trustee); loadTrustee(conference, ceremony, user) -> Trustee | null;
- *     forgetTrustee(conference, ceremony, user)      (window.localStorage)
+ *   Key ceremony and tally: in eg-trustee.js (loaded after this file on the trustees' page), which adds
+ *   Trustee, verifyPhase1, electionKey, verificationKey, keyFingerprint, ceremonyCtx and the storage
+ *   functions to LuanLuuEG.
  *
  *   Helpers: canonical(obj) -> string (the protocol's canonical JSON); sha256Hex(obj); Invalid (Error class);
+ *   hashToScalar(tag, ...parts) -> bigint (the protocol's Hs); readPoint(hex, what) -> noble point and
+ *   readScalar(hex, what) -> bigint (the checks applied to everything received; throw Invalid);
  *   randomScalar() -> bigint. `rng`, where accepted, is a function returning scalars (bigint) in [1, l):
  *   the tests pass the vectors' fixed ones; by default they come from crypto.getRandomValues (which works
  *   on plain HTTP, unlike crypto.subtle).
@@ -78,6 +76,27 @@
 
   function isHex64(text) {
     return typeof text === "string" && /^[0-9a-f]{64}$/.test(text);
+  }
+
+  /**
+   * Check that a received object has exactly these keys (optional ones may be missing): a tracker is the
+   * hash of the ballot's bytes, so no variant shape may pass (docs/election-protocol.md, strict shapes).
+   */
+  function shape(value, keys, what, optional) {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) throw new Invalid(what + ": not an object");
+    var allowed = keys.concat(optional || []);
+    var present = Object.keys(value);
+    var ok = keys.every(function (k) { return present.indexOf(k) !== -1; }) &&
+      present.every(function (k) { return allowed.indexOf(k) !== -1; });
+    if (!ok) throw new Invalid(what + ": expected the fields " + keys.join(", "));
+    return value;
+  }
+
+  function list(value, what, length) {
+    if (!Array.isArray(value) || (length !== undefined && value.length !== length)) {
+      throw new Invalid(what + (length === undefined ? ": not a list" : ": expected " + length + " items"));
+    }
+    return value;
   }
 
   /** Read a received scalar: 32 bytes little-endian, lowercase hex, < l. */
@@ -127,10 +146,10 @@
     return noble.bytesToHex(noble.sha256(noble.utf8ToBytes(canonical(value))));
   }
 
-  /** Hs(tag, *parts): SHA-512 of "tag|part|part…", read little-endian, reduced mod l. */
+  /** Hs(tag, *parts): SHA-512 of tag + "|" + parts joined by "|", read little-endian, reduced mod l. */
   function hashToScalar(tag) {
     var parts = Array.prototype.slice.call(arguments, 1).map(String);
-    var digest = noble.sha512(noble.utf8ToBytes([tag].concat(parts).join("|")));
+    var digest = noble.sha512(noble.utf8ToBytes(tag + "|" + parts.join("|")));
     return mod(noble.bytesToNumberLE(digest));
   }
 
@@ -147,7 +166,7 @@
   // Secret scalars go through the constant-time multiply; public ones (challenges, responses) through
   // multiplyUnsafe, which also accepts 0 (a challenge may be 0; a secret never is).
   function secretTimes(P, s) {
-    return P.multiply(s);
+    return s === 0n ? Point.ZERO : P.multiply(s); // noble refuses 0; a random scalar is 0 with probability 1/l
   }
 
   function publicTimes(P, s) {
@@ -191,13 +210,17 @@
     var cu = rng();
     var zu = rng();
     var u = 1 - m;
-    var betaMinus = [ct.beta, ct.beta.subtract(G)]; // beta − v·G for v = 0, 1 (no multiplication by 0)
     var a = [null, null];
     var b = [null, null];
     a[m] = secretTimes(G, w);
     b[m] = secretTimes(H, w);
-    a[u] = commitmentFrom(G, zu, cu, ct.alpha);
-    b[u] = commitmentFrom(H, zu, cu, betaMinus[u]);
+    // The simulated branch, a_u = z_u·G − c_u·alpha and b_u = z_u·H − c_u·(beta − u·G), written with the
+    // voter's own r (alpha = r·G, beta − u·G = r·H + (m − u)·G) so that only G and H, whose tables are
+    // precomputed, are multiplied: t = z_u − c_u·r, a_u = t·G, b_u = t·H − (m − u)·c_u·G. Same points,
+    // about twice as fast as multiplying the fresh alpha and beta.
+    var t = mod(zu - cu * r);
+    a[u] = secretTimes(G, t);
+    b[u] = m === 1 ? secretTimes(H, t).subtract(secretTimes(G, cu)) : secretTimes(H, t).add(secretTimes(G, cu));
     var c = rangeChallenge(ctx, o, ct, a, b);
     var cm = mod(c - cu);
     var zm = mod(w + cm * r);
@@ -237,10 +260,20 @@
 
   var precomputedKeys = {};
 
-  /** The election key as a point, with noble's precomputed tables (a ballot multiplies H ~4 times per option). */
+  /**
+   * The election key as a point, with noble's precomputed tables (a ballot multiplies H 3 times per
+   * option). Window 6: building it takes ~65 ms and a multiplication ~1.2 ms; window 8 multiplies a
+   * little faster but takes ~4 times longer to build, which a 9- or 61-option ballot never repays.
+   */
   function electionKeyPoint(hex) {
-    if (!precomputedKeys[hex]) precomputedKeys[hex] = parsePoint(hex, "election key").precompute(8, false);
+    if (!precomputedKeys[hex]) precomputedKeys[hex] = parsePoint(hex, "election key").precompute(6, false);
     return precomputedKeys[hex];
+  }
+
+  /** Build the tables for G and the manifest's election key now (e.g. while the voter reads the ballot). */
+  function prepare(manifest) {
+    secretTimes(G, 1n);
+    electionKeyPoint(manifest.election_key);
   }
 
   function checkChoice(manifest, choice, zero) {
@@ -275,21 +308,25 @@
     return { ballot: ballot, randomness: rs.map(scalarHex), tracker: trackerOf(ballot) };
   }
 
-  /** Benaloh challenge: reveal the randomness of a ballot that will never be cast. */
-  function challenge(ballot, choice, randomness) {
-    return { ballot: ballot, choice: choice, randomness: randomness.slice() };
+  /** Benaloh challenge: reveal the randomness of a ballot that will never be cast (it reveals the choice). */
+  function challenge(ballot, choice, randomness, zero) {
+    var audit = { ballot: ballot, choice: choice, randomness: randomness.slice() };
+    if (zero && zero.length) audit.zero = zero.slice().sort(function (x, y) { return x - y; });
+    return audit;
   }
 
-  /** Check an audited ballot against the manifest; return the option it encrypts. */
-  function verifyChallenge(audit, manifest) {
+  /** Check an audited ballot (proofs, then openings) against the manifest; return the option it encrypts. */
+  function verifyChallenge(audit, manifest, zero) {
+    shape(audit, ["ballot", "choice", "randomness"], "audit", ["zero"]);
     var ballot = audit.ballot;
+    var excluded = zero || list(audit.zero || [], "audit: zero");
+    verifyBallot(manifest, ballot, excluded);
     var H = electionKeyPoint(manifest.election_key);
-    if (ballot.ctx !== manifestCtx(manifest)) throw new Invalid("audit: ballot for another manifest");
     var n = manifest.options.length;
-    if (!Array.isArray(ballot.choices) || ballot.choices.length !== n || audit.randomness.length !== n) {
-      throw new Invalid("audit: wrong number of options");
+    list(audit.randomness, "audit: randomness", n);
+    if (!Number.isInteger(audit.choice) || audit.choice < 0 || audit.choice >= n || excluded.indexOf(audit.choice) !== -1) {
+      throw new Invalid("audit: the choice is not an option the voter may choose");
     }
-    if (!Number.isInteger(audit.choice) || audit.choice < 0 || audit.choice >= n) throw new Invalid("audit: choice out of range");
     ballot.choices.forEach(function (item, o) {
       var r = parseScalar(audit.randomness[o], "audit: randomness of option " + o);
       var alpha = parsePoint(item.alpha, "audit: alpha of option " + o);
@@ -307,12 +344,12 @@
     zero = zero || [];
     var ctx = manifestCtx(manifest);
     var H = electionKeyPoint(manifest.election_key);
+    shape(ballot, ["ctx", "round", "choices", "sum_proof"], "ballot");
     if (ballot.ctx !== ctx) throw new Invalid("ballot for another round, conference or key");
     if (ballot.round !== manifest.round) throw new Invalid("ballot for another round");
-    if (!Array.isArray(ballot.choices) || ballot.choices.length !== manifest.options.length) {
-      throw new Invalid("wrong number of options");
-    }
+    list(ballot.choices, "ballot: choices", manifest.options.length);
     var cts = ballot.choices.map(function (item, o) {
+      shape(item, ["alpha", "beta", "proof"], "option " + o);
       var ct = { alpha: parsePoint(item.alpha, "alpha of option " + o), beta: parsePoint(item.beta, "beta of option " + o) };
       if (zero.indexOf(o) !== -1) verifyZeroProof(ctx, o, H, ct, item.proof);
       else verifyZeroOrOneProof(ctx, o, H, ct, item.proof);
@@ -324,6 +361,7 @@
 
   function verifyZeroOrOneProof(ctx, o, H, ct, proof) {
     var what = "0/1 proof of option " + o;
+    shape(proof, ["c0", "c1", "z0", "z1"], what);
     var cs = [parseScalar(proof.c0, what), parseScalar(proof.c1, what)];
     var zs = [parseScalar(proof.z0, what), parseScalar(proof.z1, what)];
     var betaMinus = [ct.beta, ct.beta.subtract(G)];
@@ -334,6 +372,7 @@
 
   function verifyZeroProof(ctx, o, H, ct, proof) {
     var what = "zero proof of option " + o;
+    shape(proof, ["c", "z"], what);
     var c = parseScalar(proof.c, what);
     var z = parseScalar(proof.z, what);
     var a = commitmentFrom(G, z, c, ct.alpha);
@@ -343,6 +382,7 @@
   }
 
   function verifySumProof(ctx, H, cts, proof) {
+    shape(proof, ["c", "z"], "sum proof");
     var c = parseScalar(proof.c, "sum proof");
     var z = parseScalar(proof.z, "sum proof");
     var A = sumPoints(cts.map(function (ct) { return ct.alpha; }));
@@ -354,304 +394,28 @@
     }
   }
 
-  // ---- Key ceremony ----------------------------------------------------------------------------
-
-  function ceremonyCtx(ceremony) {
-    return sha256Hex(ceremony);
-  }
-
-  /** Schnorr proof of knowledge of `secret` for K = secret·G, bound to (tag, cctx, i, m). */
-  function proveKnowledge(tag, cctx, i, m, K, secret, rng) {
-    var w = rng();
-    var h = secretTimes(G, w);
-    var c = hashToScalar(tag, cctx, i, m, pointHex(K), pointHex(h));
-    return proofHex(c, mod(w + c * secret));
-  }
-
-  function verifyKnowledge(tag, cctx, i, m, K, proof, what) {
-    var c = parseScalar(proof.c, what);
-    var z = parseScalar(proof.z, what);
-    var h = commitmentFrom(G, z, c, K);
-    if (c !== hashToScalar(tag, cctx, i, m, pointHex(K), pointHex(h))) throw new Invalid(what + " fails");
-  }
-
-  /** Check one trustee's phase-1 post: every commitment and the communication key, with their proofs. */
-  function verifyPhase1(cctx, post) {
-    var i = post.index;
-    var who = "trustee " + i;
-    if (!Number.isInteger(i) || i < 1) throw new Invalid(who + ": bad index");
-    if (!Array.isArray(post.commitments) || !Array.isArray(post.coef_proofs) ||
-        post.commitments.length === 0 || post.commitments.length !== post.coef_proofs.length) {
-      throw new Invalid(who + ": commitments and proofs do not match");
-    }
-    post.commitments.forEach(function (hex, m) {
-      var K = parsePoint(hex, who + ": commitment " + m);
-      verifyKnowledge("luanluu/v1/coef", cctx, i, m, K, post.coef_proofs[m], who + ": proof of coefficient " + m);
-    });
-    var E = parsePoint(post.comm_key, who + ": communication key");
-    verifyKnowledge("luanluu/v1/comm", cctx, i, 0, E, post.comm_proof, who + ": proof of the communication key");
-  }
-
-  function byIndex(posts) {
-    return posts.slice().sort(function (x, y) { return x.index - y.index; });
-  }
-
-  /** Election public key H = sum of every trustee's K_{i,0}. */
-  function electionKey(allPhase1) {
-    return pointHex(sumPoints(byIndex(allPhase1).map(function (post) {
-      return parsePoint(post.commitments[0], "trustee " + post.index + ": commitment 0");
-    })));
-  }
-
-  /** sum_m (j^m mod l)·K_{i,m}: trustee i's polynomial evaluated "in the exponent" at j. */
-  function committedShare(post, j) {
-    var total = Point.ZERO;
-    var power = 1n;
-    post.commitments.forEach(function (hex, m) {
-      total = total.add(publicTimes(parsePoint(hex, "trustee " + post.index + ": commitment " + m), power));
-      power = mod(power * BigInt(j));
-    });
-    return total;
-  }
-
-  /** Trustee j's verification key V_j = s_j·G, from the public commitments. */
-  function verificationKey(allPhase1, j) {
-    return pointHex(sumPoints(allPhase1.map(function (post) { return committedShare(post, j); })));
-  }
-
-  function keyFingerprint(ceremony, H, allPhase1) {
-    return sha256Hex({ ceremony: ceremony, election_key: H, trustees: byIndex(allPhase1) });
-  }
-
-  /** kk = SHA-512("luanluu/v1/share|cctx|i|j|Y|S"): a one-time pad (32 bytes) and a MAC key (32 bytes). */
-  function shareKeys(cctx, i, j, Y, S) {
-    var kk = noble.sha512(noble.utf8ToBytes(["luanluu/v1/share", cctx, i, j, Y, S].join("|")));
-    return { pad: kk.slice(0, 32), macKey: kk.slice(32, 64) };
-  }
-
-  function xorBytes(x, y) {
-    return x.map(function (byte, n) { return byte ^ y[n]; });
-  }
-
-  function shareMac(macKey, i, j, Y, ct) {
-    return noble.bytesToHex(noble.hmac(noble.sha256, macKey, noble.utf8ToBytes([i, j, Y, ct].join("|"))));
-  }
-
-  /** Hashed-ElGamal encryption of the share p = P_i(j) to trustee j's communication key E_j. */
-  function encryptShare(cctx, i, j, p, E, rng) {
-    var y = rng();
-    var Y = pointHex(secretTimes(G, y));
-    var S = pointHex(secretTimes(E, y));
-    var keys = shareKeys(cctx, i, j, Y, S);
-    var ct = noble.bytesToHex(xorBytes(noble.numberToBytesLE(p, 32), keys.pad));
-    return { from: i, to: j, Y: Y, ct: ct, mac: shareMac(keys.macKey, i, j, Y, ct) };
-  }
-
-  function equalConstantTime(x, y) {
-    if (x.length !== y.length) return false;
-    var diff = 0;
-    for (var n = 0; n < x.length; n++) diff |= x.charCodeAt(n) ^ y.charCodeAt(n);
-    return diff === 0;
-  }
-
-  /** Decrypt and check a share sent to trustee j (secret e_j); return p, or throw Invalid. */
-  function decryptShare(cctx, post, j, e, senderPhase1) {
-    var i = post.from;
-    var what = "share from trustee " + i;
-    var Yp = parsePoint(post.Y, what + ": ephemeral key");
-    if (typeof post.ct !== "string" || !/^[0-9a-f]{64}$/.test(post.ct)) throw new Invalid(what + ": bad ciphertext");
-    var keys = shareKeys(cctx, i, j, post.Y, pointHex(secretTimes(Yp, e)));
-    if (!equalConstantTime(shareMac(keys.macKey, i, j, post.Y, post.ct), String(post.mac))) {
-      throw new Invalid(what + ": MAC does not match");
-    }
-    var p = noble.bytesToNumberLE(xorBytes(noble.hexToBytes(post.ct), keys.pad));
-    if (p >= L || p === 0n) throw new Invalid(what + ": not a scalar");
-    if (!secretTimes(G, p).equals(committedShare(senderPhase1, j))) {
-      throw new Invalid(what + ": does not match the trustee's commitments");
-    }
-    return p;
-  }
-
-  /** P(x) = sum_m a_m·x^m mod l. */
-  function evaluate(coefficients, x) {
-    var total = 0n;
-    var power = 1n;
-    coefficients.forEach(function (a) {
-      total = mod(total + a * power);
-      power = mod(power * BigInt(x));
-    });
-    return total;
-  }
-
-  /** One trustee of a key ceremony, with its secrets; `index` is 1-based. */
-  class Trustee {
-    constructor(cctx, index, threshold, rng) {
-      this.cctx = cctx;
-      this.index = index;
-      this.threshold = threshold;
-      this.rng = rng || randomScalar;
-      this.coefficients = null; // a_{i,0..k-1}, until phase 3 succeeds
-      this.commSecret = null; // e_i, until phase 3 succeeds
-      this.share = null; // s_i, the only secret needed after the ceremony
-    }
-
-    /** Phase 1: choose the polynomial and the communication key; publish commitments with proofs. */
-    phase1() {
-      var rng = this.rng;
-      var cctx = this.cctx;
-      var i = this.index;
-      this.coefficients = [];
-      for (var m = 0; m < this.threshold; m++) this.coefficients.push(rng());
-      var commitments = [];
-      var proofs = [];
-      this.coefficients.forEach(function (a, m) {
-        var K = secretTimes(G, a);
-        commitments.push(pointHex(K));
-        proofs.push(proveKnowledge("luanluu/v1/coef", cctx, i, m, K, a, rng));
-      });
-      this.commSecret = rng();
-      var E = secretTimes(G, this.commSecret);
-      return {
-        index: i,
-        commitments: commitments,
-        coef_proofs: proofs,
-        comm_key: pointHex(E),
-        comm_proof: proveKnowledge("luanluu/v1/comm", cctx, i, 0, E, this.commSecret, rng),
-      };
-    }
-
-    /** Phase 2: after checking every phase-1 post, send each other trustee its share, encrypted to it. */
-    phase2(allPhase1) {
-      var self = this;
-      checkAllPhase1(this.cctx, allPhase1, this.threshold);
-      return byIndex(allPhase1).filter(function (post) { return post.index !== self.index; }).map(function (post) {
-        var E = parsePoint(post.comm_key, "trustee " + post.index + ": communication key");
-        return encryptShare(self.cctx, self.index, post.index, evaluate(self.coefficients, post.index), E, self.rng);
-      });
-    }
-
-    /** Phase 3: decrypt and check the shares sent to this trustee; keep s_j = sum_i P_i(j) if all are good. */
-    phase3(allPhase1, sharesToMe) {
-      var self = this;
-      var j = this.index;
-      checkAllPhase1(this.cctx, allPhase1, this.threshold);
-      var total = evaluate(this.coefficients, j);
-      var complaints = [];
-      byIndex(allPhase1).forEach(function (post) {
-        if (post.index === j) return;
-        var sent = sharesToMe.filter(function (s) { return s.from === post.index && s.to === j; });
-        try {
-          if (sent.length !== 1) throw new Invalid("trustee " + post.index + ": no share");
-          total = mod(total + decryptShare(self.cctx, sent[0], j, self.commSecret, post));
-        } catch (error) {
-          if (!(error instanceof Invalid)) throw error;
-          complaints.push(post.index);
-        }
-      });
-      if (complaints.length) return { index: j, ok: false, complaints: complaints };
-      this.share = total;
-      this.coefficients = null;
-      this.commSecret = null;
-      return { index: j, ok: true };
-    }
-
-    /** Partial decryption of a round's aggregate: D_o = s_j·A_o with a Chaum–Pedersen proof. */
-    partialDecrypt(ctx, aggregate) {
-      var self = this;
-      if (this.share === null) throw new Error("this trustee holds no key share yet");
-      var j = this.index;
-      return {
-        index: j,
-        shares: aggregate.map(function (item, o) {
-          var A = parsePoint(item.A, "aggregate A of option " + o);
-          var D = secretTimes(A, self.share);
-          var w = self.rng();
-          var a = secretTimes(G, w);
-          var b = secretTimes(A, w);
-          var c = hashToScalar("luanluu/v1/decrypt", ctx, j, o, pointHex(A), pointHex(D), pointHex(a), pointHex(b));
-          return { D: pointHex(D), proof: proofHex(c, mod(w + c * self.share)) };
-        }),
-      };
-    }
-
-    toJSON() {
-      var hex = function (s) { return s === null ? null : scalarHex(s); };
-      return {
-        version: VERSION,
-        cctx: this.cctx,
-        index: this.index,
-        threshold: this.threshold,
-        coefficients: this.coefficients === null ? null : this.coefficients.map(scalarHex),
-        comm_secret: hex(this.commSecret),
-        share: hex(this.share),
-      };
-    }
-
-    static fromJSON(data) {
-      if (data.version !== VERSION) throw new Invalid("key share of another protocol version");
-      var t = new Trustee(data.cctx, data.index, data.threshold);
-      var read = function (s) { return s === null ? null : parseScalar(s, "stored secret"); };
-      t.coefficients = data.coefficients === null ? null : data.coefficients.map(read);
-      t.commSecret = read(data.comm_secret);
-      t.share = read(data.share);
-      return t;
-    }
-  }
-
-  function checkAllPhase1(cctx, allPhase1, threshold) {
-    var seen = {};
-    allPhase1.forEach(function (post) {
-      verifyPhase1(cctx, post);
-      if (post.commitments.length !== threshold) throw new Invalid("trustee " + post.index + ": wrong number of commitments");
-      if (seen[post.index]) throw new Invalid("trustee " + post.index + ": posted twice");
-      seen[post.index] = true;
-    });
-    for (var i = 1; i <= allPhase1.length; i++) {
-      if (!seen[i]) throw new Invalid("trustee " + i + ": no phase-1 post");
-    }
-  }
-
-  // ---- Storage of a trustee's secrets (this browser's localStorage) ----------------------------
-
-  function storageKey(conference, ceremony, user) {
-    return "luanluu-eg:" + conference + ":" + ceremony + ":" + user;
-  }
-
-  function saveTrustee(conference, ceremony, user, trustee) {
-    root.localStorage.setItem(storageKey(conference, ceremony, user), JSON.stringify(trustee.toJSON()));
-  }
-
-  function loadTrustee(conference, ceremony, user) {
-    var text = root.localStorage.getItem(storageKey(conference, ceremony, user));
-    return text === null ? null : Trustee.fromJSON(JSON.parse(text));
-  }
-
-  function forgetTrustee(conference, ceremony, user) {
-    root.localStorage.removeItem(storageKey(conference, ceremony, user));
-  }
-
   root.LuanLuuEG = {
     VERSION: VERSION,
     Invalid: Invalid,
     canonical: canonical,
     sha256Hex: sha256Hex,
+    hashToScalar: hashToScalar,
+    readPoint: parsePoint,
+    readScalar: parseScalar,
     randomScalar: randomScalar,
     manifestCtx: manifestCtx,
     trackerOf: trackerOf,
     shortTracker: shortTracker,
+    prepare: prepare,
     encryptBallot: encryptBallot,
     challenge: challenge,
     verifyChallenge: verifyChallenge,
     verifyBallot: verifyBallot,
-    ceremonyCtx: ceremonyCtx,
-    verifyPhase1: verifyPhase1,
-    electionKey: electionKey,
-    verificationKey: verificationKey,
-    keyFingerprint: keyFingerprint,
-    Trustee: Trustee,
-    storageKey: storageKey,
-    saveTrustee: saveTrustee,
-    loadTrustee: loadTrustee,
-    forgetTrustee: forgetTrustee,
+    // The building blocks eg-trustee.js shares; not for pages.
+    blocks: {
+      G: G, L: L, mod: mod, scalarHex: scalarHex, pointHex: pointHex, isHex64: isHex64, shape: shape,
+      list: list, secretTimes: secretTimes, publicTimes: publicTimes, proofHex: proofHex,
+      commitmentFrom: commitmentFrom, sumPoints: sumPoints,
+    },
   };
 })(typeof window !== "undefined" ? window : globalThis, (typeof window !== "undefined" ? window : globalThis).noble);
