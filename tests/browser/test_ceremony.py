@@ -13,6 +13,7 @@ from playwright.async_api import BrowserContext, Page, expect
 
 from tests.browser.pages import TIMEOUT, chromium, log_in
 from tests.helpers import CHECK_IN_AT, Demo
+from tests.trustees.helpers import tally
 from voting.auth.models import User
 from voting.conferences.models import Conference
 from voting.conferences.services import check_in
@@ -96,16 +97,4 @@ def test_three_trustees_make_the_key_in_their_own_browsers(
         for row in db.session.execute(sa.text("SELECT phase1, verification_key FROM ceremony_trustees")):
             assert not any(share.share in str(row) for share in shares.values())
         # Any two of the browsers' shares decrypt; the result is the ballots' count.
-        manifest = {
-            "version": "luanluu-eg-1",
-            "conference": conference.id,
-            "round": 1,
-            "key": key.key_fingerprint,
-            "election_key": key.election_key,
-            "options": ["unit:1", "unit:2", "blank"],
-        }
-        ballots = [prover.encrypt_ballot(manifest, choice)[0] for choice in (1, 1, 0)]
-        sums = verifier.aggregate(ballots, 3)
-        ctx = verifier.manifest_ctx(manifest)
-        partials = [shares[i].partial_decrypt(ctx, sums) for i in (2, 3)]
-        assert verifier.combine(sums, partials, 3) == [1, 2, 0]
+        assert tally(key, conference.id, {2: shares[2], 3: shares[3]}, [1, 1, 0]) == [1, 2, 0]

@@ -163,13 +163,21 @@ def seat_phase1(app: Flask, ceremony_id: int) -> list[str | None]:
         )
 
 
+def first_trustee(
+    site: Site, started: tuple[int, dict[str, FlaskClient]]
+) -> tuple[FlaskClient, prover.Trustee]:
+    """Return the first trustee's browser and, in Python, what that browser would compute."""
+    browser = next(iter(started[1].values()))
+    now = state(browser, site)
+    return browser, prover.Trustee(now["ceremony"], now["me"])
+
+
 def test_json_posts_need_the_csrf_header_and_a_json_body(
     app: Flask, site: Site, started: tuple[int, dict[str, FlaskClient]]
 ) -> None:
-    ceremony_id, browsers = started
-    browser = next(iter(browsers.values()))
-    now = state(browser, site)
-    post1 = prover.Trustee(now["ceremony"], now["me"]).phase1()
+    ceremony_id = started[0]
+    browser, player = first_trustee(site, started)
+    post1 = player.phase1()
     refused = api(browser, f"/ceremony/{ceremony_id}/phase1", post1, token=False)
     assert refused.status_code == 400 and "error" in refused.get_json()
     not_json = browser.post(
@@ -207,10 +215,8 @@ def test_only_that_ceremonys_trustees_may_post_or_read_it(
 def test_bad_input_is_a_4xx_with_a_message_and_nothing_written(
     app: Flask, site: Site, started: tuple[int, dict[str, FlaskClient]]
 ) -> None:
-    ceremony_id, browsers = started
-    browser = next(iter(browsers.values()))
-    now = state(browser, site)
-    player = prover.Trustee(now["ceremony"], now["me"])
+    ceremony_id = started[0]
+    browser, player = first_trustee(site, started)
     good = player.phase1()
     forged = json.loads(json.dumps(good))
     forged["commitments"][0] = "01" + "00" * 31  # the identity: outside the group
