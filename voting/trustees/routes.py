@@ -120,7 +120,7 @@ def _post(ceremony_id: int, step: Any) -> Response:
     ceremony = db.session.get(KeyCeremony, ceremony_id) or abort(404)
     body = request.get_json(silent=True)
     if body is None:
-        abort(400, "Cần gửi dữ liệu JSON.")
+        abort(400, gettext("Cần gửi dữ liệu JSON."))
     step(ceremony, user(), body, now=utc_now())
     db.session.commit()
     return jsonify(_state_of(ceremony))
