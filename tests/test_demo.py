@@ -18,6 +18,7 @@ from tests.helpers import (
     STARTS_AT,
     assert_every_document_signed_and_verified,
 )
+from tests.trustees.helpers import run_ceremony
 from voting.audit.models import AuditEntry
 from voting.audit.services import verify
 from voting.auth.models import Role, User
@@ -118,6 +119,7 @@ def test_play_demo_twice_changes_nothing(demo_conference: Conference) -> None:
 def test_play_demo_refuses_a_conference_half_played(demo_conference: Conference) -> None:
     for unit in demo_conference.cluster.units:
         check_in(demo_conference, unit, by=demo_conference.chair, now=CHECK_IN_AT)
+    run_ceremony(demo_conference)
     open_round(demo_conference, Office.LEADER, now=OPENED_AT)
     with pytest.raises(InvalidState, match="đang diễn ra dở"):
         play_demo(demo_conference)

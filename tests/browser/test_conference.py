@@ -89,9 +89,10 @@ async def _trustee_pages(browser: Browser, base: str, shares: list[Share]) -> li
     for share in shares:
         page = await log_in(await browser.new_context(), base, share.username)
         await page.goto(f"{base}/conferences/{share.conference}/trustees")
-        if not await page.evaluate("Boolean(window.LuanLuuEG)"):
+        if not await page.evaluate("Boolean(window.LuanLuuEG && window.LuanLuuEG.saveTrustee)"):
             await page.add_script_tag(url=f"{base}/static/vendor/noble/noble.js")
             await page.add_script_tag(url=f"{base}/static/js/eg.js")
+            await page.add_script_tag(url=f"{base}/static/js/eg-trustee.js")
         await page.evaluate(
             """(s) => LuanLuuEG.saveTrustee(s.conference, s.ceremony, s.user,
                  LuanLuuEG.Trustee.restore(s.description, s.index, s.share))""",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -11,9 +11,10 @@ from tests.helpers import PASSWORD, STARTS_AT, in_year
 from voting.auth.models import Role, User
 from voting.auth.services import create_user
 from voting.conferences.models import Conference
-from voting.crypto.prover import Trustee
+from voting.crypto import verifier
+from voting.crypto.prover import Trustee, encrypt_ballot
 from voting.extensions import db
-from voting.trustees.keys import election_key_of
+from voting.trustees.keys import ElectionKey, election_key_of
 from voting.trustees.offline import play_ceremony
 from voting.trustees.services import committee_trustees
 
@@ -60,3 +61,29 @@ def run_ceremony(
     if key is not None:
         TRUSTEES[key.key_fingerprint] = players
     return players
+
+
+def tally(
+    key: ElectionKey, conference_id: int, trustees: Mapping[int, Trustee], choices: Sequence[int]
+) -> list[int]:
+    """Encrypt one ballot per choice (options 0, 1, 2) under *key*; decrypt their sum with *trustees*.
+
+    Every ballot and every partial decryption is checked by the verifier on the way.
+    """
+    manifest = {
+        "version": "luanluu-eg-1",
+        "conference": conference_id,
+        "round": 1,
+        "key": key.key_fingerprint,
+        "election_key": key.election_key,
+        "options": ["unit:1", "unit:2", "blank"],
+    }
+    ballots = [encrypt_ballot(manifest, choice)[0] for choice in choices]
+    for ballot in ballots:
+        verifier.verify_ballot(manifest, ballot)
+    sums = verifier.aggregate(ballots, 3)
+    ctx = verifier.manifest_ctx(manifest)
+    partials = [trustee.partial_decrypt(ctx, sums) for trustee in trustees.values()]
+    for post in partials:
+        verifier.verify_partial(ctx, sums, key.verification_keys[post["index"]], post)
+    return verifier.combine(sums, partials, len(ballots))

@@ -26,6 +26,12 @@ Login = Callable[[str], FlaskClient]
 
 
 @pytest.fixture
+def site(make_site: Callable[..., Site]) -> Site:
+    """A committed 8-unit conference without an election key yet."""
+    return make_site(election_key=False)
+
+
+@pytest.fixture
 def holders(app: Flask, site: Site) -> list[tuple[int, str]]:
     """Three counter accounts the chair may name as trustees: (id, username)."""
     with app.app_context():
@@ -80,7 +86,7 @@ def test_only_the_chair_of_the_conference_starts(
 ) -> None:
     assert start(login(site.secretary), site, holders).status_code == 403
     assert start(login(holders[0][1]), site, holders).status_code == 403
-    other = make_site()
+    other = make_site(election_key=False)
     assert start(login(other.chair), site, holders).status_code == 403
     no_token = login(site.chair).post(
         f"/conferences/{site.conference_id}/trustees/start", data={"trustees": [str(holders[0][0])]}
@@ -157,13 +163,21 @@ def seat_phase1(app: Flask, ceremony_id: int) -> list[str | None]:
         )
 
 
+def first_trustee(
+    site: Site, started: tuple[int, dict[str, FlaskClient]]
+) -> tuple[FlaskClient, prover.Trustee]:
+    """Return the first trustee's browser and, in Python, what that browser would compute."""
+    browser = next(iter(started[1].values()))
+    now = state(browser, site)
+    return browser, prover.Trustee(now["ceremony"], now["me"])
+
+
 def test_json_posts_need_the_csrf_header_and_a_json_body(
     app: Flask, site: Site, started: tuple[int, dict[str, FlaskClient]]
 ) -> None:
-    ceremony_id, browsers = started
-    browser = next(iter(browsers.values()))
-    now = state(browser, site)
-    post1 = prover.Trustee(now["ceremony"], now["me"]).phase1()
+    ceremony_id = started[0]
+    browser, player = first_trustee(site, started)
+    post1 = player.phase1()
     refused = api(browser, f"/ceremony/{ceremony_id}/phase1", post1, token=False)
     assert refused.status_code == 400 and "error" in refused.get_json()
     not_json = browser.post(
@@ -201,10 +215,8 @@ def test_only_that_ceremonys_trustees_may_post_or_read_it(
 def test_bad_input_is_a_4xx_with_a_message_and_nothing_written(
     app: Flask, site: Site, started: tuple[int, dict[str, FlaskClient]]
 ) -> None:
-    ceremony_id, browsers = started
-    browser = next(iter(browsers.values()))
-    now = state(browser, site)
-    player = prover.Trustee(now["ceremony"], now["me"])
+    ceremony_id = started[0]
+    browser, player = first_trustee(site, started)
     good = player.phase1()
     forged = json.loads(json.dumps(good))
     forged["commitments"][0] = "01" + "00" * 31  # the identity: outside the group
@@ -231,3 +243,15 @@ def test_the_chair_restarts_a_running_ceremony_from_the_console(
     with app.app_context():
         first = db.session.get(KeyCeremony, ceremony_id)
         assert first is not None and first.status is CeremonyStatus.COLLECTING
+
+
+def test_the_page_and_the_json_refusals_speak_english_on_request(
+    login: Login, site: Site, started: tuple[int, dict[str, FlaskClient]]
+) -> None:
+    ceremony_id, browsers = started
+    browser = next(iter(browsers.values()))
+    page = text(browser.get(f"/conferences/{site.conference_id}/trustees?lang=en"))
+    assert "The key ceremony" in page and "Step 1/3" in page and "needs JavaScript" in page
+    assert state(browser, site)["status_label"].startswith("Step 1/3")
+    answer = api(browser, f"/ceremony/{ceremony_id}/shares", [])
+    assert answer.get_json()["error"].startswith("The key ceremony is not at this step")

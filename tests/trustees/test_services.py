@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tests.factories import Stage
 from tests.helpers import STARTS_AT
-from tests.trustees.helpers import key_holders, run_ceremony
+from tests.trustees.helpers import key_holders, run_ceremony, tally
 from voting.audit.models import AuditEntry
 from voting.auth.models import Role, User
 from voting.conferences.models import Conference
@@ -34,6 +34,14 @@ from voting.trustees.services import (
 )
 
 NOW = STARTS_AT
+
+
+@pytest.fixture
+def conference(make_conference: Callable[..., Conference]) -> Conference:
+    """A conference of a new 8-unit cluster whose trustees have not made the key yet."""
+    return make_conference(election_key=False)
+
+
 IDENTITY = "01" + "00" * 31
 #: a point of order 8 (libsodium refuses it): the classic small-order encoding
 SMALL_ORDER = "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05"
@@ -82,25 +90,9 @@ def test_a_ceremony_gives_a_key_that_a_quorum_decrypts_and_one_trustee_cannot(co
     for index, trustee in trustees.items():
         assert trustee.share is not None
         assert key.verification_keys[index] == verifier.base(bytes.fromhex(trustee.share)).hex()
-    manifest = {
-        "version": "luanluu-eg-1",
-        "conference": conference.id,
-        "round": 1,
-        "key": key.key_fingerprint,
-        "election_key": key.election_key,
-        "options": ["unit:1", "unit:2", "blank"],
-    }
-    ballots = [prover.encrypt_ballot(manifest, choice)[0] for choice in (0, 0, 1, 2, 0)]
-    for ballot in ballots:
-        verifier.verify_ballot(manifest, ballot)
-    sums = verifier.aggregate(ballots, 3)
-    ctx = verifier.manifest_ctx(manifest)
-    partials = [trustees[i].partial_decrypt(ctx, sums) for i in (1, 3)]
-    for post in partials:
-        verifier.verify_partial(ctx, sums, key.verification_keys[post["index"]], post)
-    assert verifier.combine(sums, partials, 5) == [3, 1, 1]
+    assert tally(key, conference.id, {1: trustees[1], 3: trustees[3]}, [0, 0, 1, 2, 0]) == [3, 1, 1]
     with pytest.raises(verifier.Invalid):  # one share alone decrypts nothing
-        verifier.combine(sums, partials[:1], 5)
+        tally(key, conference.id, {2: trustees[2]}, [0, 1])
     assert actions(conference) == ["ceremony.started", "ceremony.finished"]
 
 
@@ -126,7 +118,7 @@ def test_no_key_before_the_ceremony_is_done(conference: Conference) -> None:
 def test_the_committee_is_the_default_trustees_and_the_threshold_a_majority(
     make_conference: Callable[..., Conference], make_user: Callable[..., User]
 ) -> None:
-    conference = make_conference(Stage.CHECKED_IN)
+    conference = make_conference(Stage.CHECKED_IN, election_key=False)
     members = [make_user(Role.COUNTER) for _ in range(4)]
     for member in members:
         add_committee_member(conference, member, is_head=False, approvals=8, by=conference.chair, now=NOW)

@@ -21,7 +21,7 @@ from voting.clusters.models import Unit
 from voting.clusters.services import member_units
 from voting.conferences.models import CheckIn, Conference
 from voting.conferences.services import Attendance, attendance
-from voting.elections.actions import Action, Situation, require
+from voting.elections.actions import Action, Situation, key_refusal, require
 from voting.elections.ballots import CandidateCount, Mark
 from voting.elections.counting import THRESHOLD, RoundResult, threshold_votes
 from voting.elections.live import turnout
@@ -46,6 +46,7 @@ from voting.errors import (
 from voting.extensions import db
 from voting.formatting import utc_now
 from voting.i18n import N_
+from voting.trustees.keys import election_key_of
 
 __all__ = [
     "THRESHOLD",
@@ -124,6 +125,7 @@ def situation_of(
         election=election,
         last=count_of(last) if last else None,
         leader_certified=leader is not None and leader.is_certified,
+        has_election_key=election_key_of(conference) is not None,
     )
 
 
@@ -153,6 +155,9 @@ def open_round(
         raise InvalidState(N_("Biểu quyết công khai không dùng phiếu giấy kín."))
     situation = situation_of(conference, office, rules=rules)
     require(situation, Action.OPEN_ROUND)
+    refused = key_refusal(situation, on_paper=on_paper)
+    if refused is not None:
+        raise refused
     election, present = situation.election, situation.attendance
     candidates = next_candidates(situation)
     if candidates is None:  # the ballot type has the chair name one nominee among those who may stand

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from voting.auth.models import User
 from voting.conferences.models import Conference
 from voting.extensions import db
+from voting.i18n import N_
 from voting.models import enum_column
 
 
@@ -40,11 +41,11 @@ class CeremonyStatus(enum.StrEnum):
 
 
 STATUS_LABELS = {
-    CeremonyStatus.COLLECTING: "Bước 1/3: các thành viên công bố cam kết khóa",
-    CeremonyStatus.SHARING: "Bước 2/3: các thành viên trao phần khóa mã hóa cho nhau",
-    CeremonyStatus.CONFIRMING: "Bước 3/3: các thành viên kiểm tra phần khóa nhận được",
-    CeremonyStatus.DONE: "Đã tạo xong khóa bầu cử",
-    CeremonyStatus.FAILED: "Không thành công",
+    CeremonyStatus.COLLECTING: N_("Bước 1/3: những người giữ khóa công bố cam kết khóa"),
+    CeremonyStatus.SHARING: N_("Bước 2/3: những người giữ khóa trao phần khóa mã hóa cho nhau"),
+    CeremonyStatus.CONFIRMING: N_("Bước 3/3: những người giữ khóa kiểm tra phần khóa nhận được"),
+    CeremonyStatus.DONE: N_("Đã tạo xong khóa bầu cử"),
+    CeremonyStatus.FAILED: N_("Không thành công"),
 }
 
 

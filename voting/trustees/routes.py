@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from voting.auth.access import role_required, user
@@ -98,7 +99,7 @@ def start(conference_id: int) -> Response:
     services.start_ceremony(conference, trustees, form.threshold.data, by=user(), now=utc_now())
     db.session.commit()
     flash(
-        "Đã bắt đầu phiên tạo khóa bầu cử; mỗi người giữ khóa mở trang “Người giữ khóa” trên máy của mình.",
+        gettext("Đã bắt đầu phiên tạo khóa; mỗi người giữ khóa mở trang “Người giữ khóa” trên máy của mình."),
         "success",
     )
     return redirect(url_for("trustees.page", conference_id=conference.id))
@@ -109,7 +110,7 @@ def start(conference_id: int) -> Response:
 def state(conference_id: int) -> Response:
     """Return the latest ceremony's state, for the page that polls it."""
     _, ceremony = _load(conference_id)
-    response = jsonify(browser_state(ceremony, user()) if ceremony else None)
+    response = jsonify(_state_of(ceremony) if ceremony else None)
     response.cache_control.no_store = True
     return response
 
@@ -119,10 +120,17 @@ def _post(ceremony_id: int, step: Any) -> Response:
     ceremony = db.session.get(KeyCeremony, ceremony_id) or abort(404)
     body = request.get_json(silent=True)
     if body is None:
-        abort(400, "Cần gửi dữ liệu JSON.")
+        abort(400, gettext("Cần gửi dữ liệu JSON."))
     step(ceremony, user(), body, now=utc_now())
     db.session.commit()
-    return jsonify(browser_state(ceremony, user()))
+    return jsonify(_state_of(ceremony))
+
+
+def _state_of(ceremony: KeyCeremony) -> dict[str, Any]:
+    """Return the ceremony's state for the current user, its status in their language."""
+    state_ = browser_state(ceremony, user())
+    state_["status_label"] = gettext(state_["status_label"])
+    return state_
 
 
 @bp.post(f"{API}<int:ceremony_id>/phase1")

@@ -55,7 +55,7 @@
       if (trustee && stored) {
         first = JSON.parse(stored); // posted before and lost on the way: the same commitments again
       } else {
-        trustee = new EG.Trustee(state.cctx, state.me, state.ceremony.threshold);
+        trustee = new EG.Trustee(state.ceremony, state.me);
         first = trustee.phase1();
         // Saved before it is posted: a commitment the server holds must never lose its secret.
         EG.saveTrustee(conference, ceremonyId, userId, trustee);
