@@ -28,7 +28,7 @@ def test_a_secret_electronic_round_waits_for_the_key(conference: Conference) -> 
     with pytest.raises(InvalidState, match="Chưa có khóa bầu cử"):
         open_round(conference, Office.LEADER, now=OPENED_AT)
     run_ceremony(conference)
-    assert open_round(conference, Office.LEADER, now=OPENED_AT).method is RoundMethod.ELECTRONIC
+    assert open_round(conference, Office.LEADER, now=OPENED_AT).method is RoundMethod.ENCRYPTED
 
 
 def test_a_paper_round_needs_no_key(conference: Conference) -> None:
