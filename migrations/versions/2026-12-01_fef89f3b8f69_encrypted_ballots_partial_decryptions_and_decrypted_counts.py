@@ -78,4 +78,6 @@ def downgrade() -> None:
     op.drop_table("decrypted_counts")
     with op.batch_alter_table("rounds", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("ck_rounds_round_method"), type_="check")
-        batch_op.create_check_constraint(batch_op.f("ck_rounds_round_method"), "method IN ('electronic', 'paper')")
+        batch_op.create_check_constraint(
+            batch_op.f("ck_rounds_round_method"), "method IN ('electronic', 'paper')"
+        )
