@@ -25,9 +25,11 @@ from voting.auth.models import Role, User
 from voting.clusters.models import Cluster, Unit
 from voting.conferences.models import Conference
 from voting.conferences.services import attendance, check_in
+from voting.crypto.verifier import sha256_hex, verify_record
 from voting.demo import CLUSTER_CODE, PASSWORD, UNITS, create_demo, play_demo
 from voting.documents.models import Document, DocumentKind
 from voting.documents.services import find_document
+from voting.elections.board import election_record, record_fingerprint
 from voting.elections.models import Office
 from voting.elections.services import get_election
 from voting.errors import InvalidState
@@ -124,3 +126,19 @@ def test_play_demo_refuses_a_conference_half_played(demo_conference: Conference)
     with pytest.raises(InvalidState, match="đang diễn ra dở"):
         play_demo(demo_conference)
     assert not demo_conference.is_ended
+
+
+def test_the_demo_record_verifies_and_the_minutes_print_its_fingerprint(demo_conference: Conference) -> None:
+    """The demo plays through encryption: its election record passes the standalone verifier."""
+    play_demo(demo_conference)
+    record = election_record(demo_conference)
+    assert record is not None and len(record["rounds"]) == 2
+    summary = verify_record(record)
+    assert "8 ballots" in summary
+    assert [r["counts"] for r in record["rounds"]][0] == {
+        **{f"unit:{u.id}": 0 for u in demo_conference.cluster.units[1:]},
+        f"unit:{demo_conference.cluster.units[1].id}": 6,
+        f"unit:{demo_conference.cluster.units[2].id}": 1,
+        "blank": 1,
+    }
+    assert record_fingerprint(demo_conference) == sha256_hex(record)
