@@ -29,6 +29,7 @@ from flask_migrate import upgrade
 
 from tests.eg import open_round
 from tests.helpers import CHECK_IN_AT, OPENED_AT, REQUIRE_TOOLS, STARTS_AT, in_year
+from tests.trustees.helpers import run_ceremony
 from voting import create_app
 from voting.conferences.models import Conference
 from voting.conferences.services import check_in, create_conference
@@ -171,6 +172,7 @@ class Stage:
                     by=conference.chair,
                     now=in_year(CHECK_IN_AT, self.year) + timedelta(minutes=number),
                 )
+            run_ceremony(conference, now=in_year(CHECK_IN_AT, self.year))
             round_ = open_round(conference, Office.LEADER, now=in_year(OPENED_AT, self.year))
             db.session.commit()
             scenario = Scenario(

@@ -118,6 +118,7 @@ def state(conference_id: int) -> Response:
 def _post(ceremony_id: int, step: Any) -> Response:
     """Hand a trustee's JSON post to a service step; commit only if it was taken."""
     ceremony = db.session.get(KeyCeremony, ceremony_id) or abort(404)
+    services.trustee_of(ceremony, user())  # who posts is refused before what they post is read
     body = request.get_json(silent=True)
     if body is None:
         abort(400, gettext("Cần gửi dữ liệu JSON."))
