@@ -102,11 +102,11 @@ def text(response: Any) -> str:
 # System tools ------------------------------------------------------------------------------------
 
 
-def require_tool(name: str) -> str:
+def require_tool(name: str, package: str = "poppler-utils / postgresql") -> str:
     """Return the path of a system tool, or skip (fail under CI) when it is absent."""
     path = shutil.which(name)
     if path is None:
-        message = f"system tool {name!r} is not installed (apt-get install poppler-utils / postgresql)"
+        message = f"system tool {name!r} is not installed (apt-get install {package})"
         if REQUIRE_TOOLS:
             pytest.fail(message + "; LUANLUU_REQUIRE_TOOLS=1 forbids skipping", pytrace=False)
         pytest.skip(message)

@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, has_request_context, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from voting.config import PLACEHOLDER_KEYS, default_config
 from voting.extensions import csrf, db, login_manager, migrate
@@ -26,6 +27,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     _refuse_weak_secret(app)
+    _trust_proxies(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -85,6 +87,14 @@ def _refuse_weak_secret(app: Flask) -> None:
             "SECRET_KEY is missing or too weak: set the SECRET_KEY environment variable "
             "(at least 16 random characters) or write one to instance/secret_key."
         )
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Take the client's address and scheme from the configured number of reverse proxies."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        # Only the last *hops* entries of X-Forwarded-For/-Proto are believed: a client cannot forge them.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def _configure_sqlite() -> None:

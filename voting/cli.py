@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
-from voting.api.services import create_token
 from voting.audit.cli import audit
-from voting.auth.models import Role, User
-from voting.auth.services import create_user
+from voting.auth.models import ApiToken, Role, User
+from voting.auth.services import create_user, end_access
+from voting.auth.tokens import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, create_token, revoke_token, tokens_of
 from voting.clusters.models import Cluster, Unit
 from voting.clusters.services import add_unit, create_cluster
 from voting.conferences.services import create_conference
@@ -23,7 +23,7 @@ from voting.demo import PASSWORD, create_demo, play_demo
 from voting.documents.archive import export_documents
 from voting.errors import VotingError
 from voting.extensions import db
-from voting.formatting import to_utc_naive, utc_now
+from voting.formatting import format_datetime, to_utc_naive, utc_now
 from voting.signing.cli import pki, verify_command
 from voting.signing.demo import DEMO_CA_PASSPHRASE, DEMO_PIN, DEMO_PKCS12_PASSWORD
 
@@ -159,10 +159,53 @@ def create_conference_command(
 @admin.command("create-token")
 @click.argument("username")
 @click.option("--name", required=True, help="what the token is for")
-def create_token_command(username: str, name: str) -> None:
+@click.option(
+    "--days",
+    type=int,
+    default=DEFAULT_TOKEN_DAYS,
+    show_default=True,
+    help=f"valid for (at most {MAX_TOKEN_DAYS})",
+)
+def create_token_command(username: str, name: str, days: int) -> None:
     """Create an API token acting as USERNAME; it is printed once."""
-    record, token = create_token(_user(username, "USERNAME"), name, now=utc_now())
-    _commit(f"Mã truy cập API #{record.id} cho {username} (chỉ hiện một lần):\n{token}")
+    with _domain_errors():
+        record, token = create_token(_user(username, "USERNAME"), name, now=utc_now(), days=days)
+    _commit(
+        f"Mã truy cập API #{record.id} cho {username}, hết hạn {format_datetime(record.expires_at)} "
+        f"(chỉ hiện một lần):\n{token}"
+    )
+
+
+@admin.command("list-tokens")
+@click.argument("username", required=False)
+def list_tokens_command(username: str | None) -> None:
+    """List API tokens (of USERNAME, or of every account): number, account, name, expiry, state."""
+    now = utc_now()
+    for record in tokens_of(_user(username, "USERNAME") if username else None):
+        state = "đang dùng" if record.is_live(now) else "đã thu hồi" if record.revoked_at else "đã hết hạn"
+        click.echo(
+            f"#{record.id}\t{record.user.username}\t{record.name}\t"
+            f"hết hạn {format_datetime(record.expires_at)}\t{state}"
+        )
+
+
+@admin.command("revoke-token")
+@click.argument("token_id", type=int)
+def revoke_token_command(token_id: int) -> None:
+    """Revoke the API token numbered TOKEN_ID (see list-tokens)."""
+    record = db.session.get(ApiToken, token_id)
+    if record is None:
+        raise click.BadParameter(f"không có mã truy cập số {token_id}", param_hint="TOKEN_ID")
+    revoke_token(record, now=utc_now())
+    _commit(f"Đã thu hồi mã truy cập #{record.id} ({record.name}) của {record.user.username}.")
+
+
+@admin.command("end-access")
+@click.argument("username")
+def end_access_command(username: str) -> None:
+    """Log USERNAME out of every browser and revoke all of its API tokens."""
+    end_access(_user(username, "USERNAME"), now=utc_now())
+    _commit(f"Đã kết thúc mọi phiên đăng nhập và mã truy cập API của {username}.")
 
 
 @click.command()

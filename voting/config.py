@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +16,27 @@ def database_url(instance_path: str) -> str:
     url = os.environ.get("DATABASE_URL", "")
     if not url:
         return f"sqlite:///{Path(instance_path) / 'luanluu.sqlite3'}"
+    return sqlalchemy_url(url)
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Return *url* as SQLAlchemy reads it: psycopg 3 for PostgreSQL, several hosts as ``?host=`` items.
+
+    An operator writes libpq's form, ``postgresql://u@pg1:5432,pg2:5432/db?target_session_attrs=read-write``
+    (the same URL serves ``pg_dump`` and ``psql``); SQLAlchemy's parser refuses a comma in the authority
+    but passes ``?host=pg1:5432&host=pg2:5432`` on to libpq, which tries the hosts in order.
+    """
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):  # psycopg 3 is the driver we ship
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
+            url = "postgresql+psycopg://" + url[len(prefix) :]
+    if not url.startswith("postgresql+psycopg://"):
+        return url
+    parts = urllib.parse.urlsplit(url)
+    credentials, at, hosts = parts.netloc.rpartition("@")
+    if "," not in hosts:
+        return url
+    query = "&".join([*(f"host={host}" for host in hosts.split(",")), *filter(None, [parts.query])])
+    return urllib.parse.urlunsplit((parts.scheme, credentials + at, parts.path, query, parts.fragment))
 
 
 def secret_key(instance_path: str) -> str:
@@ -47,4 +65,6 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "VERIFY_BASE_URL": os.environ.get("VERIFY_BASE_URL", "http://127.0.0.1:5000"),
         # Optional RFC 3161 timestamp authority for signatures (empty: none).
         "SIGNING_TSA_URL": os.environ.get("SIGNING_TSA_URL", ""),
+        # Reverse proxies in front of the app (nginx: 1) whose X-Forwarded-For/-Proto are believed.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES") or 0),
     }

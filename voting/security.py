@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import secrets
+import unicodedata
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, request
 from flask_babel import gettext as _
@@ -77,8 +79,32 @@ def set_security_headers(response: Response) -> Response:
     return response
 
 
+def has_control_characters(text: str) -> bool:
+    """Return whether *text* holds a control character (NUL, tab, newline, escape, DEL, C1)."""
+    return any(unicodedata.category(char) == "Cc" for char in text)
+
+
+def is_local_path(target: str | None) -> TypeGuard[str]:
+    """Return whether *target* is a path on this site, safe to redirect to after a login.
+
+    Only "/…" with no scheme and no host, and nothing a browser would drop or bend on the way: no
+    backslash (read as "/"), no control, invisible or space character ("/<tab>/evil" becomes "//evil").
+    """
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    if any(unicodedata.category(char)[0] in "CZ" for char in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
 def refuse_odd_input() -> None:
-    """Answer 404 to ids no column can hold and 400 to NUL bytes, before they reach the database."""
+    """Answer 404 to ids no column can hold and 400 to control characters in the path and NUL elsewhere.
+
+    Both before anything reaches the database: PostgreSQL refuses NUL in a text value with an error.
+    """
+    if has_control_characters(request.path):
+        abort(400, _("Địa chỉ (URL) chứa ký tự điều khiển, không hợp lệ."))
     for value in (request.view_args or {}).values():
         if isinstance(value, int) and not 0 <= value <= MAX_ID:
             abort(404)

@@ -176,3 +176,26 @@ def test_csv_import_is_all_or_nothing(app: Flask, login: Callable[[str], FlaskCl
         rep = db.session.scalar(sa.select(User).where(User.username == "hc2"))
         assert rep is not None and rep.role is Role.REPRESENTATIVE and rep.unit is not None
         assert rep.unit.name == member
+
+
+def test_csv_import_reports_overlong_values_as_bad_rows(
+    app: Flask, login: Callable[[str], FlaskClient], site: Site
+) -> None:
+    admin = login(site.admin)
+    with app.app_context():
+        users_before = db.session.scalar(sa.select(sa.func.count()).select_from(User))
+    content = (
+        "unit,username,full_name,title\n"
+        "Phòng Mới,moi1,Đại biểu Mới,Cán bộ\n"
+        f"Phòng Mới,moi2,Đại biểu Hai,{'T' * 121}\n"  # the title column holds 120 characters
+        f"Phòng Mới,moi3,{'H' * 200_000},\n"  # over the csv module's 128 KiB field limit
+        "Phòng Mới,moi4,Đại biểu Bốn,\n"
+    )
+    response = upload(admin, site.cluster_id, content)
+    page = text(response)
+    assert response.status_code == 422, page[:500]  # type: ignore[attr-defined]
+    assert re.search(r"<td>3</td><td>[^<]*quá dài", page)
+    assert re.search(r"<td>4</td><td>[^<]*quá dài", page)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == users_before
+        assert db.session.scalar(sa.select(Unit.id).where(Unit.name == "Phòng Mới")) is None

@@ -15,11 +15,10 @@ from tests.eg import close_round, open_round
 from tests.elections.helpers import check_in_all, vote
 from tests.factories import Site, Stage
 from tests.helpers import PASSWORD, later, post
-from voting.api.models import ApiToken
 from voting.api.openapi import openapi_document
-from voting.api.services import create_token, revoke_token
-from voting.auth.models import Role, User
+from voting.auth.models import ApiToken, Role, User
 from voting.auth.services import create_user
+from voting.auth.tokens import create_token, revoke_token
 from voting.clusters.services import add_unit, create_cluster
 from voting.conferences.models import Conference
 from voting.elections.ballots import BallotType

@@ -36,11 +36,16 @@ def chromium_path() -> str:
 
 
 @asynccontextmanager
-async def chromium(test_name: str) -> AsyncIterator[tuple[Browser, list[Page]]]:
-    """Start Debian's Chromium headless; on failure save a screenshot of every page put in the list."""
+async def chromium(
+    test_name: str, env: dict[str, str] | None = None
+) -> AsyncIterator[tuple[Browser, list[Page]]]:
+    """Start Debian's Chromium headless; on failure save a screenshot of every page put in the list.
+
+    *env* replaces the browser's environment (a HOME whose NSS database trusts a test CA).
+    """
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
-            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
+            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS, env=env
         )
         pages: list[Page] = []
         try:

@@ -37,9 +37,7 @@ def pg_cluster() -> Iterator[PgCluster]:
     shutil.chown(data, "postgres")
     cluster = PgCluster(pg_bin, data, free_port())
     try:
-        cluster._as_postgres(
-            str(pg_bin / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8"
-        )
+        cluster.initdb()
         cluster.start()
     except subprocess.CalledProcessError as error:
         shutil.rmtree(data, ignore_errors=True)

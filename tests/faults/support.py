@@ -23,6 +23,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
@@ -65,6 +66,28 @@ def _has_postgres_user() -> bool:
     return os.geteuid() == 0
 
 
+def children(pid: int) -> list[int]:
+    """Return the pids of a process's children, read from /proc."""
+    found = []
+    for stat in glob.glob("/proc/[0-9]*/stat"):
+        try:
+            fields = Path(stat).read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.split("/")[2]))
+    return found
+
+
+def _is_running(pid: int) -> bool:
+    """Return whether a process exists and is not a zombie."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -79,6 +102,10 @@ class PgCluster:
     data: Path
     port: int
     databases: list[str] = field(default_factory=list)
+    #: extra server settings given on the command line (``-c name=value``)
+    settings: dict[str, str] = field(default_factory=dict)
+    #: where the Unix socket goes (default: the data folder, which pg_rewind cannot copy it from)
+    sockets: Path | None = None
 
     def _as_postgres(self, *args: str, timeout: float = 60) -> None:
         command = " ".join(f"'{a}'" for a in args)
@@ -89,9 +116,25 @@ class PgCluster:
             capture_output=True,
         )
 
+    def initdb(self) -> None:
+        """Create the cluster's data folder (trust for local connections, UTF-8)."""
+        self._as_postgres(
+            str(self.bin / "initdb"),
+            "-D",
+            str(self.data),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        )
+
     def start(self) -> None:
-        options = (
-            f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60"
+        settings = {"listen_addresses": "127.0.0.1", "fsync": "off", "max_connections": "60", **self.settings}
+        options = f"-p {self.port} -k {self.sockets or self.data}" + "".join(
+            f" -c {name}={value}" for name, value in settings.items()
         )
         self._as_postgres(
             str(self.bin / "pg_ctl"),
@@ -112,12 +155,35 @@ class PgCluster:
         self.stop("fast")
         self.start()
 
+    def kill(self) -> None:
+        """SIGKILL the server and every process it started at once, as a machine losing power would."""
+        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        os.kill(postmaster, signal.SIGSTOP)  # it starts no new process while its children are gathered
+        killed = [postmaster, *children(postmaster)]
+        for pid in killed:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        deadline = time.monotonic() + 10
+        while any(_is_running(pid) for pid in killed) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        if Path(f"/proc/{postmaster}").exists():
+            # Left unreaped (a container's init that does not reap): its pid would look like a live server
+            # to the next postgres started on this folder, which a rebooted machine would not have.
+            (self.data / "postmaster.pid").unlink()
+
+    def sql(self, statement: str, database: str = "postgres") -> list[tuple[object, ...]]:
+        """Run one statement on this server alone (autocommit) and return its rows."""
+        dsn = f"host=127.0.0.1 port={self.port} user=postgres dbname={database} connect_timeout=5"
+        with psycopg.connect(dsn, autocommit=True) as connection:
+            cursor = connection.execute(statement)  # type: ignore[arg-type]
+            return cursor.fetchall() if cursor.description else []
+
     def url(self, name: str) -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
 
     def create_database(self, name: str) -> str:
-        import psycopg
-
         with psycopg.connect(
             f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
         ) as c:
@@ -193,7 +259,8 @@ class Stage:
 class Gunicorn:
     """gunicorn serving the app with several workers on a free port of 127.0.0.1."""
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, *, preload: bool = False) -> None:
+        """Start it; *preload* imports the app once in the master (faster start on a busy machine)."""
         self.port = free_port()
         env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET}
         env.pop("LUANLUU_HTTPS", None)
@@ -211,6 +278,7 @@ class Gunicorn:
                 "5",
                 "--timeout",
                 "30",
+                *(["--preload"] if preload else []),
                 "wsgi:app",
             ],
             cwd=ROOT,
@@ -218,9 +286,13 @@ class Gunicorn:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        self.wait_ready()
+        try:
+            self.wait_ready()
+        except RuntimeError:
+            self.stop()  # not left running (nor its log open) to fail the next test with a ResourceWarning
+            raise
 
-    def wait_ready(self, seconds: float = 40) -> None:
+    def wait_ready(self, seconds: float = 90) -> None:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -235,15 +307,7 @@ class Gunicorn:
 
     def workers(self) -> list[int]:
         """Return the pids of the worker processes (children of the master)."""
-        children = []
-        for stat in glob.glob("/proc/[0-9]*/stat"):
-            try:
-                fields = Path(stat).read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == self.process.pid:
-                children.append(int(stat.split("/")[2]))
-        return children
+        return children(self.process.pid)
 
     def output(self) -> str:
         return Path(self.log.name).read_text(errors="replace")[-4000:]
@@ -322,8 +386,6 @@ class Browser:
 
 def database_counts(url: str, round_id: int) -> tuple[int, int]:
     """Return (encrypted ballots, participations) of a round, read straight from PostgreSQL."""
-    import psycopg
-
     dsn = url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(dsn) as connection:
         ballots = connection.execute(

@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from tests.factories import Factories, Stage, representative
 from tests.helpers import PASSWORD, PREPARED_AT, csrf_token
 from voting.auth.models import Role, User
+from voting.auth.tokens import create_token
 from voting.clusters.models import Cluster, Unit
 from voting.conferences.models import CommitteeMember, Conference
 from voting.display.services import rotate_display_token
@@ -60,6 +61,7 @@ def _world(conference: Conference, usernames: dict[Role, str]) -> World:
             "code": "KHONG-CO-MA",
             "file_id": file_id or 999_999,
             "ceremony_id": ceremony or 999_999,
+            "token_id": create_token(representative(unit), "bảng tin", now=PREPARED_AT)[0].id,
         },
         usernames,
     )

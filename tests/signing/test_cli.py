@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID
 from flask.testing import FlaskCliRunner
 
 from tests.helpers import STARTS_AT
@@ -99,3 +102,33 @@ def test_import_an_existing_ca(
         pki.load_certificate(credential.certificate_pem).issuer
         == pki.load_certificate(pair.certificate_pem).subject
     )
+
+
+def test_tls_certificate_for_the_hall(runner: FlaskCliRunner, tmp_path: Path, ca_env: None) -> None:
+    assert runner.invoke(args=["pki", "init"]).exit_code == 0
+    cert_out, key_out = tmp_path / "hall.pem", tmp_path / "hall.key"
+    paths = ["--cert-out", str(cert_out), "--key-out", str(key_out)]
+    refused = runner.invoke(args=["pki", "tls", "hội trường", *paths])
+    assert refused.exit_code == 1 and "Tên máy chủ không hợp lệ" in refused.output
+    assert not cert_out.exists() and not key_out.exists()
+
+    issued = runner.invoke(args=["pki", "tls", "HoiTruong.local", "192.168.1.10", *paths])
+    assert issued.exit_code == 0, issued.output
+    cert = pki.load_certificate(cert_out.read_text())
+    names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert names.get_values_for_type(x509.DNSName) == ["hoitruong.local"]
+    assert names.get_values_for_type(x509.IPAddress) == [ipaddress.ip_address("192.168.1.10")]
+    usage = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    assert list(usage) == [ExtendedKeyUsageOID.SERVER_AUTH]
+    assert (cert.not_valid_after_utc - cert.not_valid_before_utc).days <= 398
+    authority = db.session.scalar(sa.select(SigningAuthority))
+    assert authority is not None
+    root = pki.load_certificate(authority.certificate_pem)
+    cert.verify_directly_issued_by(root)
+    key = serialization.load_pem_private_key(key_out.read_bytes(), password=None)
+    assert key.public_key() == cert.public_key()
+    assert key_out.stat().st_mode & 0o077 == 0  # nobody but the owner reads the key
+
+    phones = tmp_path / "luanluu-ca.crt"
+    assert runner.invoke(args=["pki", "export-ca", "--der", "--out", str(phones)]).exit_code == 0
+    assert x509.load_der_x509_certificate(phones.read_bytes()) == root

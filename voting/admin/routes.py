@@ -16,13 +16,15 @@ from voting.admin.forms import (
     ImportForm,
     UnitNameForm,
 )
+from voting.auth import tokens
 from voting.auth.access import role_required, user
-from voting.auth.models import Role, User
-from voting.auth.services import create_user
+from voting.auth.models import ApiToken, Role, User
+from voting.auth.services import create_user, end_access, live_sessions
 from voting.clusters.models import Cluster, Unit
 from voting.clusters.services import add_unit, create_cluster
 from voting.conferences.models import Conference
 from voting.conferences.services import create_conference
+from voting.errors import VotingError
 from voting.extensions import db
 from voting.formatting import to_utc_naive, utc_now
 from voting.forms import ConfirmForm
@@ -235,10 +237,10 @@ def _account(user_id: int) -> User:
 @bp.post("/users/<int:user_id>/toggle")
 @role_required(Role.ADMIN)
 def toggle_user(user_id: int) -> Response:
-    """Disable or re-enable an account."""
+    """Disable (ending its sessions and tokens) or re-enable an account."""
     account = _account(user_id)
     if ConfirmForm().validate_on_submit():
-        services.set_user_enabled(account, not account.is_enabled, by=user())
+        services.set_user_enabled(account, not account.is_enabled, by=user(), now=utc_now())
         db.session.commit()
         flash(_("Đã cập nhật tài khoản %(username)s.", username=account.username), "success")
     return redirect(url_for(".users"))
@@ -247,17 +249,16 @@ def toggle_user(user_id: int) -> Response:
 @bp.post("/users/<int:user_id>/role")
 @role_required(Role.ADMIN)
 def change_role(user_id: int) -> Response:
-    """Give an account another role."""
+    """Give an account another role; its sessions and tokens end."""
     account = _account(user_id)
     form = ChangeRoleForm()
     if form.validate_on_submit():
-        role = Role(form.role.data)
-        if role is Role.REPRESENTATIVE and account.unit_id is None:
-            flash(_("Đại biểu phải thuộc một đơn vị."), "danger")
-        elif account.id == user().id and role is not Role.ADMIN:
-            flash(_("Không thể tự bỏ quyền quản trị của chính mình."), "danger")
+        try:
+            services.change_role(account, Role(form.role.data), by=user(), now=utc_now())
+        except VotingError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
         else:
-            account.role = role
             db.session.commit()
             flash(_("Đã đổi vai trò của %(username)s.", username=account.username), "success")
     return redirect(url_for(".users"))
@@ -266,10 +267,55 @@ def change_role(user_id: int) -> Response:
 @bp.post("/users/<int:user_id>/reset-password")
 @role_required(Role.ADMIN)
 def reset_password(user_id: int) -> str | Response:
-    """Set a temporary password and show it once."""
+    """Set a temporary password, end the account's sessions and tokens, and show the password once."""
     account = _account(user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    password = services.reset_password(account)
+    password = services.reset_password(account, now=utc_now())
     db.session.commit()
     return render_template("admin/password.html", account=account, password=password)
+
+
+@bp.get("/users/<int:user_id>/access")
+@role_required(Role.ADMIN)
+def account_access(user_id: int) -> str:
+    """Show an account's open login sessions and API tokens, with buttons to end them."""
+    account = _account(user_id)
+    return render_template(
+        "admin/access.html",
+        account=account,
+        sessions=live_sessions(account),
+        tokens=tokens.tokens_of(account),
+        now=utc_now(),
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.post("/users/<int:user_id>/end-access")
+@role_required(Role.ADMIN)
+def end_account_access(user_id: int) -> Response:
+    """End every login session and revoke every API token of an account."""
+    account = _account(user_id)
+    if ConfirmForm().validate_on_submit():
+        end_access(account, now=utc_now())
+        db.session.commit()
+        flash(
+            _(
+                "Đã kết thúc mọi phiên đăng nhập và mã truy cập API của %(username)s.",
+                username=account.username,
+            ),
+            "success",
+        )
+    return redirect(url_for(".account_access", user_id=account.id))
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@role_required(Role.ADMIN)
+def revoke_token(token_id: int) -> Response:
+    """Revoke one API token of any account."""
+    record = db.session.get(ApiToken, token_id) or abort(404)
+    if ConfirmForm().validate_on_submit():
+        tokens.revoke_token(record, now=utc_now())
+        db.session.commit()
+        flash(_("Đã thu hồi mã truy cập %(name)s.", name=record.name), "success")
+    return redirect(url_for(".account_access", user_id=record.user_id))

@@ -6,11 +6,12 @@ import csv
 import io
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 
 from voting.auth.models import Role, User
-from voting.auth.services import create_user, hash_password
+from voting.auth.services import create_user, end_access, hash_password
 from voting.clusters.models import Cluster, Unit
 from voting.clusters.services import add_unit
 from voting.errors import InvalidState
@@ -21,6 +22,11 @@ from voting.i18n import N_
 #: the columns of the CSV import, in this order, with a header row
 IMPORT_COLUMNS = ("unit", "username", "full_name", "title")
 MAX_IMPORT_ROWS = 500
+#: the longest value each column holds, read from the columns the values go to
+_LIMITS = tuple(
+    column.type.length
+    for column in (Unit.__table__.c.name, *(User.__table__.c[n] for n in IMPORT_COLUMNS[1:]))
+)
 
 
 @dataclass
@@ -59,28 +65,44 @@ def set_unit_active(unit: Unit, is_active: bool) -> Unit:
     return unit
 
 
-def set_user_enabled(account: User, is_enabled: bool, *, by: User) -> User:
-    """Disable or enable an account; administrators cannot lock themselves out."""
+def set_user_enabled(account: User, is_enabled: bool, *, by: User, now: datetime) -> User:
+    """Disable (ending its sessions and tokens) or enable an account; never one's own disabling."""
     if account.id == by.id and not is_enabled:
         raise InvalidState(N_("Không thể tự khoá tài khoản của chính mình."))
     account.is_enabled = is_enabled
+    if not is_enabled:
+        end_access(account, now=now)
     db.session.flush()
     return account
 
 
-def reset_password(account: User) -> str:
-    """Give an account a new temporary password and return it (shown once)."""
+def change_role(account: User, role: Role, *, by: User, now: datetime) -> User:
+    """Give an account another role, ending its sessions and tokens (they carried the old role's rights)."""
+    if role is Role.REPRESENTATIVE and account.unit_id is None:
+        raise InvalidState(N_("Đại biểu phải thuộc một đơn vị."))
+    if account.id == by.id and role is not Role.ADMIN:
+        raise InvalidState(N_("Không thể tự bỏ quyền quản trị của chính mình."))
+    if account.role is not role:
+        account.role = role
+        end_access(account, now=now)
+    db.session.flush()
+    return account
+
+
+def reset_password(account: User, *, now: datetime) -> str:
+    """Give an account a new temporary password, ending its sessions and tokens; return it (shown once)."""
     password = temporary_password()
     account.password_hash = hash_password(password)
-    db.session.flush()
+    end_access(account, now=now)
     return password
 
 
 def import_units_and_representatives(cluster: Cluster, content: str) -> ImportReport:
     """Import units and one representative account per row; nothing is written unless every row is good."""
     report = ImportReport()
-    rows = list(csv.reader(io.StringIO(nfc(content))))
-    if not rows or [cell.strip().lower() for cell in rows[0]] != list(IMPORT_COLUMNS):
+    rows = _read_rows(nfc(content))
+    header = rows[0][1] if rows else None
+    if header is None or [cell.strip().lower() for cell in header] != list(IMPORT_COLUMNS):
         report.errors.append((1, "Dòng tiêu đề phải là: " + ",".join(IMPORT_COLUMNS)))
         return report
     if len(rows) - 1 > MAX_IMPORT_ROWS:
@@ -92,7 +114,10 @@ def import_units_and_representatives(cluster: Cluster, content: str) -> ImportRe
     taken = set(db.session.scalars(sa.select(User.username)))
     seen_usernames: set[str] = set()
     good: list[tuple[str, str, str, str]] = []
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in rows[1:]:
+        if row is None:
+            report.errors.append((line, "Giá trị quá dài hoặc dòng CSV hỏng (dấu ngoặc kép không đóng)."))
+            continue
         if not any(cell.strip() for cell in row):
             continue
         reason = _row_problem(row, taken, seen_usernames)
@@ -120,17 +145,38 @@ def import_units_and_representatives(cluster: Cluster, content: str) -> ImportRe
     return report
 
 
+def _read_rows(content: str) -> list[tuple[int, list[str] | None]]:
+    """Return (line number, cells) per CSV row; None for a row the csv module refuses (over 128 KiB)."""
+    reader = csv.reader(io.StringIO(content))
+    rows: list[tuple[int, list[str] | None]] = []
+    while True:
+        try:
+            row: list[str] | None = next(reader)
+        except StopIteration:
+            return rows
+        except csv.Error:
+            row = None  # the reader starts afresh on the next line
+        rows.append((reader.line_num, row))
+
+
 def _row_problem(row: list[str], taken: set[str], seen: set[str]) -> str | None:
     """Return why a CSV row cannot be imported, or None."""
     if len(row) != len(IMPORT_COLUMNS):
         return f"Cần {len(IMPORT_COLUMNS)} cột, dòng có {len(row)}."
-    unit_name, username, full_name, _title = (cell.strip() for cell in row)
+    unit_name, username, full_name, title = (cell.strip() for cell in row)
     if not unit_name or not username or not full_name:
         return "Thiếu tên đơn vị, tên đăng nhập hoặc họ tên."
     if any("\x00" <= ch < " " for cell in row for ch in cell):
         return "Có ký tự điều khiển không hợp lệ."
-    if len(unit_name) > 160 or len(full_name) > 120 or len(username) > 64:
-        return "Giá trị quá dài."
+    too_long = [
+        f"{name} (tối đa {limit} ký tự)"
+        for name, value, limit in zip(
+            IMPORT_COLUMNS, (unit_name, username, full_name, title), _LIMITS, strict=True
+        )
+        if len(value) > limit
+    ]
+    if too_long:
+        return "Giá trị quá dài: " + ", ".join(too_long) + "."
     if not username.isascii() or not username.replace("_", "").replace(".", "").isalnum():
         return f"Tên đăng nhập {username!r} chỉ được gồm chữ không dấu, số, dấu chấm và gạch dưới."
     if username in taken:

@@ -11,10 +11,9 @@ from werkzeug.wrappers import Response
 
 from voting.api import serializers
 from voting.api.openapi import openapi_document
-from voting.api.services import user_for_token
 from voting.auth.access import user
 from voting.auth.models import Role, User
-from voting.clusters.models import Cluster
+from voting.auth.tokens import user_for_token
 from voting.conferences.access import can_see
 from voting.conferences.models import Conference
 from voting.console.overview import overview
@@ -24,6 +23,8 @@ from voting.elections.live import turnout
 from voting.elections.models import Round
 from voting.elections.results import count_round
 from voting.extensions import csrf, db, login_manager
+from voting.formatting import utc_now
+from voting.handovers.access import load_cluster_for_holders
 from voting.handovers.services import holder_chain
 from voting.views import answer_in_json
 
@@ -38,7 +39,7 @@ def load_user_from_token(req: Request) -> User | None:
     header = req.headers.get("Authorization", "")
     if not req.path.startswith("/api/") or not header.startswith("Bearer "):
         return None
-    return user_for_token(header.removeprefix("Bearer ").strip())
+    return user_for_token(header.removeprefix("Bearer ").strip(), now=utc_now())
 
 
 # A call rather than a decorator: Flask-Login is untyped, and its decorator would untype the function.
@@ -112,12 +113,7 @@ def round_results(round_id: int) -> Response:
 @bp.get("/v1/clusters/<int:cluster_id>/flag-holders")
 def flag_holders(cluster_id: int) -> Response:
     """Return who held the rotating flag, oldest first."""
-    cluster = db.session.get(Cluster, cluster_id) or abort(404, "Không tìm thấy cụm thi đua.")
-    account = user()
-    if account.role is Role.REPRESENTATIVE and (
-        account.unit is None or account.unit.cluster_id != cluster.id
-    ):
-        abort(403, "Không có quyền xem cụm này.")
+    cluster = load_cluster_for_holders(cluster_id)
     return jsonify(cluster_id=cluster.id, handovers=[serializers.handover(h) for h in holder_chain(cluster)])
 
 

@@ -91,3 +91,35 @@ class LoginSession(db.Model):  # type: ignore[name-defined,misc]
 
     def __repr__(self) -> str:
         return f"<LoginSession {self.id} user={self.user_id} ended_at={self.ended_at}>"
+
+
+class ApiToken(db.Model):  # type: ignore[name-defined,misc]
+    """A bearer token for the JSON API, acting as its user with that user's role; only its hash is stored.
+
+    Held with the account's other credentials, so that one function can end all of them
+    (voting.auth.services.end_access).
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    #: what the token is for, e.g. "bảng tin phòng thi đua"
+    name: Mapped[str] = mapped_column(sa.String(120))
+    #: hex SHA-256 of the token; the token itself is shown once
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime]
+    #: after this moment (naive UTC) the token no longer authenticates
+    expires_at: Mapped[datetime]
+    #: revoked tokens (by hand, or when the account's access ended) stay for the record but no longer
+    #: authenticate
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+    def is_live(self, now: datetime) -> bool:
+        """Return whether the token still authenticates at *now* (its account aside)."""
+        return self.revoked_at is None and now < self.expires_at
+
+    def __repr__(self) -> str:
+        return f"<ApiToken {self.id} {self.name}>"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -10,13 +10,16 @@ from werkzeug.wrappers import Response
 from voting.audit.services import record
 from voting.auth.access import role_required, user
 from voting.auth.forms import ChangePasswordForm, LoginForm
-from voting.auth.models import Role
+from voting.auth.models import ApiToken, Role
 from voting.auth.security import SESSION_ID_FIELD, throttle_login
 from voting.auth.services import authenticate, change_password, end_session, start_session
+from voting.auth.tokens import revoke_token as revoke
+from voting.auth.tokens import tokens_of
 from voting.errors import VotingError
 from voting.extensions import db
 from voting.formatting import utc_now
 from voting.forms import ConfirmForm
+from voting.security import is_local_path
 
 bp = Blueprint("auth", __name__)
 
@@ -60,9 +63,7 @@ def _fresh_session() -> None:
 
 def _safe_next(target: str | None) -> str:
     """Return *target* if it is a path on this site, else the start page."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("conferences.index")
+    return target if is_local_path(target) else url_for("conferences.index")
 
 
 @bp.post("/logout")
@@ -99,3 +100,24 @@ def password() -> str | Response:
             flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã kết thúc."), "success")
             return redirect(url_for("conferences.index"))
     return render_template("auth/change_password.html", form=form)
+
+
+@bp.get("/tokens")
+@role_required(*Role)
+def tokens() -> str:
+    """List one's own API tokens, with a button to revoke each."""
+    return render_template("auth/tokens.html", tokens=tokens_of(user()), now=utc_now(), confirm=ConfirmForm())
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@role_required(*Role)
+def revoke_token(token_id: int) -> Response:
+    """Revoke one of one's own API tokens; another account's token is not found."""
+    record = db.session.get(ApiToken, token_id)
+    if record is None or record.user_id != user().id:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        revoke(record, now=utc_now())
+        db.session.commit()
+        flash(_("Đã thu hồi mã truy cập %(name)s.", name=record.name), "success")
+    return redirect(url_for("auth.tokens"))

@@ -1,4 +1,4 @@
-"""Accounts: creation and password checks."""
+"""Accounts: creation, password checks, login sessions, and ending an account's access."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from voting.auth.models import LoginSession, Role, User
+from voting.auth.models import ApiToken, LoginSession, Role, User
 from voting.clusters.models import Unit
 from voting.errors import InvalidState
 from voting.extensions import db
@@ -104,11 +104,33 @@ def change_password(account: User, current: str, new: str, *, keep_token: str | 
         raise InvalidState(N_("Mật khẩu mới phải khác mật khẩu hiện tại."))
     check_password_rules(new, username=account.username)
     account.password_hash = hash_password(new)
+    end_access(account, now=now, keep_session=keep_token)
+
+
+def end_access(account: User, *, now: datetime, keep_session: str | None = None) -> None:
+    """End every login session (but *keep_session*, the browser asking) and revoke every API token.
+
+    The one place that ends an account's access: a password change or reset, disabling the account
+    and a change of role all call it, so none of them can forget a kind of credential.
+    """
     ended = sa.update(LoginSession).where(LoginSession.user_id == account.id, LoginSession.ended_at.is_(None))
-    if keep_token:
-        ended = ended.where(LoginSession.token_hash != _token_hash(keep_token))
+    if keep_session:
+        ended = ended.where(LoginSession.token_hash != _token_hash(keep_session))
     db.session.execute(ended.values(ended_at=now))
+    db.session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == account.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
     db.session.flush()
+
+
+def live_sessions(account: User) -> int:
+    """Return how many browsers are logged in to the account."""
+    query = sa.select(sa.func.count()).where(
+        LoginSession.user_id == account.id, LoginSession.ended_at.is_(None)
+    )
+    return db.session.scalar(query) or 0
 
 
 def _token_hash(token: str) -> str:
@@ -144,6 +166,7 @@ def user_for_session(user_id: int, token: object) -> User | None:
         .join(LoginSession, LoginSession.user_id == User.id)
         .where(
             User.id == user_id,
+            User.is_enabled,
             LoginSession.token_hash == _token_hash(token),
             LoginSession.ended_at.is_(None),
         )

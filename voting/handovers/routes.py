@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from voting.auth.access import role_required, user
 from voting.auth.models import Role
-from voting.clusters.models import Cluster
 from voting.conferences.access import load_conference
 from voting.elections.models import Office
 from voting.elections.services import get_election
 from voting.extensions import db
 from voting.formatting import to_local, to_utc_naive
 from voting.handovers import services
+from voting.handovers.access import HOLDER_ROLES, load_cluster_for_holders
 from voting.handovers.forms import RecordHandoverForm
 
 bp = Blueprint("handovers", __name__)
@@ -52,13 +52,8 @@ def record(conference_id: int) -> str | Response:
 
 
 @bp.get("/clusters/<int:cluster_id>/flag-holders")
-@role_required(Role.CHAIR, Role.SECRETARY, Role.ARCHIVIST, Role.ADMIN, Role.REPRESENTATIVE)
+@role_required(*HOLDER_ROLES)
 def chain(cluster_id: int) -> str:
     """List who held the rotating flag, year by year."""
-    cluster = db.session.get(Cluster, cluster_id) or abort(404)
-    account = user()
-    if account.role is Role.REPRESENTATIVE and (
-        account.unit is None or account.unit.cluster_id != cluster.id
-    ):
-        abort(403)
+    cluster = load_cluster_for_holders(cluster_id)
     return render_template("handovers/chain.html", cluster=cluster, handovers=services.holder_chain(cluster))

@@ -1,4 +1,4 @@
-"""Commands for keys (`pki init|import|issue|issue-p12|export-ca`) and `verify FILE`."""
+"""Commands for keys (`pki init|import|issue|issue-p12|tls|export-ca`) and `verify FILE`."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
+from cryptography.hazmat.primitives.serialization import Encoding
 from flask.cli import with_appcontext
 
 from voting.auth.models import User
 from voting.errors import VotingError
 from voting.extensions import db
 from voting.formatting import utc_now
+from voting.signing import pki as keys
 from voting.signing import services
 from voting.signing.models import SigningAuthority
 from voting.signing.pades import format_signing_time
@@ -114,14 +116,45 @@ def issue_p12_command(name: str, title: str, out: Path, password: str) -> None:
     click.echo(f"Đã ghi {out}.")
 
 
+@pki.command("tls")
+@click.argument("hosts", nargs=-1, required=True)
+@click.option("--cert-out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--key-out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@with_appcontext
+def tls_command(hosts: tuple[str, ...], cert_out: Path, key_out: Path) -> None:
+    """Issue the hall's TLS server certificate (HOSTS: names and IP addresses) for nginx, from the CA."""
+    passphrase = _ca_passphrase()
+    try:
+        cert_pem, key_pem = services.issue_tls_certificate(
+            list(hosts), ca_passphrase=passphrase, now=utc_now()
+        )
+    except VotingError as error:
+        raise click.ClickException(str(error)) from None
+    cert_out.write_text(cert_pem)
+    # The key is not sealed (nginx reads it at start): only its owner may read it.
+    descriptor = os.open(key_out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as key_file:
+        key_file.write(key_pem)
+    os.chmod(key_out, 0o600)
+    fingerprint = keys.fingerprint(keys.load_certificate(cert_pem))
+    click.echo(f"Đã ghi chứng thư TLS {cert_out} (SHA-256 {fingerprint}) và khóa {key_out}.")
+
+
 @pki.command("export-ca")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--der", is_flag=True, help="only the active CA, DER-encoded (a .crt file for phones)")
 @with_appcontext
-def export_ca_command(out: Path) -> None:
+def export_ca_command(out: Path, der: bool) -> None:
     """Write the CA certificate(s) as PEM so that outside validators can trust them."""
     roots = db.session.scalars(sa.select(SigningAuthority.certificate_pem)).all()
-    if not roots:
+    authority = services.active_authority()
+    if not roots or authority is None:
         raise click.ClickException("Chưa có CA gốc: chạy `flask --app wsgi pki init` trước.")
+    if der:
+        root = keys.load_certificate(authority.certificate_pem)
+        out.write_bytes(root.public_bytes(Encoding.DER))
+        click.echo(f"Đã ghi chứng thư CA vào {out} (SHA-256 {keys.fingerprint(root)}).")
+        return
     out.write_text("".join(roots))
     click.echo(f"Đã ghi chứng thư CA vào {out}.")
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import ipaddress
 import json
 import os
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -20,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from voting.errors import SigningRefused, WrongPin
 from voting.i18n import N_
@@ -31,6 +33,9 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PIN_LENGTH = 6
 #: largest PKCS#12 file accepted as an upload
 MAX_PKCS12_BYTES = 64 * 1024
+#: days a hall's TLS certificate is valid: under the 398 browsers accept, whoever issued it
+TLS_DAYS = 397
+_DNS_NAME = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*$")
 
 PrivateKey = ec.EllipticCurvePrivateKey
 
@@ -126,11 +131,11 @@ def make_root_ca(
     return KeyPair(pem(cert), seal_key(key, passphrase))
 
 
-def _key_usage(*, cert_sign: bool) -> x509.KeyUsage:
-    """Return keyCertSign/cRLSign for a CA, digitalSignature/nonRepudiation for a signer."""
+def _key_usage(*, cert_sign: bool, non_repudiation: bool = True) -> x509.KeyUsage:
+    """Return keyCertSign/cRLSign for a CA, digitalSignature (and nonRepudiation for documents) otherwise."""
     return x509.KeyUsage(
         digital_signature=not cert_sign,
-        content_commitment=not cert_sign,
+        content_commitment=not cert_sign and non_repudiation,
         key_encipherment=False,
         data_encipherment=False,
         key_agreement=False,
@@ -150,6 +155,46 @@ def load_certificate(pem: str | bytes) -> x509.Certificate:
     return x509.load_pem_x509_certificate(pem.encode() if isinstance(pem, str) else pem)
 
 
+def _issue(
+    ca: KeyPair,
+    ca_passphrase: str,
+    *,
+    subject: x509.Name,
+    usage: x509.KeyUsage,
+    extensions: list[x509.ExtensionType],
+    now: datetime,
+    days: int,
+) -> tuple[x509.Certificate, PrivateKey]:
+    """Issue an end-entity certificate from the CA, valid *days* but never beyond the CA; make its key."""
+    try:
+        ca_key = unseal_key(ca.sealed_key, ca_passphrase)
+    except WrongPin:
+        raise WrongPin(N_("Mật khẩu bảo vệ khóa CA không đúng; không cấp chứng thư nào.")) from None
+    ca_cert = load_certificate(ca.certificate_pem)
+    key = ec.generate_private_key(ec.SECP256R1())
+    start = _utc(now) - timedelta(days=1)
+    end = min(start + timedelta(days=days), ca_cert.not_valid_after_utc)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(end)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(usage, critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),  # type: ignore[arg-type]
+            critical=False,
+        )
+    )
+    for extension in extensions:
+        builder = builder.add_extension(extension, critical=False)
+    return builder.sign(ca_key, hashes.SHA256()), key
+
+
 def issue_signer(
     ca: KeyPair,
     ca_passphrase: str,
@@ -161,32 +206,54 @@ def issue_signer(
     years: int,
 ) -> tuple[x509.Certificate, PrivateKey]:
     """Issue a document-signing certificate from the CA; return it with its new private key."""
-    try:
-        ca_key = unseal_key(ca.sealed_key, ca_passphrase)
-    except WrongPin:
-        raise WrongPin(N_("Mật khẩu bảo vệ khóa CA không đúng; không cấp chứng thư nào.")) from None
-    ca_cert = load_certificate(ca.certificate_pem)
-    key = ec.generate_private_key(ec.SECP256R1())
-    start = _utc(now) - timedelta(days=1)
-    end = min(start + timedelta(days=365 * years), ca_cert.not_valid_after_utc)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(_name(common_name, organization, title))
-        .issuer_name(ca_cert.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(start)
-        .not_valid_after(end)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(_key_usage(cert_sign=False), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),  # type: ignore[arg-type]
-            critical=False,
-        )
-        .sign(ca_key, hashes.SHA256())
+    return _issue(
+        ca,
+        ca_passphrase,
+        subject=_name(common_name, organization, title),
+        usage=_key_usage(cert_sign=False),
+        extensions=[],
+        now=now,
+        days=365 * years,
     )
-    return cert, key
+
+
+def _subject_alternative_name(host: str) -> x509.GeneralName:
+    """Return an IP address or DNS name entry; refuse anything a browser could not match."""
+    try:
+        return x509.IPAddress(ipaddress.ip_address(host))
+    except ValueError:
+        pass
+    if not _DNS_NAME.match(host) or len(host) > 253:
+        raise SigningRefused(N_("Tên máy chủ không hợp lệ: %(host)s."), host=host)
+    return x509.DNSName(host.lower())
+
+
+def issue_server(
+    ca: KeyPair, ca_passphrase: str, *, hosts: list[str], now: datetime, days: int = TLS_DAYS
+) -> tuple[x509.Certificate, PrivateKey]:
+    """Issue a TLS server certificate for the hall's host names and IP addresses (RFC 5280 SAN)."""
+    if not hosts:
+        raise SigningRefused(N_("Cần ít nhất một tên máy chủ hoặc địa chỉ IP."))
+    names = [_subject_alternative_name(host) for host in hosts]
+    return _issue(
+        ca,
+        ca_passphrase,
+        subject=x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hosts[0])]),
+        usage=_key_usage(cert_sign=False, non_repudiation=False),
+        extensions=[
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]),
+            x509.SubjectAlternativeName(names),
+        ],
+        now=now,
+        days=days,
+    )
+
+
+def private_key_pem(key: PrivateKey) -> str:
+    """Return a private key as unencrypted PKCS#8 PEM (for a web server, which reads it at start)."""
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
 
 
 def fingerprint(cert: x509.Certificate) -> str:

@@ -150,6 +150,16 @@ def issue_pkcs12(name: str, title: str, *, ca_passphrase: str, password: str, no
     return pki.make_pkcs12(cert, key, [pki.load_certificate(authority.certificate_pem)], password)
 
 
+def issue_tls_certificate(hosts: list[str], *, ca_passphrase: str, now: datetime) -> tuple[str, str]:
+    """Return a TLS server certificate for the hall's hosts and its key (both PEM), from the active CA."""
+    authority = active_authority()
+    if authority is None:
+        raise InvalidState(N_("Chưa có CA gốc: chạy `flask --app wsgi pki init` trước."))
+    ca = pki.KeyPair(authority.certificate_pem, authority.sealed_key)
+    cert, key = pki.issue_server(ca, ca_passphrase, hosts=hosts, now=now)
+    return pki.pem(cert), pki.private_key_pem(key)
+
+
 def _same_name(a: str, b: str) -> bool:
     return (
         unicodedata.normalize("NFC", a).casefold().split()
