@@ -5,7 +5,7 @@ shares encrypted to each trustee, the election key. At most one ceremony that is
 conference (a partial unique index); a failed one is kept for the record.
 
 Revision ID: 77940e211ae8
-Revises: 4ae7d799d30a
+Revises: 67e6d4f7fd81
 Create Date: 2026-12-01 04:15:47.976530
 
 """
@@ -19,7 +19,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "77940e211ae8"
-down_revision: str | Sequence[str] | None = "4ae7d799d30a"
+down_revision: str | Sequence[str] | None = "67e6d4f7fd81"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
