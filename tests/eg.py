@@ -98,7 +98,7 @@ def close_round(round_: Round, *, now: datetime, by: User | None = None) -> Roun
 
 def ballot_request_of(page: str) -> dict[str, Any]:
     """Return the ballot request (manifest, ctx, zero) the secret ballot page gives its script."""
-    match = re.search(r'<script type="application/json" id="ballot-request">(.*?)</script>', page, re.S)
+    match = re.search(r'<script type="application/json" id="ballot-request"[^>]*>(.*?)</script>', page, re.S)
     assert match, "the page has no encrypted ballot"
     return json.loads(match.group(1))  # type: ignore[no-any-return]
 
