@@ -13,6 +13,7 @@ from enum import IntEnum
 
 import sqlalchemy as sa
 
+from tests.eg import cast_ballot, close_round, open_round
 from tests.helpers import (
     CHECK_IN_AT,
     ENDED_AT,
@@ -23,6 +24,7 @@ from tests.helpers import (
     in_year,
     later,
 )
+from tests.trustees.helpers import run_ceremony
 from voting.auth.models import Role, User
 from voting.auth.services import create_user
 from voting.clusters.models import Cluster, Unit
@@ -31,7 +33,7 @@ from voting.conferences.models import Conference
 from voting.conferences.services import check_in, create_conference
 from voting.documents.services import issue_minutes
 from voting.elections.models import Election, Office, Round
-from voting.elections.services import cast_ballot, certify, close_round, open_round
+from voting.elections.services import certify
 from voting.extensions import db
 from voting.handovers.services import HandoverDetails, record_handover
 from voting.signing.demo import sign_demo_documents
@@ -197,12 +199,14 @@ class Factories:
         outgoing_leader: int = 0,
         leader: int = 1,
         deputy: int = 2,
+        election_key: bool = True,
     ) -> Conference:
         """Create a cluster's conference of *year* and run it to *stage* through the services.
 
         The outgoing leader is the unit at index *outgoing_leader* (the first) and the outgoing deputy the
         fourth (when there is one); the winners are the units at index *leader* and *deputy*, elected by
-        every present unit (the first *present* units, or all).
+        every present unit (the first *present* units, or all). With *election_key*, three trustees
+        (``tests.trustees.helpers.run_ceremony``) make the key first, as they do when the conference starts.
         Times are the demo's day (``tests.helpers``) moved to *year*.
         """
         cluster = cluster or self.cluster(units)
@@ -220,6 +224,8 @@ class Factories:
             report_summary="Hội nghị đã nghe báo cáo tổng kết phong trào thi đua của Cụm.",
             now=in_year(STARTS_AT, year) - timedelta(days=30),
         )
+        if election_key:
+            run_ceremony(conference, now=in_year(STARTS_AT, year) - timedelta(minutes=30))
         advance(conference, stage, present=present, leader=leader, deputy=deputy)
         return conference
 

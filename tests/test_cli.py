@@ -27,7 +27,7 @@ def test_demo_twice_changes_nothing(runner: FlaskCliRunner) -> None:
     assert first.exit_code == 0, first.output
     assert "daibieu8" in first.output and PASSWORD in first.output
     before = (count(Cluster), count(Unit), count(User), count(Conference))
-    assert before == (1, 8, 12, 1)
+    assert before == (1, 8, 15, 1)
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0
     assert (count(Cluster), count(Unit), count(User), count(Conference)) == before

@@ -9,9 +9,11 @@ from collections.abc import Callable
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.eg import post_json, run_ceremony, web_decrypt, web_vote
 from tests.helpers import Demo, post, text, wall_clock
+from voting.conferences.models import Conference
 from voting.demo import UNITS
-from voting.elections.models import Ballot, Participation
+from voting.elections.models import EncryptedBallot, Participation
 from voting.extensions import db
 
 LEADER_CHOICES = ["Phòng Công tác chính trị"] * 4 + ["Phòng Hậu cần"] * 3 + [None]
@@ -28,20 +30,25 @@ def open_round_id(browser: FlaskClient, conference_id: int) -> int:
 
 
 def vote(browser: FlaskClient, conference_id: int, units: dict[str, int], choice: str | None) -> str:
-    """Vote through ballot, review and cast as a representative; return the receipt code."""
+    """Vote as a representative's browser does (encrypted on the ballot page); return the tracker."""
     round_id = open_round_id(browser, conference_id)
-    value = "blank" if choice is None else str(units[choice])
-    review = post(browser, f"/rounds/{round_id}/ballot", {"choice": value})
-    assert review.status_code == 200
-    assert "Xác nhận phiếu bầu" in text(review)
-    assert (choice or "Phiếu trống") in text(review)
-    cast = post(browser, f"/rounds/{round_id}/cast", {"choice": value}, follow_redirects=True)
-    assert cast.status_code == 200
-    page = text(cast)
-    assert "Phiếu đã được ghi nhận" in page
-    code = re.search(r'class="code">([A-Z2-9]{4}-[A-Z2-9]{4})<', page)
-    assert code, "no receipt code shown"
-    return code.group(1)
+    return web_vote(browser, round_id, "blank" if choice is None else f"unit:{units[choice]}")
+
+
+def close_and_decrypt(
+    app: Flask,
+    chair: FlaskClient,
+    login: Callable[[str], FlaskClient],
+    console: str,
+    round_id: int,
+    expected: str,
+) -> str:
+    """Close a round (its count waits for the trustees), have a quorum decrypt it, return the console."""
+    chair_action(chair, f"/rounds/{round_id}/close", "chờ đủ số người giữ khóa giải mã")
+    web_decrypt(app, login, round_id)
+    page = text(chair.get(console))
+    assert expected in page, page
+    return page
 
 
 def chair_action(chair: FlaskClient, url: str, expected: str) -> str:
@@ -67,6 +74,9 @@ def test_whole_conference(app: Flask, demo: Demo, login: Callable[[str], FlaskCl
     assert refused.status_code == 409 and "cần ít nhất 6" in text(refused)
     for rep in reps[5:]:
         post(rep, f"/conferences/{conference_id}/check-in")
+    with app.app_context():  # the trustees make the election key, each in their browser (here, Python)
+        run_ceremony(db.session.get(Conference, conference_id))  # type: ignore[arg-type]
+        db.session.commit()
     assert "Đủ số lượng" in text(chair.get(console))
 
     # Round 1 for the leader: nobody above 50% (4/8), so a runoff between the top two.
@@ -83,12 +93,13 @@ def test_whole_conference(app: Flask, demo: Demo, login: Callable[[str], FlaskCl
 
     # A second ballot from the same unit is refused with a clear message.
     round_id = int(re.search(r"/rounds/(\d+)/close", page).group(1))  # type: ignore[union-attr]
-    again = post(reps[0], f"/rounds/{round_id}/cast", {"choice": "blank"})
-    assert again.status_code == 409
-    assert "đã bỏ phiếu ở vòng này" in text(again)
+    again = post_json(reps[0], f"/eg/rounds/{round_id}/ballot", {"ballot": "blank"})
+    assert again.status_code == 409 and "đã bỏ phiếu ở vòng này" in again.json["error"]
+    plaintext = post(reps[0], f"/rounds/{round_id}/cast", {"choice": "blank"})
+    assert plaintext.status_code == 400  # no plaintext path for a secret ballot
     assert "đã bỏ phiếu ở vòng 1" in text(reps[0].get(f"/conferences/{conference_id}"))
 
-    page = chair_action(chair, f"/rounds/{round_id}/close", "Không đơn vị nào đạt quá bán")
+    page = close_and_decrypt(app, chair, login, console, round_id, "Không đơn vị nào đạt quá bán")
     assert "50,00" in page and "37,50" in page
     assert "bầu lại giữa: Phòng Công tác chính trị, Phòng Hậu cần" in page
     assert "Tỷ lệ %" in text(reps[3].get(f"/conferences/{conference_id}"))
@@ -97,7 +108,7 @@ def test_whole_conference(app: Flask, demo: Demo, login: Callable[[str], FlaskCl
     for rep, choice in zip(reps, RUNOFF_CHOICES, strict=True):
         vote(rep, conference_id, units, choice)
     round_id = int(re.search(r"/rounds/(\d+)/close", text(chair.get(console))).group(1))  # type: ignore[union-attr]
-    chair_action(chair, f"/rounds/{round_id}/close", "Phòng Công tác chính trị đạt 6/8")
+    close_and_decrypt(app, chair, login, console, round_id, "Phòng Công tác chính trị đạt 6/8")
     election_id = int(re.search(r"/elections/(\d+)/certify", text(chair.get(console))).group(1))  # type: ignore[union-attr]
     chair_action(chair, f"/elections/{election_id}/certify", "Đã chứng nhận: Phòng Công tác chính trị")
 
@@ -109,13 +120,13 @@ def test_whole_conference(app: Flask, demo: Demo, login: Callable[[str], FlaskCl
     for rep, choice in zip(reps, DEPUTY_CHOICES, strict=True):
         vote(rep, conference_id, units, choice)
     round_id = int(re.search(r"/rounds/(\d+)/close", text(chair.get(console))).group(1))  # type: ignore[union-attr]
-    chair_action(chair, f"/rounds/{round_id}/close", "Phòng Hậu cần đạt 6/8")
+    close_and_decrypt(app, chair, login, console, round_id, "Phòng Hậu cần đạt 6/8")
     election_id = int(re.search(r"/elections/(\d+)/certify", text(chair.get(console))).group(1))  # type: ignore[union-attr]
     chair_action(chair, f"/elections/{election_id}/certify", "Đã chứng nhận: Phòng Hậu cần")
 
     # Secret ballot: 24 ballots and 24 participations, none linked.
     with app.app_context():
-        assert db.session.query(Ballot).count() == db.session.query(Participation).count() == 24
+        assert db.session.query(EncryptedBallot).count() == db.session.query(Participation).count() == 24
 
     # Flag handover, then the minutes.
     form = text(chair.get(f"/conferences/{conference_id}/handover"))

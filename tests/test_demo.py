@@ -10,6 +10,7 @@ import hashlib
 import pytest
 import sqlalchemy as sa
 
+from tests.eg import open_round
 from tests.helpers import (
     CHECK_IN_AT,
     DEMO_ENDED_AT,
@@ -17,17 +18,20 @@ from tests.helpers import (
     STARTS_AT,
     assert_every_document_signed_and_verified,
 )
+from tests.trustees.helpers import run_ceremony
 from voting.audit.models import AuditEntry
 from voting.audit.services import verify
 from voting.auth.models import Role, User
 from voting.clusters.models import Cluster, Unit
 from voting.conferences.models import Conference
 from voting.conferences.services import attendance, check_in
+from voting.crypto.verifier import sha256_hex, verify_record
 from voting.demo import CLUSTER_CODE, PASSWORD, UNITS, create_demo, play_demo
 from voting.documents.models import Document, DocumentKind
 from voting.documents.services import find_document
+from voting.elections.board import election_record, record_fingerprint
 from voting.elections.models import Office
-from voting.elections.services import get_election, open_round
+from voting.elections.services import get_election
 from voting.errors import InvalidState
 from voting.extensions import db
 from voting.handovers.services import find_handover
@@ -53,6 +57,7 @@ def test_create_demo_builds_cluster_4_and_its_2016_conference(demo_conference: C
         "thuky": Role.SECRETARY,
         "luutru": Role.ARCHIVIST,
         "quantri": Role.ADMIN,
+        **{f"kiemphieu{n}": Role.COUNTER for n in range(1, 4)},
         **{f"daibieu{n}": Role.REPRESENTATIVE for n in range(1, 9)},
     }
 
@@ -60,8 +65,8 @@ def test_create_demo_builds_cluster_4_and_its_2016_conference(demo_conference: C
 def test_create_demo_twice_returns_the_same_conference_and_every_login(demo_conference: Conference) -> None:
     again, logins = create_demo()
     assert again.id == demo_conference.id
-    assert (count(Cluster), count(Unit), count(User), count(Conference)) == (1, 8, 12, 1)
-    assert len(logins) == 12 and {login.username for login in logins} >= {"chutri", "daibieu8"}
+    assert (count(Cluster), count(Unit), count(User), count(Conference)) == (1, 8, 15, 1)
+    assert len(logins) == 15 and {login.username for login in logins} >= {"chutri", "daibieu8"}
     representative = next(login for login in logins if login.username == "daibieu2")
     assert representative.role is Role.REPRESENTATIVE and representative.who == UNITS[1]
 
@@ -116,7 +121,24 @@ def test_play_demo_twice_changes_nothing(demo_conference: Conference) -> None:
 def test_play_demo_refuses_a_conference_half_played(demo_conference: Conference) -> None:
     for unit in demo_conference.cluster.units:
         check_in(demo_conference, unit, by=demo_conference.chair, now=CHECK_IN_AT)
+    run_ceremony(demo_conference)
     open_round(demo_conference, Office.LEADER, now=OPENED_AT)
     with pytest.raises(InvalidState, match="đang diễn ra dở"):
         play_demo(demo_conference)
     assert not demo_conference.is_ended
+
+
+def test_the_demo_record_verifies_and_the_minutes_print_its_fingerprint(demo_conference: Conference) -> None:
+    """The demo plays through encryption: its election record passes the standalone verifier."""
+    play_demo(demo_conference)
+    record = election_record(demo_conference)
+    assert record is not None and len(record["rounds"]) == 2
+    summary = verify_record(record)
+    assert "8 ballots" in summary
+    assert [r["counts"] for r in record["rounds"]][0] == {
+        **{f"unit:{u.id}": 0 for u in demo_conference.cluster.units[1:]},
+        f"unit:{demo_conference.cluster.units[1].id}": 6,
+        f"unit:{demo_conference.cluster.units[2].id}": 1,
+        "blank": 1,
+    }
+    assert record_fingerprint(demo_conference) == sha256_hex(record)

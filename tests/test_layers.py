@@ -27,6 +27,7 @@ LAYERS: list[set[str]] = [
     },
     {"clusters", "audit", "auth"},
     {"conferences"},
+    {"trustees"},
     {"elections", "handovers"},
     {"documents"},
     {"signing"},

@@ -49,14 +49,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from voting.documents.routes import bp as documents_bp
     from voting.elections.paper_routes import bp as paper_bp
     from voting.elections.routes import bp as elections_bp
+    from voting.elections.secret_routes import bp as secret_bp
     from voting.handovers.routes import bp as handovers_bp
     from voting.signing.routes import bp as signing_bp
+    from voting.trustees.routes import bp as trustees_bp
 
     for blueprint in (
         auth_bp,
         conferences_bp,
+        trustees_bp,
         console_bp,
         elections_bp,
+        secret_bp,
         paper_bp,
         handovers_bp,
         documents_bp,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -13,15 +13,19 @@ from voting.clusters.models import Cluster, Unit
 from voting.clusters.services import add_unit, create_cluster
 from voting.conferences.models import Conference
 from voting.conferences.services import check_in, create_conference
+from voting.crypto.prover import Trustee, encrypt_ballot
 from voting.documents.services import issue_minutes
-from voting.elections.models import Office
-from voting.elections.services import cast_ballot, certify, close_round, get_election, open_round
+from voting.elections import encrypted
+from voting.elections.models import Office, Round
+from voting.elections.paper import add_committee_member
+from voting.elections.services import certify, close_round, get_election, open_round
 from voting.errors import InvalidState
 from voting.extensions import db
 from voting.formatting import to_utc_naive
 from voting.handovers.services import HandoverDetails, record_handover
 from voting.i18n import N_
 from voting.signing.demo import sign_demo_documents
+from voting.trustees.offline import play_ceremony
 
 PASSWORD = "luanluu2016"  # noqa: S105 - the demo accounts' password, printed in the README
 CLUSTER_CODE = "CTĐ4"
@@ -40,6 +44,10 @@ STAFF = [
     ("thuky", Role.SECRETARY, "Trần Thị Mai", "Cán bộ Phòng Công tác đảng và công tác quần chúng", 0),
     ("luutru", Role.ARCHIVIST, "Lê Thị Lan", "Cán bộ văn thư lưu trữ", None),
     ("quantri", Role.ADMIN, "Phạm Minh Tuấn", "Quản trị hệ thống", None),
+    # the counting committee, who also hold the election key (trustees)
+    ("kiemphieu1", Role.COUNTER, "Đỗ Văn Nam", "Phó trưởng Phòng Tổ chức cán bộ", 3),
+    ("kiemphieu2", Role.COUNTER, "Vũ Thị Hòa", "Cán bộ Báo An ninh Thủ đô", 5),
+    ("kiemphieu3", Role.COUNTER, "Ngô Quang Huy", "Cán bộ Bệnh viện Công an thành phố Hà Nội", 7),
 ]
 REPORT = (
     'Hội nghị đã nghe báo cáo tổng kết phong trào thi đua "Vì An ninh Tổ quốc" năm 2016 của Cụm: '
@@ -134,10 +142,11 @@ def play_demo(conference: Conference) -> None:
         assert representative is not None
         check_in(conference, unit, by=representative, now=_at(7, 45 + minute))
 
+    trustees = _make_election_key(conference)
     leader_votes = ["Phòng Công tác chính trị"] * 6 + ["Phòng Hậu cần", None]
-    _vote(conference, Office.LEADER, units, leader_votes, opened=_at(9, 30), closed=_at(9, 45))
+    _vote(conference, Office.LEADER, units, leader_votes, trustees, opened=_at(9, 30), closed=_at(9, 45))
     deputy_votes = ["Phòng Hậu cần"] * 5 + ["Phòng Tổ chức cán bộ"] * 2 + [None]
-    _vote(conference, Office.DEPUTY, units, deputy_votes, opened=_at(9, 50), closed=_at(10, 5))
+    _vote(conference, Office.DEPUTY, units, deputy_votes, trustees, opened=_at(9, 50), closed=_at(10, 5))
 
     record_handover(
         conference,
@@ -162,18 +171,52 @@ def play_demo(conference: Conference) -> None:
     sign_demo_documents(conference, now=_at(11, 5))
 
 
+def _make_election_key(conference: Conference) -> dict[int, Trustee]:
+    """Elect the counting committee by show of hands; its members make the election key (2 of 3)."""
+    counters = db.session.scalars(
+        sa.select(User)
+        .where(User.username.in_(["kiemphieu1", "kiemphieu2", "kiemphieu3"]))
+        .order_by(User.username)
+    )
+    for number, counter in enumerate(counters):
+        add_committee_member(
+            conference, counter, is_head=number == 0, approvals=8, by=conference.chair, now=_at(8, 5)
+        )
+    # The demo's trustees are played in Python (voting.crypto.prover), through the same services as
+    # the trustees' browsers; their shares are not kept, as a real trustee's never reach the server.
+    return play_ceremony(conference, by=conference.chair, now=_at(8, 15))
+
+
+def decrypt(round_: Round, trustees: dict[int, Trustee], *, now: datetime) -> None:
+    """Have the first quorum of *trustees* (by index) post their partial decryptions of a closed round."""
+    key = encrypted.key_of(round_.election.conference)
+    ctx, aggregate = encrypted.ctx_of(round_, key), encrypted.aggregate_of(round_)
+    for index in sorted(trustees)[: key.threshold]:
+        account = db.session.get(User, key.trustees[index])
+        assert account is not None
+        encrypted.post_partial_decryption(
+            round_, account, trustees[index].partial_decrypt(ctx, aggregate), now=now
+        )
+
+
 def _vote(
     conference: Conference,
     office: Office,
     units: dict[str, Unit],
     choices: list[str | None],
+    trustees: dict[int, Trustee],
     *,
     opened: datetime,
     closed: datetime,
 ) -> None:
-    """Open a round, cast one ballot per unit in list order, close and certify it."""
+    """Open a round, cast one encrypted ballot per unit in list order, close, decrypt and certify it."""
     round_ = open_round(conference, office, now=opened)
-    for voter, choice in zip(conference.cluster.units, choices, strict=True):
-        cast_ballot(round_, voter, units[choice] if choice else None)
+    manifest = encrypted.manifest_of(round_)
+    keys = [key for key, _mark in encrypted.options_of(round_)]
+    for minute, (voter, choice) in enumerate(zip(conference.cluster.units, choices, strict=True)):
+        option = f"unit:{units[choice].id}" if choice else "blank"
+        ballot, _randomness = encrypt_ballot(manifest, keys.index(option), encrypted.zero_of(round_, voter))
+        encrypted.cast_encrypted(round_, voter, ballot, by=None, now=opened + timedelta(minutes=1 + minute))
     close_round(round_, now=closed)
+    decrypt(round_, trustees, now=closed)
     certify(round_.election, by=conference.chair, now=closed)

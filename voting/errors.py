@@ -61,3 +61,15 @@ class SigningRefused(VotingError):
 
 class WrongPin(SigningRefused):
     """The PIN (or PKCS#12 password) does not open the signing key; nothing was signed."""
+
+
+class NotTrustee(VotingError):
+    """The account is not a trustee of this key ceremony."""
+
+    status_code = 403
+
+
+class InvalidProof(VotingError):
+    """A posted cryptographic value is malformed or its proof does not verify; nothing was written."""
+
+    status_code = 400

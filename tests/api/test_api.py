@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.eg import close_round, open_round
 from tests.elections.helpers import check_in_all, vote
 from tests.factories import Site, Stage
 from tests.helpers import PASSWORD, later, post
@@ -22,7 +23,7 @@ from voting.clusters.services import add_unit, create_cluster
 from voting.conferences.models import Conference
 from voting.elections.ballots import BallotType
 from voting.elections.models import Office, RoundStatus
-from voting.elections.services import close_round, open_round, void_round
+from voting.elections.services import void_round
 from voting.extensions import db
 from voting.formatting import utc_now
 

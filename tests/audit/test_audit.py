@@ -10,14 +10,15 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
+from tests.eg import cast_ballot, open_round
 from tests.elections.helpers import check_in_all, run_round
 from tests.helpers import OPENED_AT, later
 from voting.audit.models import AuditEntry
 from voting.audit.services import GENESIS, record, verify
 from voting.clusters.models import Unit
 from voting.conferences.models import Conference
-from voting.elections.models import Ballot, Office, Round
-from voting.elections.services import cast_ballot, certify, get_election, open_round
+from voting.elections.models import EncryptedBallot, Office, Round
+from voting.elections.services import certify, get_election
 from voting.extensions import db
 
 
@@ -40,9 +41,13 @@ def test_every_step_is_recorded_in_a_chain(conference: Conference) -> None:
     actions = [entry.action for entry in entries()]
     assert actions[0] == "conference.created"
     assert actions.count("unit.checked_in") == 8 and actions.count("ballot.cast") == 8
-    assert ["round.opened", "round.closed", "election.certified"] == [
-        a for a in actions if a.startswith(("round.", "election."))
-    ]
+    assert [
+        "round.opened",
+        "round.closed",
+        *["round.decryption_posted"] * 2,
+        "round.decrypted",
+        "election.certified",
+    ] == [a for a in actions if a.startswith(("round.", "election."))]
     chain = entries()
     assert chain[0].prev_hash == GENESIS
     assert all(later.prev_hash == earlier.hash for earlier, later in zip(chain, chain[1:], strict=False))
@@ -52,8 +57,8 @@ def test_every_step_is_recorded_in_a_chain(conference: Conference) -> None:
 
 def test_ballot_entries_carry_no_content_and_only_the_minute(conference: Conference) -> None:
     play(conference)
-    receipts = set(db.session.scalars(sa.select(Ballot.receipt_code)))
-    ballot_ids = set(db.session.scalars(sa.select(Ballot.id)))
+    receipts = set(db.session.scalars(sa.select(EncryptedBallot.tracker)))
+    ballot_ids = set(db.session.scalars(sa.select(EncryptedBallot.id)))
     for entry in entries("ballot.cast"):
         details = json.loads(entry.details)
         assert set(details) == {"round_id", "unit_id"}

@@ -69,8 +69,11 @@ async def log_in(context: BrowserContext, base: str, username: str) -> Page:
     return page
 
 
-async def vote(page: Page, conference_url: str, choice: str | None) -> str:
-    """Vote as a representative (ballot, review, cast) and return the receipt code."""
+async def vote(page: Page, conference_url: str, choice: str | None, *, challenge: bool = False) -> str:
+    """Vote as a representative (ballot, review and encryption in the browser, cast); return the tracker.
+
+    With *challenge*, the encrypted ballot is first audited (Benaloh challenge) and encrypted again.
+    """
     if page.url != conference_url:
         await page.goto(conference_url)
     ballot_link = page.get_by_role("link", name="Bỏ phiếu", exact=True)
@@ -79,8 +82,16 @@ async def vote(page: Page, conference_url: str, choice: str | None) -> str:
     await page.get_by_label(choice or "Phiếu trống (không chọn đơn vị nào)", exact=True).check()
     await page.get_by_role("button", name="Xem lại phiếu").click()
     await expect(page.locator(".chosen")).to_contain_text(choice or "Phiếu trống")
-    await page.get_by_role("button", name="Bỏ phiếu").click()
-    await expect(page.get_by_role("heading", name=re.compile("Phiếu đã được ghi nhận"))).to_be_visible()
+    if challenge:
+        first = await page.locator("[data-tracker]").inner_text()
+        await page.get_by_role("button", name="Kiểm tra phiếu mã hóa").click()
+        await expect(page.locator("[data-audit-text]")).to_contain_text("chứa đúng lựa chọn", timeout=TIMEOUT)
+        await expect(page.locator("[data-audit-text]")).to_contain_text(choice or "Phiếu trống")
+        assert await page.locator("[data-tracker]").inner_text() != first  # encrypted again
+    await page.get_by_role("button", name="Bỏ phiếu", exact=True).click()
+    await expect(page.get_by_role("heading", name=re.compile("Phiếu đã được ghi nhận"))).to_be_visible(
+        timeout=TIMEOUT
+    )
     return (await page.locator(".code").inner_text()).strip()
 
 

@@ -7,13 +7,13 @@ from collections.abc import Callable
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.eg import cast_ballot, close_round, open_round
 from tests.factories import Site
 from tests.helpers import post
 from voting.conferences.models import Conference
 from voting.conferences.services import check_in
 from voting.elections.live import live_turnout
 from voting.elections.models import Office, Round
-from voting.elections.services import cast_ballot, close_round, open_round
 from voting.extensions import db
 from voting.formatting import utc_now
 

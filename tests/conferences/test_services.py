@@ -6,13 +6,13 @@ from collections.abc import Callable
 
 import pytest
 
+from tests.eg import open_round
 from tests.factories import Stage
 from tests.helpers import CHECK_IN_AT, OPENED_AT
 from voting.clusters.models import Cluster
 from voting.conferences.models import CheckIn, Conference
 from voting.conferences.services import attendance, check_in, quorum_needed
 from voting.elections.models import Office
-from voting.elections.services import open_round
 from voting.errors import InvalidState, NotEligible, QuorumNotMet
 from voting.extensions import db
 

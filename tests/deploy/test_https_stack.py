@@ -25,6 +25,7 @@ from tests.browser.pages import chromium, log_in
 from tests.deploy import stack
 from tests.faults.support import free_port
 from tests.helpers import CHECK_IN_AT, Demo, require_tool
+from tests.trustees.helpers import run_ceremony
 from voting.auth.models import User
 from voting.conferences.models import Conference
 from voting.conferences.services import check_in
@@ -61,6 +62,7 @@ def _check_in_all_but_the_representative(app: Flask, demo: Demo) -> None:
         for unit in conference.cluster.units:
             if unit.id != representative.unit_id:
                 check_in(conference, unit, by=conference.chair, now=CHECK_IN_AT)
+        run_ceremony(conference)  # the trustees' election key: a secret round opens only with it
         db.session.commit()
 
 

@@ -8,13 +8,13 @@ from collections.abc import Callable
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.eg import close_round, open_round, web_decrypt, web_vote
 from tests.elections.helpers import check_in_all
 from tests.factories import Site
 from tests.helpers import later, post, text
 from voting.conferences.models import Conference
 from voting.display.services import rotate_display_token
 from voting.elections.models import Office, Round
-from voting.elections.services import close_round, open_round
 from voting.extensions import db
 
 
@@ -50,11 +50,13 @@ def test_projector_follows_the_round(
     )  # type: ignore[union-attr]
     leader, leader_name = str(site.units[1]), site.unit_names[1]
     for rep in reps[:5]:
-        post(rep, f"/rounds/{round_id}/cast", {"choice": leader})
+        web_vote(rep, round_id, f"unit:{leader}")
     assert client.get(link + "/state").get_json()["voted"] == 5
     assert leader_name not in text(client.get(link)).split("<main")[1]  # no partial counts
 
     post(chair, f"/rounds/{round_id}/close")
+    assert leader_name not in text(client.get(link)).split("<main")[1]  # until the trustees decrypt
+    web_decrypt(app, login, round_id)
     page = text(client.get(link))
     assert leader_name in page and "5 (62,50%)" in page and "trúng cử" in page
 

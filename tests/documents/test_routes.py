@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import zipfile
 from collections.abc import Callable
 
@@ -14,6 +15,7 @@ from flask.testing import FlaskClient
 from tests.factories import Site, Stage, handover_details
 from tests.helpers import post, text
 from voting.conferences.models import Conference
+from voting.crypto.verifier import verify_record
 from voting.documents.models import DocumentKind
 from voting.documents.services import find_document
 from voting.elections.models import Office
@@ -82,8 +84,10 @@ def test_archivist_searches_downloads_and_exports(
     assert zipped.status_code == 200 and zipped.mimetype == "application/zip"
     data = zipfile.ZipFile(io.BytesIO(zipped.data))
     sums = dict(reversed(line.split("  ", 1)) for line in data.read("SHA256SUMS").decode().splitlines())
-    assert len(sums) == 5 and "data.json" in sums
+    assert len(sums) == 7 and {"data.json", "election-record.json", "verifier.py"} <= set(sums)
     assert all(hashlib.sha256(data.read(name)).hexdigest() == digest for name, digest in sums.items())
+    record = json.loads(data.read("election-record.json"))  # what the minutes' fingerprint names
+    assert verify_record(record) and len(record["rounds"]) == 2  # the leader and the deputy rounds
     representative = login(site.representatives[0])
     assert representative.get(f"/conferences/{site.conference_id}/archive.zip").status_code == 403
 

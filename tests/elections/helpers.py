@@ -7,23 +7,16 @@ from dataclasses import replace
 
 import sqlalchemy as sa
 
+from tests.eg import cast_ballot, close_round, open_round
 from tests.helpers import CHECK_IN_AT, PASSWORD, later
 from voting.auth.models import Role, User
 from voting.auth.services import create_user
 from voting.clusters.models import Unit
 from voting.conferences.models import Conference
 from voting.conferences.services import check_in
-from voting.elections.models import Ballot, Election, Office, Participation, Round
+from voting.elections.models import Election, EncryptedBallot, Office, Participation, Round
 from voting.elections.rules import DEFAULTS, RulesChange, set_rules
-from voting.elections.services import (
-    RoundResult,
-    cast_ballot,
-    certify,
-    close_round,
-    count_round,
-    get_election,
-    open_round,
-)
+from voting.elections.services import RoundResult, certify, count_round, get_election
 from voting.extensions import db
 
 
@@ -86,7 +79,7 @@ def get_election_or_fail(conference: Conference, office: Office) -> Election:
     return election
 
 
-def count_rows(model: type[Ballot] | type[Participation], round_: Round) -> int:
+def count_rows(model: type[EncryptedBallot] | type[Participation], round_: Round) -> int:
     """Return how many rows of *model* belong to the round."""
     return (
         db.session.scalar(sa.select(sa.func.count()).select_from(model).where(model.round_id == round_.id))

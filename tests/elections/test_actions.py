@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
+from tests.eg import close_round, open_round
 from tests.elections.helpers import change_rules, check_in_all, run_round, vote
 from tests.helpers import later
 from voting.conferences.models import Conference
@@ -14,14 +15,7 @@ from voting.elections.actions import Action, allowed_actions, refusal
 from voting.elections.decisions import record_decision
 from voting.elections.models import DecisionMethod, Office
 from voting.elections.rules import VoteForm
-from voting.elections.services import (
-    certify,
-    close_round,
-    get_election,
-    open_round,
-    situation_of,
-    void_round,
-)
+from voting.elections.services import certify, get_election, situation_of, void_round
 from voting.errors import QuorumNotMet
 
 OPEN, VOID, DECIDE, CERTIFY = Action.OPEN_ROUND, Action.VOID_ROUND, Action.DECIDE, Action.CERTIFY

@@ -26,7 +26,7 @@ from voting.elections.ballots import (
 )
 from voting.elections.exports import rows
 from voting.elections.models import Office
-from voting.elections.rules import rules_of
+from voting.elections.rules import VoteForm, rules_of
 from voting.errors import InvalidChoice
 
 UNITS = [Unit(id=i, name=f"Phòng {i}", position=i) for i in range(1, 5)]
@@ -149,7 +149,9 @@ class Recording(ChooseOneBallot):
 
 
 def test_ballots_are_stored_shuffled_and_tallied_by_their_type(conference: Conference) -> None:
+    """A plaintext (open, named) vote's ballots; an encrypted round's are the trustees' (tests/eg.py)."""
     units = check_in_all(conference)
+    change_rules(conference, vote_form=VoteForm.OPEN)
     recording = Recording()
     kept, BALLOT_KINDS[BallotType.CHOOSE_ONE] = BALLOT_KINDS[BallotType.CHOOSE_ONE], recording
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 
@@ -10,12 +11,12 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.exc import IntegrityError
 
+from tests.eg import cast_ballot, open_round
 from tests.elections.helpers import check_in_all, count_rows, vote
 from tests.helpers import OPENED_AT, later
 from voting.clusters.models import Unit
 from voting.conferences.models import Conference
-from voting.elections.models import Ballot, Office, Participation, Round, RoundStatus
-from voting.elections.services import cast_ballot, open_round
+from voting.elections.models import Ballot, EncryptedBallot, Office, Participation, Round, RoundStatus
 from voting.errors import AlreadyVoted, RoundNotOpen
 from voting.extensions import db
 
@@ -36,7 +37,7 @@ def test_ballot_ids_are_random_hex(conference: Conference) -> None:
     units = check_in_all(conference)
     round_ = open_round(conference, Office.LEADER, now=OPENED_AT)
     vote(round_, [units[1]] * 8)
-    ids = list(db.session.scalars(sa.select(Ballot.id).where(Ballot.round_id == round_.id)))
+    ids = list(db.session.scalars(sa.select(EncryptedBallot.id).where(EncryptedBallot.round_id == round_.id)))
     assert len(ids) == 8
     assert len(set(ids)) == 8
     assert all(re.fullmatch(r"[0-9a-f]{32}", ballot_id) for ballot_id in ids)
@@ -45,14 +46,17 @@ def test_ballot_ids_are_random_hex(conference: Conference) -> None:
     assert values[-1] - values[0] > 10**6
 
 
-def test_receipt_codes_are_unique_and_readable(conference: Conference) -> None:
+def test_trackers_are_unique_hashes_of_the_ballots(conference: Conference) -> None:
     units = check_in_all(conference)
     round_ = open_round(conference, Office.LEADER, now=OPENED_AT)
     returned = [cast_ballot(round_, voter, units[1]) for voter in units]
-    stored = list(db.session.scalars(sa.select(Ballot.receipt_code).where(Ballot.round_id == round_.id)))
-    assert sorted(stored) == sorted(returned)
-    assert len(set(stored)) == 8
-    assert all(re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", code) for code in stored)
+    query = sa.select(EncryptedBallot.tracker, EncryptedBallot.content).where(
+        EncryptedBallot.round_id == round_.id
+    )
+    stored = db.session.execute(query).all()
+    assert sorted(row.tracker for row in stored) == sorted(returned)
+    assert len(set(returned)) == 8  # the same choice eight times: eight different ciphertexts
+    assert all(row.tracker == hashlib.sha256(row.content.encode()).hexdigest() for row in stored)
 
 
 # Concurrency ------------------------------------------------------------------------------------
@@ -103,7 +107,7 @@ def test_concurrent_ballots_of_one_unit_keep_exactly_one(app: Flask, conference:
     assert not any(thread.is_alive() for thread in threads)
 
     assert sorted(outcomes) == ["already voted"] * 9 + ["cast"]
-    assert count_rows(Ballot, round_) == 1
+    assert count_rows(EncryptedBallot, round_) == 1
     assert count_rows(Participation, round_) == 1
 
 

@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from tests.eg import cast_ballot, close_round, open_round
 from tests.elections.helpers import check_in_all, make_counters
 from tests.helpers import OPENED_AT, later
 from voting.auth.models import User
@@ -13,7 +14,7 @@ from voting.clusters.models import Unit
 from voting.conferences.models import Conference
 from voting.elections.models import Office, PaperCount, Round
 from voting.elections.paper import PaperEntry, add_committee_member, confirm_paper_count, enter_paper_count
-from voting.elections.services import cast_ballot, certify, close_round, count_round, open_round
+from voting.elections.services import certify, count_round
 from voting.errors import InvalidState, NotEligible
 from voting.extensions import db
 

@@ -9,14 +9,15 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.eg import cast_ballot, close_round, open_round
 from tests.helpers import OPENED_AT, later
 from voting.conferences.models import CheckIn, Conference
 from voting.elections.ballots import BallotType, ballot_kind
 from voting.elections.decisions import record_decision
-from voting.elections.models import Ballot, DecisionMethod, Office, Participation
+from voting.elections.models import DecisionMethod, EncryptedBallot, Office, Participation
 from voting.elections.paper import PaperEntry, entry_errors
 from voting.elections.rules import ConferenceRules, ThresholdBase
-from voting.elections.services import cast_ballot, close_round, count_round, open_round
+from voting.elections.services import count_round
 from voting.errors import InvalidChoice, InvalidState, NotEligible
 from voting.extensions import db
 
@@ -89,7 +90,9 @@ def test_counting_properties(conference: Conference, case: dict) -> None:  # typ
         eligible_voters = len(present) - case["late"]
         assert cast <= eligible_voters
         stored = db.session.scalar(
-            sa.select(sa.func.count()).select_from(Ballot).where(Ballot.round_id == round_.id)
+            sa.select(sa.func.count())
+            .select_from(EncryptedBallot)
+            .where(EncryptedBallot.round_id == round_.id)
         )
         voted = db.session.scalar(
             sa.select(sa.func.count()).select_from(Participation).where(Participation.round_id == round_.id)

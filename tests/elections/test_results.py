@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.eg import close_round, open_round
 from tests.elections.helpers import check_in_all, make_counters, vote
 from tests.helpers import later
 from voting.conferences.models import Conference
@@ -13,7 +14,7 @@ from voting.documents.services import issue_document
 from voting.elections.models import Office, Round
 from voting.elections.paper import PaperEntry, add_committee_member, confirm_paper_count, enter_paper_count
 from voting.elections.results import Pending, count_of, count_round, round_view
-from voting.elections.services import certify, close_round, open_round, void_round
+from voting.elections.services import certify, void_round
 from voting.errors import InvalidState
 
 

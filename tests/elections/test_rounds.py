@@ -5,19 +5,23 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from tests.eg import close_round, open_round
 from tests.elections.helpers import change_rules, check_in_all, run_round, vote
 from tests.helpers import OPENED_AT, later
 from voting.conferences.models import Conference
+from voting.elections.ballots import BallotType, Mark, ballot_kind
 from voting.elections.decisions import draw_lots, record_decision
-from voting.elections.models import Ballot, DecisionMethod, ElectionState, Office, RoundStatus
-from voting.elections.services import (
-    certify,
-    close_round,
-    count_round,
-    get_election,
-    open_round,
-    void_round,
+from voting.elections.models import (
+    Ballot,
+    DecisionMethod,
+    ElectionState,
+    EncryptedBallot,
+    Office,
+    Participation,
+    RoundMethod,
+    RoundStatus,
 )
+from voting.elections.services import certify, count_round, get_election, new_receipt_code, void_round
 from voting.errors import InvalidChoice, InvalidState
 from voting.extensions import db
 
@@ -60,7 +64,9 @@ def test_void_keeps_the_record_and_reruns_the_same_ballot(conference: Conference
     assert first.round.status is RoundStatus.VOIDED and first.round.void_reason.startswith("Phát hiện")
     assert (
         db.session.scalar(
-            sa.select(sa.func.count()).select_from(Ballot).where(Ballot.round_id == first.round.id)
+            sa.select(sa.func.count())
+            .select_from(EncryptedBallot)
+            .where(EncryptedBallot.round_id == first.round.id)
         )
         == 8
     )
@@ -198,10 +204,18 @@ def test_draw_lots_is_reproducible_and_uses_every_candidate(conference: Conferen
     assert draw_lots("x", units) == draw_lots("x", list(reversed(units)))
 
 
-def test_closing_rewrites_the_ballots_in_random_order_with_new_ids(conference: Conference) -> None:
+def test_closing_a_legacy_round_rewrites_its_ballots_in_random_order_with_new_ids(
+    conference: Conference,
+) -> None:
+    """A plaintext secret round (before encrypted ballots) still shuffles, counts and publishes receipts."""
     units = check_in_all(conference)
     round_ = open_round(conference, Office.LEADER, now=OPENED_AT)
-    vote(round_, [units[1]] * 3 + [units[2]] * 3 + [None] * 2)
+    round_.method = RoundMethod.ELECTRONIC  # as rounds were stored before the encrypted ballots
+    for voter, choice in zip(units, [units[1]] * 3 + [units[2]] * 3 + [None] * 2, strict=True):
+        db.session.execute(sa.insert(Participation).values(round_id=round_.id, unit_id=voter.id))
+        ballot_kind(BallotType.CHOOSE_ONE).store(
+            round_.id, [Mark(choice.id if choice else None)], new_receipt_code(), voter_id=None
+        )
     query = sa.select(Ballot.id, Ballot.receipt_code, Ballot.choice_unit_id).where(
         Ballot.round_id == round_.id
     )

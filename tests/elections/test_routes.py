@@ -10,12 +10,14 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.eg import ballot_request_of, post_json, web_decrypt, web_vote
 from tests.factories import Site
 from tests.helpers import PASSWORD, csrf_token, post, text
 from voting.audit.models import AuditEntry
 from voting.auth.models import Role
 from voting.auth.services import create_user
-from voting.elections.models import Ballot, Election, Round
+from voting.crypto.prover import encrypt_ballot
+from voting.elections.models import Election, EncryptedBallot, Round
 from voting.elections.rules import DEFAULTS
 from voting.extensions import db
 
@@ -52,11 +54,16 @@ def open_leader_round(chair: FlaskClient, conference_id: int, **data: str) -> in
 
 
 def cast(rep: FlaskClient, round_id: int, value: str) -> str:
-    assert post(rep, f"/rounds/{round_id}/ballot", {"choice": value}).status_code == 200
-    page = text(post(rep, f"/rounds/{round_id}/cast", {"choice": value}, follow_redirects=True))
-    code = re.search(r'class="code">([A-Z2-9]{4}-[A-Z2-9]{4})<', page)
-    assert code, page
-    return code.group(1)
+    """Vote as the ballot page's script does (a unit id, "blank", "for" or "against"); return the tracker."""
+    return web_vote(rep, round_id, value if value in ("blank", "for", "against") else f"unit:{value}")
+
+
+def close(app: Flask, chair: FlaskClient, login: Login, round_id: int) -> str:
+    """Close a round, have a quorum of trustees decrypt it, and return the chair's console."""
+    closed = post(chair, f"/rounds/{round_id}/close", follow_redirects=True)
+    assert closed.status_code == 200, text(closed)
+    web_decrypt(app, login, round_id)
+    return text(chair.get(re.sub(r"/rounds/.*", "", closed.request.path) or "/"))
 
 
 @pytest.fixture
@@ -108,8 +115,12 @@ def test_rules_are_shown_on_the_ballot_and_locked_after_opening(
     round_id = open_leader_round(chair, site.conference_id)
     ballot = text(reps[1].get(f"/rounds/{round_id}/ballot"))
     assert "Quy chế bầu cử đang áp dụng" in ballot and "Đơn vị không được bầu cho chính mình." in ballot
-    refused = post(reps[1], f"/rounds/{round_id}/cast", {"choice": str(site.units[LEADER])})
-    assert refused.status_code == 409 and "chính mình" in text(refused)
+    assert post(reps[1], f"/rounds/{round_id}/cast", {"choice": str(site.units[LEADER])}).status_code == 400
+    request = ballot_request_of(ballot)
+    assert request["zero"] == [0]  # the voter's own unit, first on the ballot: a proof of 0 is due
+    own, _randomness = encrypt_ballot(request["manifest"], 0)  # a browser that ignored the rule
+    refused = post_json(reps[1], f"/eg/rounds/{round_id}/ballot", {"ballot": own})
+    assert refused.status_code == 409 and "chính mình" in refused.json["error"]
     locked = post(chair, f"/conferences/{site.conference_id}/rules", rules_form())
     assert locked.status_code == 409 and "không thể thay đổi" in text(locked)
 
@@ -145,7 +156,9 @@ def test_void_path_and_invalid_transitions(
         assert election is not None and election.certified_at is None
         assert (
             db.session.scalar(
-                sa.select(sa.func.count()).select_from(Ballot).where(Ballot.round_id == round_id)
+                sa.select(sa.func.count())
+                .select_from(EncryptedBallot)
+                .where(EncryptedBallot.round_id == round_id)
             )
             == 6
         )
@@ -220,7 +233,7 @@ def test_paper_round_with_four_eyes(app: Flask, site: Site, login: Login) -> Non
 
 
 def test_tie_after_the_last_round_then_a_drawing_of_lots(
-    app: Flask, site: Site, people: tuple[FlaskClient, list[FlaskClient]]
+    app: Flask, site: Site, people: tuple[FlaskClient, list[FlaskClient]], login: Login
 ) -> None:
     chair, reps = people
     post(chair, f"/conferences/{site.conference_id}/rules", rules_form(max_rounds=1))
@@ -228,7 +241,7 @@ def test_tie_after_the_last_round_then_a_drawing_of_lots(
     round_id = open_leader_round(chair, site.conference_id)
     for i, rep in enumerate(reps):
         cast(rep, round_id, str(site.units[LEADER if i < 4 else SECOND]))
-    page = text(post(chair, f"/rounds/{round_id}/close", follow_redirects=True))
+    page = close(app, chair, login, round_id)
     assert "đã hết 1 vòng bầu" in page and "Chủ tọa ghi nhận quyết định" in page
     refused = post(chair, f"/conferences/{site.conference_id}/elections/leader/rounds")
     assert refused.status_code == 409
@@ -253,8 +266,8 @@ def test_tie_after_the_last_round_then_a_drawing_of_lots(
     assert "Đã chứng nhận" in text(post(chair, f"/elections/{election_id}/certify", follow_redirects=True))
 
 
-def test_round_page_publishes_receipts_after_close(
-    site: Site, people: tuple[FlaskClient, list[FlaskClient]], login: Login
+def test_round_page_publishes_trackers_and_the_decryption(
+    app: Flask, site: Site, people: tuple[FlaskClient, list[FlaskClient]], login: Login
 ) -> None:
     chair, reps = people
     check_in(reps, site.conference_id)
@@ -263,9 +276,13 @@ def test_round_page_publishes_receipts_after_close(
     while_open = text(reps[0].get(f"/rounds/{round_id}"))
     assert codes[0] not in while_open and "8/8 đơn vị đã bỏ phiếu" in while_open
     post(chair, f"/rounds/{round_id}/close")
+    awaiting = text(reps[0].get(f"/rounds/{round_id}"))
+    assert all(code in awaiting for code in codes)  # the bulletin board: every tracker, once closed
+    assert "Đã có 0/2 phần giải mã cần thiết" in awaiting and "Chưa gửi phần giải mã" in awaiting
+    web_decrypt(app, login, round_id)
     page = text(reps[0].get(f"/rounds/{round_id}"))
-    assert all(code in page for code in codes)
-    assert page.count(f"<td>{site.unit_names[LEADER]}</td>") == 6 and page.count("<td>Phiếu trống</td>") == 2
+    assert "đã được giải mã bởi 2 người giữ khóa" in page
+    assert "75,00" in page and page.count("<td><code>") == 8, page
     assert login(site.archivist).get(f"/rounds/{round_id}").status_code == 200
 
 
@@ -286,7 +303,7 @@ def test_audit_log_is_for_the_chair_and_the_archivist(
 
 
 def test_csv_exports_for_the_chair_and_the_archivist(
-    site: Site, people: tuple[FlaskClient, list[FlaskClient]], login: Login
+    app: Flask, site: Site, people: tuple[FlaskClient, list[FlaskClient]], login: Login
 ) -> None:
     chair, reps = people
     check_in(reps, site.conference_id)
@@ -295,16 +312,16 @@ def test_csv_exports_for_the_chair_and_the_archivist(
     base = f"/conferences/{site.conference_id}/exports"
     receipts_while_open = chair.get(f"{base}/receipts.csv").get_data(as_text=True)
     assert not any(code in receipts_while_open for code in codes)
-    assert "leader,1,electronic,open" in chair.get(f"{base}/turnout.csv").get_data(as_text=True)
-    post(chair, f"/rounds/{round_id}/close")
+    assert "leader,1,encrypted,open" in chair.get(f"{base}/turnout.csv").get_data(as_text=True)
+    close(app, chair, login, round_id)
     archivist = login(site.archivist)
     counts = archivist.get(f"{base}/counts.csv")
     assert counts.mimetype == "text/csv" and counts.get_data(as_text=True).startswith("\ufeffoffice,round")
     leader = site.unit_names[LEADER]
     assert f'leader,1,closed,{leader},6,0,"75,00",8,yes' in counts.get_data(as_text=True)
     receipts = archivist.get(f"{base}/receipts.csv").get_data(as_text=True)
-    assert all(f"leader,1,{code},{leader}" in receipts for code in codes)
-    assert "leader,1,electronic,closed" in archivist.get(f"{base}/turnout.csv").get_data(as_text=True)
+    assert all(f"leader,1,{code},\r" in receipts for code in codes)  # trackers, no choice
+    assert "leader,1,encrypted,closed" in archivist.get(f"{base}/turnout.csv").get_data(as_text=True)
     assert reps[0].get(f"{base}/counts.csv").status_code == 403
     assert chair.get(f"{base}/other.csv").status_code == 404  # only the three exports exist
 
@@ -328,22 +345,24 @@ def field_html(page: str, field_id: str) -> str:
     raise AssertionError(f"no field with the input {field_id} on the page")
 
 
-def tie_after_the_last_round(chair: FlaskClient, reps: list[FlaskClient], site: Site) -> int:
+def tie_after_the_last_round(
+    app: Flask, chair: FlaskClient, reps: list[FlaskClient], site: Site, login: Login
+) -> int:
     """Play one allowed round that ties 4-4, so that the chair's decision is due; return the round."""
     post(chair, f"/conferences/{site.conference_id}/rules", rules_form(max_rounds=1))
     check_in(reps, site.conference_id)
     round_id = open_leader_round(chair, site.conference_id)
     for i, rep in enumerate(reps):
         cast(rep, round_id, str(site.units[LEADER if i < 4 else SECOND]))
-    post(chair, f"/rounds/{round_id}/close")
+    close(app, chair, login, round_id)
     return round_id
 
 
 def test_a_refused_decision_shows_the_rule_by_its_field_and_keeps_what_the_chair_typed(
-    app: Flask, site: Site, people: tuple[FlaskClient, list[FlaskClient]]
+    app: Flask, site: Site, people: tuple[FlaskClient, list[FlaskClient]], login: Login
 ) -> None:
     chair, reps = people
-    tie_after_the_last_round(chair, reps, site)
+    tie_after_the_last_round(app, chair, reps, site, login)
     url = f"/conferences/{site.conference_id}/elections/leader/decision"
     typed = {"method": "lots", "statement": "Hội nghị thống nhất bốc thăm", "witnesses": ""}
     refused = post(chair, url, typed)

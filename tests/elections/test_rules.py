@@ -5,20 +5,14 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from tests.eg import cast_ballot, close_round, open_round
 from tests.elections.helpers import change_rules, check_in_all, run_round, vote
 from tests.helpers import OPENED_AT, later
 from voting.conferences.models import Conference
 from voting.elections.decisions import record_decision
-from voting.elections.models import Ballot, DecisionMethod, NamedVote, Office
+from voting.elections.models import DecisionMethod, EncryptedBallot, NamedVote, Office
 from voting.elections.rules import BallotType, ThresholdBase, VoteForm, describe, rules_of
-from voting.elections.services import (
-    cast_ballot,
-    certify,
-    close_round,
-    count_round,
-    get_election,
-    open_round,
-)
+from voting.elections.services import certify, count_round, get_election
 from voting.errors import InvalidChoice, InvalidState, QuorumNotMet
 from voting.extensions import db
 
@@ -147,7 +141,10 @@ def test_consensus_records_the_chairs_statement_without_ballots(conference: Conf
         by=conference.chair,
         now=OPENED_AT,
     )
-    assert election.rounds == [] and db.session.scalar(sa.select(sa.func.count()).select_from(Ballot)) == 0
+    assert (
+        election.rounds == []
+        and db.session.scalar(sa.select(sa.func.count()).select_from(EncryptedBallot)) == 0
+    )
     certify(election, by=conference.chair, now=later(1))
     assert election.elected_unit == units[1]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from tests.eg import cast_ballot, close_round, open_round
 from tests.elections.helpers import (
     check_in_all,
     count_rows,
@@ -17,23 +18,13 @@ from tests.helpers import OPENED_AT, later
 from voting.conferences.models import Conference
 from voting.conferences.services import check_in
 from voting.elections.models import (
-    Ballot,
+    EncryptedBallot,
     Office,
     Participation,
     Round,
     RoundCandidate,
 )
-from voting.elections.services import (
-    cast_ballot,
-    certify,
-    close_round,
-    count_round,
-    get_election,
-    has_voted,
-    open_round,
-    threshold_votes,
-    turnout,
-)
+from voting.elections.services import certify, count_round, get_election, has_voted, threshold_votes, turnout
 from voting.errors import AlreadyVoted, InvalidChoice, InvalidState, NotEligible, RoundNotOpen
 from voting.extensions import db
 
@@ -189,7 +180,7 @@ def test_double_vote_keeps_one_ballot(conference: Conference) -> None:
     with pytest.raises(AlreadyVoted):
         cast_ballot(round_, units[4], units[2])
     assert has_voted(round_, units[4])
-    assert count_rows(Ballot, round_) == 1
+    assert count_rows(EncryptedBallot, round_) == 1
     assert count_rows(Participation, round_) == 1
     result = count_round(close_round(round_, now=later(10)))
     assert {c.unit: c.votes for c in result.counts}[units[1]] == 1
@@ -201,7 +192,7 @@ def test_choice_outside_the_candidates_writes_nothing(conference: Conference) ->
     round_ = open_round(conference, Office.LEADER, now=OPENED_AT)
     with pytest.raises(InvalidChoice):
         cast_ballot(round_, units[3], conference.outgoing_leader)
-    assert count_rows(Ballot, round_) == 0
+    assert count_rows(EncryptedBallot, round_) == 0
     assert count_rows(Participation, round_) == 0
     assert not has_voted(round_, units[3])
 
@@ -212,7 +203,7 @@ def test_ballot_in_a_closed_round_is_refused(conference: Conference) -> None:
     close_round(round_, now=later(10))
     with pytest.raises(RoundNotOpen):
         cast_ballot(round_, units[3], units[1])
-    assert count_rows(Ballot, round_) == 0
+    assert count_rows(EncryptedBallot, round_) == 0
 
 
 def test_unit_checked_in_after_opening_cannot_vote(conference: Conference) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import glob
 import http.client
+import json
 import os
 import re
 import shutil
@@ -20,19 +21,22 @@ import urllib.parse
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
+from tests.eg import open_round
 from tests.helpers import CHECK_IN_AT, OPENED_AT, REQUIRE_TOOLS, STARTS_AT, in_year
+from tests.trustees.helpers import run_ceremony
 from voting import create_app
 from voting.conferences.models import Conference
 from voting.conferences.services import check_in, create_conference
 from voting.demo import create_demo
+from voting.elections import encrypted
 from voting.elections.models import Office
-from voting.elections.services import open_round
 from voting.extensions import db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -196,6 +200,8 @@ class Scenario:
     conference_id: int
     round_id: int
     candidate_ids: list[int]
+    #: the round's manifest, which the ballot page gives the browser to encrypt against
+    manifest: dict[str, Any]
 
 
 class Stage:
@@ -232,9 +238,16 @@ class Stage:
                     by=conference.chair,
                     now=in_year(CHECK_IN_AT, self.year) + timedelta(minutes=number),
                 )
+            run_ceremony(conference, now=in_year(CHECK_IN_AT, self.year))
             round_ = open_round(conference, Office.LEADER, now=in_year(OPENED_AT, self.year))
             db.session.commit()
-            scenario = Scenario(self.url, conference.id, round_.id, [c.unit_id for c in round_.candidates])
+            scenario = Scenario(
+                self.url,
+                conference.id,
+                round_.id,
+                [c.unit_id for c in round_.candidates],
+                encrypted.manifest_of(round_),
+            )
             db.session.remove()
         return scenario
 
@@ -328,13 +341,19 @@ class Browser:
         #: sent with every request (e.g. the X-Forwarded-For a proxy would add)
         self.headers: dict[str, str] = {}
 
-    def _request(self, method: str, path: str, form: dict[str, str] | None = None) -> Answer:
+    def _request(
+        self, method: str, path: str, form: dict[str, str] | None = None, json_body: object = None
+    ) -> Answer:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         headers = {**self.headers, "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         body = None
         if form is not None:
             body = urllib.parse.urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if json_body is not None:  # as the pages' scripts post: JSON, the CSRF token in a header
+            body = json.dumps(json_body)
+            headers["Content-Type"] = "application/json"
+            headers["X-CSRFToken"] = self.token
         try:
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
@@ -357,6 +376,9 @@ class Browser:
     def post(self, path: str, form: dict[str, str] | None = None) -> Answer:
         return self._request("POST", path, {**(form or {}), "csrf_token": self.token})
 
+    def post_json(self, path: str, body: object) -> Answer:
+        return self._request("POST", path, json_body=body)
+
     def login(self, username: str, password: str) -> None:
         self.get("/login")
         answer = self.post("/login", {"username": username, "password": password})
@@ -365,11 +387,11 @@ class Browser:
 
 
 def database_counts(url: str, round_id: int) -> tuple[int, int]:
-    """Return (ballots, participations) of a round, read straight from PostgreSQL."""
+    """Return (encrypted ballots, participations) of a round, read straight from PostgreSQL."""
     dsn = url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(dsn) as connection:
         ballots = connection.execute(
-            "SELECT count(*) FROM ballots WHERE round_id = %s", (round_id,)
+            "SELECT count(*) FROM encrypted_ballots WHERE round_id = %s", (round_id,)
         ).fetchone()
         taking_part = connection.execute(
             "SELECT count(*) FROM participations WHERE round_id = %s", (round_id,)

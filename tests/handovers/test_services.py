@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from tests.eg import cast_ballot, close_round, open_round
 from tests.factories import Stage, advance, handover_details
 from tests.helpers import HANDED_OVER_AT, OPENED_AT, in_year
 from voting.conferences.models import Conference
 from voting.elections.models import Office
-from voting.elections.services import cast_ballot, close_round, open_round
 from voting.errors import InvalidState
 from voting.extensions import db
 from voting.handovers.models import FlagHandover

@@ -71,6 +71,7 @@ DECLARED: dict[str, Access] = {
 #: Routes whose allowed roles may still get 403 for a given object, and why.
 OBJECT_LEVEL: dict[str, str] = {
     "signing.sign": "only the account whose signature block is next may sign",
+    "secret.decryption_state": "only a trustee of the conference's election key decrypts",
 }
 #: Known gaps between a route's declaration and what it does, pinned so that a fix shows up here.
 KNOWN_GAPS: dict[tuple[str, Role], str] = {}

@@ -24,6 +24,7 @@ from voting.display.services import rotate_display_token
 from voting.documents.models import Document, DocumentFile, DocumentVersion
 from voting.elections.models import Election, Office, Round
 from voting.extensions import db
+from voting.trustees.models import KeyCeremony
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ def _world(conference: Conference, usernames: dict[Role, str]) -> World:
         sa.select(DocumentFile.id).join(DocumentVersion).where(DocumentVersion.document_id == document.id)
     )
     unit = conference.cluster.units[-1]
+    ceremony = db.session.scalar(sa.select(KeyCeremony.id).where(KeyCeremony.conference_id == conference.id))
     assert round_ is not None
     return World(
         {
@@ -58,6 +60,7 @@ def _world(conference: Conference, usernames: dict[Role, str]) -> World:
             "filename": "style.css",
             "code": "KHONG-CO-MA",
             "file_id": file_id or 999_999,
+            "ceremony_id": ceremony or 999_999,
             "token_id": create_token(representative(unit), "bảng tin", now=PREPARED_AT)[0].id,
         },
         usernames,

@@ -18,6 +18,9 @@ from voting.elections.rules import ConferenceRules, are_locked, describe, rules_
 from voting.elections.services import initial_candidates, open_round_of, quorum, situation_of
 from voting.handovers.models import FlagHandover
 from voting.handovers.services import find_handover
+from voting.trustees.keys import latest_ceremony
+from voting.trustees.models import KeyCeremony
+from voting.trustees.services import start_refusal
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,8 @@ class Overview:
     rules_text: list[str] | None = None
     rules_locked: bool = False
     committee: list[CommitteeMember] | None = None
+    ceremony: KeyCeremony | None = None  # the latest key ceremony, failed ones included
+    can_start_ceremony: bool = False  # the chair's start (or restart) button of the key ceremony
 
     @property
     def can_record_handover(self) -> bool:
@@ -116,4 +121,6 @@ def overview(conference: Conference) -> Overview:
         rules_text=describe(rules),
         rules_locked=are_locked(conference),
         committee=committee_members(conference),
+        ceremony=latest_ceremony(conference),
+        can_start_ceremony=start_refusal(conference) is None,
     )

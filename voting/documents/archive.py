@@ -13,7 +13,9 @@ import sqlalchemy as sa
 
 from voting.clusters.models import Cluster
 from voting.conferences.models import Conference
+from voting.crypto import verifier
 from voting.documents.models import Document, DocumentFile, DocumentKind, DocumentVersion
+from voting.elections.board import election_record
 from voting.errors import InvalidState
 from voting.extensions import db
 from voting.formatting import nfc
@@ -113,7 +115,11 @@ def export_documents(
 
 
 def conference_zip(conference: Conference) -> bytes:
-    """Return one ZIP of a conference: every version's PDF, data.json and a SHA256SUMS manifest."""
+    """Return one ZIP of a conference: every version's PDF, data.json and a SHA256SUMS manifest.
+
+    With encrypted rounds, also the election record (election-record.json, whose SHA-256 the
+    minutes print) and the standalone verifier that checks it (verifier.py).
+    """
     buffer = io.BytesIO()
     manifest, documents = [], []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive_zip:
@@ -163,5 +169,13 @@ def conference_zip(conference: Conference) -> bytes:
         }
         archive_zip.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2))
         manifest.append(f"{hashlib.sha256(archive_zip.read('data.json')).hexdigest()}  data.json")
+        record = election_record(conference)
+        if record is not None:  # checked by: python verifier.py election-record.json
+            for name, content in (
+                ("election-record.json", verifier.canonical(record)),
+                ("verifier.py", Path(verifier.__file__).read_bytes()),
+            ):
+                archive_zip.writestr(name, content)
+                manifest.append(f"{hashlib.sha256(content).hexdigest()}  {name}")
         archive_zip.writestr("SHA256SUMS", "\n".join(manifest) + "\n")
     return buffer.getvalue()

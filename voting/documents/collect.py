@@ -19,6 +19,7 @@ from voting.documents.minutes_data import (
     HandoverMinutes,
     RoundMinutes,
 )
+from voting.elections.board import record_fingerprint
 from voting.elections.models import Election, Office, Round
 from voting.elections.paper import committee_members
 from voting.elections.results import Pending, count_of
@@ -145,6 +146,7 @@ def minutes_data(
         recipients=RECIPIENTS,
         verify_url=verify_url,
         version=version,
+        election_record=record_fingerprint(conference) or "",
     )
 
 

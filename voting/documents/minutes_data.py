@@ -89,6 +89,8 @@ class ConferenceMinutes:
     recipients: list[str] = field(default_factory=list)  # "Nơi nhận" lines before "Lưu: VT, Hồ sơ."
     verify_url: str = ""  # printed with its QR code in every page's footer
     version: int = 1
+    #: SHA-256 of the election record of the encrypted rounds ("" when the conference has none)
+    election_record: str = ""
 
 
 @dataclass(frozen=True)

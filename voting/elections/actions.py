@@ -68,6 +68,7 @@ class Situation:
     election: Election | None
     last: RoundCount | None  # the count of the election's latest round, or why it has none
     leader_certified: bool  # the deputy is elected only once the leader is certified
+    has_election_key: bool  # the trustees' key ceremony is done (trustees.election_key_of)
 
     @property
     def state(self) -> ElectionState:
@@ -217,6 +218,22 @@ _REFUSALS = {
     Action.DECIDE: _decide_refusal,
     Action.CERTIFY: _certify_refusal,
 }
+
+
+def key_refusal(situation: Situation, *, on_paper: bool) -> VotingError | None:
+    """Refuse an electronic secret round before the trustees have made the election key.
+
+    Open (named) votes and paper rounds need no key; a secret ballot cast electronically is
+    encrypted under it, so no such round opens before the ceremony is done.
+    """
+    if on_paper or situation.rules.vote_form is not VoteForm.SECRET or situation.has_election_key:
+        return None
+    return InvalidState(
+        N_(
+            "Chưa có khóa bầu cử: những người giữ khóa cần hoàn tất phiên tạo khóa trước khi mở "
+            "vòng bỏ phiếu kín điện tử (hoặc bỏ phiếu bằng phiếu giấy)."
+        )
+    )
 
 
 def refusal(situation: Situation, action: Action) -> VotingError | None:

@@ -111,6 +111,10 @@ class BallotKind:
         """Return the mark a submitted form value stands for; None if it is not on this ballot."""
         raise NotImplementedError
 
+    def encrypted_options(self, candidates: Sequence[Unit]) -> list[tuple[str, Mark]]:
+        """Return the encrypted ballot's options in manifest order, as (key, the mark it stands for)."""
+        raise NotImplementedError
+
     def check(self, marks: Sequence[Mark]) -> None:
         """Refuse a ballot this type cannot carry: here one mark (a unit or blank), never against."""
         if len(marks) != 1:
@@ -278,6 +282,9 @@ class ChooseOneBallot(BallotKind):
     def options(self, candidates: Sequence[Unit]) -> list[tuple[str, str]]:
         return [(str(unit.id), unit.name) for unit in candidates] + [_blank_option()]
 
+    def encrypted_options(self, candidates: Sequence[Unit]) -> list[tuple[str, Mark]]:
+        return [(f"unit:{unit.id}", Mark(unit.id)) for unit in candidates] + [(BLANK, Mark(None))]
+
     def read(self, value: str, candidates: Sequence[Unit]) -> Mark | None:
         if value == BLANK:
             return Mark(None)
@@ -341,6 +348,12 @@ class ApproveBallot(BallotKind):
             (AGAINST, str(_l("Không đồng ý: %(name)s", name=nominee))),
             _blank_option(),
         ]
+
+    def encrypted_options(self, candidates: Sequence[Unit]) -> list[tuple[str, Mark]]:
+        nominee = (
+            [(FOR, Mark(candidates[0].id)), (AGAINST, Mark(candidates[0].id, True))] if candidates else []
+        )
+        return [*nominee, (BLANK, Mark(None))]
 
     def read(self, value: str, candidates: Sequence[Unit]) -> Mark | None:
         if value == BLANK:

@@ -11,9 +11,11 @@ from datetime import datetime
 from fractions import Fraction
 from functools import cached_property
 
+import sqlalchemy as sa
+
 from voting.clusters.models import Unit
 from voting.elections.ballots import BallotKind, BallotType, CandidateCount, Cut, Tally
-from voting.elections.models import PaperCount, Round, RoundMethod
+from voting.elections.models import DecryptedCount, EncryptedBallot, PaperCount, Round, RoundMethod
 from voting.elections.paper import Committee, committee_of
 from voting.elections.rules import (
     ConferenceRules,
@@ -131,6 +133,23 @@ def paper_count(round_: Round) -> PaperCount | None:
     return db.session.get(PaperCount, round_.id)
 
 
+def is_decrypted(round_: Round) -> bool:
+    """Return whether a closed encrypted round's count is known: decrypted, or no ballot to decrypt."""
+    decrypted = sa.select(DecryptedCount.round_id).where(DecryptedCount.round_id == round_.id)
+    cast = sa.select(EncryptedBallot.id).where(EncryptedBallot.round_id == round_.id)
+    return bool(db.session.scalar(sa.select(sa.or_(sa.exists(decrypted), ~sa.exists(cast)))))
+
+
+def decrypted_tally(round_: Round, ballot: BallotKind) -> Tally:
+    """Read an encrypted round's decrypted counts as the ballot type's tally (none yet: all zero)."""
+    rows = db.session.execute(
+        sa.select(DecryptedCount.option, DecryptedCount.votes).where(DecryptedCount.round_id == round_.id)
+    )
+    votes = {option: n for option, n in rows.tuples()}
+    options = ballot.encrypted_options([candidate.unit for candidate in round_.candidates])
+    return ballot.tally((mark.unit_id, mark.is_against, votes.get(key, 0)) for key, mark in options)
+
+
 def _tally(round_: Round, paper: PaperCount | None, ballot: BallotKind) -> tuple[Tally, int, int]:
     """Return the round's tally, the ballots issued and the invalid ones."""
     if round_.is_paper:
@@ -139,6 +158,8 @@ def _tally(round_: Round, paper: PaperCount | None, ballot: BallotKind) -> tuple
         votes: dict[int | None, int] = {line.unit_id: line.votes for line in paper.lines}
         votes[None] = paper.blank
         return Tally(votes, {line.unit_id: line.against for line in paper.lines}), paper.issued, paper.invalid
+    if round_.is_encrypted:
+        return decrypted_tally(round_, ballot), round_.base, 0
     return ballot.tally_round(round_.id), round_.base, 0
 
 

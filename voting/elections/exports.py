@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterable
 
 from voting.conferences.models import Conference
+from voting.elections.encrypted import cast_ballots
 from voting.elections.live import turnout
 from voting.elections.models import Office, Round
 from voting.elections.results import count_of
@@ -99,6 +100,8 @@ def rows(conference: Conference, kind: str) -> list[list[object]]:
                 [r.election.office.value, r.number, x.code, x.choice]
                 for x in (result.receipts if result else [])
             ]
+            if r.is_encrypted and not r.is_open:  # the trackers: public, and say nothing of the choice
+                out += [[r.election.office.value, r.number, b.tracker, ""] for b in cast_ballots(r)]
         return out
     raise ValueError(kind)
 

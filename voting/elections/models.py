@@ -39,8 +39,9 @@ class RoundStatus(enum.StrEnum):
 class RoundMethod(enum.StrEnum):
     """How a round's ballots are cast and counted."""
 
-    ELECTRONIC = "electronic"
+    ELECTRONIC = "electronic"  # an open (named) vote; legacy plaintext secret ballots of old rounds
     PAPER = "paper"
+    ENCRYPTED = "encrypted"  # a secret ballot encrypted in the voter's browser, decrypted by the trustees
 
 
 class ElectionState(enum.StrEnum):
@@ -198,6 +199,11 @@ class Round(db.Model):  # type: ignore[name-defined,misc]
         """Return whether the round is run on paper ballots counted by the committee."""
         return self.method is RoundMethod.PAPER
 
+    @property
+    def is_encrypted(self) -> bool:
+        """Return whether the round's ballots are encrypted and counted by the trustees' decryption."""
+        return self.method is RoundMethod.ENCRYPTED
+
     def __repr__(self) -> str:
         return f"<Round {self.election_id}#{self.number} {self.status.value}>"
 
@@ -250,6 +256,58 @@ class Ballot(db.Model):  # type: ignore[name-defined,misc]
 
     def __repr__(self) -> str:
         return f"<Ballot {self.id}>"
+
+
+class EncryptedBallot(db.Model):  # type: ignore[name-defined,misc]
+    """An encrypted ballot as cast (protocol "luanluu-eg-1"): ciphertexts and proofs, no unit, no time."""
+
+    __tablename__ = "encrypted_ballots"
+    __table_args__ = (sa.UniqueConstraint("round_id", "tracker"),)
+
+    #: random, so that ids carry no order
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True, default=new_ballot_id)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id"))
+    #: SHA-256 of the ballot's canonical JSON: the voter's public handle on it
+    tracker: Mapped[str] = mapped_column(sa.String(64))
+    #: the ballot's canonical JSON
+    content: Mapped[str] = mapped_column(sa.Text)
+    #: the options the voter could not choose (its own unit), as a JSON list of indexes
+    zero: Mapped[str] = mapped_column(sa.String(200), server_default="[]")
+
+    def __repr__(self) -> str:
+        return f"<EncryptedBallot {self.tracker[:16]}>"
+
+
+class PartialDecryption(db.Model):  # type: ignore[name-defined,misc]
+    """A trustee's partial decryption of a round's aggregate, with its proofs (verified when posted)."""
+
+    __tablename__ = "partial_decryptions"
+    __table_args__ = (sa.CheckConstraint("trustee_index >= 1", name="index_positive"),)
+
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id"), primary_key=True)
+    trustee_index: Mapped[int] = mapped_column(primary_key=True)
+    #: the posted JSON ({"index", "shares"})
+    payload: Mapped[str] = mapped_column(sa.Text)
+    posted_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    posted_at: Mapped[datetime]
+
+    def __repr__(self) -> str:
+        return f"<PartialDecryption {self.round_id}/{self.trustee_index}>"
+
+
+class DecryptedCount(db.Model):  # type: ignore[name-defined,misc]
+    """The decrypted votes for one option of an encrypted round (written once a quorum decrypted)."""
+
+    __tablename__ = "decrypted_counts"
+    __table_args__ = (sa.CheckConstraint("votes >= 0", name="not_negative"),)
+
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id"), primary_key=True)
+    #: the manifest's option key: "unit:<id>", "blank", "for", "against"
+    option: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    votes: Mapped[int]
+
+    def __repr__(self) -> str:
+        return f"<DecryptedCount {self.round_id}/{self.option}>"
 
 
 class Participation(db.Model):  # type: ignore[name-defined,misc]

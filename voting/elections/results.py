@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from voting.elections.counting import RoundResult, count_closed_round, paper_count
+from voting.elections.counting import RoundResult, count_closed_round, is_decrypted, paper_count
 from voting.elections.live import turnout
 from voting.elections.models import PaperCount, Round
 from voting.errors import InvalidState
@@ -18,6 +18,7 @@ class Pending(enum.StrEnum):
     OPEN = "open"  # ballots are still being cast: only the turnout is public
     AWAITING_PAPER_COUNT = "awaiting_paper_count"  # closed on paper: the committee has not confirmed
     VOIDED = "voided"  # voided before the committee confirmed a paper count: there never will be one
+    AWAITING_DECRYPTION = "awaiting_decryption"  # closed encrypted: a quorum of trustees has not decrypted
 
     @property
     def message(self) -> str:
@@ -29,6 +30,9 @@ class Pending(enum.StrEnum):
             ),
             Pending.VOIDED: N_(
                 "Vòng bầu đã bị hủy trước khi Ban kiểm phiếu xác nhận kết quả; không có kết quả."
+            ),
+            Pending.AWAITING_DECRYPTION: N_(
+                "Đang chờ đủ số thành viên giữ khóa giải mã kết quả vòng này (phiếu đã mã hóa)."
             ),
         }[self]
 
@@ -64,6 +68,8 @@ def count_of(round_: Round) -> RoundCount:
     """Return the count of a round, or why there is none yet; never a partial count of an open round."""
     if round_.is_open:
         return RoundCount(round_, None, Pending.OPEN)
+    if round_.is_encrypted and not is_decrypted(round_):
+        return RoundCount(round_, None, Pending.AWAITING_DECRYPTION)
     if not round_.is_paper:
         return RoundCount(round_, count_closed_round(round_))
     paper = paper_count(round_)
@@ -100,6 +106,11 @@ class RoundView:
     def paper(self) -> PaperCount | None:
         """Return the committee's entry of a paper round, confirmed or not."""
         return self.count.paper
+
+    @property
+    def is_awaiting_decryption(self) -> bool:
+        """Return whether a closed encrypted round waits for a quorum of trustees to decrypt its count."""
+        return self.count.pending is Pending.AWAITING_DECRYPTION
 
     @property
     def is_awaiting_paper_count(self) -> bool:

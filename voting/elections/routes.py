@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy.orm as sa_orm
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -13,8 +13,9 @@ from voting.clusters.models import Unit
 from voting.conferences.access import can_see, load_conference
 from voting.conferences.models import Conference
 from voting.conferences.services import is_committee_member
-from voting.elections import decisions, exports, services
+from voting.elections import decisions, encrypted, exports, services
 from voting.elections.ballots import BLANK, BallotType
+from voting.elections.board import board_of, short_tracker
 from voting.elections.forms import (
     BallotForm,
     CastBallotForm,
@@ -39,6 +40,7 @@ from voting.errors import VotingError
 from voting.extensions import db
 from voting.formatting import utc_now
 from voting.forms import ConfirmForm
+from voting.trustees.keys import election_key_of
 
 bp = Blueprint("elections", __name__)
 
@@ -51,7 +53,8 @@ def load_for_reading(conference_id: int) -> Conference:
     conference = db.session.get(Conference, conference_id) or abort(404)
     account = user()
     if account.role is Role.COUNTER:
-        if not is_committee_member(account, conference):
+        key = election_key_of(conference)
+        if not is_committee_member(account, conference) and not (key and key.index_of(account.id)):
             abort(403)
     elif not can_see(account, conference):
         abort(403)
@@ -99,6 +102,19 @@ def ballot(round_id: int) -> str | Response:
         return redirect(url_for("console.show", conference_id=conference_id))
     rules = rules_of(round_.election.conference)
     options = rules.ballot.options(_candidates(round_))
+    if round_.is_encrypted:  # reviewed and encrypted in the browser: no request depends on the choice
+        if request.method == "POST":
+            abort(400)
+        ballot_request = encrypted.ballot_request(round_, _voter_unit())
+        return render_template(
+            "elections/ballot_encrypted.html",
+            round=round_,
+            labels=[label for _value, label in options],
+            zero=ballot_request["zero"],
+            ballot_request=ballot_request,
+            rules=rules,
+            rules_text=describe(rules),
+        )
     form = BallotForm(options)
     if form.validate_on_submit():
         chosen = dict(options)[form.choice.data]
@@ -121,6 +137,8 @@ def ballot(round_id: int) -> str | Response:
 def cast(round_id: int) -> Response:
     """Cast the reviewed ballot and show the receipt."""
     round_ = _load_round(round_id, Role.REPRESENTATIVE, with_candidates=True)
+    if round_.is_encrypted:  # a secret ballot is only ever posted encrypted (secret_routes.cast)
+        abort(400)
     # Held for the whole request, so the service's own rules_of() is answered from the session.
     ballot = rules_of(round_.election.conference).ballot
     candidates = _candidates(round_)
@@ -153,10 +171,16 @@ def show_round(round_id: int) -> str:
     round_ = db.session.get(Round, round_id) or abort(404)
     conference = load_for_reading(round_.election.conference_id)
     view = round_view(round_)
+    key = election_key_of(conference) if round_.is_encrypted else None
     return render_template(
         "elections/round.html",
         conference=conference,
         view=view,
+        board=board_of(round_),
+        decryption=encrypted.decryption_of(round_) if key and not round_.is_open else None,
+        trustee_index=key.index_of(user().id) if key else None,
+        ceremony_id=key.ceremony_id if key else None,
+        short_tracker=short_tracker,
         office=round_.election.office,
         rules_text=describe(rules_of(conference)),
     )

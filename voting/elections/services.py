@@ -21,7 +21,7 @@ from voting.clusters.models import Unit
 from voting.clusters.services import member_units
 from voting.conferences.models import CheckIn, Conference
 from voting.conferences.services import Attendance, attendance
-from voting.elections.actions import Action, Situation, require
+from voting.elections.actions import Action, Situation, key_refusal, require
 from voting.elections.ballots import CandidateCount, Mark
 from voting.elections.counting import THRESHOLD, RoundResult, threshold_votes
 from voting.elections.live import turnout
@@ -46,6 +46,7 @@ from voting.errors import (
 from voting.extensions import db
 from voting.formatting import utc_now
 from voting.i18n import N_
+from voting.trustees.keys import election_key_of
 
 __all__ = [
     "THRESHOLD",
@@ -124,6 +125,7 @@ def situation_of(
         election=election,
         last=count_of(last) if last else None,
         leader_certified=leader is not None and leader.is_certified,
+        has_election_key=election_key_of(conference) is not None,
     )
 
 
@@ -153,6 +155,9 @@ def open_round(
         raise InvalidState(N_("Biểu quyết công khai không dùng phiếu giấy kín."))
     situation = situation_of(conference, office, rules=rules)
     require(situation, Action.OPEN_ROUND)
+    refused = key_refusal(situation, on_paper=on_paper)
+    if refused is not None:
+        raise refused
     election, present = situation.election, situation.attendance
     candidates = next_candidates(situation)
     if candidates is None:  # the ballot type has the chair name one nominee among those who may stand
@@ -174,7 +179,7 @@ def open_round(
         opened_at=now,
         base=len(present.present),
         member_count=len(present.members),
-        method=RoundMethod.PAPER if on_paper else RoundMethod.ELECTRONIC,
+        method=round_method(rules, on_paper=on_paper),
     )
     db.session.add(round_)
     db.session.flush()
@@ -197,7 +202,14 @@ def open_round(
     return round_
 
 
-def _lock_round(round_: Round, *, exclusive: bool) -> Round:
+def round_method(rules: ConferenceRules, *, on_paper: bool) -> RoundMethod:
+    """Return how a new round is cast: on paper, encrypted (a secret ballot) or named (an open vote)."""
+    if on_paper:
+        return RoundMethod.PAPER
+    return RoundMethod.ELECTRONIC if rules.vote_form is VoteForm.OPEN else RoundMethod.ENCRYPTED
+
+
+def lock_round(round_: Round, *, exclusive: bool) -> Round:
     """Lock the round's row (shared for ballots, exclusive for closing) and return it up to date."""
     if exclusive:
         locked = db.session.get(Round, round_.id, with_for_update=True, populate_existing=True)
@@ -233,6 +245,20 @@ def has_voted(round_: Round, unit: Unit) -> bool:
     return db.session.get(Participation, (round_.id, unit.id)) is not None
 
 
+def admit_voter(round_: Round, unit: Unit) -> Round:
+    """Lock the round for a ballot and refuse one it cannot take now from *unit*; return the round."""
+    round_ = lock_round(round_, exclusive=False)
+    if not round_.is_open:
+        raise RoundNotOpen(N_("Vòng bầu đã kết thúc; phiếu không được ghi nhận."))
+    if round_.is_paper:
+        raise InvalidState(N_("Vòng này bỏ phiếu bằng phiếu giấy tại hội trường."))
+    if not is_eligible(round_, unit):
+        raise NotEligible(
+            N_("%(unit)s chưa điểm danh trước khi vòng bầu mở nên không bỏ phiếu ở vòng này."), unit=unit.name
+        )
+    return round_
+
+
 def cast_ballot(
     round_: Round,
     unit: Unit,
@@ -243,20 +269,16 @@ def cast_ballot(
     by: User | None = None,
     now: datetime | None = None,
 ) -> str:
-    """Cast the unit's ballot: its *marks* as the ballot type reads them, or the one *choice*.
+    """Cast the unit's plaintext ballot (an open vote): its *marks* as its type reads them, or *choice*.
+
+    A secret ballot is encrypted in the voter's browser and cast with ``encrypted.cast_encrypted``.
 
     *choice* (None: a blank ballot) with *against* is the one-mark shorthand. Return the ballot's
     receipt code, the voter's only link to it.
     """
-    round_ = _lock_round(round_, exclusive=False)
-    if not round_.is_open:
-        raise RoundNotOpen(N_("Vòng bầu đã kết thúc; phiếu không được ghi nhận."))
-    if round_.is_paper:
-        raise InvalidState(N_("Vòng này bỏ phiếu bằng phiếu giấy tại hội trường."))
-    if not is_eligible(round_, unit):
-        raise NotEligible(
-            N_("%(unit)s chưa điểm danh trước khi vòng bầu mở nên không bỏ phiếu ở vòng này."), unit=unit.name
-        )
+    round_ = admit_voter(round_, unit)
+    if round_.is_encrypted:
+        raise InvalidState(N_("Vòng này bỏ phiếu kín bằng phiếu mã hóa trên trình duyệt của đại biểu."))
     conference = round_.election.conference
     rules = rules_of(conference)
     ballot = rules.ballot
@@ -297,8 +319,11 @@ def cast_ballot(
 
 
 def close_round(round_: Round, *, now: datetime, by: User | None = None) -> Round:
-    """Close an open round; no ballot is accepted afterwards and the ballots are re-written shuffled."""
-    round_ = _lock_round(round_, exclusive=True)
+    """Close an open round; no ballot is accepted afterwards and the ballots are re-written shuffled.
+
+    An encrypted round's count then waits for the trustees' decryption (``encrypted``).
+    """
+    round_ = lock_round(round_, exclusive=True)
     if not round_.is_open:
         raise InvalidState(N_("Vòng bầu này đã kết thúc."))
     round_.status = RoundStatus.CLOSED
@@ -318,7 +343,7 @@ def close_round(round_: Round, *, now: datetime, by: User | None = None) -> Roun
 
 def void_round(round_: Round, *, reason: str, by: User, now: datetime) -> Round:
     """Void the election's latest closed round before certification; it keeps its record and reason."""
-    round_ = _lock_round(round_, exclusive=True)
+    round_ = lock_round(round_, exclusive=True)
     election = round_.election
     require(situation_of(election.conference, election.office), Action.VOID_ROUND)
     if round_.status is not RoundStatus.CLOSED:

@@ -148,6 +148,15 @@ def _content(data: ConferenceMinutes) -> list[Flowable]:
     for election in data.elections:
         number += 1
         flow += _election(election, number)
+    if data.election_record:
+        flow.append(
+            Paragraph(
+                "Phiếu bầu kín được mã hóa trên máy đại biểu; kết quả do những người giữ khóa giải mã. "
+                "Hồ sơ bầu cử (phiếu mã hóa, chứng minh, kết quả giải mã) kèm theo hồ sơ hội nghị, "
+                f"dấu vân tay SHA-256: {data.election_record}",
+                STYLES["body"],
+            )
+        )
     if data.handover is not None:
         number += 1
         flow += _handover(data.handover, data.cluster_name, number)

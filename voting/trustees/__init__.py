@@ -1,0 +1,1 @@
+"""The trustees of a conference's secret ballot and the key ceremony that gives them the election key."""
