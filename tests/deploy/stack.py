@@ -17,10 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.faults.support import Browser
+
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 SECRET = "deploy-test-secret-key-0123456789abcdef"
-WORKERS = 3
+#: gunicorn's workers: several, as in production; 4 for the login throttle counted across them
+WORKERS = 4
 
 
 def render_site(site: str, *, http_port: int, https_port: int, socket: Path, tls: Path) -> str:
@@ -90,6 +93,10 @@ class Stack:
     @property
     def base(self) -> str:
         return f"https://127.0.0.1:{self.https_port}"
+
+    def trust(self) -> ssl.SSLContext:
+        """Return a TLS context that trusts the test's CA (``ca.pem`` in the stack's folder)."""
+        return ssl.create_default_context(cafile=self.folder / "ca.pem")
 
     def log(self, name: str) -> str:
         path = self.folder / name
@@ -193,3 +200,23 @@ def http_get(port: int, path: str) -> Answer:
         return Answer(response.status, response.headers, response.read())
     finally:
         connection.close()
+
+
+class HttpsBrowser(Browser):
+    """The cookie-keeping client of the fault tests, over HTTPS through nginx, from a chosen address.
+
+    *source* is the client's own address on the loopback network (127.0.0.0/8): nginx, listening on
+    127.0.0.1, sees each source as a different client. The Referer is sent as a browser sends it
+    (Flask-WTF checks it over HTTPS).
+    """
+
+    def __init__(self, port: int, context: ssl.SSLContext, source: str = "127.0.0.1") -> None:
+        super().__init__(port)
+        self.context = context
+        self.source = source
+        self.headers["Referer"] = f"https://127.0.0.1:{port}/login"
+
+    def _connect(self) -> http.client.HTTPConnection:
+        return http.client.HTTPSConnection(
+            "127.0.0.1", self.port, context=self.context, timeout=30, source_address=(self.source, 0)
+        )

@@ -10,20 +10,16 @@ through the proxy, pages never compressed, static files from nginx. ``-s`` print
 from __future__ import annotations
 
 import asyncio
-import ssl
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from flask import Flask
 from playwright.async_api import expect
 
 from tests.browser.pages import chromium, log_in
 from tests.deploy import stack
-from tests.faults.support import free_port
 from tests.helpers import CHECK_IN_AT, Demo, require_tool
 from tests.trustees.helpers import run_ceremony
 from voting.auth.models import User
@@ -31,16 +27,8 @@ from voting.conferences.models import Conference
 from voting.conferences.services import check_in
 from voting.extensions import db
 
-PASSPHRASE = "deploy-test-ca-phrase"
 #: the hall's representative who checks in through the browser; the other units are checked in before
 REPRESENTATIVE = "daibieu1"
-
-
-def _cli(app: Flask, *args: str) -> None:
-    """Run a command in its own app context, whose session (and SQLite's lock) ends with it."""
-    with app.app_context():
-        result = app.test_cli_runner().invoke(args=list(args), env={"LUANLUU_CA_PASSPHRASE": PASSPHRASE})
-    assert result.exit_code == 0, result.output
 
 
 def _trusting_home(home: Path, certutil: str, root: Path) -> dict[str, str]:
@@ -64,28 +52,6 @@ def _check_in_all_but_the_representative(app: Flask, demo: Demo) -> None:
                 check_in(conference, unit, by=conference.chair, now=CHECK_IN_AT)
         run_ceremony(conference)  # the trustees' election key: a secret round opens only with it
         db.session.commit()
-
-
-@pytest.fixture
-def https_stack(app: Flask, demo: Demo, database_url: str, tmp_path: Path) -> Iterator[stack.Stack]:
-    """Issue the hall's certificate from the in-app CA, start gunicorn and nginx; stop both afterwards."""
-    nginx = require_tool("nginx", package="nginx")
-    tls = tmp_path / "tls"
-    tls.mkdir()
-    _cli(app, "pki", "init")
-    paths = ["--cert-out", str(tls / "luanluu.crt"), "--key-out", str(tls / "luanluu.key")]
-    _cli(app, "pki", "tls", "localhost", "127.0.0.1", *paths)
-    _cli(app, "pki", "export-ca", "--der", "--out", str(tls / "luanluu-ca.crt"))
-    _cli(app, "pki", "export-ca", "--out", str(tmp_path / "ca.pem"))
-    _check_in_all_but_the_representative(app, demo)
-    started_at = time.monotonic()
-    running = stack.start(nginx, tmp_path, database_url, (free_port(), free_port()))
-    try:
-        running.wait_ready(ssl.create_default_context(cafile=tmp_path / "ca.pem"))
-        print(f"\nnginx + gunicorn -w {stack.WORKERS} ready in {time.monotonic() - started_at:.1f} s")
-        yield running
-    finally:
-        running.stop()
 
 
 async def _play(base: str, conference_id: int, env: dict[str, str]) -> list[dict[str, object]]:
@@ -119,7 +85,10 @@ async def _play(base: str, conference_id: int, env: dict[str, str]) -> list[dict
         return list(await chair_context.cookies())
 
 
-def test_a_conference_through_nginx_and_https(https_stack: stack.Stack, demo: Demo, tmp_path: Path) -> None:
+def test_a_conference_through_nginx_and_https(
+    https_stack: stack.Stack, app: Flask, demo: Demo, tmp_path: Path
+) -> None:
+    _check_in_all_but_the_representative(app, demo)
     certutil = require_tool("certutil", package="libnss3-tools")
     env = _trusting_home(tmp_path / "home", certutil, tmp_path / "ca.pem")
     started_at = time.monotonic()
@@ -131,7 +100,7 @@ def test_a_conference_through_nginx_and_https(https_stack: stack.Stack, demo: De
     assert session["secure"] is True and session["httpOnly"] is True
 
     # Static files: from nginx (never in gunicorn's log), compressed, with their own HSTS.
-    context = ssl.create_default_context(cafile=tmp_path / "ca.pem")
+    context = https_stack.trust()
     style = stack.https_get(https_stack.https_port, context, "/static/style.css", {"Accept-Encoding": "gzip"})
     assert style.status == 200 and style.headers["Content-Encoding"] == "gzip"
     assert style.headers["Strict-Transport-Security"].startswith("max-age=31536000")

@@ -341,10 +341,14 @@ class Browser:
         #: sent with every request (e.g. the X-Forwarded-For a proxy would add)
         self.headers: dict[str, str] = {}
 
+    def _connect(self) -> http.client.HTTPConnection:
+        """Open the connection of one request (HTTPS clients override this)."""
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+
     def _request(
         self, method: str, path: str, form: dict[str, str] | None = None, json_body: object = None
     ) -> Answer:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        connection = self._connect()
         headers = {**self.headers, "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         body = None
         if form is not None:
