@@ -126,6 +126,15 @@ def unit_names(count: int) -> list[str]:
     return [names[i] if i < len(names) else f"Đội công tác số {i + 1}" for i in range(count)]
 
 
+def make_account(
+    username: str, full_name: str, role: Role, unit: Unit, *, title: str = "Trưởng phòng"
+) -> User:
+    """Create a staff account of *unit* with the shared password."""
+    return auth_services.create_user(
+        username, PASSWORD, full_name=full_name, title=title, role=role, unit=unit
+    )
+
+
 def make_cluster(
     number: int, unit_count: int, prefix: str = "B"
 ) -> tuple[Cluster, list[Unit], User, User, list[User]]:
@@ -137,21 +146,9 @@ def make_cluster(
         city="Hà Nội",
     )
     units = [add_unit(cluster, name) for name in unit_names(unit_count)]
-    chair = auth_services.create_user(
-        f"{prefix.lower()}ct{number}",
-        PASSWORD,
-        full_name=f"Nguyễn Văn Chủ {number}",
-        title="Trưởng phòng",
-        role=Role.CHAIR,
-        unit=units[0],
-    )
-    secretary = auth_services.create_user(
-        f"{prefix.lower()}tk{number}",
-        PASSWORD,
-        full_name=f"Trần Thị Thư {number}",
-        title="Cán bộ",
-        role=Role.SECRETARY,
-        unit=units[0],
+    chair = make_account(f"{prefix.lower()}ct{number}", f"Nguyễn Văn Chủ {number}", Role.CHAIR, units[0])
+    secretary = make_account(
+        f"{prefix.lower()}tk{number}", f"Trần Thị Thư {number}", Role.SECRETARY, units[0], title="Cán bộ"
     )
     reps = [
         auth_services.create_user(
@@ -259,13 +256,9 @@ def make_election_key(conference: Conference, chair: User, secretary: User, numb
 
     Played in Python (``play_ceremony``) through the same services as the trustees' browsers.
     """
-    counter = auth_services.create_user(
-        f"bkp{number}",
-        PASSWORD,
-        full_name=f"Lê Văn Kiểm {number}",
-        title="Cán bộ",
-        role=Role.COUNTER,
-        unit=secretary.unit,
+    assert secretary.unit is not None
+    counter = make_account(
+        f"bkp{number}", f"Lê Văn Kiểm {number}", Role.COUNTER, secretary.unit, title="Cán bộ"
     )
     play_ceremony(conference, [chair, secretary, counter], by=chair, now=conference.starts_at)
 
