@@ -32,9 +32,13 @@ async def request(
     cookie: str | None = None,
     headers: dict[str, str] | None = None,
     form: dict[str, str] | None = None,
+    json_body: bytes | None = None,
 ) -> Reply:
-    """Send one request on a new connection (gunicorn's sync workers close it anyway)."""
-    body = urlencode(form).encode() if form is not None else b""
+    """Send one request on a new connection (gunicorn's sync workers close it anyway).
+
+    The body is *form*, URL-encoded, or *json_body*, already serialized (as the pages' scripts send it).
+    """
+    body = urlencode(form).encode() if form is not None else json_body or b""
     lines = [
         f"{method} {path} HTTP/1.1",
         f"Host: {HOST}:{port}",
@@ -45,6 +49,8 @@ async def request(
         lines.append(f"Cookie: {cookie}")
     if form is not None:
         lines += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
+    elif json_body is not None:
+        lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
     lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
     start = time.perf_counter()
     reader, writer = await asyncio.open_connection(HOST, port)

@@ -13,7 +13,14 @@ from typing import Any
 import sqlalchemy as sa
 
 from bench.client import median
-from bench.seed import cheap_seeding, make_cluster, play_year, start_conference, vote_round
+from bench.seed import (
+    cheap_seeding,
+    make_cluster,
+    plaintext_secret_rounds,
+    play_year,
+    start_conference,
+    vote_round,
+)
 from voting.conferences.models import Conference
 from voting.elections.models import Ballot, Office, Round
 from voting.elections.services import certify, close_round, count_round, open_round
@@ -198,8 +205,11 @@ def to_aware(moment: Any) -> Any:
 
 
 def seed_big_round(ballots: int) -> int:
-    """Seed a closed round with *ballots* ballots (bulk insert); return its id."""
-    with cheap_seeding():
+    """Seed a closed plaintext secret round with *ballots* ballots (bulk insert); return its id.
+
+    An encrypted round's count is the trustees' decryption of the sum: ``bench/crypto.py`` times it.
+    """
+    with cheap_seeding(), plaintext_secret_rounds():
         cluster, units, chair, secretary, reps = make_cluster(903, 10, prefix="K")
         conference = start_conference(cluster, units, chair, secretary, reps, 2016, 0)
         round_ = open_round(conference, Office.LEADER, now=conference.starts_at + timedelta(hours=1))

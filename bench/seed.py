@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,12 +18,25 @@ from voting.clusters.models import Cluster, Unit
 from voting.clusters.services import add_unit, create_cluster
 from voting.conferences.models import Conference
 from voting.conferences.services import check_in, create_conference
+from voting.crypto.prover import encrypt_ballot
 from voting.demo import PASSWORD, UNITS
 from voting.documents.services import issue_minutes
-from voting.elections.models import Ballot, Office, Participation, Round, new_ballot_id
+from voting.elections import encrypted
+from voting.elections import services as election_services
+from voting.elections.models import (
+    Ballot,
+    EncryptedBallot,
+    Office,
+    Participation,
+    Round,
+    RoundMethod,
+    RoundStatus,
+    new_ballot_id,
+)
 from voting.elections.services import cast_ballot, certify, close_round, new_receipt_code, open_round
 from voting.extensions import db
 from voting.handovers.services import HandoverDetails, record_handover
+from voting.trustees.offline import play_ceremony
 
 EXTRA_UNITS = ["Phòng Tham mưu", "Phòng Hồ sơ", "Phòng Kỹ thuật hình sự", "Phòng Cảnh sát cơ động"]
 LIVE_YEAR = 2025
@@ -32,7 +46,8 @@ LIVE_YEAR = 2025
 class Day:
     """What the HTTP benchmarks need: who votes where, who watches, who archives."""
 
-    voters: list[tuple[int, int, int, int, list[int]]]  # (user, conference, round, unit, candidate unit ids)
+    #: (user, conference, round, unit, candidate unit ids, the encrypted ballot its browser would post)
+    voters: list[tuple[int, int, int, int, list[int], dict[str, Any]]]
     chairs: list[tuple[int, int]]  # (user id, live conference id)
     archivist_id: int
     archive_cluster_id: int
@@ -84,10 +99,40 @@ def cheap_seeding() -> Iterator[None]:
             setattr(module, name, real)
 
 
+@contextmanager
+def plaintext_secret_rounds() -> Iterator[None]:
+    """Open secret rounds as the app did before encrypted ballots: plaintext ballots, no election key.
+
+    The archive's past years and the in-process benchmarks' conferences stand for what a database
+    upgraded from then holds (its secret rounds are ``RoundMethod.ELECTRONIC``, counted from their
+    ``ballots`` rows); encrypting 4,000 archived ballots and decrypting 400 rounds would take minutes of
+    seeding for documents that do not show a ballot. Today's rounds are encrypted (``seed_day``).
+    """
+    real_method, real_refusal = election_services.round_method, election_services.key_refusal
+    election_services.round_method = lambda _rules, *, on_paper: (  # type: ignore[assignment]
+        RoundMethod.PAPER if on_paper else RoundMethod.ELECTRONIC
+    )
+    election_services.key_refusal = lambda _situation, *, on_paper: None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        election_services.round_method = real_method  # type: ignore[assignment]
+        election_services.key_refusal = real_refusal  # type: ignore[assignment]
+
+
 def unit_names(count: int) -> list[str]:
     """Return realistic unit names, numbered once the real ones run out."""
     names = UNITS + EXTRA_UNITS
     return [names[i] if i < len(names) else f"Đội công tác số {i + 1}" for i in range(count)]
+
+
+def make_account(
+    username: str, full_name: str, role: Role, unit: Unit, *, title: str = "Trưởng phòng"
+) -> User:
+    """Create a staff account of *unit* with the shared password."""
+    return auth_services.create_user(
+        username, PASSWORD, full_name=full_name, title=title, role=role, unit=unit
+    )
 
 
 def make_cluster(
@@ -101,21 +146,9 @@ def make_cluster(
         city="Hà Nội",
     )
     units = [add_unit(cluster, name) for name in unit_names(unit_count)]
-    chair = auth_services.create_user(
-        f"{prefix.lower()}ct{number}",
-        PASSWORD,
-        full_name=f"Nguyễn Văn Chủ {number}",
-        title="Trưởng phòng",
-        role=Role.CHAIR,
-        unit=units[0],
-    )
-    secretary = auth_services.create_user(
-        f"{prefix.lower()}tk{number}",
-        PASSWORD,
-        full_name=f"Trần Thị Thư {number}",
-        title="Cán bộ",
-        role=Role.SECRETARY,
-        unit=units[0],
+    chair = make_account(f"{prefix.lower()}ct{number}", f"Nguyễn Văn Chủ {number}", Role.CHAIR, units[0])
+    secretary = make_account(
+        f"{prefix.lower()}tk{number}", f"Trần Thị Thư {number}", Role.SECRETARY, units[0], title="Cán bộ"
     )
     reps = [
         auth_services.create_user(
@@ -167,8 +200,9 @@ def vote_round(
     *,
     bulk: bool = False,
 ) -> Round:
-    """Open a round and cast each unit's ballot for ``units[choice]`` (None is blank), then close it."""
-    round_ = open_round(conference, office, now=opened)
+    """Open a plaintext secret round, cast each unit's vote for ``units[choice]`` (None: blank); close it."""
+    with plaintext_secret_rounds():
+        round_ = open_round(conference, office, now=opened)
     if bulk:  # the archive: the same rows the service writes, without its per-ballot checks
         db.session.execute(
             sa.insert(Participation), [{"round_id": round_.id, "unit_id": u.id} for u in units]
@@ -217,10 +251,35 @@ def play_year(conference: Conference, units: list[Unit], chair: User, year: int)
     issue_minutes(conference, by=chair, now=starts + timedelta(hours=3), approvals=n)
 
 
+def make_election_key(conference: Conference, chair: User, secretary: User, number: int) -> None:
+    """Have three trustees (the chair, the secretary and a counter) make the conference's election key.
+
+    Played in Python (``play_ceremony``) through the same services as the trustees' browsers.
+    """
+    assert secretary.unit is not None
+    counter = make_account(
+        f"bkp{number}", f"Lê Văn Kiểm {number}", Role.COUNTER, secretary.unit, title="Cán bộ"
+    )
+    play_ceremony(conference, [chair, secretary, counter], by=chair, now=conference.starts_at)
+
+
+def encrypted_ballots(round_: Round, units: list[Unit], rng: random.Random) -> list[dict[str, Any]]:
+    """Encrypt each unit's ballot for a random candidate or blank, as its browser would (the prover)."""
+    manifest = encrypted.manifest_of(round_)
+    ballots = []
+    for unit in units:
+        zero = encrypted.zero_of(round_, unit)
+        choice = rng.choice([n for n in range(len(manifest["options"])) if n not in zero])
+        ballots.append(encrypt_ballot(manifest, choice, zero)[0])
+    return ballots
+
+
 def seed_day(*, clusters: int, units_per_cluster: int, archive_clusters: int, archive_years: int) -> Day:
-    """Seed the archive (ended conferences) and today's conferences, each with its leader round open."""
+    """Seed the archive (ended conferences) and today's conferences, each with its election key and its
+    leader round open (a secret ballot: encrypted), and each voter's encrypted ballot ready to post."""
     voters, chairs = [], []
     archive_cluster_id = 0
+    rng = random.Random(7)  # noqa: S311 - reproducible choices, not secrets
     with cheap_seeding():
         archivist = auth_services.create_user(
             "bench-luutru", PASSWORD, full_name="Lê Thị Lan", title="Văn thư", role=Role.ARCHIVIST
@@ -233,59 +292,45 @@ def seed_day(*, clusters: int, units_per_cluster: int, archive_clusters: int, ar
                     conference = start_conference(cluster, units, chair, secretary, reps, year, year)
                     play_year(conference, units, chair, year)
             conference = start_conference(cluster, units, chair, secretary, reps, LIVE_YEAR, LIVE_YEAR)
+            make_election_key(conference, chair, secretary, number)
             round_ = open_round(conference, Office.LEADER, now=conference.starts_at + timedelta(hours=1))
+            assert round_.is_encrypted
             candidates = [unit.id for unit in units if unit.id != conference.outgoing_leader_id]
+            ballots = encrypted_ballots(round_, units, rng)
             voters += [
-                (rep.id, conference.id, round_.id, unit.id, candidates)
-                for rep, unit in zip(reps, units, strict=True)
+                (rep.id, conference.id, round_.id, unit.id, candidates, ballot)
+                for rep, unit, ballot in zip(reps, units, ballots, strict=True)
             ]
             chairs.append((chair.id, conference.id))
             db.session.commit()
     return Day(voters, chairs, archivist.id, archive_cluster_id)
 
 
-def ballot_rows() -> tuple[int, int, int]:
-    """Return (ballots, participations, rounds with more ballots than participations) in live rounds."""
-    from voting.elections.models import Ballot, Participation, RoundStatus
-
+def _per_round(table: Any) -> dict[int, int]:
+    """Return the rows of *table* per open round."""
     open_ids = sa.select(Round.id).where(Round.status == RoundStatus.OPEN)
-    ballots = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Ballot).where(Ballot.round_id.in_(open_ids))
+    rows = db.session.execute(
+        sa.select(table.round_id, sa.func.count())
+        .where(table.round_id.in_(open_ids))
+        .group_by(table.round_id)
     )
-    parts = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Participation).where(Participation.round_id.in_(open_ids))
-    )
-    per_round_b = dict(
-        db.session.execute(
-            sa.select(Ballot.round_id, sa.func.count())
-            .where(Ballot.round_id.in_(open_ids))
-            .group_by(Ballot.round_id)
-        )
-        .tuples()
-        .all()
-    )
-    per_round_p = dict(
-        db.session.execute(
-            sa.select(Participation.round_id, sa.func.count())
-            .where(Participation.round_id.in_(open_ids))
-            .group_by(Participation.round_id)
-        )
-        .tuples()
-        .all()
-    )
-    mismatched = sum(
-        1
-        for rid in per_round_b.keys() | per_round_p.keys()
-        if per_round_b.get(rid, 0) != per_round_p.get(rid, 0)
-    )
-    return ballots or 0, parts or 0, mismatched
+    return dict(rows.tuples().all())
+
+
+def ballot_rows() -> tuple[int, int, int]:
+    """Return (ballots, participations, rounds whose ballots and participations differ) in live rounds.
+
+    A ballot is a plaintext one (the floor's) or an encrypted one (the real app's).
+    """
+    plain, sealed, parts = _per_round(Ballot), _per_round(EncryptedBallot), _per_round(Participation)
+    ballots = {rid: plain.get(rid, 0) + sealed.get(rid, 0) for rid in plain.keys() | sealed.keys()}
+    mismatched = sum(1 for rid in ballots.keys() | parts.keys() if ballots.get(rid, 0) != parts.get(rid, 0))
+    return sum(ballots.values()), sum(parts.values()), mismatched
 
 
 def wipe_live_ballots() -> None:
-    """Delete ballots and participations of open rounds (between the floor's burst and the real one)."""
-    from voting.elections.models import Ballot, Participation, RoundStatus
-
+    """Delete ballots (plaintext and encrypted) and participations of open rounds, between passes."""
     open_ids = sa.select(Round.id).where(Round.status == RoundStatus.OPEN)
-    db.session.execute(sa.delete(Ballot).where(Ballot.round_id.in_(open_ids)))
-    db.session.execute(sa.delete(Participation).where(Participation.round_id.in_(open_ids)))
+    for table in (Ballot, EncryptedBallot, Participation):
+        db.session.execute(sa.delete(table).where(table.round_id.in_(open_ids)))
     db.session.commit()

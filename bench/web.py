@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import re
 import time
@@ -23,6 +24,12 @@ class Voter:
     round_id: int
     unit_id: int
     candidates: list[int]
+    ballot: dict[str, Any]  # encrypted beforehand with the Python prover, as the browser would
+
+
+def ballot_body(voter: Voter) -> bytes:
+    """Return the JSON the ballot page's script posts: {"ballot": ...}."""
+    return json.dumps({"ballot": voter.ballot}).encode()
 
 
 def _choice(voter: Voter, rng: random.Random) -> str:
@@ -41,15 +48,16 @@ def _cast_jobs(
 
             def job(v: Voter = voter, c: str = choice) -> Any:
                 return request(server.port, "POST", f"/cast/{v.round_id}/{v.unit_id}", form={"choice": c})
-        else:
+        else:  # the secret round is encrypted: the ballot page's script posts the ballot as JSON
 
-            def job(v: Voter = voter, c: str = choice) -> Any:
+            def job(v: Voter = voter, body: bytes = ballot_body(voter)) -> Any:
                 return request(
                     server.port,
                     "POST",
-                    f"/rounds/{v.round_id}/cast",
+                    f"/eg/rounds/{v.round_id}/ballot",
                     cookie=v.cookie,
-                    form={"csrf_token": v.csrf, "choice": c},
+                    headers={"X-CSRFToken": v.csrf},
+                    json_body=body,
                 )
 
         jobs.append(job)

@@ -18,14 +18,18 @@ sys.path.insert(0, str(ROOT))
 
 from voting import create_app  # noqa: E402
 from voting.auth.models import Role, User  # noqa: E402
+from voting.clusters.models import Unit  # noqa: E402
 from voting.conferences.models import Conference  # noqa: E402
 from voting.conferences.services import check_in  # noqa: E402
-from voting.demo import PASSWORD, create_demo, play_demo  # noqa: E402
+from voting.crypto.prover import Trustee, encrypt_ballot  # noqa: E402
+from voting.demo import PASSWORD, create_demo, decrypt, play_demo  # noqa: E402
 from voting.display.services import rotate_display_token  # noqa: E402
+from voting.elections import encrypted  # noqa: E402
 from voting.elections.models import Office, Round  # noqa: E402
-from voting.elections.services import cast_ballot, close_round, open_round  # noqa: E402
+from voting.elections.services import close_round, open_round  # noqa: E402
 from voting.extensions import db  # noqa: E402
 from voting.formatting import utc_now  # noqa: E402
+from voting.trustees.offline import play_ceremony  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 ARGS = [
@@ -48,6 +52,25 @@ def serve(app: Flask) -> str:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_port}"
+
+
+def make_election_key(conference: Conference) -> dict[int, Trustee]:
+    """Have the demo's three counters make the election key, played in Python as the demo does."""
+    counters = db.session.scalars(
+        sa.select(User)
+        .where(User.username.in_(["kiemphieu1", "kiemphieu2", "kiemphieu3"]))
+        .order_by(User.username)
+    )
+    return play_ceremony(conference, list(counters), by=conference.chair, now=utc_now())
+
+
+def vote(round_: Round, voters: list[Unit], choice: Unit) -> None:
+    """Cast each voter's secret ballot for *choice*, encrypted as its browser would (the Python prover)."""
+    manifest = encrypted.manifest_of(round_)
+    option = manifest["options"].index(f"unit:{choice.id}")
+    for voter in voters:
+        ballot, _randomness = encrypt_ballot(manifest, option, encrypted.zero_of(round_, voter))
+        encrypted.cast_encrypted(round_, voter, ballot, by=None, now=utc_now())
 
 
 def demo_app(*, finished: bool) -> tuple[Flask, int]:
@@ -86,11 +109,11 @@ def main() -> None:
                     sa.select(User).where(User.unit_id == unit.id, User.role == Role.REPRESENTATIVE)
                 )
                 check_in(conference, unit, by=rep, now=utc_now())  # type: ignore[arg-type]
+            trustees = make_election_key(conference)
             round_ = open_round(conference, Office.LEADER, now=utc_now())
             token = rotate_display_token(conference)
             units = {u.name: u for u in conference.cluster.units}
-            for voter in conference.cluster.units[2:]:
-                cast_ballot(round_, voter, units["Phòng Công tác chính trị"])
+            vote(round_, list(conference.cluster.units[2:]), units["Phòng Công tác chính trị"])
             db.session.commit()
             round_id = round_.id
         phone.goto(f"{base}/rounds/{round_id}/ballot")
@@ -105,6 +128,7 @@ def main() -> None:
             round_ = db.session.get(Round, round_id)
             assert round_ is not None
             close_round(round_, now=utc_now())
+            decrypt(round_, trustees, now=utc_now())  # a quorum of the trustees, as on the round page
             db.session.commit()
         projector.goto(f"{base}/display/{token}")
         projector.screenshot(path=str(OUT / "projector-result.png"))
