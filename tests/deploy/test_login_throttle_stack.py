@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
@@ -41,10 +42,19 @@ def _guess(https_stack: stack.Stack, number: int, together: threading.Barrier) -
     return answer.status, WRONG in answer.body
 
 
-def _logins_seen_by_nginx(https_stack: stack.Stack) -> Counter[tuple[str, str]]:
-    """Return how many POST /login nginx answered, by client address and status (access.log)."""
-    lines = re.findall(r'^(\S+) .*"POST /login HTTP/[\d.]+" (\d{3}) ', https_stack.log("access.log"), re.M)
-    return Counter(lines)
+def _logins_seen_by_nginx(https_stack: stack.Stack, expected: int) -> Counter[tuple[str, str]]:
+    """Return how many POST /login nginx answered, by client address and status (access.log).
+
+    nginx logs a request after its answer has gone, so the last lines may lag the client a moment:
+    read again until *expected* lines are there (or 10 s have passed, and the assertion says what is).
+    """
+    deadline = time.monotonic() + 10
+    while True:
+        log = https_stack.log("access.log")
+        lines = re.findall(r'^(\S+) .*"POST /login HTTP/[\d.]+" (\d{3}) ', log, re.M)
+        if len(lines) >= expected or time.monotonic() > deadline:
+            return Counter(lines)
+        time.sleep(0.1)
 
 
 def test_five_guesses_through_nginx_and_four_workers_and_the_owner_logs_in(
@@ -67,7 +77,7 @@ def test_five_guesses_through_nginx_and_four_workers_and_the_owner_logs_in(
     late.get("/login")
     assert late.post("/login", {"username": "chutri", "password": "sai-mat-khau"}).status == 429
 
-    assert _logins_seen_by_nginx(https_stack) == {
+    assert _logins_seen_by_nginx(https_stack, expected=GUESSES + 2) == {
         (GUESSER, "200"): 5,
         (GUESSER, "429"): GUESSES - 5 + 1,
         (OWNER, "302"): 1,
