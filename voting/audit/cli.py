@@ -13,10 +13,17 @@ def audit() -> None:
 
 
 @audit.command("verify")
-def verify_command() -> None:
+@click.option(
+    "--expect",
+    metavar="HASH",
+    help="A head hash printed in a document (the minutes print it): the log must still extend it.",
+)
+def verify_command(expect: str | None) -> None:
     """Check every entry's hash; exit 1 naming the first entry that was changed, removed or moved."""
-    result = verify()
+    result = verify(expect.strip().lower() if expect else None)
     if not result.is_intact:
-        click.echo(f"Nhật ký KHÔNG toàn vẹn: mục #{result.first_bad_id}: {result.problem}.", err=True)
+        where = f"mục #{result.first_bad_id}: " if result.first_bad_id is not None else ""
+        click.echo(f"Nhật ký KHÔNG toàn vẹn: {where}{result.problem}.", err=True)
         raise SystemExit(1)
-    click.echo(f"Nhật ký toàn vẹn: {result.checked} mục; mã băm cuối {result.head}.")
+    anchored = " và vẫn nối tiếp mã băm đã in" if expect else ""
+    click.echo(f"Nhật ký toàn vẹn{anchored}: {result.checked} mục; mã băm cuối {result.head}.")

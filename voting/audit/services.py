@@ -132,8 +132,36 @@ def record(
 
 
 @dataclass(frozen=True)
+class Head:
+    """The last entry of the chain: how many entries there are and its hash (the "anchor")."""
+
+    count: int
+    hash: str
+
+
+def head() -> Head:
+    """Return the chain's head now; entries are numbered 1, 2, ... so the last id is the count."""
+    last = db.session.execute(
+        sa.select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+    ).first()
+    return Head(last[0], last[1]) if last else Head(0, GENESIS)
+
+
+def still_extends(anchor: Head) -> bool:
+    """Return whether the stored entry #count still carries the anchored hash.
+
+    Deleting entries up to the anchor, or re-chaining from an entry edited before it, changes
+    that hash; an edit that was not re-chained is caught by ``verify``, which reads the whole chain.
+    """
+    if anchor.count == 0:
+        return True
+    stored = db.session.scalar(sa.select(AuditEntry.hash).where(AuditEntry.id == anchor.count))
+    return stored == anchor.hash
+
+
+@dataclass(frozen=True)
 class Verification:
-    """The outcome of checking the chain."""
+    """The outcome of checking the chain (and, when one was given, that it extends an anchor)."""
 
     checked: int
     first_bad_id: int | None
@@ -143,12 +171,16 @@ class Verification:
     @property
     def is_intact(self) -> bool:
         """Return whether every entry checked out."""
-        return self.first_bad_id is None
+        return self.first_bad_id is None and not self.problem
 
 
-def verify() -> Verification:
-    """Walk the chain in id order and name the first entry that was changed, removed or moved."""
-    expected_prev, expected_id, checked = GENESIS, 1, 0
+def verify(expect: str | None = None) -> Verification:
+    """Walk the chain in id order and name the first entry that was changed, removed or moved.
+
+    With ``expect`` (a head hash printed in a document), the chain must also still contain an entry
+    with that hash: a log cut short, or rewritten from an entry before the anchor, no longer does.
+    """
+    expected_prev, expected_id, checked, anchored = GENESIS, 1, 0, expect is None
     for entry in db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id)):
         checked += 1
         if entry.id != expected_id:
@@ -180,7 +212,16 @@ def verify() -> Verification:
             return Verification(
                 checked, entry.id, "nội dung mục đã bị sửa (mã băm không khớp)", expected_prev
             )
+        anchored = anchored or entry.hash == expect
         expected_prev, expected_id = entry.hash, entry.id + 1
+    if not anchored:
+        return Verification(
+            checked,
+            None,
+            f"không còn mục nào mang mã băm đã in {expect}: nhật ký đã bị cắt bớt hoặc viết lại "
+            "từ trước thời điểm in",
+            expected_prev,
+        )
     return Verification(checked, None, "", expected_prev)
 
 

@@ -8,9 +8,12 @@ import json
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
+from voting.audit.services import Head, still_extends
+from voting.audit.services import head as audit_head
 from voting.clusters.models import Cluster
 from voting.conferences.models import Conference
 from voting.crypto import verifier
@@ -48,6 +51,20 @@ def find_file(sha256: str) -> DocumentFile | None:
 def find_version(code: str) -> DocumentVersion | None:
     """Return the version a verification link points to."""
     return db.session.scalar(sa.select(DocumentVersion).where(DocumentVersion.verify_code == code))
+
+
+def audit_anchor(version: DocumentVersion) -> Head | None:
+    """Return the audit log's head printed in a version (the conference minutes print one), if any."""
+    data = json.loads(version.data_json)
+    if not isinstance(data, dict) or not data.get("audit_head"):
+        return None
+    return Head(int(data.get("audit_count", 0)), str(data["audit_head"]))
+
+
+def anchor_holds(version: DocumentVersion) -> bool | None:
+    """Return whether the audit log still extends the head printed in a version (None: none printed)."""
+    anchor = audit_anchor(version)
+    return None if anchor is None else still_extends(anchor)
 
 
 def archive(
@@ -114,6 +131,23 @@ def export_documents(
     return written
 
 
+def _audit_anchors(documents: list[dict[str, Any]]) -> bytes:
+    """Return audit-head.json: the heads printed in the documents and the log's head at export."""
+    printed = [
+        {"number": d["number"], "version": v["version"], "count": v["data"]["audit_count"], "hash": h}
+        for d in documents
+        for v in d["versions"]
+        if isinstance(v["data"], dict) and (h := v["data"].get("audit_head"))
+    ]
+    now = audit_head()
+    anchors = {
+        "printed_in_documents": printed,
+        "head_at_export": {"count": now.count, "hash": now.hash},
+        "check": "flask --app wsgi audit verify --expect HASH",
+    }
+    return json.dumps(anchors, ensure_ascii=False, indent=2).encode()
+
+
 def conference_zip(conference: Conference) -> bytes:
     """Return one ZIP of a conference: every version's PDF, data.json and a SHA256SUMS manifest.
 
@@ -169,6 +203,9 @@ def conference_zip(conference: Conference) -> bytes:
         }
         archive_zip.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2))
         manifest.append(f"{hashlib.sha256(archive_zip.read('data.json')).hexdigest()}  data.json")
+        anchors = _audit_anchors(documents)
+        archive_zip.writestr("audit-head.json", anchors)
+        manifest.append(f"{hashlib.sha256(anchors).hexdigest()}  audit-head.json")
         record = election_record(conference)
         if record is not None:  # checked by: python verifier.py election-record.json
             for name, content in (

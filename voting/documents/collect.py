@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from voting.audit.services import head as audit_head
 from voting.auth.models import User
 from voting.clusters.models import Cluster
 from voting.conferences.models import Conference
@@ -126,6 +127,7 @@ def minutes_data(
             elections.append(election_minutes(conference, election))
     handover = find_handover(conference)
     cluster = conference.cluster
+    anchor = audit_head()
     return ConferenceMinutes(
         **header_fields(cluster, number, ended_at),
         subject=conference.title,
@@ -147,6 +149,8 @@ def minutes_data(
         verify_url=verify_url,
         version=version,
         election_record=record_fingerprint(conference) or "",
+        audit_count=anchor.count,
+        audit_head=anchor.hash,
     )
 
 

@@ -91,6 +91,10 @@ class ConferenceMinutes:
     version: int = 1
     #: SHA-256 of the election record of the encrypted rounds ("" when the conference has none)
     election_record: str = ""
+    #: the audit log's head when the minutes were built: its entry count and last hash (the anchor
+    #: `flask audit verify --expect` and the verify page check the log against)
+    audit_count: int = 0
+    audit_head: str = ""
 
 
 @dataclass(frozen=True)

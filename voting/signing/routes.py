@@ -30,7 +30,8 @@ def verify() -> str:
     result = None
     if form.validate_on_submit():
         result = verify_pdf(form.pdf.data.read())
-    return render_template("signing/verify.html", form=form, result=result, version=None)
+    anchor = archive.anchor_holds(result.version) if result is not None and result.version else None
+    return render_template("signing/verify.html", form=form, result=result, version=None, anchor=anchor)
 
 
 @bp.get("/verify/<code>")
@@ -38,7 +39,13 @@ def verify_link(code: str) -> str:
     """Show the version a printed QR code points to, with its stored states and their signatures."""
     version = find_version(code) or abort(404)
     result = verify_pdf(version.latest_file.content)
-    return render_template("signing/verify.html", form=VerifyUploadForm(), result=result, version=version)
+    return render_template(
+        "signing/verify.html",
+        form=VerifyUploadForm(),
+        result=result,
+        version=version,
+        anchor=archive.anchor_holds(version),
+    )
 
 
 @bp.get("/conferences/<int:conference_id>/documents")

@@ -160,6 +160,15 @@ def _content(data: ConferenceMinutes) -> list[Flowable]:
     if data.handover is not None:
         number += 1
         flow += _handover(data.handover, data.cluster_name, number)
+    if data.audit_head:
+        flow.append(
+            Paragraph(
+                f"Nhật ký hệ thống khi lập biên bản có {data.audit_count} mục, mã băm mục cuối (SHA-256): "
+                f"{data.audit_head}. Mọi sửa, xóa hoặc viết lại nhật ký trước thời điểm này đều bị phát "
+                "hiện khi đối chiếu với mã băm trên.",
+                STYLES["body"],
+            )
+        )
     return flow
 
 
