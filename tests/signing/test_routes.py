@@ -12,7 +12,8 @@ from flask.testing import FlaskClient
 from tests.factories import Site, Stage
 from tests.helpers import csrf_token, post, text
 from tests.signing.helpers import PIN, files, give_keys
-from voting.auth.models import User
+from voting.audit.models import AuditEntry
+from voting.auth.models import Role, User
 from voting.conferences.models import Conference
 from voting.documents.models import DocumentKind
 from voting.documents.services import find_document
@@ -72,3 +73,50 @@ def test_verify_page_needs_no_login(app: Flask, make_site: Callable[..., Site], 
     )
     assert "Không hợp lệ" in text(bad) and "Không có trong kho lưu trữ" in text(bad)
     assert client.get("/verify/khong-co-ma-nay").status_code == 404
+
+
+def test_the_sixth_wrong_pin_within_fifteen_minutes_waits_even_if_right(
+    app: Flask, make_site: Callable[..., Site], login: Callable[[str], FlaskClient]
+) -> None:
+    site = make_site(Stage.MINUTES_ISSUED)
+    with app.app_context():
+        conference = db.session.get(Conference, site.conference_id)
+        assert conference is not None
+        give_keys(conference)
+        db.session.commit()
+        minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
+        assert minutes is not None
+        minutes_id = minutes.id
+        audited = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) or 0
+    secretary = login(site.secretary)
+    for left in (4, 3, 2, 1):
+        wrong = post(secretary, f"/documents/{minutes_id}/sign", {"pin": "999999"})
+        assert wrong.status_code == 422 and f"Còn {left} lần thử" in text(wrong)
+    fifth = post(secretary, f"/documents/{minutes_id}/sign", {"pin": "999999"})
+    assert fifth.status_code == 422 and "thử lại sau" in text(fifth)
+    sixth = post(secretary, f"/documents/{minutes_id}/sign", {"pin": PIN})
+    assert sixth.status_code == 429 and "thử lại sau" in text(sixth)
+    assert int(sixth.headers["Retry-After"]) > 14 * 60
+    with app.app_context():
+        assert files() == 4
+        actions = db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.id > audited)).all()
+        assert actions.count("signing.pin_attempt") == 6 and actions.count("signing.pin_wrong") == 5
+
+
+def test_a_signer_without_a_certificate_is_told_whom_to_ask(
+    app: Flask, make_site: Callable[..., Site], login: Callable[[str], FlaskClient]
+) -> None:
+    site = make_site(Stage.MINUTES_ISSUED)
+    with app.app_context():
+        conference = db.session.get(Conference, site.conference_id)
+        assert conference is not None
+        minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
+        assert minutes is not None
+        minutes_id = minutes.id
+        admins = db.session.scalars(sa.select(User.full_name).where(User.role == Role.ADMIN)).all()
+    page = text(login(site.secretary).get(f"/documents/{minutes_id}/sign"))
+    assert "Hoặc" not in page and "flask" not in page and "pki issue" not in page
+    assert "chưa có chứng thư số" in page and "quản trị viên" in page
+    assert all(name in page for name in admins)
+    refused = post(login(site.secretary), f"/documents/{minutes_id}/sign", {"pin": PIN})
+    assert refused.status_code == 422 and "flask" not in text(refused)

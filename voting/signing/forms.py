@@ -13,7 +13,7 @@ class SignDocumentForm(FlaskForm):
     """The signer's PIN, or their own PKCS#12 file and its password (used once, never stored)."""
 
     pin = PasswordField(_l("Mã PIN ký số"), validators=[Optional(), Length(max=128)])
-    pkcs12 = FileField(_l("Hoặc tệp chứng thư số PKCS#12 (.p12/.pfx) của người ký"))
+    pkcs12 = FileField(_l("Tệp chứng thư số PKCS#12 (.p12/.pfx) của người ký"))
     pkcs12_password = PasswordField(_l("Mật khẩu tệp PKCS#12"), validators=[Optional(), Length(max=128)])
 
 
