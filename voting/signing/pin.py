@@ -66,4 +66,3 @@ def wait_refusal(attempt: Attempt, now: datetime) -> PinLocked:
         until=to_local(attempt.blocked_until or now).strftime("%H:%M"),
         minutes=minutes,
     )
-

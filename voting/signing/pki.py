@@ -264,8 +264,13 @@ def fingerprint(cert: x509.Certificate) -> str:
 
 def common_name(cert: x509.Certificate) -> str:
     """Return the subject's common name."""
-    names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-    return str(names[0].value) if names else cert.subject.rfc4514_string()
+    return common_name_of(cert.subject)
+
+
+def common_name_of(name: x509.Name) -> str:
+    """Return a name's common name, else the whole name."""
+    names = name.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(names[0].value) if names else name.rfc4514_string()
 
 
 def make_pkcs12(
