@@ -120,3 +120,33 @@ def test_a_signer_without_a_certificate_is_told_whom_to_ask(
     assert all(name in page for name in admins)
     refused = post(login(site.secretary), f"/documents/{minutes_id}/sign", {"pin": PIN})
     assert refused.status_code == 422 and "flask" not in text(refused)
+
+
+def test_a_signer_changes_the_initial_pin_and_signs_with_the_new_one(
+    app: Flask, make_site: Callable[..., Site], login: Callable[[str], FlaskClient]
+) -> None:
+    site = make_site(Stage.MINUTES_ISSUED)
+    with app.app_context():
+        conference = db.session.get(Conference, site.conference_id)
+        assert conference is not None
+        give_keys(conference)
+        db.session.commit()
+        minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
+        assert minutes is not None
+        minutes_id = minutes.id
+    secretary = login(site.secretary)
+    assert "/signing/pin" in text(secretary.get(f"/documents/{minutes_id}/sign"))
+    new = {"new_pin": "24681357", "confirm": "24681357"}
+    wrong = post(secretary, "/signing/pin", {"old_pin": "000000", **new})
+    assert wrong.status_code == 422 and "Còn 4 lần thử" in text(wrong)
+    short = post(secretary, "/signing/pin", {"old_pin": PIN, "new_pin": "123", "confirm": "123"})
+    assert "Mã PIN phải có ít nhất 6 ký tự." in text(short)  # the form refuses it: not a PIN try
+    changed = post(secretary, "/signing/pin", {"old_pin": PIN, **new}, follow_redirects=True)
+    assert "Đã đổi mã PIN ký số" in text(changed)
+    old = post(secretary, f"/documents/{minutes_id}/sign", {"pin": PIN})
+    assert old.status_code == 422
+    done = post(secretary, f"/documents/{minutes_id}/sign", {"pin": "24681357"}, follow_redirects=True)
+    assert "Đã ký số Biên bản hội nghị" in text(done)
+    with app.app_context():
+        actions = db.session.scalars(sa.select(AuditEntry.action)).all()
+        assert "signing.pin_changed" in actions

@@ -16,8 +16,11 @@ from voting.audit.services import record
 from voting.auth.models import User
 from voting.auth.throttle import Attempt, ThrottlePolicy, forget_attempts, reserve_attempt
 from voting.errors import SigningRefused
+from voting.extensions import db
 from voting.formatting import to_local
 from voting.i18n import N_
+from voting.signing import pki
+from voting.signing.services import credential_of
 
 #: the throttle's client key for PIN tries (a login's is an address or "device:…")
 PIN_CLIENT = "signing-pin"
@@ -66,3 +69,15 @@ def wait_refusal(attempt: Attempt, now: datetime) -> PinLocked:
         until=to_local(attempt.blocked_until or now).strftime("%H:%M"),
         minutes=minutes,
     )
+
+
+def change_pin(account: User, old_pin: str, new_pin: str, *, now: datetime) -> None:
+    """Seal the signer's key under a new PIN; the old one must open it (a wrong one raises WrongPin)."""
+    credential = credential_of(account)
+    if credential is None:
+        raise SigningRefused(N_("Tài khoản này chưa có chứng thư số ký trong ứng dụng."))
+    pki.check_pin(new_pin)
+    key = pki.unseal_key(credential.sealed_key, old_pin)
+    credential.sealed_key = pki.seal_key(key, new_pin)
+    db.session.flush()
+    record("signing.pin_changed", actor=account, now=now, details={"fingerprint": credential.fingerprint})

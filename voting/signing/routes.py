@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
@@ -11,6 +13,7 @@ from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from voting.auth.access import role_required, user
+from voting.auth.models import User
 from voting.auth.throttle import Attempt
 from voting.conferences.access import load_conference
 from voting.documents import archive, services
@@ -23,7 +26,7 @@ from voting.extensions import db
 from voting.formatting import utc_now
 from voting.forms import ConfirmForm
 from voting.signing import pin
-from voting.signing.forms import SignDocumentForm, VerifyUploadForm
+from voting.signing.forms import ChangePinForm, SignDocumentForm, VerifyUploadForm
 from voting.signing.services import administrators, credential_of, may_sign, sign_document, verify_pdf
 
 bp = Blueprint("signing", __name__)
@@ -95,17 +98,12 @@ def sign(document_id: int) -> str | Response | tuple[str, int, dict[str, str]]:
     if not may_sign(version, user()):
         abort(403)
     form = SignDocumentForm()
-    error, headers = None, {}
+    outcome = _Outcome(None, {})
     if form.validate_on_submit():
-        upload, now, signer = form.pkcs12.data, utc_now(), user()
-        attempt = None
-        if not upload and credential_of(signer) is not None:
-            attempt = pin.reserve_pin_attempt(signer, now=now)
-            db.session.commit()  # counted and audited before the PIN is tried, for every worker
-        try:
-            if attempt is not None and not attempt.is_allowed:
-                raise pin.wait_refusal(attempt, now)
-            sign_document(
+        upload, signer = form.pkcs12.data, user()
+        outcome = _guarded(
+            signer,
+            lambda now: sign_document(
                 version,
                 by=signer,
                 now=now,
@@ -113,20 +111,10 @@ def sign(document_id: int) -> str | Response | tuple[str, int, dict[str, str]]:
                 pkcs12=upload.read() if upload else None,
                 pkcs12_password=form.pkcs12_password.data or "",
                 timestamp_url=current_app.config.get("SIGNING_TSA_URL") or None,
-            )
-        except VotingError as refused:
-            db.session.rollback()
-            error = _message(refused)
-            if attempt is not None and isinstance(refused, WrongPin):
-                pin.record_wrong_pin(signer, attempt, now=now)
-                db.session.commit()
-                error = f"{error} {_after_wrong_pin(attempt, now)}"
-            if attempt is not None and isinstance(refused, pin.PinLocked):
-                headers = {"Retry-After": str(max(1, math.ceil(attempt.wait(now).total_seconds())))}
-        else:
-            if attempt is not None:
-                pin.forget_pin_attempts(signer)
-            db.session.commit()
+            ),
+            uses_pin=not upload and credential_of(signer) is not None,
+        )
+        if outcome.error is None:
             flash(
                 _("Đã ký số %(title)s số %(number)s.", title=document.kind.label, number=document.number),
                 "success",
@@ -138,13 +126,72 @@ def sign(document_id: int) -> str | Response | tuple[str, int, dict[str, str]]:
         version=version,
         slot=version.next_slot,
         form=form,
-        error=error,
+        error=outcome.error,
         has_key=credential_of(user()) is not None,
         administrators=administrators(),
     )
-    if error is None:
-        return page
-    return page, 429 if headers else 422, headers
+    return outcome.answer(page)
+
+
+@bp.route("/signing/pin", methods=["GET", "POST"])
+@role_required(*ALL_ROLES)
+def change_pin() -> str | Response | tuple[str, int, dict[str, str]]:
+    """Let a signer seal their in-app key under a PIN of their own (tries counted like signing's)."""
+    form, signer = ChangePinForm(), user()
+    outcome = _Outcome(None, {})
+    if form.validate_on_submit():
+        outcome = _guarded(
+            signer,
+            lambda now: pin.change_pin(signer, form.old_pin.data or "", form.new_pin.data or "", now=now),
+            uses_pin=credential_of(signer) is not None,
+        )
+        if outcome.error is None:
+            flash(_("Đã đổi mã PIN ký số."), "success")
+            return redirect(url_for(".change_pin"))
+    page = render_template(
+        "signing/pin.html", form=form, error=outcome.error, has_key=credential_of(signer) is not None
+    )
+    return outcome.answer(page)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What a PIN-guarded action answered: a refusal to show (with its headers), or None."""
+
+    error: str | None
+    headers: dict[str, str]
+
+    def answer(self, page: str) -> str | tuple[str, int, dict[str, str]]:
+        """Return the page, with 422 (or 429 while the signer must wait) after a refusal."""
+        if self.error is None:
+            return page
+        return page, 429 if self.headers else 422, self.headers
+
+
+def _guarded(signer: User, action: Callable[[datetime], object], *, uses_pin: bool) -> _Outcome:
+    """Run *action*, counting and auditing the PIN try first when it uses the PIN; commit or roll back."""
+    now, attempt = utc_now(), None
+    if uses_pin:
+        attempt = pin.reserve_pin_attempt(signer, now=now)
+        db.session.commit()  # counted and audited before the PIN is tried, for every worker
+    try:
+        if attempt is not None and not attempt.is_allowed:
+            raise pin.wait_refusal(attempt, now)
+        action(now)
+    except VotingError as refused:
+        db.session.rollback()
+        error, headers = _message(refused), {}
+        if attempt is not None and isinstance(refused, WrongPin):
+            pin.record_wrong_pin(signer, attempt, now=now)
+            db.session.commit()
+            error = f"{error} {_after_wrong_pin(attempt, now)}"
+        if attempt is not None and isinstance(refused, pin.PinLocked):
+            headers = {"Retry-After": str(max(1, math.ceil(attempt.wait(now).total_seconds())))}
+        return _Outcome(error, headers)
+    if attempt is not None:
+        pin.forget_pin_attempts(signer)
+    db.session.commit()
+    return _Outcome(None, {})
 
 
 def _message(refused: VotingError) -> str:
