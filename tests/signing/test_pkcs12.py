@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 from asn1crypto import pkcs12 as asn1_pkcs12
+from cryptography.hazmat.primitives import hashes, padding
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from tests.helpers import STARTS_AT
 from voting.errors import SigningRefused
@@ -47,12 +50,49 @@ def _with_key_iterations(data: bytes, iterations: int) -> bytes:
     return pfx_.dump(force=True)
 
 
+def _with_key_hidden_in_the_encrypted_part(data: bytes, iterations: int) -> bytes:
+    """Return the file with a costly shrouded key moved inside its PBES2-encrypted part."""
+    costly = asn1_pkcs12.Pfx.load(_with_key_iterations(data, iterations))
+    plain = asn1_pkcs12.AuthenticatedSafe.load(costly["auth_safe"]["content"].native)
+    key_bag = next(
+        bag
+        for info in plain
+        if info["content_type"].native == "data"
+        for bag in asn1_pkcs12.SafeContents.load(info["content"].native)
+        if bag["bag_id"].native == "pkcs8_shrouded_key_bag"
+    )
+    pfx_ = asn1_pkcs12.Pfx.load(data)
+    safe = asn1_pkcs12.AuthenticatedSafe.load(pfx_["auth_safe"]["content"].native)
+    for info in safe:
+        if info["content_type"].native == "encrypted_data":
+            encrypted = info["content"]["encrypted_content_info"]
+            algorithm = encrypted["content_encryption_algorithm"]
+            params = algorithm["parameters"]["key_derivation_func"]["parameters"]
+            secret = PBKDF2HMAC(
+                hashes.SHA256(), algorithm.key_length, params["salt"].native, params["iteration_count"].native
+            ).derive(PASSWORD.encode())
+            cipher = Cipher(algorithms.AES(secret), modes.CBC(algorithm.encryption_iv))
+            decryptor, unpadder = cipher.decryptor(), padding.PKCS7(128).unpadder()
+            raw = decryptor.update(encrypted["encrypted_content"].native) + decryptor.finalize()
+            contents = asn1_pkcs12.SafeContents.load(unpadder.update(raw) + unpadder.finalize())
+            bags = asn1_pkcs12.SafeContents([*contents, key_bag.copy()])
+            padder, encryptor = padding.PKCS7(128).padder(), cipher.encryptor()
+            padded = padder.update(bags.dump()) + padder.finalize()
+            encrypted["encrypted_content"] = encryptor.update(padded) + encryptor.finalize()
+    pfx_["auth_safe"]["content"] = safe.dump(force=True)
+    return pfx_.dump(force=True)
+
+
 def test_a_real_file_still_opens() -> None:
     cert, _key, _chain = pki.read_pkcs12(_file(), PASSWORD)
     assert pki.common_name(cert) == "Hoàng Quốc Việt"
 
 
-@pytest.mark.parametrize("build", [_with_mac_iterations, _with_key_iterations], ids=["mac", "key"])
+@pytest.mark.parametrize(
+    "build",
+    [_with_mac_iterations, _with_key_iterations, _with_key_hidden_in_the_encrypted_part],
+    ids=["mac", "key", "key-inside-encrypted-part"],
+)
 def test_absurd_iterations_are_refused_before_loading(build: object, tmp_path: Path) -> None:
     """A worker that ran OpenSSL on it would hang: the check runs in a child with a generous guard."""
     assert callable(build)
