@@ -9,35 +9,21 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.factories import Site, Stage
+from tests.factories import Site
 from tests.helpers import post, text
+from tests.signing.helpers import minutes_site
 from voting.audit.models import AuditEntry
-from voting.auth.models import User
-from voting.conferences.models import Conference
-from voting.documents.models import DocumentKind
-from voting.documents.services import find_document
 from voting.extensions import db
 from voting.signing.models import SignerCredential
 
 CA_PASSPHRASE = "mat-khau-ca-rat-dai"
 
 
-def _ids(app: Flask, site: Site) -> tuple[int, int]:
-    with app.app_context():
-        conference = db.session.get(Conference, site.conference_id)
-        assert conference is not None
-        minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
-        assert minutes is not None
-        secretary_id = db.session.scalar(sa.select(User.id).where(User.username == site.secretary))
-        assert secretary_id is not None
-        return secretary_id, minutes.id
-
-
 def test_ca_then_certificate_then_the_signer_signs_with_the_pin_shown_once(
     app: Flask, make_site: Callable[..., Site], login: Callable[[str], FlaskClient]
 ) -> None:
-    site = make_site(Stage.MINUTES_ISSUED)
-    secretary_id, minutes_id = _ids(app, site)
+    built = minutes_site(app, make_site, with_keys=False)
+    site, secretary_id, minutes_id = built.site, built.secretary_id, built.minutes_id
     admin = login(site.admin)
     assert login(site.chair).get(f"/admin/users/{secretary_id}/certificate").status_code == 403
     assert f"/admin/users/{secretary_id}/certificate" in text(admin.get("/admin/users"))

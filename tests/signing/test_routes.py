@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from tests.factories import Site, Stage
 from tests.helpers import csrf_token, post, text
-from tests.signing.helpers import PIN, files, give_keys
+from tests.signing.helpers import PIN, files, give_keys, minutes_site
 from voting.audit.models import AuditEntry
 from voting.auth.models import Role, User
 from voting.conferences.models import Conference
@@ -78,15 +78,9 @@ def test_verify_page_needs_no_login(app: Flask, make_site: Callable[..., Site], 
 def test_the_sixth_wrong_pin_within_fifteen_minutes_waits_even_if_right(
     app: Flask, make_site: Callable[..., Site], login: Callable[[str], FlaskClient]
 ) -> None:
-    site = make_site(Stage.MINUTES_ISSUED)
+    built = minutes_site(app, make_site, with_keys=True)
+    site, minutes_id = built.site, built.minutes_id
     with app.app_context():
-        conference = db.session.get(Conference, site.conference_id)
-        assert conference is not None
-        give_keys(conference)
-        db.session.commit()
-        minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
-        assert minutes is not None
-        minutes_id = minutes.id
         audited = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) or 0
     secretary = login(site.secretary)
     for left in (4, 3, 2, 1):
@@ -106,13 +100,9 @@ def test_the_sixth_wrong_pin_within_fifteen_minutes_waits_even_if_right(
 def test_a_signer_without_a_certificate_is_told_whom_to_ask(
     app: Flask, make_site: Callable[..., Site], login: Callable[[str], FlaskClient]
 ) -> None:
-    site = make_site(Stage.MINUTES_ISSUED)
+    built = minutes_site(app, make_site, with_keys=False)
+    site, minutes_id = built.site, built.minutes_id
     with app.app_context():
-        conference = db.session.get(Conference, site.conference_id)
-        assert conference is not None
-        minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
-        assert minutes is not None
-        minutes_id = minutes.id
         admins = db.session.scalars(sa.select(User.full_name).where(User.role == Role.ADMIN)).all()
     page = text(login(site.secretary).get(f"/documents/{minutes_id}/sign"))
     assert "Hoặc" not in page and "flask" not in page and "pki issue" not in page
@@ -125,15 +115,8 @@ def test_a_signer_without_a_certificate_is_told_whom_to_ask(
 def test_a_signer_changes_the_initial_pin_and_signs_with_the_new_one(
     app: Flask, make_site: Callable[..., Site], login: Callable[[str], FlaskClient]
 ) -> None:
-    site = make_site(Stage.MINUTES_ISSUED)
-    with app.app_context():
-        conference = db.session.get(Conference, site.conference_id)
-        assert conference is not None
-        give_keys(conference)
-        db.session.commit()
-        minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
-        assert minutes is not None
-        minutes_id = minutes.id
+    built = minutes_site(app, make_site, with_keys=True)
+    site, minutes_id = built.site, built.minutes_id
     secretary = login(site.secretary)
     assert "/signing/pin" in text(secretary.get(f"/documents/{minutes_id}/sign"))
     new = {"new_pin": "24681357", "confirm": "24681357"}
