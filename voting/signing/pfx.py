@@ -7,7 +7,10 @@ with asn1crypto, every count is added to one budget, and the file is refused bef
 loader runs if the budget is exceeded or a parameter is outside what real signing tools write.
 
 Parts encrypted with PBES2 (PBKDF2 + AES-CBC, what OpenSSL 3, cryptography and current Windows write)
-are decrypted here, within the budget, so bags nested inside them are counted too.
+are decrypted here, within the budget, so bags nested inside them are counted too. Parts encrypted with
+the legacy PKCS#12 PBEs (3DES, RC2: older Windows, ``openssl -legacy``) are counted but not opened: that
+needs RFC 7292's own KDF, which no audited library here offers (oscrypto's does not load with OpenSSL
+3), so a costly key bag hidden *inside* such a part is still only bounded by OpenSSL.
 """
 
 from __future__ import annotations
