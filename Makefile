@@ -21,6 +21,9 @@ instance/secret_key:
 run: $(VENV)/installed instance/secret_key
 	$(FLASK) db upgrade
 	$(FLASK) demo $(DEMO)
+	test -f instance/demo-ben-nhan.p12 || LUANLUU_CA_PASSPHRASE="$${LUANLUU_CA_PASSPHRASE:-luanluu-demo-ca}" \
+	  $(FLASK) pki issue-p12 --name "Hoàng Quốc Việt" --title "Trưởng phòng Công tác chính trị" \
+	  --password bennhan2016 --out instance/demo-ben-nhan.p12
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 lint: $(VENV)/installed

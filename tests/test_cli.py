@@ -16,6 +16,7 @@ from voting.conferences.models import Conference
 from voting.demo import PASSWORD
 from voting.documents.models import Document
 from voting.extensions import db
+from voting.signing.demo import DEMO_PIN
 
 
 def count(model: type) -> int:
@@ -25,7 +26,7 @@ def count(model: type) -> int:
 def test_demo_twice_changes_nothing(runner: FlaskCliRunner) -> None:
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
-    assert "daibieu8" in first.output and PASSWORD in first.output
+    assert "daibieu8" in first.output and PASSWORD in first.output and DEMO_PIN in first.output
     before = (count(Cluster), count(Unit), count(User), count(Conference))
     assert before == (1, 8, 15, 1)
     second = runner.invoke(args=["demo"])

@@ -35,6 +35,9 @@ from voting.elections.services import get_election
 from voting.errors import InvalidState
 from voting.extensions import db
 from voting.handovers.services import find_handover
+from voting.signing import pki
+from voting.signing import services as signing
+from voting.signing.demo import DEMO_PIN
 
 
 def count(model: type) -> int:
@@ -142,3 +145,19 @@ def test_the_demo_record_verifies_and_the_minutes_print_its_fingerprint(demo_con
         "blank": 1,
     }
     assert record_fingerprint(demo_conference) == sha256_hex(record)
+
+
+def test_the_plain_demo_gives_the_signers_the_printed_pin_and_play_demo_keeps_those_keys(
+    demo_conference: Conference,
+) -> None:
+    credentials = {}
+    for signer in (demo_conference.chair, demo_conference.secretary):
+        credential = signing.credential_of(signer)
+        assert credential is not None
+        pki.unseal_key(credential.sealed_key, DEMO_PIN)  # a wrong PIN would raise WrongPin
+        credentials[signer.username] = credential.fingerprint
+    play_demo(demo_conference)
+    minutes = find_document(demo_conference, DocumentKind.CONFERENCE_MINUTES)
+    assert minutes is not None and minutes.current_version.is_signed
+    signers = {f.certificate_sha256 for f in minutes.current_version.files if f.certificate_sha256}
+    assert set(credentials.values()) <= signers

@@ -226,11 +226,10 @@ def demo(finished: bool) -> None:
     click.echo(f"Mật khẩu mọi tài khoản demo (demo password): {PASSWORD}")
     for login in logins:
         click.echo(f"  {login.username:<10} {login.role.label:<20} {login.who}")
-    if finished:
-        click.echo(
-            f"Mã PIN ký số demo (demo signing PIN) của chutri, thuky: {DEMO_PIN}; "
-            f"mật khẩu CA demo: {DEMO_CA_PASSPHRASE}; mật khẩu PKCS#12 bên nhận: {DEMO_PKCS12_PASSWORD}"
-        )
+    click.echo(
+        f"Mã PIN ký số demo (demo signing PIN) của chutri, thuky: {DEMO_PIN}; "
+        f"mật khẩu CA demo: {DEMO_CA_PASSPHRASE}; mật khẩu PKCS#12 bên nhận: {DEMO_PKCS12_PASSWORD}"
+    )
 
 
 @click.group(cls=AppGroup)

@@ -24,7 +24,7 @@ from voting.extensions import db
 from voting.formatting import to_utc_naive
 from voting.handovers.services import HandoverDetails, record_handover
 from voting.i18n import N_
-from voting.signing.demo import sign_demo_documents
+from voting.signing.demo import give_demo_keys, sign_demo_documents
 from voting.trustees.offline import play_ceremony
 
 PASSWORD = "luanluu2016"  # noqa: S105 - the demo accounts' password, printed in the README
@@ -124,6 +124,7 @@ def create_demo() -> tuple[Conference, list[Login]]:
         Login(u.username, u.role, u.unit.name if u.unit and u.role is Role.REPRESENTATIVE else u.full_name)
         for u in users
     ]
+    give_demo_keys(conference, now=_at(11, 5))  # `make run` can sign with the printed PINs at once
     return conference, logins
 
 

@@ -11,8 +11,9 @@ from flask.testing import FlaskClient
 
 from tests.factories import Site, Stage
 from tests.helpers import csrf_token, post, text
-from tests.signing.helpers import PIN, files, give_keys
-from voting.auth.models import User
+from tests.signing.helpers import PIN, files, give_keys, minutes_site
+from voting.audit.models import AuditEntry
+from voting.auth.models import Role, User
 from voting.conferences.models import Conference
 from voting.documents.models import DocumentKind
 from voting.documents.services import find_document
@@ -72,3 +73,63 @@ def test_verify_page_needs_no_login(app: Flask, make_site: Callable[..., Site], 
     )
     assert "Không hợp lệ" in text(bad) and "Không có trong kho lưu trữ" in text(bad)
     assert client.get("/verify/khong-co-ma-nay").status_code == 404
+
+
+def test_the_sixth_wrong_pin_within_fifteen_minutes_waits_even_if_right(
+    app: Flask, make_site: Callable[..., Site], login: Callable[[str], FlaskClient]
+) -> None:
+    built = minutes_site(app, make_site, with_keys=True)
+    site, minutes_id = built.site, built.minutes_id
+    with app.app_context():
+        audited = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) or 0
+    secretary = login(site.secretary)
+    for left in (4, 3, 2, 1):
+        wrong = post(secretary, f"/documents/{minutes_id}/sign", {"pin": "999999"})
+        assert wrong.status_code == 422 and f"Còn {left} lần thử" in text(wrong)
+    fifth = post(secretary, f"/documents/{minutes_id}/sign", {"pin": "999999"})
+    assert fifth.status_code == 422 and "thử lại sau" in text(fifth)
+    sixth = post(secretary, f"/documents/{minutes_id}/sign", {"pin": PIN})
+    assert sixth.status_code == 429 and "thử lại sau" in text(sixth)
+    assert int(sixth.headers["Retry-After"]) > 14 * 60
+    with app.app_context():
+        assert files() == 4
+        actions = db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.id > audited)).all()
+        assert actions.count("signing.pin_attempt") == 6 and actions.count("signing.pin_wrong") == 5
+
+
+def test_a_signer_without_a_certificate_is_told_whom_to_ask(
+    app: Flask, make_site: Callable[..., Site], login: Callable[[str], FlaskClient]
+) -> None:
+    built = minutes_site(app, make_site, with_keys=False)
+    site, minutes_id = built.site, built.minutes_id
+    with app.app_context():
+        admins = db.session.scalars(sa.select(User.full_name).where(User.role == Role.ADMIN)).all()
+    page = text(login(site.secretary).get(f"/documents/{minutes_id}/sign"))
+    assert "Hoặc" not in page and "flask" not in page and "pki issue" not in page
+    assert "chưa có chứng thư số" in page and "quản trị viên" in page
+    assert all(name in page for name in admins)
+    refused = post(login(site.secretary), f"/documents/{minutes_id}/sign", {"pin": PIN})
+    assert refused.status_code == 422 and "flask" not in text(refused)
+
+
+def test_a_signer_changes_the_initial_pin_and_signs_with_the_new_one(
+    app: Flask, make_site: Callable[..., Site], login: Callable[[str], FlaskClient]
+) -> None:
+    built = minutes_site(app, make_site, with_keys=True)
+    site, minutes_id = built.site, built.minutes_id
+    secretary = login(site.secretary)
+    assert "/signing/pin" in text(secretary.get(f"/documents/{minutes_id}/sign"))
+    new = {"new_pin": "24681357", "confirm": "24681357"}
+    wrong = post(secretary, "/signing/pin", {"old_pin": "000000", **new})
+    assert wrong.status_code == 422 and "Còn 4 lần thử" in text(wrong)
+    short = post(secretary, "/signing/pin", {"old_pin": PIN, "new_pin": "123", "confirm": "123"})
+    assert "Mã PIN phải có ít nhất 6 ký tự." in text(short)  # the form refuses it: not a PIN try
+    changed = post(secretary, "/signing/pin", {"old_pin": PIN, **new}, follow_redirects=True)
+    assert "Đã đổi mã PIN ký số" in text(changed)
+    old = post(secretary, f"/documents/{minutes_id}/sign", {"pin": PIN})
+    assert old.status_code == 422
+    done = post(secretary, f"/documents/{minutes_id}/sign", {"pin": "24681357"}, follow_redirects=True)
+    assert "Đã ký số Biên bản hội nghị" in text(done)
+    with app.app_context():
+        actions = db.session.scalars(sa.select(AuditEntry.action)).all()
+        assert "signing.pin_changed" in actions

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateTimeLocalField, IntegerField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
 
 from voting.auth.models import Role
 
@@ -90,3 +90,23 @@ class ClearThrottleForm(FlaskForm):
     """Lift one login throttle (a hidden id on its row's button)."""
 
     throttle_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=2**31 - 1)])
+
+
+class IssueCertificateForm(FlaskForm):
+    """The CA passphrase, typed by the administrator to issue or renew a signing certificate."""
+
+    ca_passphrase = PasswordField(_l("Mật khẩu bảo vệ khóa CA"), validators=[DataRequired(), Length(max=256)])
+
+
+class CreateAuthorityForm(FlaskForm):
+    """The organisation's root CA: its name and the passphrase that seals its key."""
+
+    name = StringField(_l("Tên CA"), validators=[DataRequired(), Length(max=64)])
+    organization = StringField(_l("Cơ quan"), validators=[Length(max=64)])
+    passphrase = PasswordField(
+        _l("Mật khẩu bảo vệ khóa CA (ít nhất 12 ký tự)"), validators=[DataRequired(), Length(min=12, max=256)]
+    )
+    confirm = PasswordField(
+        _l("Nhập lại mật khẩu"),
+        validators=[DataRequired(), EqualTo("passphrase", message=_l("Hai mật khẩu không khớp."))],
+    )

@@ -1,4 +1,4 @@
-"""Administration: renaming and deactivating units and accounts, and the CSV import."""
+"""Administration: units, accounts, in-app signing certificates, and the CSV import."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from voting.audit.services import record
 from voting.auth.models import Role, User
 from voting.auth.services import create_user, end_access, hash_password
 from voting.clusters.models import Cluster, Unit
@@ -18,6 +19,9 @@ from voting.errors import InvalidState
 from voting.extensions import db
 from voting.formatting import nfc
 from voting.i18n import N_
+from voting.signing import pki
+from voting.signing import services as signing
+from voting.signing.models import SignerCredential, SigningAuthority
 
 #: the columns of the CSV import, in this order, with a header row
 IMPORT_COLUMNS = ("unit", "username", "full_name", "title")
@@ -95,6 +99,65 @@ def reset_password(account: User, *, now: datetime) -> str:
     account.password_hash = hash_password(password)
     end_access(account, now=now)
     return password
+
+
+@dataclass(frozen=True)
+class CertificateSummary:
+    """What the accounts screen shows of a signing certificate."""
+
+    subject: str
+    issuer: str
+    fingerprint: str
+    issued_at: datetime
+    expires_at: datetime
+
+
+def summarize_certificate(pem: str, issued_at: datetime) -> CertificateSummary:
+    """Return a certificate's holder, issuer, fingerprint and validity for a page."""
+    cert = pki.load_certificate(pem)
+    return CertificateSummary(
+        subject=cert.subject.rfc4514_string(),
+        issuer=pki.common_name_of(cert.issuer),
+        fingerprint=pki.fingerprint(cert),
+        issued_at=issued_at,
+        expires_at=cert.not_valid_after_utc.replace(tzinfo=None),
+    )
+
+
+def create_signing_authority(
+    name: str, passphrase: str, *, organization: str, by: User, now: datetime
+) -> SigningAuthority:
+    """Create the organisation's root CA from the administration screen; audited."""
+    authority = signing.init_authority(
+        passphrase=passphrase, now=now, name=nfc(name), organization=organization
+    )
+    record("signing.authority_created", actor=by, now=now, details={"fingerprint": authority.fingerprint})
+    return authority
+
+
+def issue_signing_certificate(
+    account: User, *, ca_passphrase: str, by: User, now: datetime
+) -> tuple[SignerCredential, str]:
+    """Issue (or renew) an account's in-app signing certificate under a new PIN; return it and the PIN.
+
+    The PIN is shown once to the administrator, who hands it to the signer in person: the key must be
+    sealed when it is made, and the signer is not there when the CA's passphrase is typed.
+    """
+    renewed = signing.credential_of(account) is not None
+    pin = signing_pin()
+    credential = signing.issue_credential(account, ca_passphrase=ca_passphrase, pin=pin, now=now)
+    record(
+        "signing.certificate_renewed" if renewed else "signing.certificate_issued",
+        actor=by,
+        now=now,
+        details={"username": account.username, "fingerprint": credential.fingerprint},
+    )
+    return credential, pin
+
+
+def signing_pin() -> str:
+    """Return a random eight-digit initial PIN, e.g. "4071 8826" without the space."""
+    return "".join(secrets.choice("0123456789") for _ in range(8))
 
 
 def import_units_and_representatives(cluster: Cluster, content: str) -> ImportReport:

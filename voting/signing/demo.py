@@ -1,4 +1,4 @@
-"""Signing the demo conference's documents with demo keys whose PINs are printed."""
+"""The demo's signing keys (printed PINs), and signing the demo conference's documents with them."""
 
 from __future__ import annotations
 
@@ -20,14 +20,39 @@ DEMO_PIN = "201611"
 DEMO_PKCS12_PASSWORD = "bennhan2016"  # noqa: S105 - printed by `flask demo`, demo only
 
 
-def sign_demo_documents(conference: Conference, *, now: datetime) -> None:
-    """Create the demo CA and keys if needed, then sign every document in its blocks' order."""
-    passphrase = os.environ.get("LUANLUU_CA_PASSPHRASE", DEMO_CA_PASSPHRASE)
+def _passphrase() -> str:
+    return os.environ.get("LUANLUU_CA_PASSPHRASE", DEMO_CA_PASSPHRASE)
+
+
+def give_demo_keys(conference: Conference, *, now: datetime) -> None:
+    """Create the demo CA and the chair's and secretary's keys (PIN ``DEMO_PIN``) unless they exist."""
     if services.active_authority() is None:
         services.init_authority(
-            passphrase=passphrase, now=now - timedelta(days=30), organization=conference.cluster.parent_body
+            passphrase=_passphrase(),
+            now=now - timedelta(days=30),
+            organization=conference.cluster.parent_body,
         )
-    issued_at = now - timedelta(days=1)
+    for signer in (conference.chair, conference.secretary):
+        _give_key(signer, now=now)
+
+
+def _give_key(signer: User, *, now: datetime) -> None:
+    if services.credential_of(signer) is None:
+        services.issue_credential(
+            signer, ca_passphrase=_passphrase(), pin=DEMO_PIN, now=now - timedelta(days=1)
+        )
+
+
+def demo_pkcs12(name: str, title: str, *, now: datetime) -> bytes:
+    """Return a PKCS#12 file (password ``DEMO_PKCS12_PASSWORD``) for a demo signer without an account."""
+    return services.issue_pkcs12(
+        name, title, ca_passphrase=_passphrase(), password=DEMO_PKCS12_PASSWORD, now=now - timedelta(days=1)
+    )
+
+
+def sign_demo_documents(conference: Conference, *, now: datetime) -> None:
+    """Create the demo CA and keys if needed, then sign every document in its blocks' order."""
+    give_demo_keys(conference, now=now)
     outsiders: dict[str, bytes] = {}
     moment = now
     for document in conference_documents(conference):
@@ -37,13 +62,7 @@ def sign_demo_documents(conference: Conference, *, now: datetime) -> None:
             if slot["user_id"] is None:
                 name = slot["name"]
                 if name not in outsiders:
-                    outsiders[name] = services.issue_pkcs12(
-                        name,
-                        slot["title"],
-                        ca_passphrase=passphrase,
-                        password=DEMO_PKCS12_PASSWORD,
-                        now=issued_at,
-                    )
+                    outsiders[name] = demo_pkcs12(name, slot["title"], now=now)
                 services.sign_document(
                     version,
                     by=conference.chair,
@@ -55,6 +74,5 @@ def sign_demo_documents(conference: Conference, *, now: datetime) -> None:
             signer = db.session.get(User, slot["user_id"])
             if signer is None:
                 raise InvalidState(N_("Không tìm thấy người ký của tài liệu demo."))
-            if services.credential_of(signer) is None:
-                services.issue_credential(signer, ca_passphrase=passphrase, pin=DEMO_PIN, now=issued_at)
+            _give_key(signer, now=now)
             services.sign_document(version, by=signer, now=moment, pin=DEMO_PIN)

@@ -6,15 +6,34 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import PasswordField
-from wtforms.validators import Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+
+from voting.signing.pki import MIN_PIN_LENGTH
 
 
 class SignDocumentForm(FlaskForm):
     """The signer's PIN, or their own PKCS#12 file and its password (used once, never stored)."""
 
     pin = PasswordField(_l("Mã PIN ký số"), validators=[Optional(), Length(max=128)])
-    pkcs12 = FileField(_l("Hoặc tệp chứng thư số PKCS#12 (.p12/.pfx) của người ký"))
+    pkcs12 = FileField(_l("Tệp chứng thư số PKCS#12 (.p12/.pfx) của người ký"))
     pkcs12_password = PasswordField(_l("Mật khẩu tệp PKCS#12"), validators=[Optional(), Length(max=128)])
+
+
+class ChangePinForm(FlaskForm):
+    """The signer's current PIN and the new one, typed twice."""
+
+    old_pin = PasswordField(_l("Mã PIN hiện tại"), validators=[DataRequired(), Length(max=128)])
+    new_pin = PasswordField(
+        _l("Mã PIN mới (ít nhất 6 ký tự)"),
+        validators=[
+            DataRequired(),
+            Length(min=MIN_PIN_LENGTH, max=128, message=_l("Mã PIN phải có ít nhất 6 ký tự.")),
+        ],
+    )
+    confirm = PasswordField(
+        _l("Nhập lại mã PIN mới"),
+        validators=[DataRequired(), EqualTo("new_pin", message=_l("Hai mã PIN không khớp."))],
+    )
 
 
 class VerifyUploadForm(FlaskForm):

@@ -26,6 +26,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from voting.errors import SigningRefused, WrongPin
 from voting.i18n import N_
+from voting.signing.pfx import check_pfx
 
 #: scrypt cost for sealing keys under a PIN: ~16 MiB and ~50 ms per unlock
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
@@ -263,8 +264,13 @@ def fingerprint(cert: x509.Certificate) -> str:
 
 def common_name(cert: x509.Certificate) -> str:
     """Return the subject's common name."""
-    names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-    return str(names[0].value) if names else cert.subject.rfc4514_string()
+    return common_name_of(cert.subject)
+
+
+def common_name_of(name: x509.Name) -> str:
+    """Return a name's common name, else the whole name."""
+    names = name.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(names[0].value) if names else name.rfc4514_string()
 
 
 def make_pkcs12(
@@ -281,9 +287,10 @@ def make_pkcs12(
 
 
 def read_pkcs12(data: bytes, password: str) -> tuple[x509.Certificate, PrivateKey, list[x509.Certificate]]:
-    """Open an uploaded PKCS#12 file; refuse oversized, unreadable or keyless ones."""
+    """Open an uploaded PKCS#12 file; refuse oversized, costly (see pfx.py), unreadable or keyless ones."""
     if len(data) > MAX_PKCS12_BYTES:
         raise SigningRefused(N_("Tệp chứng thư số quá lớn (tối đa 64 KB)."))
+    check_pfx(data, password)  # before OpenSSL runs whatever work factors the file asks for
     try:
         key, cert, chain = pkcs12.load_key_and_certificates(data, password.encode())
     except ValueError:

@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from voting.auth.access import role_required, user
+from voting.auth.models import User
+from voting.auth.throttle import Attempt
 from voting.conferences.access import load_conference
 from voting.documents import archive, services
 from voting.documents.access import ALL_ROLES, load_document
 from voting.documents.archive import find_version
 from voting.documents.forms import CorrectDocumentForm
 from voting.documents.kinds import kind_entry
-from voting.errors import VotingError
+from voting.errors import VotingError, WrongPin
 from voting.extensions import db
 from voting.formatting import utc_now
 from voting.forms import ConfirmForm
-from voting.signing.forms import SignDocumentForm, VerifyUploadForm
-from voting.signing.services import credential_of, may_sign, sign_document, verify_pdf
+from voting.signing import pin
+from voting.signing.forms import ChangePinForm, SignDocumentForm, VerifyUploadForm
+from voting.signing.services import administrators, credential_of, may_sign, sign_document, verify_pdf
 
 bp = Blueprint("signing", __name__)
 
@@ -82,44 +91,121 @@ def conference_documents(conference_id: int) -> str:
 
 @bp.route("/documents/<int:document_id>/sign", methods=["GET", "POST"])
 @role_required(*ALL_ROLES)
-def sign(document_id: int) -> str | Response | tuple[str, int]:
+def sign(document_id: int) -> str | Response | tuple[str, int, dict[str, str]]:
     """Ask for the PIN (or a PKCS#12 file) and sign the document's next signature block."""
     document = load_document(document_id)
     version = document.current_version
     if not may_sign(version, user()):
         abort(403)
     form = SignDocumentForm()
-    error = None
+    outcome = _Outcome(None, {})
     if form.validate_on_submit():
-        upload = form.pkcs12.data
-        try:
-            sign_document(
+        upload, signer = form.pkcs12.data, user()
+        outcome = _guarded(
+            signer,
+            lambda now: sign_document(
                 version,
-                by=user(),
-                now=utc_now(),
+                by=signer,
+                now=now,
                 pin=form.pin.data or "",
                 pkcs12=upload.read() if upload else None,
                 pkcs12_password=form.pkcs12_password.data or "",
                 timestamp_url=current_app.config.get("SIGNING_TSA_URL") or None,
-            )
-        except VotingError as refused:
-            db.session.rollback()
-            error = str(refused)
-        else:
-            db.session.commit()
+            ),
+            uses_pin=not upload and credential_of(signer) is not None,
+        )
+        if outcome.error is None:
             flash(
                 _("Đã ký số %(title)s số %(number)s.", title=document.kind.label, number=document.number),
                 "success",
             )
             return redirect(url_for(".conference_documents", conference_id=document.conference_id))
-    status = 422 if error else 200
     page = render_template(
         "signing/sign.html",
         document=document,
         version=version,
         slot=version.next_slot,
         form=form,
-        error=error,
+        error=outcome.error,
         has_key=credential_of(user()) is not None,
+        administrators=administrators(),
     )
-    return (page, status) if error else page
+    return outcome.answer(page)
+
+
+@bp.route("/signing/pin", methods=["GET", "POST"])
+@role_required(*ALL_ROLES)
+def change_pin() -> str | Response | tuple[str, int, dict[str, str]]:
+    """Let a signer seal their in-app key under a PIN of their own (tries counted like signing's)."""
+    form, signer = ChangePinForm(), user()
+    outcome = _Outcome(None, {})
+    if form.validate_on_submit():
+        outcome = _guarded(
+            signer,
+            lambda now: pin.change_pin(signer, form.old_pin.data or "", form.new_pin.data or "", now=now),
+            uses_pin=credential_of(signer) is not None,
+        )
+        if outcome.error is None:
+            flash(_("Đã đổi mã PIN ký số."), "success")
+            return redirect(url_for(".change_pin"))
+    page = render_template(
+        "signing/pin.html", form=form, error=outcome.error, has_key=credential_of(signer) is not None
+    )
+    return outcome.answer(page)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What a PIN-guarded action answered: a refusal to show (with its headers), or None."""
+
+    error: str | None
+    headers: dict[str, str]
+
+    def answer(self, page: str) -> str | tuple[str, int, dict[str, str]]:
+        """Return the page, with 422 (or 429 while the signer must wait) after a refusal."""
+        if self.error is None:
+            return page
+        return page, 429 if self.headers else 422, self.headers
+
+
+def _guarded(signer: User, action: Callable[[datetime], object], *, uses_pin: bool) -> _Outcome:
+    """Run *action*, counting and auditing the PIN try first when it uses the PIN; commit or roll back."""
+    now, attempt = utc_now(), None
+    if uses_pin:
+        attempt = pin.reserve_pin_attempt(signer, now=now)
+        db.session.commit()  # counted and audited before the PIN is tried, for every worker
+    try:
+        if attempt is not None and not attempt.is_allowed:
+            raise pin.wait_refusal(attempt, now)
+        action(now)
+    except VotingError as refused:
+        db.session.rollback()
+        error, headers = _message(refused), {}
+        if attempt is not None and isinstance(refused, WrongPin):
+            pin.record_wrong_pin(signer, attempt, now=now)
+            db.session.commit()
+            error = f"{error} {_after_wrong_pin(attempt, now)}"
+        if attempt is not None and isinstance(refused, pin.PinLocked):
+            headers = {"Retry-After": str(max(1, math.ceil(attempt.wait(now).total_seconds())))}
+        return _Outcome(error, headers)
+    if attempt is not None:
+        pin.forget_pin_attempts(signer)
+    db.session.commit()
+    return _Outcome(None, {})
+
+
+def _message(refused: VotingError) -> str:
+    return str(_(refused.template, **refused.params))
+
+
+def _after_wrong_pin(attempt: Attempt, now: datetime) -> str:
+    """Return what follows a wrong PIN: the tries left, or the wait that has just begun."""
+    if attempt.tries_left == 0:
+        return _message(pin.wait_refusal(attempt, now))
+    message: str = ngettext(
+        "Còn %(num)d lần thử; sau đó phải chờ %(minutes)d phút mới được thử tiếp.",
+        "Còn %(num)d lần thử; sau đó phải chờ %(minutes)d phút mới được thử tiếp.",
+        attempt.tries_left,
+        minutes=int(pin.PIN_POLICY.first_delay.total_seconds() // 60),
+    )
+    return message

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from cryptography import x509
 
-from voting.auth.models import User
+from voting.auth.models import Role, User
 from voting.documents.archive import find_file
 from voting.documents.models import DocumentFile, DocumentVersion
 from voting.documents.services import record_document_action
@@ -94,6 +94,29 @@ def credential_of(account: User) -> SignerCredential | None:
     """Return the account's active signing credential."""
     return db.session.scalar(
         sa.select(SignerCredential).where(SignerCredential.user_id == account.id, SignerCredential.is_active)
+    )
+
+
+def administrators() -> list[User]:
+    """Return the enabled administrators: the people who issue signing certificates."""
+    return list(
+        db.session.scalars(
+            sa.select(User).where(User.role == Role.ADMIN, User.is_enabled).order_by(User.full_name)
+        )
+    )
+
+
+def _ask_an_administrator(account: User) -> SigningRefused:
+    """Return the refusal a signer without a certificate gets: what to ask for, and from whom."""
+    names = ", ".join(f"{a.full_name} ({a.username})" for a in administrators())
+    return SigningRefused(
+        N_(
+            "Tài khoản %(username)s chưa có chứng thư số để ký. Hãy đề nghị quản trị viên %(names)s "
+            "cấp chứng thư số ký cho tài khoản này; hoặc ký bằng tệp chứng thư số PKCS#12 của chính "
+            "bạn nếu đã có."
+        ),
+        username=account.username,
+        names=names or "của hệ thống",
     )
 
 
@@ -217,9 +240,7 @@ def sign_document(
     else:
         credential = credential_of(by)
         if credential is None:
-            raise SigningRefused(
-                "Tài khoản chưa có chứng thư số; quản trị cấp bằng `flask --app wsgi pki issue`."
-            )
+            raise _ask_an_administrator(by)
         key = pki.unseal_key(credential.sealed_key, pin or "")
         cert = pki.load_certificate(credential.certificate_pem)
         chain = trust_roots()
