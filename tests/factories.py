@@ -195,6 +195,7 @@ class Factories:
         cluster: Cluster | None = None,
         units: int = 8,
         year: int = 2016,
+        held_in: int | None = None,
         present: int | None = None,
         outgoing_leader: int = 0,
         leader: int = 1,
@@ -207,14 +208,16 @@ class Factories:
         fourth (when there is one); the winners are the units at index *leader* and *deputy*, elected by
         every present unit (the first *present* units, or all). With *election_key*, three trustees
         (``tests.trustees.helpers.run_ceremony``) make the key first, as they do when the conference starts.
-        Times are the demo's day (``tests.helpers``) moved to *year*.
+        Times are the demo's day (``tests.helpers``) moved to *year*, or to *held_in* for a conference held
+        in another calendar year than the one it reviews.
         """
         cluster = cluster or self.cluster(units)
+        day = held_in or year
         members = list(cluster.units)
         conference = create_conference(
             cluster,
             year=year,
-            starts_at=in_year(STARTS_AT, year),
+            starts_at=in_year(STARTS_AT, day),
             place="Hội trường Công an thành phố Hà Nội",
             chair=staff(cluster, Role.CHAIR),
             secretary=staff(cluster, Role.SECRETARY),
@@ -222,10 +225,10 @@ class Factories:
             outgoing_deputy=members[3] if len(members) > 3 else None,
             directing_leader="Thiếu tướng Đinh Văn Toản",
             report_summary="Hội nghị đã nghe báo cáo tổng kết phong trào thi đua của Cụm.",
-            now=in_year(STARTS_AT, year) - timedelta(days=30),
+            now=in_year(STARTS_AT, day) - timedelta(days=30),
         )
         if election_key:
-            run_ceremony(conference, now=in_year(STARTS_AT, year) - timedelta(minutes=30))
+            run_ceremony(conference, now=in_year(STARTS_AT, day) - timedelta(minutes=30))
         advance(conference, stage, present=present, leader=leader, deputy=deputy)
         return conference
 
@@ -256,8 +259,8 @@ def representative(unit: Unit) -> User:
 def advance(
     conference: Conference, stage: Stage, *, present: int | None = None, leader: int = 1, deputy: int = 2
 ) -> None:
-    """Run a conference that has just been created up to *stage*."""
-    year = conference.year
+    """Run a conference that has just been created up to *stage*, on its day."""
+    year = conference.starts_at.year
     members = list(conference.cluster.units)
     voters = members[:present] if present is not None else members
     if stage >= Stage.CHECKED_IN:
@@ -281,7 +284,7 @@ def advance(
 
 def elect(round_: Round, voters: list[Unit], winner: Unit, *, minute: int) -> Election:
     """Cast every voter's ballot for *winner*, close the round and certify the election."""
-    year = round_.election.conference.year
+    year = round_.election.conference.starts_at.year
     for voter in voters:
         cast_ballot(round_, voter, winner, now=in_year(later(minute + 1), year))
     close_round(round_, now=in_year(later(minute + 10), year))

@@ -24,10 +24,10 @@ from voting.documents.kinds import (
 )
 from voting.documents.models import Document
 from voting.documents.services import (
-    correct_document,
     find_document,
     issuable,
     issue_document,
+    replace_document,
 )
 from voting.elections.models import Office
 from voting.elections.services import get_election
@@ -69,7 +69,7 @@ def test_the_registry_refuses_two_closing_kinds_or_a_shared_slug() -> None:
         )
 
 
-def test_correcting_a_document_whose_kind_lost_its_entry_fails_and_keeps_it(
+def test_replacing_a_document_whose_kind_lost_its_entry_fails_and_keeps_it(
     conference: Conference, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Before the registry, a kind not listed was quietly rebuilt as handover minutes."""
@@ -79,10 +79,10 @@ def test_correcting_a_document_whose_kind_lost_its_entry_fails_and_keeps_it(
     assert counting is not None
     monkeypatch.delitem(KINDS, DocumentKind.COUNTING_MINUTES)
     with pytest.raises(UnknownDocumentKind, match="counting_minutes"):
-        correct_document(counting, reason="Sửa lỗi chính tả", by=conference.chair, now=ENDED_AT)
+        replace_document(counting, reason="Sửa lỗi chính tả", by=conference.chair, now=ENDED_AT)
     db.session.rollback()
     assert [v.version for v in counting.versions] == [1]
-    assert not counting.current_version.is_superseded
+    assert not counting.is_replaced and not counting.current_version.is_superseded
 
 
 def test_issuing_a_kind_without_an_entry_fails_before_numbering(

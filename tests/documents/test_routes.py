@@ -1,4 +1,4 @@
-"""Documents through the web: issuing annexes during the conference, searching, the ZIP, corrections."""
+"""Documents through the web: issuing annexes during the conference, searching, the ZIP, replacements."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from tests.factories import Site, Stage, handover_details
 from tests.helpers import post, text
 from voting.conferences.models import Conference
 from voting.crypto.verifier import verify_record
-from voting.documents.models import DocumentKind
+from voting.documents.models import Document, DocumentKind
 from voting.documents.services import find_document
 from voting.elections.models import Office
 from voting.extensions import db
@@ -106,7 +106,7 @@ def test_archivist_searches_downloads_and_exports(
         assert page.status_code == 200 and 'rel="next" href="/archive?year=2016&amp;page=2"' in text(page)
 
 
-def test_secretary_corrects_the_minutes_with_a_reason(
+def test_secretary_replaces_the_minutes_with_a_reason(
     app: Flask, make_site: MakeSite, login: Callable[[str], FlaskClient]
 ) -> None:
     site = make_site(Stage.SIGNED)
@@ -115,23 +115,39 @@ def test_secretary_corrects_the_minutes_with_a_reason(
         assert conference is not None
         minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
         assert minutes is not None
-        minutes_id, old_sha = minutes.id, minutes.sha256
+        minutes_id, old_sha, old_number = minutes.id, minutes.sha256, minutes.number
+        old_code = minutes.current_version.verify_code
     secretary = login(site.secretary)
-    refused = post(secretary, f"/documents/{minutes_id}/correct", {"reason": "x"}, follow_redirects=True)
+    refused = post(secretary, f"/documents/{minutes_id}/replace", {"reason": "x"}, follow_redirects=True)
     assert "Cần ghi rõ lý do" in text(refused)
     done = post(
         secretary,
-        f"/documents/{minutes_id}/correct",
+        f"/documents/{minutes_id}/replace",
         {"reason": "Sửa chức danh thư ký"},
         follow_redirects=True,
     )
     page = text(done)
-    assert "Đã phát hành phiên bản 2" in page and "Đã bị thay thế" in page and "Sửa chức danh thư ký" in page
+    assert f"thay thế văn bản số {old_number}" in page and "Đã bị thay thế" in page
+    assert "Sửa chức danh thư ký" in page
     with app.app_context():
         conference = db.session.get(Conference, site.conference_id)
         assert conference is not None
-        minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
-        assert minutes is not None
-        assert [v.version for v in minutes.versions] == [1, 2]
-        assert minutes.versions[0].latest_file.sha256 == old_sha and minutes.sha256 != old_sha
-        assert minutes.current_version.next_slot is not None  # the new version waits for signatures
+        new = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
+        assert new is not None and new.id != minutes_id and new.replaces_id == minutes_id
+        assert new.number != old_number and new.current_version.next_slot is not None  # signed anew
+        old = db.session.get(Document, minutes_id)
+        assert old is not None and old.is_replaced and old.sha256 == old_sha
+        new_id, new_number, new_code = new.id, new.number, new.current_version.verify_code
+    # the QR link of the old document says it was replaced, and by which; the new one names the old
+    verify_old = text(app.test_client().get(f"/verify/{old_code}"))
+    assert "Đã bị thay thế" in verify_old and f"số {new_number}" in verify_old
+    verify_new = text(app.test_client().get(f"/verify/{new_code}"))
+    assert f"Thay thế Biên bản hội nghị số {old_number}" in verify_new
+    # the old one stays downloadable
+    archivist = login(site.archivist)
+    assert archivist.get(f"/documents/{minutes_id}/download").headers["X-Content-SHA256"] == old_sha
+    listing = text(archivist.get("/archive"))
+    assert f"Thay thế bởi số {new_number}" in listing and f"Thay thế số {old_number}" in listing
+    api = archivist.get(f"/api/v1/documents/{minutes_id}").get_json()
+    assert api["status"] == "replaced" and api["replaced_by"]["id"] == new_id
+    assert archivist.get(f"/api/v1/documents/{new_id}").get_json()["replaces"]["number"] == old_number

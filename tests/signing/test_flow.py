@@ -1,23 +1,25 @@
-"""Signing in order with PINs or PKCS#12 files, refusals that store nothing, corrections, the archive."""
+"""Signing in order with PINs or PKCS#12 files, refusals that store nothing, replacements, the archive."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import re
+import subprocess
 import zipfile
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
-from tests.helpers import ENDED_AT, STARTS_AT
+from tests.helpers import ENDED_AT, STARTS_AT, require_tool
 from tests.signing.helpers import CA_PASS, PIN, files, give_keys
 from voting.conferences.models import Conference
 from voting.documents.archive import archive, conference_documents, conference_zip
 from voting.documents.models import DocumentKind
-from voting.documents.services import correct_document, find_document
-from voting.errors import SigningRefused, WrongPin
+from voting.documents.services import find_document, replace_document
+from voting.errors import InvalidState, SigningRefused, WrongPin
 from voting.handovers.services import find_handover
 from voting.signing import services as signing
 
@@ -95,34 +97,58 @@ def test_outsider_signs_with_a_pkcs12_whose_name_matches(ended: Conference) -> N
     assert result.is_ok and [s.signer for s in result.signatures] == [chair, receiver_name, chair]
 
 
-def test_correction_keeps_the_old_version_and_marks_it_superseded(ended: Conference) -> None:
+def test_replacement_keeps_the_old_document_verifiable_and_both_link(
+    ended: Conference, tmp_path: Path
+) -> None:
+    """Decree 30 Art 18: a new document under the next number replaces the old, which stays in the archive."""
     give_keys(ended)
-    number = f"01/BB-{ended.cluster.code}"
+    code = ended.cluster.code
     counting = find_document(ended, DocumentKind.COUNTING_MINUTES)
-    assert counting is not None and counting.number == number
+    assert counting is not None and counting.number == f"01/BB-{code}"
     first = counting.current_version
     signing.sign_document(first, by=ended.chair, now=SIGNING_AT, pin=PIN)
     old_bytes, old_sha, old_name = counting.content, counting.sha256, counting.filename
     assert old_name == "bien-ban-kiem-phieu-cum-truong-ctd1-2016.pdf"
-    second = correct_document(
+    new = replace_document(
         counting, reason="Sửa lỗi chính tả tên đơn vị", by=ended.chair, now=SIGNING_AT + timedelta(hours=1)
     )
-    assert second.version == 2 and first.is_superseded and not second.is_superseded
-    assert counting.current_version == second and counting.number == number
-    assert counting.content != old_bytes and first.latest_file.content == old_bytes
-    assert first.latest_file.sha256 == old_sha and first.status == "Đã bị thay thế"
+    # the next number of the register, never the old one; both link to each other
+    assert new.number == f"05/BB-{code}" and counting.number == f"01/BB-{code}"
+    assert (
+        new.replaces == counting
+        and counting.replaced_by == new
+        and new.reason == "Sửa lỗi chính tả tên đơn vị"
+    )
+    assert counting.is_replaced and not new.is_replaced and first.status == "Đã bị thay thế"
+    assert find_document(ended, DocumentKind.COUNTING_MINUTES, counting.election) == new
+    assert new.filename != old_name and new.current_version.next_slot is not None  # signed anew
     with pytest.raises(SigningRefused, match="thay thế"):
         signing.sign_document(first, by=ended.chair, now=SIGNING_AT + timedelta(hours=2), pin=PIN)
-    # the old signed file still verifies as a (superseded) archived version
+    with pytest.raises(InvalidState, match="đã được thay thế"):
+        replace_document(counting, reason="Lần thứ hai", by=ended.chair, now=SIGNING_AT + timedelta(hours=2))
+    # the old signed file still verifies as an archived, replaced document
     old = signing.verify_pdf(old_bytes)
     assert old.is_ok and old.version == first and old.version.is_superseded
+    assert counting.content == old_bytes and counting.sha256 == old_sha
+    path = tmp_path / "new.pdf"
+    path.write_bytes(new.content)
+    printed = " ".join(
+        subprocess.run(
+            [require_tool("pdftotext"), "-raw", "-enc", "UTF-8", str(path), "-"],
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split()
+    )
+    assert f"Số: 05/BB-{code}" in printed
+    assert f"Thay thế Biên bản kiểm phiếu số 01/BB-{code} ngày 11/11/2016" in printed
     data = zipfile.ZipFile(io.BytesIO(conference_zip(ended)))
-    names = set(data.namelist())
-    assert {"data.json", "SHA256SUMS", old_name, old_name.removesuffix(".pdf") + "-v2.pdf"} <= names
+    assert {"data.json", "SHA256SUMS", old_name, new.filename} <= set(data.namelist())
     for line in data.read("SHA256SUMS").decode().splitlines():
         digest, name = line.split("  ", 1)
         assert hashlib.sha256(data.read(name)).hexdigest() == digest
-    assert len(conference_documents(ended)) == 4
+    assert len(conference_documents(ended)) == 5
 
 
 def test_archive_search_by_kind_unit_and_text(ended: Conference) -> None:

@@ -58,6 +58,7 @@ ACTION_LABELS = {
     "minutes.issued": "Phát hành biên bản",
     "document issued": "Phát hành biên bản",
     "document corrected": "Đính chính biên bản",
+    "document replaced": "Phát hành văn bản thay thế",
     "document signed": "Ký số biên bản",
     "login.failed": "Đăng nhập không thành công",
 }

@@ -1,4 +1,4 @@
-"""Issuing, correcting and finding documents."""
+"""Issuing, replacing and finding documents."""
 
 from __future__ import annotations
 
@@ -27,10 +27,10 @@ class IssueMinutesForm(FlaskForm):
             self.approvals.data = present
 
 
-class CorrectDocumentForm(FlaskForm):
-    """Issue a corrected version with its reason."""
+class ReplaceDocumentForm(FlaskForm):
+    """Issue a document that replaces another, with the reason."""
 
-    reason = TextAreaField(_l("Lý do đính chính"), validators=[InputRequired(), Length(5, 1000)])
+    reason = TextAreaField(_l("Lý do thay thế"), validators=[InputRequired(), Length(5, 1000)])
 
 
 class ArchiveFilterForm(FlaskForm):

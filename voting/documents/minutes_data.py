@@ -89,6 +89,8 @@ class ConferenceMinutes:
     recipients: list[str] = field(default_factory=list)  # "Nơi nhận" lines before "Lưu: VT, Hồ sơ."
     verify_url: str = ""  # printed with its QR code in every page's footer
     version: int = 1
+    #: "Thay thế Biên bản hội nghị số 01/BB-CTĐ4 ngày 11/11/2016" for a replacement, printed under the number
+    replaces: str = ""
     #: SHA-256 of the election record of the encrypted rounds ("" when the conference has none)
     election_record: str = ""
     #: the audit log's head when the minutes were built: its entry count and last hash (the anchor
@@ -126,6 +128,7 @@ class CountingMinutes:
     recipients: list[str] = field(default_factory=list)
     verify_url: str = ""
     version: int = 1
+    replaces: str = ""  # the document a replacement replaces, as printed
 
 
 @dataclass(frozen=True)
@@ -146,3 +149,4 @@ class HandoverDocument:
     recipients: list[str] = field(default_factory=list)
     verify_url: str = ""
     version: int = 1
+    replaces: str = ""  # the document a replacement replaces, as printed

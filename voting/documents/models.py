@@ -21,22 +21,37 @@ def new_verify_code() -> str:
     return secrets.token_urlsafe(12)
 
 
+#: rows still in force: a replaced document keeps its row (and number) next to its replacement
+IN_FORCE = "replaced_at IS NULL"
+
+
 class Document(db.Model):  # type: ignore[name-defined,misc]
     """A numbered document of a conference ("01/BB-CTĐ4"); its bytes live in its versions' files."""
 
     __tablename__ = "documents"
     __table_args__ = (
-        sa.UniqueConstraint("conference_id", "sequence"),
-        sa.UniqueConstraint("conference_id", "kind", "election_id"),
-        # one conference minutes and one handover minutes per conference (election_id is NULL there)
+        # the register of outgoing documents (Decree 30 Art 15.1): one number per issuing body and year
+        sa.UniqueConstraint("cluster_id", "register_year", "sequence"),
+        # one counting minutes per election, one conference and one handover minutes per conference
+        # (election_id is NULL there), among the documents in force: a replacement may join its original
+        sa.Index(
+            "uq_documents_one_per_election",
+            "conference_id",
+            "kind",
+            "election_id",
+            unique=True,
+            postgresql_where=sa.text(f"election_id IS NOT NULL AND {IN_FORCE}"),
+            sqlite_where=sa.text(f"election_id IS NOT NULL AND {IN_FORCE}"),
+        ),
         sa.Index(
             "uq_documents_one_per_kind",
             "conference_id",
             "kind",
             unique=True,
-            postgresql_where=sa.text("election_id IS NULL"),
-            sqlite_where=sa.text("election_id IS NULL"),
+            postgresql_where=sa.text(f"election_id IS NULL AND {IN_FORCE}"),
+            sqlite_where=sa.text(f"election_id IS NULL AND {IN_FORCE}"),
         ),
+        sa.CheckConstraint("replaces_id <> id", name="replaces_another"),
         sa.CheckConstraint(
             "(kind = 'counting_minutes') = (election_id IS NOT NULL)", name="counting_has_election"
         ),
@@ -51,7 +66,11 @@ class Document(db.Model):  # type: ignore[name-defined,misc]
     )
     #: the election a Biên bản kiểm phiếu records; NULL for the other kinds
     election_id: Mapped[int | None] = mapped_column(sa.ForeignKey("elections.id"))
-    #: position in the conference's numbering: 1 gives "01/BB-CTĐ4"
+    #: the issuing body whose register numbers the document (the conference's cluster)
+    cluster_id: Mapped[int] = mapped_column(sa.ForeignKey("clusters.id"), index=True)
+    #: the calendar year of the register: the year of the conference's day in Vietnam
+    register_year: Mapped[int]
+    #: position in the cluster's register of the year: 1 gives "01/BB-CTĐ4"
     sequence: Mapped[int]
     #: the number printed on the document: "01/BB-CTĐ4"
     number: Mapped[str] = mapped_column(sa.String(40))
@@ -59,12 +78,27 @@ class Document(db.Model):  # type: ignore[name-defined,misc]
     #: naive UTC, when the first version was issued
     issued_at: Mapped[datetime]
     issued_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    #: the document this one replaces (Decree 30 Art 18); at most one replacement per document
+    replaces_id: Mapped[int | None] = mapped_column(sa.ForeignKey("documents.id"), unique=True)
+    #: why this document replaces the one it names (empty for a first issue)
+    reason: Mapped[str] = mapped_column(sa.Text, server_default="")
+    #: naive UTC, when a replacement took this document's place; it stays downloadable and verifiable
+    replaced_at: Mapped[datetime | None]
 
     conference: Mapped[Conference] = relationship()
     election: Mapped[Election | None] = relationship()
     versions: Mapped[list[DocumentVersion]] = relationship(
         back_populates="document", order_by="DocumentVersion.version"
     )
+    replaces: Mapped[Document | None] = relationship(
+        remote_side=[id], back_populates="replaced_by", foreign_keys=[replaces_id]
+    )
+    replaced_by: Mapped[Document | None] = relationship(back_populates="replaces", uselist=False)
+
+    @property
+    def is_replaced(self) -> bool:
+        """Return whether a replacement took this document's place."""
+        return self.replaced_at is not None
 
     @property
     def current_version(self) -> DocumentVersion:
@@ -118,7 +152,7 @@ class DocumentVersion(db.Model):  # type: ignore[name-defined,misc]
     #: naive UTC
     issued_at: Mapped[datetime]
     issued_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    #: set when a correction replaces this version; it stays in the archive
+    #: set when a correction replaced this version (before replacements were documents); kept for old data
     superseded_at: Mapped[datetime | None]
 
     document: Mapped[Document] = relationship(back_populates="versions")
@@ -144,8 +178,8 @@ class DocumentVersion(db.Model):  # type: ignore[name-defined,misc]
 
     @property
     def is_superseded(self) -> bool:
-        """Return whether a correction replaced this version."""
-        return self.superseded_at is not None
+        """Return whether this version is no longer in force: corrected, or its document replaced."""
+        return self.superseded_at is not None or self.document.is_replaced
 
     @property
     def is_signed(self) -> bool:

@@ -1,4 +1,4 @@
-"""Issuing the documents, signing them, correcting them, the archive and downloads."""
+"""Issuing the documents, signing them, replacing them, the archive, the register and downloads."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from voting.documents import services
 from voting.documents.access import load_document
 from voting.documents.archive import archive as search_archive
 from voting.documents.archive import conference_zip, version_filename
-from voting.documents.forms import ArchiveFilterForm, CorrectDocumentForm, IssueMinutesForm
+from voting.documents.forms import ArchiveFilterForm, IssueMinutesForm, ReplaceDocumentForm
 from voting.documents.kinds import DocumentKind, kind_entry, kind_of_slug
 from voting.documents.models import DocumentFile
 from voting.documents.numbering import ascii_slug
@@ -80,21 +80,25 @@ def issue_document(conference_id: int, slug: str, office: str | None) -> Respons
     return redirect(url_for("signing.conference_documents", conference_id=conference.id))
 
 
-@bp.post("/documents/<int:document_id>/correct")
+@bp.post("/documents/<int:document_id>/replace")
 @role_required(Role.CHAIR, Role.SECRETARY)
-def correct(document_id: int) -> Response:
-    """Issue a corrected version; the old one stays in the archive, marked superseded."""
+def replace(document_id: int) -> Response:
+    """Issue a replacement under the next number; the old document stays in the archive, marked replaced."""
     document = load_document(document_id)
-    form = CorrectDocumentForm()
+    form = ReplaceDocumentForm()
     if not form.validate_on_submit():
-        flash(_("Cần ghi rõ lý do đính chính (ít nhất 5 ký tự)."), "danger")
+        flash(_("Cần ghi rõ lý do thay thế (ít nhất 5 ký tự)."), "danger")
     else:
-        version = services.correct_document(
+        replacement = services.replace_document(
             document, reason=form.reason.data or "", by=user(), now=utc_now(), base_url=_base_url()
         )
         db.session.commit()
         flash(
-            _("Đã phát hành phiên bản %(v)s; phiên bản trước được đánh dấu bị thay thế.", v=version.version),
+            _(
+                "Đã phát hành văn bản số %(new)s thay thế văn bản số %(old)s.",
+                new=replacement.number,
+                old=document.number,
+            ),
             "success",
         )
     return redirect(url_for("signing.conference_documents", conference_id=document.conference_id))

@@ -1,4 +1,4 @@
-"""Issuing documents and correcting them; each kind's particulars come from its entry in ``kinds``."""
+"""Issuing documents and replacing them; each kind's particulars come from its entry in ``kinds``."""
 
 from __future__ import annotations
 
@@ -16,12 +16,18 @@ from voting.conferences.models import Conference
 from voting.conferences.services import attendance
 from voting.documents.kinds import KINDS, DocumentKind, Stamp, closing_kind, kind_entry
 from voting.documents.models import Document, DocumentFile, DocumentVersion, new_verify_code
-from voting.documents.numbering import document_filename, document_number, next_sequence, verify_url
+from voting.documents.numbering import (
+    document_filename,
+    document_number,
+    next_sequence,
+    register_year,
+    verify_url,
+)
 from voting.documents.pdf import add_signature_fields
 from voting.elections.models import Election
 from voting.errors import AlreadyIssued, InvalidState, NotFound
 from voting.extensions import db
-from voting.formatting import nfc
+from voting.formatting import nfc, to_local
 from voting.i18n import N_
 
 #: where the QR code of a document points when the deployment sets no VERIFY_BASE_URL
@@ -31,8 +37,10 @@ DEFAULT_VERIFY_BASE_URL = "http://127.0.0.1:5000"
 def find_document(
     conference: Conference, kind: DocumentKind, election: Election | None = None
 ) -> Document | None:
-    """Return the conference's document of a kind (of a per-election kind: of *election*), if any."""
-    query = sa.select(Document).where(Document.conference_id == conference.id, Document.kind == kind)
+    """Return the conference's document in force of a kind (of a per-election kind: of *election*)."""
+    query = sa.select(Document).where(
+        Document.conference_id == conference.id, Document.kind == kind, Document.replaced_at.is_(None)
+    )
     if election is not None:
         query = query.where(Document.election_id == election.id)
     return db.session.scalar(query.order_by(Document.sequence).limit(1))
@@ -85,6 +93,8 @@ def _store_version(
     code = new_verify_code()
     stamp = Stamp(document.number, now, verify_url(base_url, code), version)
     data = entry.collect(document.conference, document.election, stamp)
+    if document.replaces is not None:  # printed under the number: the builders take it as data
+        data = dataclasses.replace(data, replaces=replaces_line(document.replaces))
     built = entry.build(data)
     content = add_signature_fields(built.content, built.spots)
     row = DocumentVersion(
@@ -120,22 +130,29 @@ def _issue(
     by: User,
     now: datetime,
     base_url: str,
+    replaces: Document | None = None,
+    reason: str = "",
 ) -> Document:
     """Number, build and store a new document once its prerequisites hold; refuse a second one."""
     entry = kind_entry(kind)
     if find_document(conference, kind, election) is not None:
         raise AlreadyIssued(N_("%(label)s đã được phát hành và không thể tạo lại."), label=entry.label)
     entry.check(conference, election)
-    sequence = next_sequence(conference)
+    year = register_year(conference)
+    sequence = next_sequence(conference.cluster_id, year)
     document = Document(
         conference=conference,
         kind=kind,
         election=election,
+        cluster_id=conference.cluster_id,
+        register_year=year,
         sequence=sequence,
         number=document_number(sequence, conference.cluster, entry.form_code),
-        filename=document_filename(entry.file_stem, conference, election),
+        filename=document_filename(entry.file_stem, conference, election, sequence if replaces else None),
         issued_at=now,
         issued_by_id=by.id,
+        replaces=replaces,
+        reason=reason,
     )
     try:
         with db.session.begin_nested():
@@ -144,7 +161,12 @@ def _issue(
             db.session.flush()
     except sa.exc.IntegrityError:
         raise AlreadyIssued(N_("%(label)s đã được phát hành."), label=entry.label) from None
-    record_document_action("document issued", by, conference, document, now)
+    if replaces is None:
+        record_document_action("document issued", by, conference, document, now)
+    else:
+        record_document_action(
+            "document replaced", by, conference, document, now, replaces=replaces.number, reason=reason
+        )
     return document
 
 
@@ -212,34 +234,52 @@ def issue_minutes(
     return document
 
 
-def correct_document(
-    document: Document, *, reason: str, by: User, now: datetime, base_url: str = DEFAULT_VERIFY_BASE_URL
-) -> DocumentVersion:
-    """Issue a corrected version built from the current data; the old one stays, marked superseded."""
+def replaces_line(old: Document) -> str:
+    """Return the line a replacement prints: "Thay thế Biên bản kiểm phiếu số 01/BB-CTĐ4 ngày 11/11/2016"."""
+    return f"Thay thế {old.kind.label} số {old.number} ngày {printed_date(old):%d/%m/%Y}"
 
-    kind_entry(document.kind)  # an unknown kind fails here, before the version in force is touched
+
+def printed_date(document: Document) -> date:
+    """Return the date the document's first version prints (its issue day in Vietnam for older rows)."""
+    issued_on = json.loads(document.versions[0].data_json).get("issued_on") if document.versions else None
+    return date.fromisoformat(issued_on) if issued_on else to_local(document.issued_at).date()
+
+
+def replace_document(
+    document: Document, *, reason: str, by: User, now: datetime, base_url: str = DEFAULT_VERIFY_BASE_URL
+) -> Document:
+    """Issue a document under the next number that replaces *document* (Decree 30 Art 18).
+
+    The replacement is built from the current data and names the document it replaces; the old one
+    keeps its number, its files and its verification links, marked replaced.
+    """
+    entry = kind_entry(document.kind)  # an unknown kind fails here, before anything is touched
     reason = nfc(reason.strip())
     if len(reason) < 5:
-        raise InvalidState(N_("Cần ghi rõ lý do đính chính (ít nhất 5 ký tự)."))
-    old = document.current_version
+        raise InvalidState(N_("Cần ghi rõ lý do thay thế (ít nhất 5 ký tự)."))
+    entry.check(document.conference, document.election)
     updated = db.session.execute(
-        sa.update(DocumentVersion)
-        .where(DocumentVersion.id == old.id, DocumentVersion.superseded_at.is_(None))
-        .values(superseded_at=now)
+        sa.update(Document)
+        .where(Document.id == document.id, Document.replaced_at.is_(None))
+        .values(replaced_at=now)
         .execution_options(synchronize_session=False)
     )
     if cast("sa.CursorResult[Any]", updated).rowcount != 1:  # an UPDATE's result is a CursorResult
-        raise InvalidState(N_("Phiên bản này đã được đính chính."))
-    db.session.refresh(old)
-    version = _store_version(
-        document, version=old.version + 1, reason=reason, by=by, now=now, base_url=base_url
+        raise InvalidState(N_("Văn bản này đã được thay thế."))
+    db.session.refresh(document)
+    replacement = _issue(
+        document.conference,
+        document.kind,
+        document.election,
+        by=by,
+        now=now,
+        base_url=base_url,
+        replaces=document,
+        reason=reason,
     )
     db.session.flush()
     db.session.refresh(document)
-    record_document_action(
-        "document corrected", by, document.conference, document, now, version=version.version, reason=reason
-    )
-    return version
+    return replacement
 
 
 def get_document(document_id: int) -> Document:

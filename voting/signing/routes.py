@@ -19,7 +19,7 @@ from voting.conferences.access import load_conference
 from voting.documents import archive, services
 from voting.documents.access import ALL_ROLES, load_document
 from voting.documents.archive import find_version
-from voting.documents.forms import CorrectDocumentForm
+from voting.documents.forms import ReplaceDocumentForm
 from voting.documents.kinds import kind_entry
 from voting.errors import VotingError, WrongPin
 from voting.extensions import db
@@ -85,7 +85,7 @@ def conference_documents(conference_id: int) -> str:
         issuable=issuable,
         may_sign=lambda version: may_sign(version, user()),
         form=ConfirmForm(),
-        correct_form=CorrectDocumentForm(),
+        replace_form=ReplaceDocumentForm(),
     )
 
 

@@ -148,6 +148,8 @@ class Heading(Protocol):
     def city(self) -> str: ...
     @property
     def issued_on(self) -> date: ...
+    @property
+    def replaces(self) -> str: ...
 
 
 def header(data: Heading) -> Table:
@@ -173,6 +175,8 @@ def header(data: Heading) -> Table:
             Paragraph(t(format_date_line(data.city, data.issued_on)), STYLES["date"]),
         ],
     ]
+    if data.replaces:  # a replacement names the document it replaces (Decree 30 Art 18)
+        rows.append([Paragraph(t(data.replaces), STYLES["date"]), ""])
     table = Table(rows, colWidths=[66 * mm, TEXT_WIDTH - 66 * mm])
     table.setStyle(
         table_style(
@@ -181,6 +185,7 @@ def header(data: Heading) -> Table:
             ("RIGHTPADDING", (0, 0), (-1, -1), 0),
             ("TOPPADDING", (0, 0), (-1, -1), 0),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            *([("SPAN", (0, 2), (1, 2))] if data.replaces else []),
         )
     )
     return table

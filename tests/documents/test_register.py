@@ -1,0 +1,118 @@
+"""The register of outgoing documents: numbers per cluster and calendar year, under concurrent issue."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from tests.factories import Stage
+from tests.helpers import ENDED_AT
+from voting.conferences.models import Conference
+from voting.documents.archive import conference_documents
+from voting.documents.models import Document, DocumentKind
+from voting.documents.numbering import next_sequence, register_year
+from voting.extensions import db
+
+MakeConference = Callable[..., Conference]
+
+
+def numbers(conference: Conference) -> list[str]:
+    """Return the conference's document numbers in numbering order."""
+    return [document.number for document in conference_documents(conference)]
+
+
+def test_two_conferences_of_a_cluster_in_one_year_continue_one_register(
+    make_conference: MakeConference,
+) -> None:
+    """Decree 30 Art 15.1: per issuing body and calendar year. It numbered per conference: "01" twice."""
+    review_2015 = make_conference(Stage.MINUTES_ISSUED, year=2015, held_in=2016)
+    cluster, code = review_2015.cluster, review_2015.cluster.code
+    review_2016 = make_conference(Stage.MINUTES_ISSUED, cluster=cluster, year=2016)
+    assert register_year(review_2015) == register_year(review_2016) == 2016
+    assert numbers(review_2015) == [f"0{n}/BB-{code}" for n in (1, 2, 3, 4)]
+    assert numbers(review_2016) == [f"0{n}/BB-{code}" for n in (5, 6, 7, 8)]
+    # a new calendar year starts again at 01
+    review_2017 = make_conference(Stage.MINUTES_ISSUED, cluster=cluster, year=2017)
+    assert numbers(review_2017)[0] == f"01/BB-{code}"
+    assert {d.register_year for d in conference_documents(review_2017)} == {2017}
+    # another cluster keeps its own register
+    other = make_conference(Stage.MINUTES_ISSUED, year=2016)
+    assert numbers(other)[0] == f"01/BB-{other.cluster.code}"
+
+
+def test_the_database_refuses_a_number_twice_in_a_register(make_conference: MakeConference) -> None:
+    conference = make_conference(Stage.MINUTES_ISSUED)
+    first = conference_documents(conference)[0]
+    duplicate = Document(
+        conference=conference,
+        kind=DocumentKind.HANDOVER_MINUTES,
+        cluster_id=first.cluster_id,
+        register_year=first.register_year,
+        sequence=first.sequence,
+        number="99/BB-X",
+        filename="x.pdf",
+        issued_at=ENDED_AT,
+        issued_by_id=conference.chair_id,
+        replaced_at=ENDED_AT,  # out of force: only the register's key can refuse it
+    )
+    with pytest.raises(sa.exc.IntegrityError), db.session.begin_nested():
+        db.session.add(duplicate)
+        db.session.flush()
+
+
+@pytest.mark.commits  # the threads read what this test commits
+def test_twenty_concurrent_numbers_are_distinct(app: Flask, conference: Conference) -> None:
+    """Twenty transactions take the cluster's next number at once: 1…20, each committed once."""
+    cluster_id, conference_id, chair_id = conference.cluster_id, conference.id, conference.chair_id
+    db.session.commit()
+    count = 20
+    barrier = threading.Barrier(count)
+    taken: list[int | str] = []
+    lock = threading.Lock()
+
+    def worker(index: int) -> None:
+        with app.app_context():
+            barrier.wait(timeout=30)
+            try:
+                sequence = next_sequence(cluster_id, 2030)
+                db.session.add(
+                    Document(
+                        conference_id=conference_id,
+                        kind=DocumentKind.HANDOVER_MINUTES,
+                        cluster_id=cluster_id,
+                        register_year=2030,
+                        sequence=sequence,
+                        number=f"{sequence:02d}/BB-X",
+                        filename=f"{index}.pdf",
+                        issued_at=ENDED_AT + timedelta(seconds=index),
+                        issued_by_id=chair_id,
+                        # rows out of force, so that one conference can hold twenty of a kind
+                        replaced_at=ENDED_AT,
+                    )
+                )
+                db.session.commit()
+                outcome: int | str = sequence
+            except Exception as error:  # any error fails the assertion below
+                db.session.rollback()
+                outcome = repr(error)
+            finally:
+                db.session.remove()
+            with lock:
+                taken.append(outcome)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+    assert sorted(taken, key=str) == sorted(range(1, count + 1), key=str)
+    stored = db.session.scalars(
+        sa.select(Document.sequence).where(Document.cluster_id == cluster_id, Document.register_year == 2030)
+    )
+    assert sorted(stored) == list(range(1, count + 1))
