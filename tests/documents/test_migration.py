@@ -152,3 +152,66 @@ def test_the_kind_is_no_longer_checked_against_a_list_and_the_downgrade_restores
         assert checks() == {"ck_documents_document_kind", "ck_documents_counting_has_election"}
         assert kind_length() == 20
         db.engine.dispose()
+
+
+def test_the_register_backfill_keeps_printed_numbers_and_separates_a_shared_year(tmp_path: Path) -> None:
+    """360a25ffe471: documents join their cluster's register of their conference's (Vietnam) year.
+
+    Two conferences held in 2016 both printed 01 and 02; the later one's register positions move to
+    3 and 4, so the next number issued is 05. A conference starting 31 Dec 18:00 UTC is on 1 January.
+    """
+    app = old_app(tmp_path)
+    with app.app_context():
+        upgrade(revision=BEFORE)
+        seed_before()  # conference 1 reviews 2016, held 11 Nov 2016, minutes 01/BB-CTĐ4 (id 1)
+        upgrade(revision="fef89f3b8f69")
+        starts = {2: datetime(2016, 1, 15, 1, 0), 3: datetime(2016, 12, 31, 18, 0)}
+        with db.engine.begin() as conn:
+            for conference_id, year in ((2, 2015), (3, 2017)):
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO conferences (id, cluster_id, year, starts_at, place, directing_leader, "
+                        "report_summary, chair_id, secretary_id, outgoing_leader_id) "
+                        "VALUES (:id, 1, :year, :starts_at, 'Hội trường', '', '', 1, 2, 1)"
+                    ),
+                    {"id": conference_id, "year": year, "starts_at": stamp(starts[conference_id])},
+                )
+            rows = [
+                (2, 1, "handover_minutes", 2, ENDED_AT),  # conference 1's second document
+                (3, 2, "handover_minutes", 1, starts[2]),  # conference 2 issued first, in January
+                (4, 2, "conference_minutes", 2, starts[2]),
+                (5, 3, "conference_minutes", 1, starts[3]),
+            ]
+            for id_, conference_id, kind, sequence, issued_at in rows:
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO documents (id, conference_id, kind, sequence, number, filename, "
+                        "issued_at, issued_by_id) VALUES (:id, :conference_id, :kind, :sequence, "
+                        ":number, :filename, :issued_at, 1)"
+                    ),
+                    {
+                        "id": id_,
+                        "conference_id": conference_id,
+                        "kind": kind,
+                        "sequence": sequence,
+                        "number": f"0{sequence}/BB-CTĐ4",
+                        "filename": f"{id_}.pdf",
+                        "issued_at": stamp(issued_at),
+                    },
+                )
+        upgrade(revision="360a25ffe471")
+        with db.engine.connect() as conn:
+            after = conn.execute(
+                sa.text("SELECT id, cluster_id, register_year, sequence, number FROM documents ORDER BY id")
+            ).all()
+        assert [tuple(row) for row in after] == [
+            (1, 1, 2016, 3, "01/BB-CTĐ4"),  # issued after conference 2's 01 and 02 of the same year
+            (2, 1, 2016, 4, "02/BB-CTĐ4"),
+            (3, 1, 2016, 1, "01/BB-CTĐ4"),
+            (4, 1, 2016, 2, "02/BB-CTĐ4"),
+            (5, 1, 2017, 1, "01/BB-CTĐ4"),
+        ]
+        downgrade(revision="fef89f3b8f69")
+        with db.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM documents")).scalar_one() == 5
+        db.engine.dispose()

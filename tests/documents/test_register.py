@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import threading
 from collections.abc import Callable
 from datetime import timedelta
@@ -16,6 +18,7 @@ from voting.conferences.models import Conference
 from voting.documents.archive import conference_documents
 from voting.documents.models import Document, DocumentKind
 from voting.documents.numbering import next_sequence, register_year
+from voting.documents.register import register, register_csv
 from voting.extensions import db
 
 MakeConference = Callable[..., Conference]
@@ -43,6 +46,26 @@ def test_two_conferences_of_a_cluster_in_one_year_continue_one_register(
     # another cluster keeps its own register
     other = make_conference(Stage.MINUTES_ISSUED, year=2016)
     assert numbers(other)[0] == f"01/BB-{other.cluster.code}"
+    # the register of 2016 lists the cluster's eight numbers, with what each records
+    lines = register(cluster_id=cluster.id, year=2016)
+    assert [line.number for line in lines] == numbers(review_2015) + numbers(review_2016)
+    first = lines[0]
+    assert first.summary.startswith("Biên bản kiểm phiếu bầu Cụm trưởng – Hội nghị tổng kết")
+    assert first.summary.endswith("năm 2015") and first.kind == "Biên bản kiểm phiếu"
+    assert f"{first.dated_on:%Y}" == "2016" and first.retention == "Vĩnh viễn"
+    assert first.recipients[-1] == "Lưu: VT, Hồ sơ." and first.file_code == f"{code}/HNTK/2015"
+    assert lines[-1].signers == [
+        f"{review_2016.secretary.full_name} (Thư ký)",
+        f"{review_2016.chair.full_name} (Chủ tọa)",
+    ]
+    assert {line.year for line in register(cluster_id=cluster.id)} == {2016, 2017}
+    csv_text = register_csv(
+        register(cluster_id=cluster.id, year=2017, retention={"counting_minutes": "70 năm"})
+    )
+    rows = list(csv.reader(io.StringIO(csv_text.removeprefix("\ufeff"))))
+    assert rows[0][:4] == ["Cụm thi đua", "Năm", "Số, ký hiệu", "Ngày tháng"]
+    assert rows[1][2] == f"01/BB-{code}" and rows[1][3] == "11/11/2017" and rows[1][9] == "70 năm"
+    assert len(rows) == 5
 
 
 def test_the_database_refuses_a_number_twice_in_a_register(make_conference: MakeConference) -> None:

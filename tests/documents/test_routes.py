@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import json
@@ -140,14 +141,29 @@ def test_secretary_replaces_the_minutes_with_a_reason(
         new_id, new_number, new_code = new.id, new.number, new.current_version.verify_code
     # the QR link of the old document says it was replaced, and by which; the new one names the old
     verify_old = text(app.test_client().get(f"/verify/{old_code}"))
-    assert "Đã bị thay thế" in verify_old and f"số {new_number}" in verify_old
+    assert f"Đã bị thay thế bởi Biên bản hội nghị số {new_number}" in verify_old
     verify_new = text(app.test_client().get(f"/verify/{new_code}"))
     assert f"Thay thế Biên bản hội nghị số {old_number}" in verify_new
     # the old one stays downloadable
     archivist = login(site.archivist)
     assert archivist.get(f"/documents/{minutes_id}/download").headers["X-Content-SHA256"] == old_sha
     listing = text(archivist.get("/archive"))
-    assert f"Thay thế bởi số {new_number}" in listing and f"Thay thế số {old_number}" in listing
+    assert f"Đã bị thay thế bởi Biên bản hội nghị số {new_number}" in listing
+    assert f"Thay thế Biên bản hội nghị số {old_number}" in listing
     api = archivist.get(f"/api/v1/documents/{minutes_id}").get_json()
     assert api["status"] == "replaced" and api["replaced_by"]["id"] == new_id
     assert archivist.get(f"/api/v1/documents/{new_id}").get_json()["replaces"]["number"] == old_number
+    # the register lists both numbers, linked from the archive, and exports them as CSV
+    assert 'href="/register"' in listing
+    register_page = text(archivist.get(f"/register?cluster={site.cluster_id}&year=2016"))
+    assert old_number in register_page and new_number in register_page
+    assert f"Thay thế số {old_number}: Sửa chức danh thư ký" in register_page
+    exported = archivist.get(f"/register.csv?cluster={site.cluster_id}&year=2016")
+    assert (
+        exported.mimetype == "text/csv"
+        and "so-dang-ky-van-ban-di-2016.csv" in exported.headers["Content-Disposition"]
+    )
+    rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True).removeprefix("\ufeff"))))
+    assert [row[2] for row in rows[1:]][-2:] == [old_number, new_number] and len(rows) == 6
+    assert archivist.get("/register.csv?year=abc").status_code == 400
+    assert secretary.get("/register").status_code == 403

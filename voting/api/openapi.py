@@ -74,7 +74,13 @@ SCHEMAS: dict[str, Any] = {
         size=INT,
         issued_at=STR,
         download_url=STR,
+        # Decree 30 Art 18: a replaced document stays listed, verifiable and downloadable
+        status={"type": "string", "enum": ["in_force", "replaced"]},
+        replaces={"oneOf": [_ref("DocumentLink"), {"type": "null"}]},
+        replaced_by={"oneOf": [_ref("DocumentLink"), {"type": "null"}]},
+        reason=STR,
     ),
+    "DocumentLink": _object(id=INT, number=STR, url=STR),
 }
 SCHEMAS["ConferenceDetail"] = {
     "allOf": [

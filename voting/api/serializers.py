@@ -118,4 +118,14 @@ def document(record: Document) -> dict[str, Any]:
         "size": record.size,
         "issued_at": iso(record.issued_at),
         "download_url": url_for("documents.download", document_id=record.id),
+        "status": "replaced" if record.is_replaced else "in_force",
+        "replaces": _document_link(record.replaces),
+        "replaced_by": _document_link(record.replaced_by),
+        "reason": record.reason,
     }
+
+
+def _document_link(record: Document | None) -> dict[str, Any] | None:
+    if record is None:
+        return None
+    return {"id": record.id, "number": record.number, "url": url_for("api.document", document_id=record.id)}

@@ -49,3 +49,17 @@ class ArchiveFilterForm(FlaskForm):
         super().__init__(**kwargs)
         self.cluster.choices = [(0, _l("Tất cả"))] + clusters
         self.kind.choices = [("", _l("Tất cả"))] + [(k.value, k.label) for k in DocumentKind]
+
+
+class RegisterFilterForm(FlaskForm):
+    """Choose the register's cluster and year (a GET form, no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    cluster = SelectField(_l("Cụm thi đua"), coerce=int, validators=[Optional()])
+    year = IntegerField(_l("Năm"), validators=[Optional(), NumberRange(1945, 2200)])
+
+    def __init__(self, clusters: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.cluster.choices = [(0, _l("Tất cả"))] + clusters

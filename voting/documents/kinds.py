@@ -92,6 +92,10 @@ class KindEntry(Generic[Data]):
     form_code: str = "BB"
     #: issued by closing the conference, after the vote approving it; never on its own
     closes_conference: bool = False
+    #: the retention period the register prints (thời hạn bảo quản). Every kind belongs to the file of
+    #: a year-end review conference, which Circular 10/2022/TT-BNV (as read here) keeps permanently;
+    #: a deployment's own file list overrides it with the DOCUMENT_RETENTION setting
+    retention: str = "Vĩnh viễn"
 
     def subjects(self, conference: Conference) -> list[Election | None]:
         """Return what one document of this kind records: each election so far, or the conference."""
@@ -102,6 +106,11 @@ class KindEntry(Generic[Data]):
     def title(self, election: Election | None) -> str:
         """Return the name of one document of this kind: "Biên bản kiểm phiếu Cụm trưởng"."""
         return f"{self.label} {election.office.label}" if election is not None else self.label
+
+    def summary(self, conference: Conference, election: Election | None) -> str:
+        """Return the register's trích yếu: "Biên bản kiểm phiếu bầu Cụm trưởng – Hội nghị … năm 2016"."""
+        what = f"{self.label} bầu {election.office.label}" if election is not None else self.label
+        return f"{what} – {conference.title}"
 
     def is_ready(self, conference: Conference, election: Election | None) -> bool:
         """Return whether the prerequisites hold."""

@@ -19,10 +19,17 @@ from voting.documents import services
 from voting.documents.access import load_document
 from voting.documents.archive import archive as search_archive
 from voting.documents.archive import conference_zip, version_filename
-from voting.documents.forms import ArchiveFilterForm, IssueMinutesForm, ReplaceDocumentForm
+from voting.documents.forms import (
+    ArchiveFilterForm,
+    IssueMinutesForm,
+    RegisterFilterForm,
+    ReplaceDocumentForm,
+)
 from voting.documents.kinds import DocumentKind, kind_entry, kind_of_slug
 from voting.documents.models import DocumentFile
 from voting.documents.numbering import ascii_slug
+from voting.documents.register import DEFAULT_FILE_CODE, RegisterLine, register_csv
+from voting.documents.register import register as register_lines
 from voting.elections.models import Office
 from voting.elections.services import get_election
 from voting.extensions import db
@@ -131,6 +138,47 @@ def archive() -> str:
     }
     return render_template(
         "documents/archive.html", form=form, entries=entries[:ARCHIVE_PAGE_SIZE], page=page, pages=pages
+    )
+
+
+def _register_lines() -> tuple[RegisterFilterForm, list[RegisterLine]]:
+    """Return the register's filter form and the lines it selects (none when the filters are invalid)."""
+    clusters = db.session.execute(sa.select(Cluster.id, Cluster.name).order_by(Cluster.name)).tuples()
+    form = RegisterFilterForm([(id_, name) for id_, name in clusters], formdata=request.args)
+    if not form.validate():
+        return form, []
+    lines = register_lines(
+        cluster_id=form.cluster.data or None,
+        year=form.year.data,
+        file_code=current_app.config.get("REGISTER_FILE_CODE") or DEFAULT_FILE_CODE,
+        retention=current_app.config.get("DOCUMENT_RETENTION") or {},
+    )
+    return form, lines
+
+
+@bp.get("/register")
+@role_required(Role.ARCHIVIST, Role.ADMIN)
+def register() -> str:
+    """Show the register of outgoing documents, by cluster and year."""
+    form, lines = _register_lines()
+    args = {name: value for name, value in request.args.items() if name in ("cluster", "year")}
+    return render_template("documents/register.html", form=form, lines=lines, csv_args=args)
+
+
+@bp.get("/register.csv")
+@role_required(Role.ARCHIVIST, Role.ADMIN)
+def register_export() -> Response:
+    """Send the register's lines, as filtered, as CSV."""
+    form, lines = _register_lines()
+    if form.errors:
+        abort(400)
+    year = f"-{form.year.data}" if form.year.data else ""
+    return send_file(
+        io.BytesIO(register_csv(lines).encode("utf-8")),
+        mimetype="text/csv",
+        as_attachment=True,
+        download_name=f"so-dang-ky-van-ban-di{year}.csv",
+        max_age=0,
     )
 
 

@@ -86,15 +86,22 @@ def _json(data: Any) -> str:
 
 
 def _store_version(
-    document: Document, *, version: int, reason: str, by: User, now: datetime, base_url: str
+    document: Document,
+    *,
+    version: int,
+    reason: str,
+    by: User,
+    now: datetime,
+    base_url: str,
+    replaces: Document | None = None,
 ) -> DocumentVersion:
     """Build the PDF of a version with empty signature fields and store it as revision 0."""
     entry = kind_entry(document.kind)
     code = new_verify_code()
     stamp = Stamp(document.number, now, verify_url(base_url, code), version)
     data = entry.collect(document.conference, document.election, stamp)
-    if document.replaces is not None:  # printed under the number: the builders take it as data
-        data = dataclasses.replace(data, replaces=replaces_line(document.replaces))
+    if replaces is not None:  # printed under the number: the builders take it as data
+        data = dataclasses.replace(data, replaces=replaces_line(replaces))
     built = entry.build(data)
     content = add_signature_fields(built.content, built.spots)
     row = DocumentVersion(
@@ -151,13 +158,16 @@ def _issue(
         filename=document_filename(entry.file_stem, conference, election, sequence if replaces else None),
         issued_at=now,
         issued_by_id=by.id,
-        replaces=replaces,
+        # the id, not the relationship: its backref would reach the old row before this one is added
+        replaces_id=replaces.id if replaces is not None else None,
         reason=reason,
     )
     try:
         with db.session.begin_nested():
             db.session.add(document)
-            _store_version(document, version=1, reason="", by=by, now=now, base_url=base_url)
+            _store_version(
+                document, version=1, reason="", by=by, now=now, base_url=base_url, replaces=replaces
+            )
             db.session.flush()
     except sa.exc.IntegrityError:
         raise AlreadyIssued(N_("%(label)s đã được phát hành."), label=entry.label) from None

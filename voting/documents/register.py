@@ -1,0 +1,139 @@
+"""The register of outgoing documents (sổ đăng ký văn bản đi, Decree 30 Art 15 and Annex IV): one line
+per number a cluster issued in a calendar year, on screen and as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from voting.clusters.models import Cluster
+from voting.documents.kinds import kind_entry
+from voting.documents.models import Document
+from voting.documents.services import printed_date
+from voting.extensions import db
+
+#: "Lưu" closes every document's Nơi nhận: the office's copy (VT) and the conference's file
+FILED = "Lưu: VT, Hồ sơ."
+#: the file (hồ sơ) each conference's documents go to; a deployment may set its own pattern
+DEFAULT_FILE_CODE = "{cluster}/HNTK/{year}"
+#: the CSV's header, in the register's column order
+COLUMNS = [
+    "Số, ký hiệu",
+    "Ngày tháng",
+    "Tên loại",
+    "Trích yếu nội dung",
+    "Người ký",
+    "Nơi nhận",
+    "Hồ sơ",
+    "Thời hạn bảo quản",
+    "Ghi chú",
+]
+
+
+@dataclass(frozen=True)
+class RegisterLine:
+    """One number of the register and what it records."""
+
+    document: Document
+    cluster: Cluster
+    year: int
+    number: str
+    dated_on: date
+    kind: str
+    summary: str
+    signers: list[str]
+    recipients: list[str]
+    file_code: str
+    retention: str
+    note: str
+
+    def row(self) -> list[str]:
+        """Return the line as CSV cells."""
+        return [
+            self.number,
+            f"{self.dated_on:%d/%m/%Y}",
+            self.kind,
+            self.summary,
+            "; ".join(self.signers),
+            "; ".join(self.recipients),
+            self.file_code,
+            self.retention,
+            self.note,
+        ]
+
+
+def _note(document: Document) -> str:
+    parts = []
+    if document.replaces is not None:
+        parts.append(f"Thay thế số {document.replaces.number}: {document.reason}")
+    if document.replaced_by is not None:
+        parts.append(f"Đã bị thay thế bởi số {document.replaced_by.number}")
+    return "; ".join(parts)
+
+
+def register_line(
+    document: Document, cluster: Cluster, *, file_code: str = DEFAULT_FILE_CODE, retention: Mapping[str, str]
+) -> RegisterLine:
+    """Return the register's line for one document."""
+    entry = kind_entry(document.kind)
+    first = document.versions[0] if document.versions else None
+    data = json.loads(first.data_json) if first is not None else {}
+    signers = [f"{slot['name']} ({slot['label']})" for slot in (first.slots if first is not None else [])]
+    return RegisterLine(
+        document=document,
+        cluster=cluster,
+        year=document.register_year,
+        number=document.number,
+        dated_on=printed_date(document),
+        kind=entry.label,
+        summary=entry.summary(document.conference, document.election),
+        signers=signers,
+        recipients=[*data.get("recipients", []), FILED],
+        file_code=file_code.format(cluster=cluster.code, year=document.conference.year),
+        retention=retention.get(document.kind.value, entry.retention),
+        note=_note(document),
+    )
+
+
+def register(
+    *,
+    cluster_id: int | None = None,
+    year: int | None = None,
+    file_code: str = DEFAULT_FILE_CODE,
+    retention: Mapping[str, str] | None = None,
+) -> list[RegisterLine]:
+    """Return the register's lines, newest year first, then by cluster and number."""
+    query = (
+        sa.select(Document, Cluster)
+        .join(Cluster, Document.cluster_id == Cluster.id)
+        .order_by(Document.register_year.desc(), Cluster.name, Document.sequence)
+    )
+    if cluster_id is not None:
+        query = query.where(Document.cluster_id == cluster_id)
+    if year is not None:
+        query = query.where(Document.register_year == year)
+    return [
+        register_line(document, cluster, file_code=file_code, retention=retention or {})
+        for document, cluster in db.session.execute(query).tuples()
+    ]
+
+
+def _cell(value: str) -> str:
+    """Return a cell a spreadsheet shows as text: a leading = + - @ would start a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def register_csv(lines: Iterable[RegisterLine]) -> str:
+    """Return the register as CSV with a byte-order mark, so spreadsheets read it as UTF-8."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Cụm thi đua", "Năm", *COLUMNS])
+    for line in lines:
+        writer.writerow([_cell(cell) for cell in (line.cluster.name, str(line.year), *line.row())])
+    return "\ufeff" + out.getvalue()
