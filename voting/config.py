@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import urllib.parse
 from pathlib import Path
@@ -63,6 +64,10 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         # The verification link printed with a QR code on every page of every document.
         "VERIFY_BASE_URL": os.environ.get("VERIFY_BASE_URL", "http://127.0.0.1:5000"),
+        # The register of outgoing documents: the file code pattern ({cluster}, {year}) and, as JSON,
+        # retention periods per document kind that override the kinds' own ({"counting_minutes": "70 năm"}).
+        "REGISTER_FILE_CODE": os.environ.get("REGISTER_FILE_CODE", "{cluster}/HNTK/{year}"),
+        "DOCUMENT_RETENTION": json.loads(os.environ.get("DOCUMENT_RETENTION") or "{}"),
         # Optional RFC 3161 timestamp authority for signatures (empty: none).
         "SIGNING_TSA_URL": os.environ.get("SIGNING_TSA_URL", ""),
         # Reverse proxies in front of the app (nginx: 1) whose X-Forwarded-For/-Proto are believed.
