@@ -187,3 +187,15 @@ def test_bold_faces_are_real_weights(face: str) -> None:
     outline = bold["glyf"][glyph].getCoordinates(bold["glyf"])[0]
     assert list(outline) != list(light["glyf"][glyph].getCoordinates(light["glyf"])[0])
     assert (FONT_DIR / f"NotoSerif-{face}.ttf").stat().st_size < 250_000
+
+
+def test_a_replacement_prints_what_it_replaces_under_its_number(
+    minutes: ConferenceMinutes, tmp_path: Path
+) -> None:
+    """Decree 30 Art 18: the builder takes the line as data and prints it; a first issue prints none."""
+    line = "Thay thế Biên bản hội nghị số 01/BB-CTĐ4 ngày 11/11/2016"
+    replacement = dataclasses.replace(minutes, number="05/BB-CTĐ4", replaces=line)
+    printed = pdf_text(write_pdf(replacement, tmp_path), "-raw")
+    assert "Số: 05/BB-CTĐ4" in printed and line in printed
+    assert printed.index("Số: 05/BB-CTĐ4") < printed.index(line) < printed.index("BIÊN BẢN")
+    assert "Thay thế" not in pdf_text(write_pdf(minutes, tmp_path), "-raw")
