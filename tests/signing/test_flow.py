@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
 import subprocess
 import zipfile
@@ -148,6 +149,9 @@ def test_replacement_keeps_the_old_document_verifiable_and_both_link(
     for line in data.read("SHA256SUMS").decode().splitlines():
         digest, name = line.split("  ", 1)
         assert hashlib.sha256(data.read(name)).hexdigest() == digest
+    listed = {d["number"]: d for d in json.loads(data.read("data.json"))["documents"]}
+    assert listed[counting.number]["replaced_by"] == new.number
+    assert listed[new.number]["replaces"] == counting.number and listed[new.number]["reason"] == new.reason
     assert len(conference_documents(ended)) == 5
 
 

@@ -191,6 +191,11 @@ def conference_zip(conference: Conference) -> bytes:
                     "number": document.number,
                     "kind": document.kind.value,
                     "title": document.kind.label,
+                    "register_year": document.register_year,
+                    "replaces": document.replaces.number if document.replaces else None,
+                    "replaced_by": document.replaced_by.number if document.replaced_by else None,
+                    "replaced_at": document.replaced_at.isoformat() if document.replaced_at else None,
+                    "reason": document.reason,
                     "versions": versions,
                 }
             )

@@ -82,9 +82,9 @@ def register_line(
 ) -> RegisterLine:
     """Return the register's line for one document."""
     entry = kind_entry(document.kind)
-    first = document.versions[0] if document.versions else None
-    data = json.loads(first.data_json) if first is not None else {}
-    signers = [f"{slot['name']} ({slot['label']})" for slot in (first.slots if first is not None else [])]
+    version = document.current_version if document.versions else None
+    data = json.loads(version.data_json) if version is not None else {}
+    signers = [f"{slot['name']} ({slot['label']})" for slot in (version.slots if version is not None else [])]
     return RegisterLine(
         document=document,
         cluster=cluster,

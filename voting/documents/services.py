@@ -250,8 +250,8 @@ def replaces_line(old: Document) -> str:
 
 
 def printed_date(document: Document) -> date:
-    """Return the date the document's first version prints (its issue day in Vietnam for older rows)."""
-    issued_on = json.loads(document.versions[0].data_json).get("issued_on") if document.versions else None
+    """Return the date the version in force prints (the issue day in Vietnam for rows without data)."""
+    issued_on = json.loads(document.current_version.data_json).get("issued_on") if document.versions else None
     return date.fromisoformat(issued_on) if issued_on else to_local(document.issued_at).date()
 
 
