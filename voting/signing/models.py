@@ -71,3 +71,39 @@ class SignerCredential(db.Model):  # type: ignore[name-defined,misc]
 
     def __repr__(self) -> str:
         return f"<SignerCredential {self.user_id} {self.fingerprint[:12]}>"
+
+
+class ExternalCertificate(db.Model):  # type: ignore[name-defined,misc]
+    """A certificate the administrator registered for a person who signs with their own token or tool."""
+
+    __tablename__ = "external_certificates"
+    __table_args__ = (sa.UniqueConstraint("user_id", "fingerprint"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    #: the certificate as uploaded (.cer/.pem), stored as PEM
+    certificate_pem: Mapped[str] = mapped_column(sa.Text)
+    #: SHA-256 of the certificate (DER), hex: an upload signed with exactly this certificate matches
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    #: the subject and issuer as RFC 4514 strings, shown to the administrator and compared when
+    #: ``matches_subject`` is set
+    subject: Mapped[str] = mapped_column(sa.Text)
+    issuer: Mapped[str] = mapped_column(sa.Text)
+    #: the administrator confirmed these subject fields: a renewed certificate with the same subject
+    #: from the same issuer matches too (it must still chain to the trust list)
+    matches_subject: Mapped[bool] = mapped_column(server_default=sa.false())
+    #: naive UTC
+    registered_at: Mapped[datetime]
+    registered_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    #: naive UTC; a retired registration no longer matches, the row stays for history
+    retired_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    @property
+    def is_active(self) -> bool:
+        """Return whether uploads signed with this certificate may still match it."""
+        return self.retired_at is None
+
+    def __repr__(self) -> str:
+        return f"<ExternalCertificate {self.user_id} {self.fingerprint[:12]}>"

@@ -6,6 +6,7 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from cryptography import x509
@@ -215,20 +216,7 @@ def sign_document(
     With *pin* the signer's stored key is used; with *pkcs12* the uploaded file (never stored). A wrong
     PIN or password raises WrongPin and stores nothing.
     """
-    locked = db.session.get(DocumentVersion, version.id, with_for_update=True, populate_existing=True)
-    assert locked is not None
-    version = locked
-    slot = version.next_slot
-    if version.is_superseded:
-        raise SigningRefused(N_("Phiên bản này đã bị thay thế; hãy ký phiên bản mới."))
-    if slot is None:
-        raise SigningRefused(N_("Tài liệu đã được ký đủ; không thêm gì sau chữ ký cuối cùng."))
-    if not may_sign(version, by):
-        raise SigningRefused(
-            N_("Chữ ký tiếp theo (%(label)s) dành cho %(name)s, không phải tài khoản này."),
-            label=slot["label"],
-            name=slot["name"],
-        )
+    version, slot = lock_turn(version, by)
     if pkcs12 is not None:
         cert, key, chain = pki.read_pkcs12(pkcs12, pkcs12_password or "")
         if not _same_name(pki.common_name(cert), slot["name"]):
@@ -258,9 +246,45 @@ def sign_document(
         location=version.document.conference.cluster.city,
         timestamp_url=timestamp_url,
     )
+    return store_signature(
+        version, slot, content, cert, by=by, signed_by=by if pkcs12 is None else None, now=now
+    )
+
+
+def lock_turn(version: DocumentVersion, by: User) -> tuple[DocumentVersion, dict[str, Any]]:
+    """Lock the version and return it with its next block, if *by* may sign that block now."""
+    locked = db.session.get(DocumentVersion, version.id, with_for_update=True, populate_existing=True)
+    assert locked is not None
+    version = locked
+    slot = version.next_slot
+    if version.is_superseded:
+        raise SigningRefused(N_("Phiên bản này đã bị thay thế; hãy ký phiên bản mới."))
+    if slot is None:
+        raise SigningRefused(N_("Tài liệu đã được ký đủ; không thêm gì sau chữ ký cuối cùng."))
+    if not may_sign(version, by):
+        raise SigningRefused(
+            N_("Chữ ký tiếp theo (%(label)s) dành cho %(name)s, không phải tài khoản này."),
+            label=slot["label"],
+            name=slot["name"],
+        )
+    return version, slot
+
+
+def store_signature(
+    version: DocumentVersion,
+    slot: dict[str, Any],
+    content: bytes,
+    cert: x509.Certificate,
+    *,
+    by: User,
+    signed_by: User | None,
+    now: datetime,
+    **audit: str,
+) -> DocumentFile:
+    """Store *content*, the version's latest file with the block's signature added, and audit it."""
     stored = DocumentFile(
         version_id=version.id,
-        revision=previous.revision + 1,
+        revision=version.latest_file.revision + 1,
         sha256=hashlib.sha256(content).hexdigest(),
         size=len(content),
         content=content,
@@ -268,7 +292,7 @@ def sign_document(
         signature_field=slot["field"],
         signer_name=pki.common_name(cert),
         signer_title=slot["title"],
-        signed_by_id=by.id if pkcs12 is None else None,
+        signed_by_id=signed_by.id if signed_by is not None else None,
         certificate_sha256=pki.fingerprint(cert),
     )
     db.session.add(stored)
@@ -283,6 +307,7 @@ def sign_document(
         field=slot["field"],
         signer=stored.signer_name,
         sha256=stored.sha256,
+        **audit,
     )
     return stored
 
