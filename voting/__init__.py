@@ -39,6 +39,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # The factory sits above every layer: it imports the features only when it wires them in.
     from voting import cli, i18n, security, views
     from voting.admin.certificate_routes import bp as certificates_bp
+    from voting.admin.external_certificate_routes import bp as external_certificates_bp
     from voting.admin.routes import bp as admin_bp
     from voting.admin.throttle_routes import bp as throttles_bp
     from voting.api.routes import bp as api_bp
@@ -68,8 +69,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         signing_bp,
         api_bp,
         admin_bp,
-        throttles_bp,
         certificates_bp,
+        external_certificates_bp,
+        throttles_bp,
         display_bp,
     ):
         app.register_blueprint(blueprint)

@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateTimeLocalField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, DateTimeLocalField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
 
 from voting.auth.models import Role
@@ -109,4 +109,18 @@ class CreateAuthorityForm(FlaskForm):
     confirm = PasswordField(
         _l("Nhập lại mật khẩu"),
         validators=[DataRequired(), EqualTo("passphrase", message=_l("Hai mật khẩu không khớp."))],
+    )
+
+
+class RegisterCertificateForm(FlaskForm):
+    """A person's own signing certificate (.cer/.pem), as the administrator registers it."""
+
+    certificate = FileField(
+        _l("Tệp chứng thư số (.cer, .crt, .pem)"), validators=[FileRequired(_l("Chọn tệp chứng thư số."))]
+    )
+    matches_subject = BooleanField(
+        _l(
+            "Tôi đã đối chiếu các trường chủ thể với người này: chấp nhận cả chứng thư gia hạn "
+            "cùng chủ thể, cùng tổ chức cấp"
+        )
     )

@@ -187,7 +187,7 @@ def register_export() -> Response:
 def download(document_id: int) -> Response:
     """Send the exact stored bytes of the document's current state."""
     document = load_document(document_id)
-    return _send(document.current_file, version_filename(document.current_version))
+    return send_stored(document.current_file, version_filename(document.current_version))
 
 
 @bp.get("/files/<int:file_id>/download")
@@ -199,10 +199,11 @@ def download_file(file_id: int) -> Response:
     if not can_see(user(), document.conference):
         abort(403)
     name = version_filename(stored.version).replace(".pdf", f"-r{stored.revision}.pdf")
-    return _send(stored, name)
+    return send_stored(stored, name)
 
 
-def _send(stored: DocumentFile, name: str) -> Response:
+def send_stored(stored: DocumentFile, name: str) -> Response:
+    """Send a stored state as a PDF download, with its SHA-256 as ETag and X-Content-SHA256."""
     response = send_file(
         io.BytesIO(stored.content),
         mimetype="application/pdf",

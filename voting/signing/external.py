@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from cryptography import x509
@@ -44,7 +45,7 @@ from voting.extensions import db
 from voting.i18n import N_
 from voting.signing import pades, pki
 from voting.signing.models import ExternalCertificate
-from voting.signing.services import lock_turn, store_signature, trust_roots
+from voting.signing.services import lock_turn, may_sign, store_signature, trust_roots
 
 #: the largest signed PDF accepted (the prepared file plus one signature with its chain)
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -182,9 +183,11 @@ def is_registered(account: User, cert: x509.Certificate) -> bool:
 # The prepared revision and the signed upload --------------------------------------------------------
 
 
-def prepared_revision(version: DocumentVersion, by: User) -> tuple[dict[str, object], DocumentFile]:
+def prepared_revision(version: DocumentVersion, by: User) -> tuple[dict[str, Any], DocumentFile]:
     """Return the block *by* signs next and the stored file to sign it in (the exact bytes to hand out)."""
-    version, slot = lock_turn(version, by)
+    slot = version.next_slot
+    if slot is None or not may_sign(version, by) or slot["user_id"] is None:
+        raise SigningRefused(N_("Không có ô chữ ký nào chờ tài khoản này ký bằng công cụ riêng."))
     return slot, version.latest_file
 
 

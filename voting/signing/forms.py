@@ -40,3 +40,11 @@ class VerifyUploadForm(FlaskForm):
     """A PDF to check against the archive."""
 
     pdf = FileField(_l("Tệp PDF cần kiểm tra"), validators=[FileRequired(_l("Chọn một tệp PDF."))])
+
+
+class UploadSignedForm(FlaskForm):
+    """The prepared revision as the signer's own tool signed it."""
+
+    signed = FileField(
+        _l("Tệp PDF đã ký bằng công cụ của mình"), validators=[FileRequired(_l("Chọn tệp PDF đã ký."))]
+    )

@@ -18,15 +18,18 @@ from voting.auth.throttle import Attempt
 from voting.conferences.access import load_conference
 from voting.documents import archive, services
 from voting.documents.access import ALL_ROLES, load_document
-from voting.documents.archive import find_version
+from voting.documents.archive import find_version, version_filename
 from voting.documents.forms import ReplaceDocumentForm
 from voting.documents.kinds import kind_entry
+from voting.documents.models import Document
+from voting.documents.routes import send_stored
 from voting.errors import VotingError, WrongPin
 from voting.extensions import db
 from voting.formatting import utc_now
-from voting.forms import ConfirmForm
+from voting.forms import ConfirmForm, show_refusal
 from voting.signing import pin
-from voting.signing.forms import ChangePinForm, SignDocumentForm, VerifyUploadForm
+from voting.signing.external import accept_signed_upload, prepared_revision, registered_certificates
+from voting.signing.forms import ChangePinForm, SignDocumentForm, UploadSignedForm, VerifyUploadForm
 from voting.signing.services import administrators, credential_of, may_sign, sign_document, verify_pdf
 
 bp = Blueprint("signing", __name__)
@@ -120,17 +123,26 @@ def sign(document_id: int) -> str | Response | tuple[str, int, dict[str, str]]:
                 "success",
             )
             return redirect(url_for(".conference_documents", conference_id=document.conference_id))
-    page = render_template(
+    return outcome.answer(_sign_page(document, form, UploadSignedForm(formdata=None), outcome.error))
+
+
+def _sign_page(
+    document: Document, form: SignDocumentForm, upload_form: UploadSignedForm, error: str | None
+) -> str:
+    """Render the signing page: the PIN or PKCS#12 form, and the signer's own tool's download and upload."""
+    version = document.current_version
+    return render_template(
         "signing/sign.html",
         document=document,
         version=version,
         slot=version.next_slot,
         form=form,
-        error=outcome.error,
+        upload_form=upload_form,
+        error=error,
         has_key=credential_of(user()) is not None,
+        has_own_certificate=any(r.is_active for r in registered_certificates(user())),
         administrators=administrators(),
     )
-    return outcome.answer(page)
 
 
 @bp.route("/signing/pin", methods=["GET", "POST"])
@@ -209,3 +221,44 @@ def _after_wrong_pin(attempt: Attempt, now: datetime) -> str:
         minutes=int(pin.PIN_POLICY.first_delay.total_seconds() // 60),
     )
     return message
+
+
+@bp.get("/documents/<int:document_id>/prepared")
+@role_required(*ALL_ROLES)
+def download_prepared(document_id: int) -> Response:
+    """Send the exact prepared revision the signer signs in their own tool (Tải về để ký)."""
+    document = load_document(document_id)
+    try:
+        slot, stored = prepared_revision(document.current_version, user())
+    except VotingError:
+        abort(403)
+    return send_stored(
+        stored, version_filename(stored.version).replace(".pdf", f"-de-ky-{slot['field']}.pdf")
+    )
+
+
+@bp.post("/documents/<int:document_id>/upload-signed")
+@role_required(*ALL_ROLES)
+def upload_signed(document_id: int) -> str | Response | tuple[str, int]:
+    """Store the prepared revision as the signer's own tool signed it, or say which check failed."""
+    document = load_document(document_id)
+    version = document.current_version
+    if not may_sign(version, user()):
+        abort(403)
+    upload_form = UploadSignedForm()
+    error = None
+    if upload_form.validate_on_submit():
+        try:
+            accept_signed_upload(version, upload_form.signed.data.read(), by=user(), now=utc_now())
+        except VotingError as refused:
+            db.session.rollback()
+            error = show_refusal(upload_form, refused, "signed")
+        else:
+            db.session.commit()
+            flash(
+                _("Đã ký số %(title)s số %(number)s.", title=document.kind.label, number=document.number),
+                "success",
+            )
+            return redirect(url_for(".conference_documents", conference_id=document.conference_id))
+    page = _sign_page(document, SignDocumentForm(formdata=None), upload_form, None)
+    return (page, 422) if error or upload_form.errors else page
