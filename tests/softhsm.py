@@ -115,10 +115,15 @@ def issue_for_key(
     common_name: str,
     now: datetime,
     years: int = 20,
+    crl_url: str | None = None,
 ) -> x509.Certificate:
-    """Issue a document-signing certificate for a key held elsewhere (as a CA does for a token)."""
+    """Issue a document-signing certificate for a key held elsewhere (as a CA does for a token).
+
+    With *crl_url* the certificate names its CRL distribution point: validators check revocation
+    (from a CRL at hand) only for certificates that say where their status is published.
+    """
     start = now - timedelta(days=1)
-    return (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)]))
         .issuer_name(ca_cert.subject)
@@ -144,8 +149,11 @@ def issue_for_key(
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
         )
-        .sign(ca_key, hashes.SHA256())
     )
+    if crl_url is not None:
+        point = x509.DistributionPoint([x509.UniformResourceIdentifier(crl_url)], None, None, None)
+        builder = builder.add_extension(x509.CRLDistributionPoints([point]), critical=False)
+    return builder.sign(ca_key, hashes.SHA256())
 
 
 def new_label() -> str:

@@ -5,16 +5,17 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
+from pyhanko_certvalidator import ValidationContext
 
 from tests.helpers import STARTS_AT, require_tool
 from tests.signing.helpers import CA_PASS, PIN, files, give_keys
@@ -67,13 +68,21 @@ def look_alike_ca() -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
 
 
 def token_certificate(
-    token: Token, name: str, issuer: tuple[x509.Certificate, ec.EllipticCurvePrivateKey] | None = None
+    token: Token,
+    name: str,
+    issuer: tuple[x509.Certificate, ec.EllipticCurvePrivateKey] | None = None,
+    crl_url: str | None = None,
 ) -> tuple[str, x509.Certificate, x509.Certificate]:
     """Make a key on the token and a certificate for it from *issuer* (the app CA); return label, cert, CA."""
     ca_cert, ca_key = issuer or ca()
     label = new_label()
     cert = issue_for_key(
-        token.make_key(label), ca_cert=ca_cert, ca_key=ca_key, common_name=name, now=STARTS_AT
+        token.make_key(label),
+        ca_cert=ca_cert,
+        ca_key=ca_key,
+        common_name=name,
+        now=STARTS_AT,
+        crl_url=crl_url,
     )
     token.put_certificate(label, cert)
     return label, cert, ca_cert
@@ -250,3 +259,62 @@ def test_a_certificate_not_registered_for_the_person_is_refused(
     (registration,) = external.registered_certificates(ended.secretary)
     external.retire_certificate(registration, by=by, now=SIGNING_AT)
     refused(version, upload, ended.secretary, "chưa được đăng ký cho tài khoản này")
+
+
+def test_the_chair_signs_in_their_tool_after_the_secretary_certified_in_the_app(
+    softhsm: Token, ended: Conference, make_user: Callable[..., User]
+) -> None:
+    give_keys(ended)
+    label, cert, root = token_certificate(softhsm, ended.chair.full_name)
+    register(ended.chair, cert, by=make_user(role=Role.ADMIN))
+    version = minutes_of(ended)
+    signing.sign_document(version, by=ended.secretary, now=SIGNING_AT, pin=PIN)
+    slot, prepared = external.prepared_revision(version, ended.chair)
+    assert slot["field"] == "chu_toa" and prepared.revision == 1
+    upload = own_tool(softhsm, label, [root], prepared.content, "chu_toa")
+    external.accept_signed_upload(version, upload, by=ended.chair, now=SIGNING_AT + timedelta(minutes=5))
+    assert version.is_signed
+    reports = pades.validate(version.latest_file.content, signing.trust_roots())
+    assert [(r.field, r.certifying, r.is_ok) for r in reports] == [
+        ("thu_ky", True, True),
+        ("chu_toa", False, True),
+    ]
+
+
+def test_a_revoked_certificate_is_refused_when_its_crl_is_at_hand(softhsm: Token, ended: Conference) -> None:
+    give_keys(ended)
+    label, cert, root = token_certificate(
+        softhsm, ended.secretary.full_name, crl_url="http://ca.invalid/luanluu.crl"
+    )
+    _, root_key = ca()
+    crl = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(root.subject)
+        .last_update(SIGNING_AT - timedelta(days=1))
+        .next_update(SIGNING_AT + timedelta(days=30))
+        .add_revoked_certificate(
+            x509.RevokedCertificateBuilder()
+            .serial_number(cert.serial_number)
+            .revocation_date(SIGNING_AT - timedelta(hours=2))
+            .build()
+        )
+        .sign(root_key, hashes.SHA256())
+    )
+    prepared = minutes_of(ended).latest_file.content
+    upload = own_tool(softhsm, label, [root], prepared, "thu_ky")
+    context = ValidationContext(
+        trust_roots=[pades.to_asn1(root)],
+        crls=[crl.public_bytes(serialization.Encoding.DER)],
+        allow_fetching=False,
+        revocation_mode="soft-fail",
+        moment=SIGNING_AT.replace(tzinfo=UTC),
+    )
+    with pytest.raises(SigningRefused, match="đã bị thu hồi"):
+        external.examine_upload(prepared, upload, "thu_ky", context)
+    # without the CRL, the same upload passes every check of the file
+    assert (
+        external.examine_upload(
+            prepared, upload, "thu_ky", external.validation_context(moment=SIGNING_AT.replace(tzinfo=UTC))
+        ).certificate
+        == cert
+    )
