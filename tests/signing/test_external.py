@@ -136,6 +136,16 @@ def secretary_token(softhsm: Token, ended: Conference) -> tuple[str, x509.Certif
     return label, cert
 
 
+@pytest.fixture
+def registered(
+    secretary_token: tuple[str, x509.Certificate], ended: Conference, make_user: Callable[..., User]
+) -> str:
+    """The secretary's token certificate, registered by fingerprint; return the key's label."""
+    label, cert = secretary_token
+    register(ended.secretary, cert, by=make_user(role=Role.ADMIN))
+    return label
+
+
 def register(account: User, cert: x509.Certificate, *, by: User, matches_subject: bool = False) -> None:
     """Register *cert* for *account* as the administrator does on the accounts screen."""
     external.register_certificate(
@@ -192,13 +202,9 @@ def refused(version: DocumentVersion, upload: bytes, account: User, match: str) 
 
 
 def test_an_upload_that_also_changes_one_byte_of_page_content_is_refused(
-    softhsm: Token,
-    ended: Conference,
-    secretary_token: tuple[str, x509.Certificate],
-    make_user: Callable[..., User],
+    softhsm: Token, ended: Conference, registered: str
 ) -> None:
-    label, cert = secretary_token
-    register(ended.secretary, cert, by=make_user(role=Role.ADMIN))
+    label = registered
     version = minutes_of(ended)
     prepared = version.latest_file.content
     upload = own_tool(softhsm, label, [ca()[0]], prepared, "thu_ky", tamper=True)
@@ -211,13 +217,9 @@ def test_an_upload_that_also_changes_one_byte_of_page_content_is_refused(
 
 
 def test_a_signature_in_the_wrong_field_is_refused(
-    softhsm: Token,
-    ended: Conference,
-    secretary_token: tuple[str, x509.Certificate],
-    make_user: Callable[..., User],
+    softhsm: Token, ended: Conference, registered: str
 ) -> None:
-    label, cert = secretary_token
-    register(ended.secretary, cert, by=make_user(role=Role.ADMIN))
+    label = registered
     version = minutes_of(ended)
     upload = own_tool(softhsm, label, [ca()[0]], version.latest_file.content, "chu_toa")
     refused(version, upload, ended.secretary, "ô «chu_toa», không phải ô cần ký «thu_ky»")
