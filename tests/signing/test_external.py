@@ -26,7 +26,7 @@ from voting.auth.models import Role, User
 from voting.conferences.models import Conference
 from voting.documents.models import DocumentKind, DocumentVersion
 from voting.documents.services import find_document
-from voting.errors import SigningRefused
+from voting.errors import InvalidState, SigningRefused
 from voting.signing import external, pades, pki
 from voting.signing import services as signing
 
@@ -320,3 +320,26 @@ def test_a_revoked_certificate_is_refused_when_its_crl_is_at_hand(softhsm: Token
         ).certificate
         == cert
     )
+
+
+def test_registering_twice_is_refused_and_a_retired_certificate_can_be_registered_again(
+    ended: Conference, secretary_token: tuple[str, x509.Certificate], make_user: Callable[..., User]
+) -> None:
+    _, cert = secretary_token
+    by = make_user(role=Role.ADMIN)
+    register(ended.secretary, cert, by=by)
+    with pytest.raises(InvalidState, match="đã được đăng ký"):
+        register(ended.secretary, cert, by=by, matches_subject=True)
+    (registration,) = external.registered_certificates(ended.secretary)
+    external.retire_certificate(registration, by=by, now=SIGNING_AT)
+    assert not external.is_registered(ended.secretary, cert)
+    with pytest.raises(InvalidState, match="ngừng sử dụng"):
+        external.retire_certificate(registration, by=by, now=SIGNING_AT)
+    register(ended.secretary, cert, by=by, matches_subject=True)
+    assert external.registered_certificates(ended.secretary) == [registration]
+    assert registration.is_active and registration.matches_subject
+    assert external.is_registered(ended.secretary, cert)
+    with pytest.raises(InvalidState, match="Không đọc được chứng thư số"):
+        external.register_certificate(
+            ended.secretary, b"\x30\x03junk", matches_subject=False, by=by, now=SIGNING_AT
+        )

@@ -115,19 +115,18 @@ def register_certificate(
     )
     if existing is not None and existing.is_active:
         raise InvalidState(N_("Chứng thư số này đã được đăng ký cho tài khoản."), field="certificate")
-    if existing is not None:
-        db.session.delete(existing)
-        db.session.flush()
-    registered = ExternalCertificate(
+    registered = existing or ExternalCertificate(
         user_id=account.id,
         certificate_pem=pki.pem(cert),
         fingerprint=fingerprint,
         subject=cert.subject.rfc4514_string(),
         issuer=cert.issuer.rfc4514_string(),
-        matches_subject=matches_subject,
-        registered_at=now,
-        registered_by_id=by.id,
     )
+    # a retired registration is taken up again: the row keeps its history in the audit log
+    registered.matches_subject = matches_subject
+    registered.registered_at = now
+    registered.registered_by_id = by.id
+    registered.retired_at = None
     db.session.add(registered)
     db.session.flush()
     record(
