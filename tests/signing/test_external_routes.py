@@ -44,6 +44,9 @@ def test_register_a_certificate_then_sign_in_your_own_tool(
         assert minutes is not None
         minutes_id, prepared = minutes.id, minutes.content
         secretary_id = conference.secretary.id
+    secretary = login(site.secretary)
+    hint = "chưa có chứng thư số riêng được đăng ký"
+    assert hint in text(secretary.get(f"/documents/{minutes_id}/sign"))
     admin = login(site.admin)
     screen = f"/admin/users/{secretary_id}/external-certificates"
     assert f'href="{screen}"' in text(admin.get("/admin/users"))
@@ -55,8 +58,8 @@ def test_register_a_certificate_then_sign_in_your_own_tool(
     assert done.status_code == 302  # type: ignore[attr-defined]
     assert pki.fingerprint(cert) in text(admin.get(screen))
 
-    secretary = login(site.secretary)
     sign_page = text(secretary.get(f"/documents/{minutes_id}/sign"))
+    assert hint not in sign_page
     assert "Tải về để ký" in sign_page and "thu_ky" in sign_page
     assert (
         login(site.chair).get(f"/documents/{minutes_id}/prepared").status_code == 403
