@@ -10,13 +10,14 @@ from cryptography.hazmat.primitives import serialization
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.factories import Site, Stage
+from tests.factories import Site
 from tests.helpers import post, text
-from tests.signing.helpers import files, give_keys
+from tests.signing.helpers import files, minutes_site
 from tests.signing.test_external import ca, own_tool, token_certificate
 from tests.softhsm import Token, softhsm
+from voting.auth.models import User
 from voting.conferences.models import Conference
-from voting.documents.models import DocumentKind
+from voting.documents.models import Document, DocumentKind
 from voting.documents.services import find_document
 from voting.extensions import db
 from voting.signing import pki
@@ -33,17 +34,13 @@ def upload(browser: FlaskClient, url: str, field: str, content: bytes, name: str
 def test_register_a_certificate_then_sign_in_your_own_tool(
     app: Flask, softhsm: Token, make_site: Callable[..., Site], login: Callable[[str], FlaskClient]
 ) -> None:
-    site = make_site(Stage.MINUTES_ISSUED)
+    built = minutes_site(app, make_site, with_keys=True)
+    site, minutes_id, secretary_id = built.site, built.minutes_id, built.secretary_id
     with app.app_context():
-        conference = db.session.get(Conference, site.conference_id)
-        assert conference is not None
-        give_keys(conference)
-        label, cert, root = token_certificate(softhsm, conference.secretary.full_name)
-        db.session.commit()
-        minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
-        assert minutes is not None
-        minutes_id, prepared = minutes.id, minutes.content
-        secretary_id = conference.secretary.id
+        secretary_account = db.session.get(User, secretary_id)
+        assert secretary_account is not None
+        label, cert, root = token_certificate(softhsm, secretary_account.full_name)
+        prepared = db.session.get(Document, minutes_id).content  # type: ignore[union-attr]
     secretary = login(site.secretary)
     hint = "chưa có chứng thư số riêng được đăng ký"
     assert hint in text(secretary.get(f"/documents/{minutes_id}/sign"))
