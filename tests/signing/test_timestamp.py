@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import UTC, timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
-from asn1crypto import keys as asn1_keys
-from asn1crypto import tsp
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
 from tests.documents.minutes import make_minutes
 from tests.helpers import hanoi
+from tests.signing.tsa import serve_tsa
 from voting.documents.pdf import add_signature_fields, build_conference_minutes
 from voting.signing import pades, pki
 from voting.signing.pades import StampText
@@ -25,56 +18,11 @@ from voting.signing.pades import StampText
 NOW = hanoi(11, 5).replace(tzinfo=UTC)
 
 
-def tsa_certificate(ca: pki.KeyPair) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
-    """Issue a timestamping certificate (critical EKU timeStamping) from the CA (RSA: pyHanko's test TSA)."""
-    ca_key = pki.unseal_key(ca.sealed_key, "ca-phrase-1")
-    ca_cert = pki.load_certificate(ca.certificate_pem)
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, "TSA nội bộ")]))
-        .issuer_name(ca_cert.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(NOW - timedelta(days=10))
-        .not_valid_after(NOW + timedelta(days=365 * 20))
-        .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
-        .sign(ca_key, hashes.SHA256())
-    )
-    return cert, key
-
-
 @pytest.fixture
 def tsa_url() -> Iterator[tuple[str, pki.KeyPair]]:
     ca = pki.make_root_ca("CA", "", now=NOW - timedelta(days=30), years=30, passphrase="ca-phrase-1")
-    cert, key = tsa_certificate(ca)
-    der = key.private_bytes(
-        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    stamper = DummyTimeStamper(pades.to_asn1(cert), asn1_keys.PrivateKeyInfo.load(der), fixed_dt=NOW)
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's name
-            request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
-            body = stamper.request_tsa_response(request).dump()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/timestamp-reply")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", ca
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with serve_tsa(ca, "ca-phrase-1", now=NOW) as url:
+        yield url, ca
 
 
 def test_signature_carries_a_timestamp_token_from_the_configured_tsa(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import io
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -28,14 +29,16 @@ from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
-from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import ExpiredError, PathError, RevokedError
+from pyhanko_certvalidator.errors import ValidationError as ChainError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from voting.errors import SigningRefused
 from voting.formatting import VN_TZ, nfc
 from voting.i18n import N_
+from voting.signing import ltv
 
 FONT = Path(__file__).resolve().parent.parent / "documents" / "fonts" / "NotoSerif-Regular.ttf"
 _LOCK = threading.Lock()
@@ -65,6 +68,8 @@ class SignatureReport:
     covers_whole_file: bool  # nothing at all was appended after it
     bottom_line: bool  # pyHanko's overall verdict
     timestamped_at: datetime | None = None  # the TSA's time, when a valid, trusted RFC 3161 token is attached
+    level: str | None = None  # the PAdES baseline level reached (ltv.LEVELS), None when not valid
+    proven_at: datetime | None = None  # validated as of this document timestamp (certificate since expired)
 
     @property
     def is_ok(self) -> bool:
@@ -160,11 +165,18 @@ def sign(
     reason: str,
     location: str,
     timestamp_url: str | None = None,
+    timestamp_auth: tuple[str, str] | None = None,
+    validation_context: ValidationContext | None = None,
+    archive: bool = False,
 ) -> bytes:
     """Sign *pdf* in the empty field *field* as an incremental update and return the new bytes.
 
     The certifying (first) signature allows form filling and further signatures (DocMDP level 2),
-    so later signatures keep it valid.
+    so later signatures keep it valid. With *validation_context* the signer's chain is checked first
+    and its certificates and revocation data go into the document's DSS (B-LT); with a TSA at
+    *timestamp_url* the signature is timestamped (B-T) and, if *archive*, a document timestamp
+    follows it (B-LTA: for the last signature of a document). *timestamp_auth* is the TSA's HTTP
+    Basic user and password, if it wants them.
     """
     der = key.private_bytes(  # type: ignore[attr-defined]
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
@@ -183,8 +195,11 @@ def sign(
         name=nfc(stamp.name),
         reason=nfc(reason),
         location=nfc(location),
+        embed_validation_info=validation_context is not None,
+        validation_context=validation_context,
+        use_pades_lta=archive and bool(timestamp_url) and validation_context is not None,
     )
-    timestamper = timestamps.HTTPTimeStamper(timestamp_url) if timestamp_url else None
+    timestamper = timestamps.HTTPTimeStamper(timestamp_url, auth=timestamp_auth) if timestamp_url else None
     pdf_signer = signers.PdfSigner(meta, signer, stamp_style=_stamp_style(), timestamper=timestamper)
     params = {
         "name": nfc(stamp.name),
@@ -201,7 +216,18 @@ def sign(
             "tài liệu chưa được ký."
         ) from None
     except SigningError as error:
+        if isinstance(error.__cause__, PathError | ChainError):  # refused by the validation context
+            raise SigningRefused(_chain_refusal(error.__cause__)) from None
         raise SigningRefused(N_("Không ký được tài liệu: %(error)s"), error=error) from None
+
+
+def _chain_refusal(error: Exception) -> str:
+    """Return why the validation context refused the signer's certificate, in Vietnamese."""
+    if isinstance(error, RevokedError):
+        return N_("Chứng thư số của người ký đã bị thu hồi; tài liệu chưa được ký.")
+    if isinstance(error, ExpiredError):
+        return N_("Chứng thư số của người ký đã hết hạn; tài liệu chưa được ký.")
+    return N_("Chứng thư số của người ký không chuỗi được tới CA tin cậy; tài liệu chưa được ký.")
 
 
 async def _sign(
@@ -233,27 +259,63 @@ def _trusted_timestamp(status: object) -> datetime | None:
     return token.timestamp.astimezone(VN_TZ)  # type: ignore[no-any-return]
 
 
-def validate(pdf: bytes, trust_roots: list[x509.Certificate]) -> list[SignatureReport]:
-    """Validate every signature of *pdf* against *trust_roots* (no network access)."""
+@dataclass(frozen=True)
+class PdfReport:
+    """Every signature of a PDF, its valid document timestamps and the level the whole document reaches."""
+
+    signatures: list[SignatureReport]
+    document_timestamps: list[ltv.DocumentTimestamp]
+
+    @property
+    def level(self) -> str | None:
+        """Return the weakest level among the signatures (None if one is invalid or there are none)."""
+        return ltv.lowest([sig.level for sig in self.signatures])
+
+    @property
+    def meaning(self) -> str:
+        """Return what the document's level means to a reader (a Vietnamese msgid)."""
+        return ltv.MEANINGS[self.level]
+
+
+def _trust_context(trust: ValidationContext | Sequence[x509.Certificate]) -> ValidationContext:
+    """Return *trust* itself, or an offline context trusting the listed roots."""
+    if isinstance(trust, ValidationContext):
+        return trust
+    return ValidationContext(
+        trust_roots=[to_asn1(root) for root in trust], allow_fetching=False, revocation_mode="soft-fail"
+    )
+
+
+def _broken(field: str) -> SignatureReport:
+    return SignatureReport(field, "?", None, False, False, False, False, "OTHER", False, False)
+
+
+def examine(pdf: bytes, trust: ValidationContext | Sequence[x509.Certificate]) -> PdfReport:
+    """Validate every signature and document timestamp of *pdf* and say which level each reaches.
+
+    *trust* gives the trust anchors, any revocation data of our own, whether to fetch, and the
+    validation time (its ``moment``); a list of roots means "offline, now". See ``ltv`` for the levels.
+    """
+    base = _trust_context(trust)
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         embedded = list(reader.embedded_signatures)
+        archives = ltv.document_timestamps(reader, embedded, base)
     except Exception:  # noqa: BLE001 - any unreadable upload is "no valid signature"
-        return []
-    roots = [to_asn1(root) for root in trust_roots]
+        return PdfReport([], [])
     reports = []
     for sig in embedded:
-        context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
+        if ltv.is_document_timestamp(sig):
+            continue
         try:
-            status = validate_pdf_signature(sig, context)
+            status, proof = ltv.validate_long_term(sig, base, archives)
+            level = ltv.level_of(sig, status, base, archives)
         except Exception:  # noqa: BLE001 - a mangled signature is reported as broken, not a 500
-            reports.append(
-                SignatureReport(sig.field_name, "?", None, False, False, False, False, "OTHER", False, False)
-            )
+            reports.append(_broken(sig.field_name))
             continue
         cert = status.signing_cert
         claimed = status.signer_reported_dt
-        level = status.modification_level
+        modification = status.modification_level
         reports.append(
             SignatureReport(
                 field=sig.field_name,
@@ -263,10 +325,17 @@ def validate(pdf: bytes, trust_roots: list[x509.Certificate]) -> list[SignatureR
                 valid=bool(status.valid),
                 trusted=bool(status.trusted),
                 certifying=sig.docmdp_level is not None,
-                modification=level.name if level is not None else ModificationLevel.OTHER.name,
+                modification=modification.name if modification is not None else ModificationLevel.OTHER.name,
                 covers_whole_file=status.coverage is not None and status.coverage.name == "ENTIRE_FILE",
                 bottom_line=bool(status.bottom_line),
                 timestamped_at=_trusted_timestamp(status),
+                level=level,
+                proven_at=proof.at.astimezone(VN_TZ) if proof is not None else None,
             )
         )
-    return reports
+    return PdfReport(reports, archives)
+
+
+def validate(pdf: bytes, trust: ValidationContext | Sequence[x509.Certificate]) -> list[SignatureReport]:
+    """Validate every signature of *pdf* (document timestamps aside); see ``examine``."""
+    return examine(pdf, trust).signatures
