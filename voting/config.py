@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import urllib.parse
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,12 @@ def sqlalchemy_url(url: str) -> str:
     return urllib.parse.urlunsplit((parts.scheme, credentials + at, parts.path, query, parts.fragment))
 
 
+def tsa_credentials(config: Mapping[str, Any]) -> tuple[str, str] | None:
+    """Return the timestamp authority's HTTP Basic user and password, or None when none is set."""
+    username = config.get("SIGNING_TSA_USERNAME") or ""
+    return (username, config.get("SIGNING_TSA_PASSWORD") or "") if username else None
+
+
 def secret_key(instance_path: str) -> str:
     """Return ``SECRET_KEY`` from the environment or from ``instance/secret_key``."""
     key = os.environ.get("SECRET_KEY", "")
@@ -68,8 +75,12 @@ def default_config(instance_path: str) -> dict[str, Any]:
         # retention periods per document kind that override the kinds' own ({"counting_minutes": "70 năm"}).
         "REGISTER_FILE_CODE": os.environ.get("REGISTER_FILE_CODE", "{cluster}/HNTK/{year}"),
         "DOCUMENT_RETENTION": json.loads(os.environ.get("DOCUMENT_RETENTION") or "{}"),
-        # Optional RFC 3161 timestamp authority for signatures (empty: none).
+        # Optional RFC 3161 timestamp authority for signatures (empty: none): each signature is
+        # timestamped (PAdES B-T) and the last one of a document is followed by a document timestamp
+        # (B-LTA). HTTP Basic credentials if the TSA wants them.
         "SIGNING_TSA_URL": os.environ.get("SIGNING_TSA_URL", ""),
+        "SIGNING_TSA_USERNAME": os.environ.get("SIGNING_TSA_USERNAME", ""),
+        "SIGNING_TSA_PASSWORD": os.environ.get("SIGNING_TSA_PASSWORD", ""),
         # Reverse proxies in front of the app (nginx: 1) whose X-Forwarded-For/-Proto are believed.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES") or 0),
     }

@@ -116,16 +116,16 @@ def test_pyhanko_bottom_line_and_modification_levels(signed: Signed, conference:
     assert all(r.bottom_line and r.intact and r.valid and r.trusted for r in reports)
     secretary, chair = reports
     # The secretary certified (DocMDP: form filling and signing allowed); the chair's signature
-    # is an allowed change after it and keeps it valid; nothing follows the chair's.
+    # is an allowed change after it and keeps it valid; only the DSS (B-LT) follows the chair's.
     assert secretary.certifying and not chair.certifying
     assert secretary.modification == "FORM_FILLING" and not secretary.covers_whole_file
-    assert chair.modification == "NONE" and chair.covers_whole_file
+    assert chair.modification == "LTA_UPDATES" and not chair.covers_whole_file
     # The stored state after the secretary alone is whole and valid too.
     minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
     assert minutes is not None
     after_secretary = minutes.current_version.files[1]
     (alone,) = pades.validate(after_secretary.content, trust_roots())
-    assert alone.is_ok and alone.covers_whole_file
+    assert alone.is_ok and alone.modification == "LTA_UPDATES"
     assert alone.signed_at is not None and alone.signed_at.isoformat().endswith("+07:00")
 
 

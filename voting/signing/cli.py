@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -165,10 +166,16 @@ def _yes(flag: bool) -> str:
 
 @click.command("verify")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--at",
+    "moment",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+    help="Kiểm tra như vào thời điểm này (UTC), ví dụ 2046-01-01: sau khi chứng thư hết hạn.",
+)
 @with_appcontext
-def verify_command(path: Path) -> None:
+def verify_command(path: Path, moment: datetime | None) -> None:
     """Check a PDF against the archive and its signatures; exit 1 unless intact, trusted, archived."""
-    result = services.verify_pdf(path.read_bytes())
+    result = services.verify_pdf(path.read_bytes(), moment=moment.replace(tzinfo=UTC) if moment else None)
     click.echo(f"SHA-256: {result.sha256}")
     version = result.version
     if version is not None and result.file is not None:
@@ -186,10 +193,15 @@ def verify_command(path: Path) -> None:
         click.echo(
             f"Chữ ký {i} ({sig.field}): {sig.signer}, lúc {when}; nguyên vẹn: {_yes(sig.intact)}; "
             f"hợp lệ: {_yes(sig.valid)}; tin cậy: {_yes(sig.trusted)}; "
-            f"thay đổi sau khi ký: {sig.modification}; kết luận: {_yes(sig.is_ok)}"
+            f"thay đổi sau khi ký: {sig.modification}; kết luận: {_yes(sig.is_ok)}; mức: {sig.level or '-'}"
         )
         if sig.timestamped_at is not None:
             click.echo(f"  dấu thời gian (RFC 3161): {format_signing_time(sig.timestamped_at)}")
+        if sig.proven_at is not None:
+            click.echo(f"  hợp lệ tại dấu thời gian tài liệu {format_signing_time(sig.proven_at)}")
+    for stamp in result.report.document_timestamps:
+        click.echo(f"Dấu thời gian tài liệu ({stamp.field}): {format_signing_time(stamp.at)}")
+    click.echo(f"Mức PAdES của tài liệu: {result.report.level or '-'} – {result.report.meaning}")
     click.echo("KẾT LUẬN: HỢP LỆ" if result.is_ok else "KẾT LUẬN: KHÔNG HỢP LỆ")
     if not result.is_ok:
         raise SystemExit(1)

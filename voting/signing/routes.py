@@ -16,6 +16,7 @@ from voting.auth.access import role_required, user
 from voting.auth.models import User
 from voting.auth.throttle import Attempt
 from voting.conferences.access import load_conference
+from voting.config import tsa_credentials
 from voting.documents import archive, services
 from voting.documents.access import ALL_ROLES, load_document
 from voting.documents.archive import find_version, version_filename
@@ -114,6 +115,7 @@ def sign(document_id: int) -> str | Response | tuple[str, int, dict[str, str]]:
                 pkcs12=upload.read() if upload else None,
                 pkcs12_password=form.pkcs12_password.data or "",
                 timestamp_url=current_app.config.get("SIGNING_TSA_URL") or None,
+                timestamp_auth=tsa_credentials(current_app.config),
             ),
             uses_pin=not upload and credential_of(signer) is not None,
         )

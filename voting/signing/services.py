@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from cryptography import x509
+from pyhanko_certvalidator import ValidationContext
 
 from voting.auth.models import Role, User
 from voting.documents.archive import find_file
@@ -37,6 +38,20 @@ def trust_roots() -> list[x509.Certificate]:
     return [
         pki.load_certificate(pem) for pem in db.session.scalars(sa.select(SigningAuthority.certificate_pem))
     ]
+
+
+def validation_context(*, moment: datetime | None = None) -> ValidationContext:
+    """Return an offline validation context trusting every CA of this archive, at *moment* (default: now).
+
+    Signing embeds what this context finds (certificates, CRLs) into the document; verifying adds the
+    document's own DSS to it. The trust list (sig-trust) will supply this, with imported CRLs.
+    """
+    return ValidationContext(
+        trust_roots=[pades.to_asn1(root) for root in trust_roots()],
+        allow_fetching=False,
+        revocation_mode="soft-fail",
+        moment=moment,
+    )
 
 
 def _add_authority(pair: pki.KeyPair, *, now: datetime) -> SigningAuthority:
@@ -210,11 +225,14 @@ def sign_document(
     pkcs12: bytes | None = None,
     pkcs12_password: str | None = None,
     timestamp_url: str | None = None,
+    timestamp_auth: tuple[str, str] | None = None,
 ) -> DocumentFile:
     """Sign the version's next signature block and store the result as a new file; nothing else changes.
 
     With *pin* the signer's stored key is used; with *pkcs12* the uploaded file (never stored). A wrong
-    PIN or password raises WrongPin and stores nothing.
+    PIN or password raises WrongPin and stores nothing. The signer's chain and revocation data go into
+    the document (B-LT); with a TSA at *timestamp_url* the signature is timestamped and the last one is
+    followed by a document timestamp (B-LTA).
     """
     version, slot = lock_turn(version, by)
     if pkcs12 is not None:
@@ -245,6 +263,9 @@ def sign_document(
         reason=f"{slot['label']} ký {version.document.kind.label} số {version.document.number}",
         location=version.document.conference.cluster.city,
         timestamp_url=timestamp_url,
+        timestamp_auth=timestamp_auth,
+        validation_context=validation_context(moment=signed_at),
+        archive=previous.revision + 1 == len(version.slots),
     )
     return store_signature(
         version, slot, content, cert, by=by, signed_by=by if pkcs12 is None else None, now=now
@@ -318,7 +339,12 @@ class Verification:
 
     sha256: str
     file: DocumentFile | None
-    signatures: list[pades.SignatureReport]
+    report: pades.PdfReport  # the signatures, document timestamps and PAdES level
+
+    @property
+    def signatures(self) -> list[pades.SignatureReport]:
+        """Return the report of each person's signature, in signing order."""
+        return self.report.signatures
 
     @property
     def version(self) -> DocumentVersion | None:
@@ -345,7 +371,7 @@ class Verification:
         return self.is_in_archive and bool(self.signatures) and all(s.is_ok for s in self.signatures)
 
 
-def verify_pdf(content: bytes) -> Verification:
-    """Check a PDF against the archive (by SHA-256) and validate each of its signatures."""
+def verify_pdf(content: bytes, *, moment: datetime | None = None) -> Verification:
+    """Check a PDF against the archive (by SHA-256) and validate each of its signatures at *moment*."""
     digest = hashlib.sha256(content).hexdigest()
-    return Verification(digest, find_file(digest), pades.validate(content, trust_roots()))
+    return Verification(digest, find_file(digest), pades.examine(content, validation_context(moment=moment)))

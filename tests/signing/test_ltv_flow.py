@@ -1,0 +1,55 @@
+"""Signing a document with a configured TSA: B-LTA after the last signature, and what verify says years on."""
+
+from __future__ import annotations
+
+from datetime import UTC, timedelta
+from pathlib import Path
+
+from flask.testing import FlaskCliRunner
+
+from tests.helpers import ENDED_AT
+from tests.signing.helpers import CA_PASS, PIN, give_keys
+from tests.signing.tsa import serve_tsa
+from voting.conferences.models import Conference
+from voting.documents.models import DocumentKind
+from voting.documents.services import find_document
+from voting.signing import pki
+from voting.signing import services as signing
+
+SIGNING_AT = ENDED_AT + timedelta(minutes=30)
+SIGNED_UTC = SIGNING_AT.replace(tzinfo=UTC)
+
+
+def test_a_tsa_makes_the_minutes_b_lta_and_verify_checks_them_after_the_certificates_expire(
+    ended: Conference, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    give_keys(ended)
+    authority = signing.active_authority()
+    assert authority is not None
+    minutes = find_document(ended, DocumentKind.CONFERENCE_MINUTES)
+    assert minutes is not None
+    version = minutes.current_version
+    ca = pki.KeyPair(authority.certificate_pem, authority.sealed_key)
+    with serve_tsa(ca, CA_PASS, now=SIGNED_UTC) as url:
+        signing.sign_document(version, by=ended.secretary, now=SIGNING_AT, pin=PIN, timestamp_url=url)
+        after_secretary = signing.verify_pdf(minutes.content)
+        signing.sign_document(version, by=ended.chair, now=SIGNING_AT, pin=PIN, timestamp_url=url)
+    # timestamped, with the chain in the DSS, but no document timestamp until the last signature
+    assert after_secretary.report.level == "B-LT" and after_secretary.report.document_timestamps == []
+    result = signing.verify_pdf(minutes.content)
+    assert result.is_ok and result.is_fully_signed and result.report.level == "B-LTA"
+    assert len(result.signatures) == 2  # the document timestamp is not counted as a signature
+    # a day after the signers' certificates expired (the TSA's still holds): valid from what is embedded
+    credentials = [signing.credential_of(account) for account in (ended.secretary, ended.chair)]
+    expiry = max(pki.load_certificate(c.certificate_pem).not_valid_after_utc for c in credentials if c)
+    later = expiry + timedelta(days=1)
+    aged = signing.verify_pdf(minutes.content, moment=later)
+    assert aged.is_ok and aged.report.level == "B-LTA"
+    assert all(sig.proven_at == SIGNED_UTC for sig in aged.signatures)
+    # the secretary's state, without a document timestamp, no longer validates then
+    assert not signing.verify_pdf(version.files[1].content, moment=later).is_ok
+    pdf = tmp_path / "bb.pdf"
+    pdf.write_bytes(minutes.content)
+    said = runner.invoke(args=["verify", str(pdf), "--at", later.strftime("%Y-%m-%dT%H:%M:%S")])
+    assert "Mức PAdES của tài liệu: B-LTA" in said.output and "KẾT LUẬN: HỢP LỆ" in said.output, said.output
+    assert said.output.count("hợp lệ tại dấu thời gian tài liệu") == 2
