@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,6 +18,7 @@ from pyhanko_certvalidator import ValidationContext
 from tests.documents.minutes import make_minutes
 from tests.helpers import hanoi
 from tests.signing.tsa import serve_tsa
+from voting.config import tsa_credentials
 from voting.documents.pdf import add_signature_fields, build_conference_minutes
 from voting.errors import SigningRefused
 from voting.signing import ltv, pades, pki
@@ -180,3 +183,34 @@ def test_a_revoked_certificate_cannot_sign(ca: pki.KeyPair) -> None:
     keys = make_pki(None, ca, revoked=("Trần Thị Mai",))
     with pytest.raises(SigningRefused, match="thu hồi"):
         sign_minutes(keys)
+
+
+def test_a_tsa_that_wants_credentials_gets_them_from_the_settings(ca: pki.KeyPair) -> None:
+    settings = {"SIGNING_TSA_USERNAME": "luanluu", "SIGNING_TSA_PASSWORD": "tsa-pass"}
+    assert tsa_credentials(settings) == ("luanluu", "tsa-pass")
+    assert tsa_credentials({"SIGNING_TSA_PASSWORD": "tsa-pass"}) is None
+    header = "Basic " + base64.b64encode(b"luanluu:tsa-pass").decode()
+    with serve_tsa(ca, PASS, now=NOW, auth=header) as url:
+        keys = make_pki(url, ca)
+        cert, key = keys.signers["Trần Thị Mai"]
+        sign = functools.partial(
+            pades.sign,
+            add_signature_fields(
+                build_conference_minutes(make_minutes(["Phòng A"], [])).content,
+                build_conference_minutes(make_minutes(["Phòng A"], [])).spots,
+            ),
+            field="thu_ky",
+            certificate=cert,
+            key=key,
+            chain=[keys.root],
+            certify=True,
+            stamp=StampText("Trần Thị Mai", "", NOW),
+            reason="ký",
+            location="Hà Nội",
+            timestamp_url=url,
+            validation_context=keys.context(),
+        )
+        with pytest.raises(SigningRefused, match="dấu thời gian"):
+            sign()
+        (report,) = pades.validate(sign(timestamp_auth=tsa_credentials(settings)), keys.context())
+    assert report.timestamped_at == NOW and report.level == "B-LT"

@@ -57,6 +57,9 @@ def test_verify_page_needs_no_login(app: Flask, make_site: Callable[..., Site], 
         secretary = db.session.scalar(sa.select(User.full_name).where(User.username == site.secretary))
     page = text(client.get(f"/verify/{code}"))
     assert "Hợp lệ" in page and f"{secretary}" in page and number in page
+    # no TSA configured: valid signatures without a trusted time, so B-B, and the page says what that means
+    assert "Mức lưu trữ dài hạn (PAdES) của tài liệu:" in page and "<strong>B-B</strong>" in page
+    assert "chữ ký không có dấu thời gian: chỉ kiểm tra được khi chứng thư còn hạn" in page
     token = csrf_token(client, "/verify")
     ok = client.post(
         "/verify",

@@ -6,6 +6,7 @@ Pure functions over PDF bytes: no database, no Flask.
 from __future__ import annotations
 
 import asyncio
+import base64
 import io
 import threading
 from collections.abc import Sequence
@@ -75,6 +76,14 @@ class SignatureReport:
     def is_ok(self) -> bool:
         """Return whether this signature is intact, valid, trusted and not undermined."""
         return self.bottom_line and self.intact and self.valid and self.trusted
+
+
+def _basic_auth(credentials: tuple[str, str] | None) -> dict[str, str]:
+    """Return the HTTP Basic Authorization header (RFC 7617) for *credentials*, or no header."""
+    if credentials is None:
+        return {}
+    pair = ":".join(credentials).encode()
+    return {"Authorization": "Basic " + base64.b64encode(pair).decode("ascii")}
 
 
 def format_signing_time(moment: datetime) -> str:
@@ -199,7 +208,11 @@ def sign(
         validation_context=validation_context,
         use_pades_lta=archive and bool(timestamp_url) and validation_context is not None,
     )
-    timestamper = timestamps.HTTPTimeStamper(timestamp_url, auth=timestamp_auth) if timestamp_url else None
+    timestamper = (
+        timestamps.HTTPTimeStamper(timestamp_url, headers=_basic_auth(timestamp_auth))
+        if timestamp_url
+        else None
+    )
     pdf_signer = signers.PdfSigner(meta, signer, stamp_style=_stamp_style(), timestamper=timestamper)
     params = {
         "name": nfc(stamp.name),
