@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import functools
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -13,7 +15,20 @@ from asn1crypto import crl as asn1_crl
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.ades.report import AdESPassed
+from pyhanko.sign.validation.ades import ades_lta_validation
+from pyhanko.sign.validation.policy_decl import (
+    PdfSignatureValidationSpec,
+    RevinfoOnlineFetchingRule,
+    RevocationInfoGatheringSpec,
+    SignatureValidationSpec,
+)
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.context import CertValidationPolicySpec
+from pyhanko_certvalidator.ltv.types import ValidationTimingInfo
+from pyhanko_certvalidator.policy_decl import CertRevTrustPolicy, RevocationCheckingPolicy
+from pyhanko_certvalidator.registry import SimpleTrustManager
 
 from tests.documents.minutes import make_minutes
 from tests.helpers import hanoi
@@ -164,10 +179,6 @@ def test_without_the_document_timestamp_expired_certificates_do_not_validate(wit
 
 
 def test_the_dss_carries_the_chain_and_the_crl(with_tsa: Pki) -> None:
-    import io
-
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
     dss = ltv.read_dss(PdfFileReader(io.BytesIO(sign_minutes(with_tsa))))
     assert {c.dump() for c in dss.certs} >= {pades.to_asn1(c).dump() for c, _ in with_tsa.signers.values()}
     assert [crl.dump() for crl in dss.crls] == [with_tsa.crl]
@@ -214,3 +225,25 @@ def test_a_tsa_that_wants_credentials_gets_them_from_the_settings(ca: pki.KeyPai
             sign()
         (report,) = pades.validate(sign(timestamp_auth=tsa_credentials(settings)), keys.context())
     assert report.timestamped_at == NOW and report.level == "B-LT"
+
+
+def test_pyhankos_own_etsi_lta_validation_agrees_three_years_on(with_tsa: Pki) -> None:
+    """pyHanko's ETSI EN 319 102-1 LTA process, local data only, passes the expired signatures too."""
+    reader = PdfFileReader(io.BytesIO(sign_minutes(with_tsa)), strict=False)
+    policy = CertValidationPolicySpec(
+        trust_manager=SimpleTrustManager.build(trust_roots=[pades.to_asn1(with_tsa.root)]),
+        revinfo_policy=CertRevTrustPolicy(RevocationCheckingPolicy.from_legacy("hard-fail")),
+    )
+    spec = PdfSignatureValidationSpec(
+        SignatureValidationSpec(
+            cert_validation_policy=policy,
+            revinfo_gathering_policy=RevocationInfoGatheringSpec(
+                online_fetching_rule=RevinfoOnlineFetchingRule.LOCAL_ONLY
+            ),
+        )
+    )
+    later = NOW + timedelta(days=3 * 365)
+    timing = ValidationTimingInfo(later, later, point_in_time_validation=True)
+    people = [sig for sig in reader.embedded_signatures if not ltv.is_document_timestamp(sig)]
+    results = [asyncio.run(ades_lta_validation(sig, spec, timing_info=timing)) for sig in people]
+    assert [result.ades_subindic for result in results] == [AdESPassed.OK, AdESPassed.OK]
