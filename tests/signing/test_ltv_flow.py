@@ -9,6 +9,7 @@ from flask.testing import FlaskCliRunner
 
 from tests.helpers import ENDED_AT
 from tests.signing.helpers import CA_PASS, PIN, give_keys
+from tests.signing.test_signatures import nss_store, pdfsig
 from tests.signing.tsa import serve_tsa
 from voting.conferences.models import Conference
 from voting.documents.models import DocumentKind
@@ -50,6 +51,13 @@ def test_a_tsa_makes_the_minutes_b_lta_and_verify_checks_them_after_the_certific
     assert not signing.verify_pdf(version.files[1].content, moment=later).is_ok
     pdf = tmp_path / "bb.pdf"
     pdf.write_bytes(minutes.content)
+    # poppler's pdfsig (NSS) still finds both signatures valid and trusted after the DSS and the
+    # document timestamp; it lists the document timestamp but does not verify RFC 3161 tokens
+    (tmp_path / "ca.pem").write_text(authority.certificate_pem)
+    *people, stamp = pdfsig(nss_store(tmp_path / "ca.pem", tmp_path), pdf)
+    assert [p["Signature Validation"] for p in people] == ["Signature is Valid."] * 2
+    assert [p["Certificate Validation"] for p in people] == ["Certificate is Trusted."] * 2
+    assert stamp["Signer Certificate Common Name"] == "TSA nội bộ"
     said = runner.invoke(args=["verify", str(pdf), "--at", later.strftime("%Y-%m-%dT%H:%M:%S")])
     assert "Mức PAdES của tài liệu: B-LTA" in said.output and "KẾT LUẬN: HỢP LỆ" in said.output, said.output
     assert said.output.count("hợp lệ tại dấu thời gian tài liệu") == 2
