@@ -247,3 +247,13 @@ def test_pyhankos_own_etsi_lta_validation_agrees_three_years_on(with_tsa: Pki) -
     people = [sig for sig in reader.embedded_signatures if not ltv.is_document_timestamp(sig)]
     results = [asyncio.run(ades_lta_validation(sig, spec, timing_info=timing)) for sig in people]
     assert [result.ades_subindic for result in results] == [AdESPassed.OK, AdESPassed.OK]
+
+
+def test_derived_contexts_keep_the_base_intermediates_and_a_factory_is_accepted(with_tsa: Pki) -> None:
+    """The trust list's intermediates (other_certs of its context) survive adding the DSS."""
+    intermediate = pades.to_asn1(with_tsa.signers["Nguyễn Văn An"][0])
+    base = ValidationContext(trust_roots=[pades.to_asn1(with_tsa.root)], other_certs=[intermediate])
+    derived = ltv.derive(base, embedded=ltv.Embedded(), only_embedded=True, strict=True)
+    assert intermediate.dump() in {cert.dump() for cert in derived.certificate_registry}
+    signed = sign_minutes(with_tsa, archive=False)
+    assert [sig.level for sig in pades.validate(signed, with_tsa.context)] == ["B-LT", "B-LT"]

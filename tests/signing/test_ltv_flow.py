@@ -44,11 +44,11 @@ def test_a_tsa_makes_the_minutes_b_lta_and_verify_checks_them_after_the_certific
     credentials = [signing.credential_of(account) for account in (ended.secretary, ended.chair)]
     expiry = max(pki.load_certificate(c.certificate_pem).not_valid_after_utc for c in credentials if c)
     later = expiry + timedelta(days=1)
-    aged = signing.verify_pdf(minutes.content, moment=later)
+    aged = signing.verify_pdf(minutes.content, now=later)
     assert aged.is_ok and aged.report.level == "B-LTA"
     assert all(sig.proven_at == SIGNED_UTC for sig in aged.signatures)
     # the secretary's state, without a document timestamp, no longer validates then
-    assert not signing.verify_pdf(version.files[1].content, moment=later).is_ok
+    assert not signing.verify_pdf(version.files[1].content, now=later).is_ok
     pdf = tmp_path / "bb.pdf"
     pdf.write_bytes(minutes.content)
     # poppler's pdfsig (NSS) still finds both signatures valid and trusted after the DSS and the

@@ -175,7 +175,7 @@ def _yes(flag: bool) -> str:
 @with_appcontext
 def verify_command(path: Path, moment: datetime | None) -> None:
     """Check a PDF against the archive and its signatures; exit 1 unless intact, trusted, archived."""
-    result = services.verify_pdf(path.read_bytes(), moment=moment.replace(tzinfo=UTC) if moment else None)
+    result = services.verify_pdf(path.read_bytes(), now=moment.replace(tzinfo=UTC) if moment else None)
     click.echo(f"SHA-256: {result.sha256}")
     version = result.version
     if version is not None and result.file is not None:

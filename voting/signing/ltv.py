@@ -98,7 +98,7 @@ def derive(
     """
     return ValidationContext(
         trust_manager=base.path_builder.trust_manager,
-        other_certs=embedded.certs,
+        other_certs=[*embedded.certs, *base.certificate_registry],  # the base's intermediates too
         crls=embedded.crls + ([] if only_embedded else base.crls),
         ocsps=embedded.ocsps + ([] if only_embedded else base.ocsps),
         allow_fetching=base.fetching_allowed and not only_embedded,

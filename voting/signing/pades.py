@@ -9,7 +9,7 @@ import asyncio
 import base64
 import io
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -290,10 +290,16 @@ class PdfReport:
         return ltv.MEANINGS[self.level]
 
 
-def _trust_context(trust: ValidationContext | Sequence[x509.Certificate]) -> ValidationContext:
-    """Return *trust* itself, or an offline context trusting the listed roots."""
+#: what validation trusts: a context, a function making one, or a list of roots (offline, now)
+Trust = ValidationContext | Callable[[], ValidationContext] | Sequence[x509.Certificate]
+
+
+def _trust_context(trust: Trust) -> ValidationContext:
+    """Return the validation context *trust* stands for."""
     if isinstance(trust, ValidationContext):
         return trust
+    if callable(trust):
+        return trust()
     return ValidationContext(
         trust_roots=[to_asn1(root) for root in trust], allow_fetching=False, revocation_mode="soft-fail"
     )
@@ -303,7 +309,7 @@ def _broken(field: str) -> SignatureReport:
     return SignatureReport(field, "?", None, False, False, False, False, "OTHER", False, False)
 
 
-def examine(pdf: bytes, trust: ValidationContext | Sequence[x509.Certificate]) -> PdfReport:
+def examine(pdf: bytes, trust: Trust) -> PdfReport:
     """Validate every signature and document timestamp of *pdf* and say which level each reaches.
 
     *trust* gives the trust anchors, any revocation data of our own, whether to fetch, and the
@@ -349,6 +355,6 @@ def examine(pdf: bytes, trust: ValidationContext | Sequence[x509.Certificate]) -
     return PdfReport(reports, archives)
 
 
-def validate(pdf: bytes, trust: ValidationContext | Sequence[x509.Certificate]) -> list[SignatureReport]:
+def validate(pdf: bytes, trust: Trust) -> list[SignatureReport]:
     """Validate every signature of *pdf* (document timestamps aside); see ``examine``."""
     return examine(pdf, trust).signatures

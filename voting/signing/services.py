@@ -371,7 +371,7 @@ class Verification:
         return self.is_in_archive and bool(self.signatures) and all(s.is_ok for s in self.signatures)
 
 
-def verify_pdf(content: bytes, *, moment: datetime | None = None) -> Verification:
-    """Check a PDF against the archive (by SHA-256) and validate each of its signatures at *moment*."""
+def verify_pdf(content: bytes, *, now: datetime | None = None) -> Verification:
+    """Check a PDF against the archive (by SHA-256) and validate each of its signatures as of *now*."""
     digest = hashlib.sha256(content).hexdigest()
-    return Verification(digest, find_file(digest), pades.examine(content, validation_context(moment=moment)))
+    return Verification(digest, find_file(digest), pades.examine(content, validation_context(moment=now)))
