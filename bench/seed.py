@@ -20,6 +20,7 @@ from voting.conferences.models import Conference
 from voting.conferences.services import check_in, create_conference
 from voting.crypto.prover import encrypt_ballot
 from voting.demo import PASSWORD, UNITS
+from voting.documents.approval import record_approval
 from voting.documents.services import issue_minutes
 from voting.elections import encrypted
 from voting.elections import services as election_services
@@ -248,7 +249,8 @@ def play_year(conference: Conference, units: list[Unit], chair: User, year: int)
         ),
         by=chair,
     )
-    issue_minutes(conference, by=chair, now=starts + timedelta(hours=3), approvals=n)
+    record_approval(conference, agreed=n, disagreed=0, abstained=0, by=chair, now=starts + timedelta(hours=3))
+    issue_minutes(conference, by=chair, now=starts + timedelta(hours=3))
 
 
 def make_election_key(conference: Conference, chair: User, secretary: User, number: int) -> None:

@@ -31,6 +31,7 @@ from voting.clusters.models import Cluster, Unit
 from voting.clusters.services import add_unit, create_cluster
 from voting.conferences.models import Conference
 from voting.conferences.services import check_in, create_conference
+from voting.documents.approval import MinutesApproval, record_approval
 from voting.documents.services import issue_minutes
 from voting.elections.models import Election, Office, Round
 from voting.elections.services import certify
@@ -277,9 +278,19 @@ def advance(
         details = handover_details(conference.chair, handed_over_at=in_year(HANDED_OVER_AT, year))
         record_handover(conference, details, by=conference.chair, now=details.handed_over_at)
     if stage >= Stage.MINUTES_ISSUED:
-        issue_minutes(conference, by=conference.chair, now=in_year(ENDED_AT, year), approvals=len(voters))
+        approve_minutes(conference, len(voters), now=in_year(ENDED_AT, year))
+        issue_minutes(conference, by=conference.chair, now=in_year(ENDED_AT, year))
     if stage >= Stage.SIGNED:
         sign_demo_documents(conference, now=in_year(ENDED_AT, year) + timedelta(minutes=5))
+
+
+def approve_minutes(
+    conference: Conference, agreed: int, *, disagreed: int = 0, abstained: int = 0, now: datetime = ENDED_AT
+) -> MinutesApproval:
+    """Record the secretary's count of the show of hands on the draft minutes."""
+    return record_approval(
+        conference, agreed=agreed, disagreed=disagreed, abstained=abstained, by=conference.secretary, now=now
+    )
 
 
 def elect(round_: Round, voters: list[Unit], winner: Unit, *, minute: int) -> Election:

@@ -149,7 +149,13 @@ def test_whole_conference(app: Flask, demo: Demo, login: Callable[[str], FlaskCl
     assert "Đã ghi nhận việc bàn giao cờ luân lưu" in text(response)
     assert "10:30" in text(response)
 
-    issued = post(chair, f"/conferences/{conference_id}/minutes", {"approvals": "8"}, follow_redirects=True)
+    approval = {"agreed": "8", "disagreed": "0", "abstained": "0"}
+    post(login("thuky"), f"/conferences/{conference_id}/minutes/approval", approval)
+    # Played today, the 2016 conference's rounds and handover lie on another day than its date.
+    refused = post(chair, f"/conferences/{conference_id}/minutes", {}, follow_redirects=True)
+    assert "cần ghi lý do hội nghị kéo dài sang ngày khác" in text(refused)
+    reason = {"overrun_reason": "Hội nghị được tổ chức lại để kiểm thử"}
+    issued = post(chair, f"/conferences/{conference_id}/minutes", reason, follow_redirects=True)
     assert "Đã phát hành biên bản hội nghị số 04/BB-CTĐ4" in text(issued)
 
     # The archivist finds, downloads and checks the minutes.

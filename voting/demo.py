@@ -14,6 +14,7 @@ from voting.clusters.services import add_unit, create_cluster
 from voting.conferences.models import Conference
 from voting.conferences.services import check_in, create_conference
 from voting.crypto.prover import Trustee, encrypt_ballot
+from voting.documents.approval import record_approval
 from voting.documents.services import issue_minutes
 from voting.elections import encrypted
 from voting.elections.models import Office, Round
@@ -168,7 +169,8 @@ def play_demo(conference: Conference) -> None:
         ),
         by=chair,
     )
-    issue_minutes(conference, by=chair, now=_at(11, 0), approvals=8)
+    record_approval(conference, agreed=8, disagreed=0, abstained=0, by=conference.secretary, now=_at(11, 0))
+    issue_minutes(conference, by=chair, now=_at(11, 0))
     sign_demo_documents(conference, now=_at(11, 5))
 
 

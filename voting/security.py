@@ -26,6 +26,12 @@ def embeddable(view: F) -> F:
     return view
 
 
+def framed_by_self(view: F) -> F:
+    """Mark a view (a PDF shown inline) that pages of this origin may frame."""
+    view.is_framed_by_self = True  # type: ignore[attr-defined]
+    return view
+
+
 def csp_nonce() -> str:
     """Return this request's CSP nonce, for a ``<script nonce=…>`` or ``<style nonce=…>``."""
     if "csp_nonce" not in g:
@@ -57,6 +63,8 @@ def _frame_ancestors() -> str:
     view = current_app.view_functions.get(request.endpoint or "")
     if allowed and getattr(view, "is_embeddable", False):
         return allowed
+    if getattr(view, "is_framed_by_self", False):
+        return "'self'"
     return "'none'"
 
 
@@ -67,6 +75,12 @@ def set_security_headers(response: Response) -> Response:
     headers["Content-Security-Policy"] = content_security_policy(csp_nonce(), ancestors)
     if ancestors == "'none'":
         headers["X-Frame-Options"] = "DENY"
+    elif ancestors == "'self'":
+        headers["X-Frame-Options"] = "SAMEORIGIN"
+        if response.mimetype == "application/pdf":
+            # The browser's PDF viewer is a plugin: "object-src 'none'" would leave the frame blank.
+            policy = headers["Content-Security-Policy"].replace("object-src 'none'", "object-src 'self'")
+            headers["Content-Security-Policy"] = policy
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "same-origin"
     headers["Cross-Origin-Opener-Policy"] = "same-origin"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import Stage, advance, handover_details
+from tests.factories import Stage, advance, approve_minutes, handover_details
 from tests.helpers import ENDED_AT
 from voting.conferences.models import Conference
 from voting.documents.archive import archive, conference_documents, export_documents
@@ -44,7 +44,7 @@ def test_minutes_wait_for_both_certifications_and_the_handover(
 ) -> None:
     conference = make_conference(stage)
     with pytest.raises(InvalidState, match=missing):
-        issue_minutes(conference, by=conference.chair, now=ENDED_AT, approvals=8)
+        issue_minutes(conference, by=conference.chair, now=ENDED_AT)
     assert conference_documents(conference) == []
     assert find_document(conference, DocumentKind.CONFERENCE_MINUTES) is None
     assert not conference.is_ended
@@ -53,20 +53,32 @@ def test_minutes_wait_for_both_certifications_and_the_handover(
 def test_minutes_are_issued_once_everything_is_recorded(conference: Conference) -> None:
     advance(conference, Stage.DEPUTY_CERTIFIED)
     record_handover(conference, handover_details(conference.chair), by=conference.chair)
-    document = issue_minutes(conference, by=conference.chair, now=ENDED_AT, approvals=8)
+    approve_minutes(conference, 8, now=ENDED_AT)
+    document = issue_minutes(conference, by=conference.chair, now=ENDED_AT + timedelta(minutes=3))
     assert document.content.startswith(b"%PDF")
-    assert conference.ended_at == ENDED_AT
+    assert conference.ended_at == ENDED_AT  # the approval, not the click on "issue"
     assert conference.approvals == 8
+
+
+def test_minutes_are_not_issued_before_the_show_of_hands(make_conference: MakeConference) -> None:
+    conference = make_conference(Stage.HANDED_OVER)
+    with pytest.raises(InvalidState, match="biểu quyết"):
+        issue_minutes(conference, by=conference.chair, now=ENDED_AT)
+    assert find_document(conference, DocumentKind.CONFERENCE_MINUTES) is None and not conference.is_ended
 
 
 def test_minutes_need_more_than_half_of_present_approving(make_conference: MakeConference) -> None:
     conference = make_conference(Stage.HANDED_OVER)
-    for approvals in (4, 9, -1):
-        with pytest.raises(InvalidState):
-            issue_minutes(conference, by=conference.chair, now=ENDED_AT, approvals=approvals)
+    for counts in ((9, 0, 0), (-1, 0, 0), (4, 3, 2), (5, 4, 0)):
+        with pytest.raises(InvalidState, match="từ 0 đến 8"):
+            approve_minutes(conference, counts[0], disagreed=counts[1], abstained=counts[2])
+    approve_minutes(conference, 4, disagreed=3, abstained=1)
+    with pytest.raises(InvalidState, match="quá bán"):
+        issue_minutes(conference, by=conference.chair, now=ENDED_AT)
     assert find_document(conference, DocumentKind.CONFERENCE_MINUTES) is None
     assert not conference.is_ended
-    issue_minutes(conference, by=conference.chair, now=ENDED_AT, approvals=5)
+    approve_minutes(conference, 5, disagreed=2, abstained=1)  # recorded again before issue
+    issue_minutes(conference, by=conference.chair, now=ENDED_AT)
     assert conference.approvals == 5
 
 
@@ -93,7 +105,7 @@ def test_second_issue_is_refused_and_keeps_the_bytes(ended: Conference) -> None:
     before = issued_minutes(conference).content
     count = len(conference_documents(conference))
     with pytest.raises(AlreadyIssued):
-        issue_minutes(conference, by=conference.chair, now=ENDED_AT + timedelta(hours=1), approvals=8)
+        issue_minutes(conference, by=conference.chair, now=ENDED_AT + timedelta(hours=1))
     db.session.commit()
     db.session.expire_all()
     document = issued_minutes(conference)

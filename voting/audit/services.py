@@ -56,6 +56,8 @@ ACTION_LABELS = {
     "election.certified": "Chứng nhận kết quả",
     "handover.recorded": "Ghi nhận bàn giao cờ",
     "minutes.issued": "Phát hành biên bản",
+    "minutes.approved": "Biểu quyết thông qua dự thảo biên bản",
+    "minutes.overrun": "Ghi lý do hội nghị kéo dài sang ngày khác",
     "document issued": "Phát hành biên bản",
     "document corrected": "Đính chính biên bản",
     "document replaced": "Phát hành văn bản thay thế",

@@ -14,6 +14,7 @@ from voting.conferences.models import Conference
 from voting.conferences.services import find_check_in
 from voting.console.forms import ChairForms
 from voting.console.overview import overview
+from voting.documents.approval import find_approval
 from voting.documents.forms import IssueMinutesForm
 from voting.elections.forms import RefusedOnConsole
 from voting.elections.live import live_turnout
@@ -74,14 +75,14 @@ def _console_page(
 ) -> str:
     """Render the console with the chair's forms and, after a refusal, its title and messages."""
     state = overview(conference)
-    present = len(state.attendance.present)
     return render_template(
         "console/console.html",
         state=state,
         form=ConfirmForm(),
         forms=forms,
         # formdata=None: a refused form's POST must not fill the other forms of the page.
-        minutes_form=IssueMinutesForm(present=present, formdata=None, data={"approvals": present}),
+        minutes_form=IssueMinutesForm(formdata=None),
+        approval=find_approval(conference),
         refusal=refusal,
         is_chair=user().role is Role.CHAIR,
     )

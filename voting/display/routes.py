@@ -10,6 +10,7 @@ from voting.auth.access import role_required
 from voting.auth.models import Role
 from voting.conferences.access import load_conference
 from voting.display import services
+from voting.documents.services import draft_minutes_text
 from voting.extensions import db
 from voting.forms import ConfirmForm
 from voting.security import embeddable
@@ -36,6 +37,16 @@ def show(token: str) -> str:
     """Show the conference title, the current round, turnout and, after closing, the result."""
     conference = services.conference_for_display(token) or abort(404)
     return render_template("display/show.html", screen=services.screen(conference), token=token)
+
+
+@bp.get("/display/<token>/draft")
+@embeddable
+def draft(token: str) -> str:
+    """Show the draft minutes in large type while they are read aloud (the same link, no account)."""
+    conference = services.conference_for_display(token) or abort(404)
+    return render_template(
+        "display/draft.html", conference=conference, lines=draft_minutes_text(conference), token=token
+    )
 
 
 @bp.get("/display/<token>/state")

@@ -23,7 +23,7 @@ from voting.documents.minutes_data import (
 from voting.elections.board import record_fingerprint
 from voting.elections.models import Election, Office, Round
 from voting.elections.paper import committee_members
-from voting.elections.results import Pending, count_of
+from voting.elections.results import count_of
 from voting.elections.rules import describe, rules_of
 from voting.elections.services import get_election
 from voting.formatting import to_local
@@ -48,7 +48,8 @@ def header_fields(cluster: Cluster, number: str, issued_at: datetime) -> dict[st
 def round_minutes(round_: Round) -> RoundMinutes:
     """Copy the count of a closed round (electronic or paper) into document data."""
     count = count_of(round_)
-    if count.pending is Pending.VOIDED:  # voided before the committee confirmed a count: no figures
+    # No figures: voided before the committee confirmed a count, or (in a draft) not counted yet.
+    if count.result is None:
         return RoundMinutes(
             number=round_.number,
             rows=[],
@@ -114,7 +115,11 @@ def minutes_data(
     *,
     number: str,
     ended_at: datetime,
-    approvals: int,
+    approvals: int | None,
+    disagreed: int = 0,
+    abstained: int = 0,
+    overrun_reason: str = "",
+    is_draft: bool = False,
     verify_url: str = "",
     version: int = 1,
 ) -> ConferenceMinutes:
@@ -145,6 +150,10 @@ def minutes_data(
         elections=elections,
         handover=handover_minutes(handover) if handover else None,
         approvals=approvals,
+        disagreed=disagreed,
+        abstained=abstained,
+        overrun_reason=overrun_reason,
+        is_draft=is_draft,
         recipients=RECIPIENTS,
         verify_url=verify_url,
         version=version,

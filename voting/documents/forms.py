@@ -12,19 +12,49 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from voting.documents.models import DocumentKind
 
 
-class IssueMinutesForm(FlaskForm):
-    """The show-of-hands approval of the minutes, then issuing them."""
+class RecordApprovalForm(FlaskForm):
+    """The show of hands on the minutes after their draft was read aloud."""
 
-    approvals = IntegerField(_l("Số đơn vị biểu quyết thông qua biên bản"), validators=[InputRequired()])
+    agreed = IntegerField(_l("Số đơn vị đồng ý"), validators=[InputRequired(), NumberRange(min=0)])
+    disagreed = IntegerField(_l("Số đơn vị không đồng ý"), validators=[InputRequired(), NumberRange(min=0)])
+    abstained = IntegerField(
+        _l("Số đơn vị không biểu quyết"), validators=[InputRequired(), NumberRange(min=0)]
+    )
 
     def __init__(self, present: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.approvals.validators = [
-            InputRequired("Nhập số đơn vị biểu quyết thông qua."),
-            NumberRange(0, present, f"Số đơn vị phải từ 0 đến {present} (số đơn vị có mặt)."),
-        ]
-        if self.approvals.data is None and not self.is_submitted():
-            self.approvals.data = present
+        self.present = present
+        for field in (self.agreed, self.disagreed, self.abstained):
+            field.validators = [
+                InputRequired(_l("Nhập số đơn vị.")),
+                NumberRange(
+                    0, present, _l("Số đơn vị phải từ 0 đến %(present)s (số đơn vị có mặt).", present=present)
+                ),
+            ]
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Check the three counts together: their sum cannot exceed the units present."""
+        if not super().validate(extra_validators):
+            return False
+        total = (self.agreed.data or 0) + (self.disagreed.data or 0) + (self.abstained.data or 0)
+        if total > self.present:
+            self.abstained.errors = [
+                _l(
+                    "Tổng ba số (%(total)s) vượt quá số đơn vị có mặt (%(present)s).",
+                    total=total,
+                    present=self.present,
+                )
+            ]
+            return False
+        return True
+
+
+class IssueMinutesForm(FlaskForm):
+    """Close the conference and issue the approved minutes; a reason when it ran over its date."""
+
+    overrun_reason = TextAreaField(
+        _l("Lý do hội nghị kéo dài sang ngày khác (nếu có)"), validators=[Optional(), Length(max=1000)]
+    )
 
 
 class ReplaceDocumentForm(FlaskForm):

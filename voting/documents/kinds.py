@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from voting.auth.models import User
 from voting.conferences.models import Conference
 from voting.documents import collect
+from voting.documents.approval import approval_fields
 from voting.documents.minutes_data import ConferenceMinutes, CountingMinutes, HandoverDocument
 from voting.documents.pdf.conference import CHAIR_FIELD, SECRETARY_FIELD, build_conference_minutes
 from voting.documents.pdf.counting import HEAD_FIELD, build_counting_minutes
@@ -210,13 +211,13 @@ def _everything_final(conference: Conference, election: Election | None) -> None
 
 
 def _collect_minutes(conference: Conference, election: Election | None, stamp: Stamp) -> ConferenceMinutes:
-    # Dated when the conference ended, in every version: closing sets the end before issuing.
+    # Dated when the conference ended (its approval), in every version: closing sets the end first.
     assert conference.ended_at is not None
     return collect.minutes_data(
         conference,
         number=stamp.number,
         ended_at=conference.ended_at,
-        approvals=conference.approvals or 0,
+        **approval_fields(conference),
         verify_url=stamp.verify_url,
         version=stamp.version,
     )

@@ -85,7 +85,7 @@ class ConferenceMinutes:
     report_summary: str  # the year's review as discussed, may be empty
     elections: list[ElectionMinutes]
     handover: HandoverMinutes | None
-    approvals: int  # units that approved the minutes by show of hands
+    approvals: int | None  # units that approved the minutes by show of hands; None before the vote
     recipients: list[str] = field(default_factory=list)  # "Nơi nhận" lines before "Lưu: VT, Hồ sơ."
     verify_url: str = ""  # printed with its QR code in every page's footer
     version: int = 1
@@ -97,6 +97,13 @@ class ConferenceMinutes:
     #: `flask audit verify --expect` and the verify page check the log against)
     audit_count: int = 0
     audit_head: str = ""
+    #: the rest of the show of hands on the minutes: units against, units abstaining
+    disagreed: int = 0
+    abstained: int = 0
+    #: why the meeting ran over to another day ("" when it kept to its date)
+    overrun_reason: str = ""
+    #: the draft read aloud before approval: watermarked "DỰ THẢO", no number, no signature fields
+    is_draft: bool = False
 
 
 @dataclass(frozen=True)

@@ -15,26 +15,31 @@ from voting.auth.models import Role
 from voting.clusters.models import Cluster
 from voting.conferences.access import can_see, load_conference
 from voting.conferences.services import attendance
+from voting.documents import approval as approval_services
 from voting.documents import services
 from voting.documents.access import load_document
+from voting.documents.approval import find_approval
 from voting.documents.archive import archive as search_archive
 from voting.documents.archive import conference_zip, version_filename
 from voting.documents.forms import (
     ArchiveFilterForm,
     IssueMinutesForm,
+    RecordApprovalForm,
     RegisterFilterForm,
     ReplaceDocumentForm,
 )
-from voting.documents.kinds import DocumentKind, kind_entry, kind_of_slug
+from voting.documents.kinds import DocumentKind, closing_kind, kind_entry, kind_of_slug
 from voting.documents.models import DocumentFile
 from voting.documents.numbering import ascii_slug
 from voting.documents.register import DEFAULT_FILE_CODE, RegisterLine, register_csv
 from voting.documents.register import register as register_lines
 from voting.elections.models import Office
 from voting.elections.services import get_election
+from voting.errors import InvalidState
 from voting.extensions import db
 from voting.formatting import utc_now
 from voting.forms import ConfirmForm
+from voting.security import framed_by_self
 
 bp = Blueprint("documents", __name__)
 
@@ -49,19 +54,90 @@ def _base_url() -> str:
 @bp.post("/conferences/<int:conference_id>/minutes")
 @role_required(Role.CHAIR)
 def issue(conference_id: int) -> Response:
-    """Close the conference and issue its minutes (and any counting or handover minutes not yet issued)."""
+    """Close the conference and issue its approved minutes (and the counting or handover minutes left)."""
     conference = load_conference(conference_id, Role.CHAIR)
-    form = IssueMinutesForm(present=len(attendance(conference).present))
+    form = IssueMinutesForm()
     if not form.validate_on_submit():
-        for error in form.approvals.errors:
+        for error in form.overrun_reason.errors:
             flash(str(error), "danger")
         return redirect(url_for("console.console", conference_id=conference.id))
-    document = services.issue_minutes(
-        conference, by=user(), now=utc_now(), approvals=form.approvals.data or 0, base_url=_base_url()
-    )
+    try:
+        document = services.issue_minutes(
+            conference,
+            by=user(),
+            now=utc_now(),
+            overrun_reason=form.overrun_reason.data or "",
+            base_url=_base_url(),
+        )
+    except InvalidState as refused:  # no approval yet, or events on another day without a reason
+        db.session.rollback()
+        flash(_(refused.template, **refused.params), "danger")
+        return redirect(url_for("console.console", conference_id=conference.id))
     db.session.commit()
     flash(_("Đã phát hành biên bản hội nghị số %(number)s.", number=document.number), "success")
     return redirect(url_for("console.console", conference_id=conference.id))
+
+
+@bp.get("/conferences/<int:conference_id>/minutes/draft")
+@role_required(Role.CHAIR, Role.SECRETARY)
+def draft(conference_id: int) -> str:
+    """Show the draft minutes in large type to be read aloud, and the show of hands on them."""
+    conference = load_conference(conference_id, Role.CHAIR, Role.SECRETARY)
+    present = len(attendance(conference).present)
+    approval = find_approval(conference)
+    counts = (
+        {"agreed": approval.agreed, "disagreed": approval.disagreed, "abstained": approval.abstained}
+        if approval is not None
+        else {"agreed": present, "disagreed": 0, "abstained": 0}
+    )
+    return render_template(
+        "documents/draft.html",
+        conference=conference,
+        lines=services.draft_minutes_text(conference),
+        approval=approval,
+        present=present,
+        form=RecordApprovalForm(present, formdata=None, data=counts),
+        minutes=services.find_document(conference, closing_kind()),
+    )
+
+
+@bp.get("/conferences/<int:conference_id>/minutes/draft.pdf")
+@role_required(Role.CHAIR, Role.SECRETARY)
+def draft_pdf(conference_id: int) -> Response:
+    """Send the draft minutes as a PDF watermarked "DỰ THẢO", shown in the browser."""
+    conference = load_conference(conference_id, Role.CHAIR, Role.SECRETARY)
+    return send_pdf_inline(services.draft_minutes_pdf(conference), f"du-thao-bien-ban-{conference.id}.pdf")
+
+
+@bp.post("/conferences/<int:conference_id>/minutes/approval")
+@role_required(Role.CHAIR, Role.SECRETARY)
+def record_approval(conference_id: int) -> Response:
+    """Record the show of hands on the minutes read aloud: agreed, disagreed, abstained."""
+    conference = load_conference(conference_id, Role.CHAIR, Role.SECRETARY)
+    form = RecordApprovalForm(len(attendance(conference).present))
+    if not form.validate_on_submit():
+        for field in form:
+            for error in field.errors:
+                flash(f"{field.label.text}: {error}", "danger")
+        return redirect(url_for(".draft", conference_id=conference.id))
+    approval = approval_services.record_approval(
+        conference,
+        agreed=form.agreed.data or 0,
+        disagreed=form.disagreed.data or 0,
+        abstained=form.abstained.data or 0,
+        by=user(),
+        now=utc_now(),
+    )
+    db.session.commit()
+    flash(
+        _(
+            "Đã ghi nhận biểu quyết: %(agreed)s/%(present)s đơn vị đồng ý.",
+            agreed=approval.agreed,
+            present=approval.present,
+        ),
+        "success" if approval.is_adopted else "warning",
+    )
+    return redirect(url_for(".draft", conference_id=conference.id))
 
 
 @bp.post("/conferences/<int:conference_id>/documents/<slug>", defaults={"office": None})
@@ -202,17 +278,35 @@ def download_file(file_id: int) -> Response:
     return send_stored(stored, name)
 
 
-def send_stored(stored: DocumentFile, name: str) -> Response:
-    """Send a stored state as a PDF download, with its SHA-256 as ETag and X-Content-SHA256."""
+@bp.get("/files/<int:file_id>/view")
+@framed_by_self
+@role_required(Role.ARCHIVIST, Role.ADMIN, Role.CHAIR, Role.SECRETARY, Role.REPRESENTATIVE, Role.COUNTER)
+def view_file(file_id: int) -> Response:
+    """Show a stored state in the browser (the signing page frames the exact bytes being signed)."""
+    stored = db.session.get(DocumentFile, file_id) or abort(404)
+    if not can_see(user(), stored.version.document.conference):
+        abort(403)
+    return send_stored(stored, version_filename(stored.version), inline=True)
+
+
+def send_stored(stored: DocumentFile, name: str, *, inline: bool = False) -> Response:
+    """Send a stored state as a PDF (a download, or *inline* to be shown), with its SHA-256 as ETag."""
     response = send_file(
         io.BytesIO(stored.content),
         mimetype="application/pdf",
-        as_attachment=True,
+        as_attachment=not inline,
         download_name=name,
         etag=stored.sha256,
         max_age=0,
     )
     response.headers["X-Content-SHA256"] = stored.sha256
+    return response
+
+
+def send_pdf_inline(content: bytes, name: str) -> Response:
+    """Send PDF bytes to be shown in the browser, never cached."""
+    response = send_file(io.BytesIO(content), mimetype="application/pdf", download_name=name, max_age=0)
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -14,7 +14,10 @@ from voting.audit.services import record
 from voting.auth.models import User
 from voting.conferences.models import Conference
 from voting.conferences.services import attendance
+from voting.documents import collect
+from voting.documents.approval import approval_fields, check_dates, find_approval, minutes_dates
 from voting.documents.kinds import KINDS, DocumentKind, Stamp, closing_kind, kind_entry
+from voting.documents.minutes_data import ConferenceMinutes
 from voting.documents.models import Document, DocumentFile, DocumentVersion, new_verify_code
 from voting.documents.numbering import (
     document_filename,
@@ -23,7 +26,8 @@ from voting.documents.numbering import (
     register_year,
     verify_url,
 )
-from voting.documents.pdf import add_signature_fields
+from voting.documents.pdf import BuiltPdf, add_signature_fields
+from voting.documents.pdf.conference import conference_minutes_text
 from voting.elections.models import Election
 from voting.errors import AlreadyIssued, InvalidState, NotFound
 from voting.extensions import db
@@ -218,30 +222,65 @@ def issue_minutes(
     *,
     by: User,
     now: datetime,
-    approvals: int,
+    overrun_reason: str = "",
     base_url: str = DEFAULT_VERIFY_BASE_URL,
 ) -> Document:
-    """Close the conference and issue its minutes, after every other document not issued yet."""
+    """Close the conference and issue its approved minutes, after every other document not issued yet."""
 
     minutes = closing_kind()
     if find_document(conference, minutes) is not None:
         raise AlreadyIssued(N_("Biên bản hội nghị đã được phát hành và không thể tạo lại."))
     kind_entry(minutes).check(conference, None)
+    approval = find_approval(conference)
+    if approval is None:
+        raise InvalidState(N_("Cần đọc dự thảo biên bản và ghi nhận kết quả biểu quyết thông qua trước."))
     present = len(attendance(conference).present)
-    if not 0 <= approvals <= present:
-        raise InvalidState(N_("Số đơn vị biểu quyết thông qua phải từ 0 đến %(present)s."), present=present)
-    if approvals * 2 <= present:
+    if approval.present != present:
+        raise InvalidState(
+            N_("Số đơn vị có mặt đã thay đổi sau khi biểu quyết (%(then)s → %(now)s); hãy ghi nhận lại."),
+            then=approval.present,
+            now=present,
+        )
+    if not approval.is_adopted:
         raise InvalidState(N_("Biên bản chỉ được phát hành khi quá bán số đơn vị có mặt thông qua."))
+    approval.overrun_reason = check_dates(conference, overrun_reason)
 
     # The documents are numbered in the order of the conference: counts, handover, then the minutes
     # (annexes already issued during the conference keep their numbers).
     for kind, election in issuable(conference):
         _issue(conference, kind, election, by=by, now=now, base_url=base_url)
-    conference.ended_at = now
-    conference.approvals = approvals
+    # Dated by the recorded events: the meeting ended when the minutes were approved.
+    conference.ended_at = approval.recorded_at
+    conference.approvals = approval.agreed
     document = _issue(conference, minutes, None, by=by, now=now, base_url=base_url)
+    if approval.overrun_reason:
+        record_document_action(
+            "minutes.overrun", by, conference, document, now, reason=approval.overrun_reason
+        )
     db.session.flush()
     return document
+
+
+def draft_minutes_data(conference: Conference) -> ConferenceMinutes:
+    """Collect the draft minutes as they stand: no number, dated by the events so far."""
+    return collect.minutes_data(
+        conference,
+        number="",
+        ended_at=minutes_dates(conference).ended_at,
+        **approval_fields(conference),
+        is_draft=True,
+    )
+
+
+def draft_minutes_pdf(conference: Conference) -> bytes:
+    """Build the draft minutes watermarked "DỰ THẢO", without number or signature fields."""
+    built: BuiltPdf = kind_entry(closing_kind()).build(draft_minutes_data(conference))
+    return built.content
+
+
+def draft_minutes_text(conference: Conference) -> list[str]:
+    """Return the draft minutes' text paragraph by paragraph, for the page they are read aloud from."""
+    return conference_minutes_text(draft_minutes_data(conference))
 
 
 def replaces_line(old: Document) -> str:

@@ -29,6 +29,7 @@ from voting.documents.pdf.layout import (
     t,
     table_style,
 )
+from voting.documents.pdf.reading import plain_text
 from voting.formatting import format_clock, format_percent, nfc
 
 _ROUND_START = 55 * mm  # election and round headings, the counts line and three table rows
@@ -178,7 +179,11 @@ def _closing(data: ConferenceMinutes, sink: list[SignatureSpot]) -> list[Flowabl
     present = len(data.units_present)
     approval = (
         f"Biên bản đã được đọc lại trước hội nghị và được {data.approvals}/{present} đơn vị "
-        f"có mặt ({format_percent(data.approvals, present)}%) biểu quyết thông qua."
+        f"có mặt ({format_percent(data.approvals, present)}%) biểu quyết thông qua. "
+        f"Không đồng ý: {data.disagreed} đơn vị; không biểu quyết: {data.abstained} đơn vị."
+        if data.approvals is not None
+        else f"Biên bản đã được đọc lại trước hội nghị và được …/{present} đơn vị có mặt "
+        "biểu quyết thông qua."
     )
     signatures = signature_table(
         [
@@ -190,9 +195,15 @@ def _closing(data: ConferenceMinutes, sink: list[SignatureSpot]) -> list[Flowabl
         sink,
     )
     closing = Paragraph(f"Hội nghị kết thúc vào {t(format_clock(data.ended_at))}.", body)
+    overrun = (
+        [Paragraph(f"Hội nghị diễn ra trong hai ngày. Lý do: {sentence(data.overrun_reason)}", body)]
+        if data.overrun_reason
+        else []
+    )
     # The closing line travels with the signatures so that they never stand alone on a page.
     return [
         Paragraph(approval, body),
+        *overrun,
         KeepTogether([closing, Spacer(1, 6), signatures]),
         recipients(data.recipients),
     ]
@@ -216,7 +227,7 @@ def build_conference_minutes(data: ConferenceMinutes) -> BuiltPdf:
         title=f"Biên bản hội nghị {data.cluster_name} số {data.number}",
         author=f"{data.cluster_name} – {data.parent_body}",
         subject=data.subject,
-        footer=Footer(data.number, data.version, data.verify_url),
+        footer=Footer(data.number, data.version, data.verify_url, is_draft=data.is_draft),
         sink=sink,
     )
 
@@ -224,3 +235,8 @@ def build_conference_minutes(data: ConferenceMinutes) -> BuiltPdf:
 def build_conference_minutes_pdf(data: ConferenceMinutes) -> bytes:
     """Render the Biên bản hội nghị of *data* as PDF bytes (same data, same bytes)."""
     return build_conference_minutes(data).content
+
+
+def conference_minutes_text(data: ConferenceMinutes) -> list[str]:
+    """Return the minutes' text paragraph by paragraph, as the PDF prints it (the read-aloud page)."""
+    return plain_text(list(_flowables(data, [])))

@@ -280,6 +280,8 @@ class Footer:
     number: str
     version: int
     verify_url: str
+    #: a draft: "DỰ THẢO" across every page, and no number in the footer
+    is_draft: bool = False
 
 
 def _qr(url: str) -> Drawing:
@@ -290,12 +292,25 @@ def _qr(url: str) -> Drawing:
     return drawing
 
 
+def _watermark(canvas: Canvas) -> None:
+    """Draw "DỰ THẢO" in light grey across the page, under the text."""
+    canvas.saveState()
+    canvas.setFillColorRGB(0.85, 0.85, 0.85)
+    canvas.setFont(BOLD, 96)
+    canvas.translate(A4[0] / 2, A4[1] / 2)
+    canvas.rotate(50)
+    canvas.drawCentredString(0, -32, "DỰ THẢO")
+    canvas.restoreState()
+
+
 def _decorate(footer: Footer) -> Callable[[Canvas, SimpleDocTemplate], None]:
     """Return the page callback: page number from page 2 on, footer with QR code on every page."""
     qr = _qr(footer.verify_url) if footer.verify_url else None
 
     def on_page(canvas: Canvas, doc: SimpleDocTemplate) -> None:
         canvas.saveState()
+        if footer.is_draft:
+            _watermark(canvas)
         if doc.page > 1:
             canvas.setFont(REGULAR, 13)
             canvas.drawCentredString(
@@ -304,7 +319,9 @@ def _decorate(footer: Footer) -> Callable[[Canvas, SimpleDocTemplate], None]:
         canvas.setFont(REGULAR, 8)
         left, bottom = doc.leftMargin, 6 * mm
         version = f" – phiên bản {footer.version}" if footer.version > 1 else ""
-        canvas.drawString(left, bottom + 7 * mm, nfc(f"Số: {footer.number}{version} – trang {doc.page}"))
+        numbered = "DỰ THẢO" if footer.is_draft else f"Số: {footer.number}{version}"
+        line = f"{numbered} – trang {doc.page}"
+        canvas.drawString(left, bottom + 7 * mm, nfc(line))
         if qr is not None:
             canvas.drawString(left, bottom + 3.5 * mm, "Kiểm tra tính xác thực (quét mã QR):")
             canvas.drawString(left, bottom, footer.verify_url)
