@@ -15,7 +15,7 @@ from tests.signing.helpers import PIN, files, give_keys, minutes_site
 from voting.audit.models import AuditEntry
 from voting.auth.models import Role, User
 from voting.conferences.models import Conference
-from voting.documents.models import DocumentKind
+from voting.documents.models import Document, DocumentKind
 from voting.documents.services import find_document
 from voting.extensions import db
 
@@ -136,3 +136,27 @@ def test_a_signer_changes_the_initial_pin_and_signs_with_the_new_one(
     with app.app_context():
         actions = db.session.scalars(sa.select(AuditEntry.action)).all()
         assert "signing.pin_changed" in actions
+
+
+def test_sign_page_shows_the_exact_bytes_being_signed(
+    app: Flask, make_site: Callable[..., Site], login: Callable[[str], FlaskClient]
+) -> None:
+    built = minutes_site(app, make_site, with_keys=True)
+    site, minutes_id = built.site, built.minutes_id
+    with app.app_context():
+        latest = db.session.get(Document, minutes_id).current_file  # type: ignore[union-attr]
+        file_id, content = latest.id, latest.content
+    secretary = login(site.secretary)
+    page = text(secretary.get(f"/documents/{minutes_id}/sign"))
+    view = f"/files/{file_id}/view"
+    assert f'<iframe class="pdf-frame" src="{view}"' in page and f'href="{view}"' in page
+    shown = secretary.get(view)
+    assert shown.status_code == 200 and shown.data == content
+    assert shown.headers["Content-Disposition"].startswith("inline")
+    policy = shown.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in policy and "object-src 'self'" in policy
+    assert shown.headers["X-Frame-Options"] == "SAMEORIGIN"
+    # Only pages of this origin may frame it; other pages keep refusing to be framed.
+    assert secretary.get(f"/documents/{minutes_id}/sign").headers["X-Frame-Options"] == "DENY"
+    assert login(site.representatives[0]).get(view).status_code == 200  # a member unit may read it
+    assert secretary.get(f"/files/{file_id + 1000}/view").status_code == 404
