@@ -16,6 +16,7 @@ from voting.conferences.models import Conference
 from voting.demo import PASSWORD
 from voting.documents.models import Document
 from voting.extensions import db
+from voting.formatting import to_local, utc_now
 from voting.signing.demo import DEMO_PIN
 
 
@@ -23,12 +24,22 @@ def count(model: type) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
 
 
-def test_demo_twice_changes_nothing(runner: FlaskCliRunner) -> None:
+def test_demo_plays_2016_as_history_and_prepares_a_conference_today_twice_changing_nothing(
+    runner: FlaskCliRunner,
+) -> None:
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
     assert "daibieu8" in first.output and PASSWORD in first.output and DEMO_PIN in first.output
     before = (count(Cluster), count(Unit), count(User), count(Conference))
-    assert before == (1, 8, 15, 1)
+    assert before == (1, 8, 15, 2)
+    history, live = db.session.scalars(sa.select(Conference).order_by(Conference.year))
+    today = to_local(utc_now()).date()
+    assert history.year == 2016 and history.is_ended and history.held_on.year == 2016
+    assert live.year == today.year and live.held_on == today and not live.is_ended
+    assert f"({today:%d-%m-%Y})" in first.output
+    # The units the 2016 conference elected lead the cluster into today's conference.
+    assert live.outgoing_leader.name == "Phòng Công tác chính trị"
+    assert live.outgoing_deputy is not None and live.outgoing_deputy.name == "Phòng Hậu cần"
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0
     assert (count(Cluster), count(Unit), count(User), count(Conference)) == before
@@ -38,7 +49,8 @@ def test_demo_finished_plays_the_conference(runner: FlaskCliRunner, tmp_path: Pa
     result = runner.invoke(args=["demo", "--finished"])
     assert result.exit_code == 0, result.output
     conference = db.session.scalar(sa.select(Conference))
-    assert conference is not None and conference.is_ended
+    assert conference is not None and conference.is_ended and count(Conference) == 1
+    assert conference.held_on.year == 2016 and "11-11-2016" in result.output
     again = runner.invoke(args=["demo", "--finished"])
     assert again.exit_code == 0 and count(Document) == 4  # two counting minutes, handover, conference
 

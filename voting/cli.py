@@ -20,11 +20,11 @@ from voting.auth.tokens import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, create_token,
 from voting.clusters.models import Cluster, Unit
 from voting.clusters.services import add_unit, create_cluster
 from voting.conferences.services import create_conference
-from voting.demo import PASSWORD, create_demo, play_demo
+from voting.demo import PASSWORD, create_demo, create_live_conference, play_demo
 from voting.documents.archive import export_documents
 from voting.errors import VotingError
 from voting.extensions import db
-from voting.formatting import format_datetime, to_utc_naive, utc_now
+from voting.formatting import format_datetime, to_local, to_utc_naive, utc_now
 from voting.signing.cli import pki, verify_command
 from voting.signing.demo import DEMO_CA_PASSPHRASE, DEMO_PIN, DEMO_PKCS12_PASSWORD
 
@@ -214,15 +214,17 @@ def end_access_command(username: str) -> None:
 
 @click.command()
 @with_appcontext
-@click.option("--finished", is_flag=True, help="also play the 2016 conference to its end")
+@click.option("--finished", is_flag=True, help="only play the 2016 conference to its end (no live one)")
 def demo(finished: bool) -> None:
-    """Create the demo cluster and its 2016 conference; running it twice changes nothing."""
+    """Create the demo cluster, play its 2016 conference, prepare today's; twice changes nothing."""
     with _domain_errors():
         conference, logins = create_demo()
-        if finished:
-            play_demo(conference)
+        play_demo(conference)
+        live = None if finished else create_live_conference(conference, to_local(utc_now()).date())
     db.session.commit()
-    click.echo(f"{conference.cluster.name} – {conference.title}")
+    click.echo(f"{conference.cluster.name} – {conference.title} ({conference.held_on:%d-%m-%Y}, đã kết thúc)")
+    if live is not None:
+        click.echo(f"Hội nghị hôm nay (today's conference): {live.title} ({live.held_on:%d-%m-%Y})")
     click.echo(f"Mật khẩu mọi tài khoản demo (demo password): {PASSWORD}")
     for login in logins:
         click.echo(f"  {login.username:<10} {login.role.label:<20} {login.who}")

@@ -1,9 +1,14 @@
-"""The demo: Cụm thi đua số 4 of Công an thành phố Hà Nội and its 2016 conference."""
+"""The demo: Cụm thi đua số 4 of Công an thành phố Hà Nội, its 2016 conference and a conference today.
+
+``flask demo`` (``make run``) plays the 2016 conference through as the cluster's history, with 2016
+dates, and prepares this year's conference for today, to be played live through the web: its
+documents are then dated today, as a real conference's are. ``flask demo --finished`` plays 2016 only.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
@@ -127,6 +132,31 @@ def create_demo() -> tuple[Conference, list[Login]]:
     ]
     give_demo_keys(conference, now=_at(11, 5))  # `make run` can sign with the printed PINs at once
     return conference, logins
+
+
+def create_live_conference(history: Conference, today: date) -> Conference:
+    """Create (once) the cluster's conference of *today*'s year, held today, after the 2016 history."""
+    cluster = history.cluster
+    existing = db.session.scalar(
+        sa.select(Conference).where(Conference.cluster_id == cluster.id, Conference.year == today.year)
+    )
+    if existing is not None:
+        return existing
+    # The units elected in the history lead the cluster until this conference hands over.
+    leader, deputy = (get_election(history, office) for office in Office)
+    units = list(cluster.units)
+    return create_conference(
+        cluster,
+        year=today.year,
+        starts_at=to_utc_naive(datetime.combine(today, time(8, 0))),
+        place=history.place,
+        chair=history.chair,
+        secretary=history.secretary,
+        outgoing_leader=(leader.elected_unit if leader else None) or units[1],
+        outgoing_deputy=(deputy.elected_unit if deputy else None) or units[2],
+        directing_leader=history.directing_leader,
+        report_summary=REPORT.replace("2017", str(today.year + 1)).replace("2016", str(today.year)),
+    )
 
 
 def play_demo(conference: Conference) -> None:
