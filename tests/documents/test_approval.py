@@ -75,6 +75,7 @@ def test_draft_is_watermarked_unnumbered_unsigned_and_says_the_vote_is_to_come(
     pages = text.count("DỰ THẢO – trang")
     assert pages >= 2 and text.count("DỰ") >= 2 * pages  # the footer, and the watermark across each page
     assert "/BB-" not in text  # no number
+    assert "Nhật ký hệ thống khi lập biên bản" not in text  # the audit anchor belongs to the issued minutes
     assert "được …/8 đơn vị có mặt biểu quyết thông qua" in text
     approve_minutes(conference, 7, disagreed=1)
     text = pdf_text(draft_minutes_pdf(conference))

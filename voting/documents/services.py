@@ -263,13 +263,15 @@ def issue_minutes(
 
 def draft_minutes_data(conference: Conference) -> ConferenceMinutes:
     """Collect the draft minutes as they stand: no number, dated by the events so far."""
-    return collect.minutes_data(
+    data = collect.minutes_data(
         conference,
         number="",
         ended_at=minutes_dates(conference).ended_at,
         **approval_fields(conference),
         is_draft=True,
     )
+    # The audit log's head is an anchor only in the issued minutes: issuing adds entries after it.
+    return dataclasses.replace(data, audit_count=0, audit_head="")
 
 
 def draft_minutes_pdf(conference: Conference) -> bytes:
