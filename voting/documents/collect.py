@@ -194,7 +194,7 @@ def counting_data(
     cluster = conference.cluster
     head = committee_head(conference)
     authority, signer = (
-        (["T/M BAN KIỂM PHIẾU", "TRƯỞNG BAN"], head.full_name)
+        (["TM. BAN KIỂM PHIẾU", "TRƯỞNG BAN"], head.full_name)
         if head is not None
         else (["CHỦ TỌA"], conference.chair.full_name)
     )

@@ -123,7 +123,7 @@ class CountingMinutes:
     rules: list[str]  # the rules in force, one sentence each
     committee: list[CommitteeMinutes]  # empty when the count was electronic without a committee
     adopted_at: datetime  # Vietnam local time: when the result was certified
-    signer_authority: list[str]  # ["T/M BAN KIỂM PHIẾU", "TRƯỞNG BAN"] or ["CHỦ TỌA"]
+    signer_authority: list[str]  # ["TM. BAN KIỂM PHIẾU", "TRƯỞNG BAN"] or ["CHỦ TỌA"]
     signer_name: str
     recipients: list[str] = field(default_factory=list)
     verify_url: str = ""

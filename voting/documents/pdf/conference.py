@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table
 
 from voting.documents.minutes_data import (
     ConferenceMinutes,
@@ -21,11 +21,10 @@ from voting.documents.pdf.layout import (
     Footer,
     SignatureBlock,
     SignatureSpot,
+    closing,
     header,
-    recipients,
     render,
     sentence,
-    signature_table,
     t,
     table_style,
 )
@@ -180,22 +179,12 @@ def _closing(data: ConferenceMinutes, sink: list[SignatureSpot]) -> list[Flowabl
         f"Biên bản đã được đọc lại trước hội nghị và được {data.approvals}/{present} đơn vị "
         f"có mặt ({format_percent(data.approvals, present)}%) biểu quyết thông qua."
     )
-    signatures = signature_table(
-        [
-            [
-                SignatureBlock(SECRETARY_FIELD, ["THƯ KÝ"], data.secretary_name),
-                SignatureBlock(CHAIR_FIELD, ["CHỦ TỌA"], data.chair_name),
-            ]
-        ],
-        sink,
-    )
-    closing = Paragraph(f"Hội nghị kết thúc vào {t(format_clock(data.ended_at))}.", body)
-    # The closing line travels with the signatures so that they never stand alone on a page.
-    return [
-        Paragraph(approval, body),
-        KeepTogether([closing, Spacer(1, 6), signatures]),
-        recipients(data.recipients),
+    blocks = [
+        SignatureBlock(SECRETARY_FIELD, ["THƯ KÝ"], data.secretary_name),
+        SignatureBlock(CHAIR_FIELD, ["CHỦ TỌA"], data.chair_name),
     ]
+    ended = Paragraph(f"Hội nghị kết thúc vào {t(format_clock(data.ended_at))}.", body)
+    return [closing([Paragraph(approval, body), ended], [blocks], data.recipients, sink)]
 
 
 def _flowables(data: ConferenceMinutes, sink: list[SignatureSpot]) -> Iterable[Flowable]:
@@ -214,7 +203,7 @@ def build_conference_minutes(data: ConferenceMinutes) -> BuiltPdf:
     return render(
         list(_flowables(data, sink)),
         title=f"Biên bản hội nghị {data.cluster_name} số {data.number}",
-        author=f"{data.cluster_name} – {data.parent_body}",
+        heading=data,
         subject=data.subject,
         footer=Footer(data.number, data.version, data.verify_url),
         sink=sink,
