@@ -63,6 +63,14 @@ class HandoverMinutes:
 
 
 @dataclass(frozen=True)
+class DelegateMinutes:
+    """A person attending for a unit, as printed under it."""
+
+    name: str
+    title: str  # may be empty
+
+
+@dataclass(frozen=True)
 class ConferenceMinutes:
     """Everything the Biên bản hội nghị shows."""
 
@@ -82,7 +90,7 @@ class ConferenceMinutes:
     chair_title: str
     secretary_name: str
     secretary_title: str
-    report_summary: str  # the year's review as discussed, may be empty
+    report_summary: str  # the year's review as reported, may be empty
     elections: list[ElectionMinutes]
     handover: HandoverMinutes | None
     approvals: int  # units that approved the minutes by show of hands
@@ -97,6 +105,10 @@ class ConferenceMinutes:
     #: `flask audit verify --expect` and the verify page check the log against)
     audit_count: int = 0
     audit_head: str = ""
+    #: the delegates of each present unit, keyed by the unit's name as in ``units_present``
+    delegates: dict[str, list[DelegateMinutes]] = field(default_factory=dict)
+    discussion: str = ""  # the delegates' discussion, plain paragraphs, may be empty
+    conclusions: str = ""  # the directing leader's conclusions, plain paragraphs, may be empty
 
 
 @dataclass(frozen=True)

@@ -46,10 +46,18 @@ def _participants(data: ConferenceMinutes) -> list[Flowable]:
         Paragraph(f"- Đại biểu dự và chỉ đạo: {sentence(data.directing_leader)}", body),
         Paragraph(f"- Các đơn vị thành viên có mặt: {present}/{data.units_total} đơn vị:", body),
     ]
-    flow += [
-        Paragraph(f"{i}. {t(unit)}{';' if i < present else '.'}", item)
-        for i, unit in enumerate(data.units_present, 1)
-    ]
+    for i, unit in enumerate(data.units_present, 1):
+        people = data.delegates.get(unit, [])
+        end = ";" if i < present else "."
+        flow.append(Paragraph(f"{i}. {t(unit)}{':' if people else end}", item))
+        flow += [
+            Paragraph(
+                f"- {t(person.name)}{', ' + t(person.title) if person.title else ''}"
+                f"{';' if k < len(people) or i < present else '.'}",
+                STYLES["delegate"],
+            )
+            for k, person in enumerate(people, 1)
+        ]
     flow += [
         Spacer(1, 4),
         Paragraph(f"Chủ trì (chủ tọa): {t(data.chair_name)} – {sentence(data.chair_title)}", body),
@@ -139,11 +147,13 @@ def _content(data: ConferenceMinutes) -> list[Flowable]:
     """Return the numbered sections of NỘI DUNG HỘI NGHỊ."""
     flow: list[Flowable] = [Paragraph("NỘI DUNG HỘI NGHỊ", STYLES["heading"])]
     number = 0
-    if data.report_summary.strip():
-        number += 1
-        flow.append(Paragraph(f"{number}. Báo cáo tổng kết phong trào thi đua", STYLES["heading"]))
-        paragraphs = [p.strip() for p in nfc(data.report_summary).splitlines() if p.strip()]
-        flow += [Paragraph(t(p), STYLES["body"]) for p in paragraphs]
+    for title, text in (
+        ("Báo cáo tổng kết phong trào thi đua", data.report_summary),
+        ("Thảo luận", data.discussion),
+    ):
+        if text.strip():
+            number += 1
+            flow += _section(f"{number}. {title}", text)
     for election in data.elections:
         number += 1
         flow += _election(election, number)
@@ -168,7 +178,16 @@ def _content(data: ConferenceMinutes) -> list[Flowable]:
                 STYLES["body"],
             )
         )
+    # the directing leader speaks last: the conclusions close the content, after the record's anchors
+    if data.conclusions.strip():
+        flow += _section(f"{number + 1}. Kết luận của đồng chí chỉ đạo hội nghị", data.conclusions)
     return flow
+
+
+def _section(title: str, text: str) -> list[Flowable]:
+    """Return a numbered heading and the paragraphs the secretary typed (one per non-empty line)."""
+    paragraphs = [p.strip() for p in nfc(text).splitlines() if p.strip()]
+    return [Paragraph(title, STYLES["heading"]), *(Paragraph(t(p), STYLES["body"]) for p in paragraphs)]
 
 
 def _closing(data: ConferenceMinutes, sink: list[SignatureSpot]) -> list[Flowable]:
