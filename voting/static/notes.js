@@ -43,7 +43,11 @@
     timer = window.setTimeout(save, 3000);
   });
   form.querySelectorAll("textarea").forEach(function (area) { area.addEventListener("blur", save); });
+  var submitting = false;
+  form.addEventListener("submit", function () { submitting = true; window.clearTimeout(timer); });
+  // Leaving with unsaved text: try to save it, and let the browser ask whether to stay.
   window.addEventListener("beforeunload", function (event) {
+    if (submitting) { return; }
     if (new URLSearchParams(new FormData(form)).toString() !== saved) { save(); event.preventDefault(); }
   });
 })();
