@@ -45,6 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from voting.api.routes import bp as api_bp
     from voting.auth import security as auth_security
     from voting.auth.routes import bp as auth_bp
+    from voting.conferences.notes_routes import bp as notes_bp
     from voting.conferences.routes import bp as conferences_bp
     from voting.console.routes import bp as console_bp
     from voting.display.routes import bp as display_bp
@@ -59,6 +60,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for blueprint in (
         auth_bp,
         conferences_bp,
+        notes_bp,
         trustees_bp,
         console_bp,
         elections_bp,

@@ -17,6 +17,7 @@ from voting.auth.services import create_user
 from voting.clusters.models import Cluster, Unit
 from voting.clusters.services import add_unit, create_cluster
 from voting.conferences.models import Conference
+from voting.conferences.notes import add_delegate, save_notes
 from voting.conferences.services import check_in, create_conference
 from voting.crypto.prover import Trustee, encrypt_ballot
 from voting.documents.approval import record_approval
@@ -59,6 +60,16 @@ REPORT = (
     'Hội nghị đã nghe báo cáo tổng kết phong trào thi đua "Vì An ninh Tổ quốc" năm 2016 của Cụm: '
     "các đơn vị đã phát động và thực hiện 4 phong trào thi đua; 120 tập thể và 357 cá nhân được khen "
     "thưởng. Đại biểu các đơn vị đã thảo luận, thống nhất phương hướng, nhiệm vụ năm 2017."
+)
+#: what the secretary typed during the 2016 conference (Thảo luận, Kết luận)
+DISCUSSION = (
+    "Đại biểu Phòng Hậu cần đề nghị Cụm duy trì giao ban thi đua hằng quý và trao đổi kinh nghiệm "
+    "giữa các đơn vị.\n"
+    "Đại biểu Báo An ninh Thủ đô đề nghị tăng cường tuyên truyền các điển hình tiên tiến của Cụm."
+)
+CONCLUSIONS = (
+    "Thiếu tướng Đinh Văn Toản biểu dương kết quả phong trào thi đua của Cụm năm 2016 và đề nghị các "
+    "đơn vị thực hiện tốt phương hướng, nhiệm vụ năm 2017 mà hội nghị đã thống nhất."
 )
 
 
@@ -199,7 +210,13 @@ def play_demo(conference: Conference) -> None:
         ),
         by=chair,
     )
-    record_approval(conference, agreed=8, disagreed=0, abstained=0, by=conference.secretary, now=_at(11, 0))
+    secretary = conference.secretary
+    leader = units["Phòng Công tác chính trị"]
+    title = "Trưởng phòng Công tác chính trị"
+    add_delegate(conference, leader, full_name="Hoàng Quốc Việt", title=title, by=secretary, now=_at(8, 5))
+    notes = {"report": REPORT, "discussion": DISCUSSION, "conclusions": CONCLUSIONS}
+    save_notes(conference, **notes, by=secretary, now=_at(10, 50))
+    record_approval(conference, agreed=8, disagreed=0, abstained=0, by=secretary, now=_at(11, 0))
     issue_minutes(conference, by=chair, now=_at(11, 0))
     sign_demo_documents(conference, now=_at(11, 5))
 

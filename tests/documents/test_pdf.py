@@ -13,7 +13,7 @@ from reportlab.lib.fonts import tt2ps
 
 from tests.documents.minutes import CHAIR, SECRETARY, UNITS, make_minutes, make_round
 from tests.helpers import require_tool
-from voting.documents.minutes_data import ConferenceMinutes, ElectionMinutes, RoundMinutes
+from voting.documents.minutes_data import ConferenceMinutes, DelegateMinutes, ElectionMinutes, RoundMinutes
 from voting.documents.pdf import FONT_DIR, build_conference_minutes_pdf, register_fonts
 from voting.formatting import nfc
 
@@ -199,3 +199,28 @@ def test_a_replacement_prints_what_it_replaces_under_its_number(
     assert "Số: 05/BB-CTĐ4" in printed and line in printed
     assert printed.index("Số: 05/BB-CTĐ4") < printed.index(line) < printed.index("BIÊN BẢN")
     assert "Thay thế" not in pdf_text(write_pdf(minutes, tmp_path), "-raw")
+
+
+def test_delegates_discussion_and_conclusions_are_printed(minutes: ConferenceMinutes, tmp_path: Path) -> None:
+    data = dataclasses.replace(
+        minutes,
+        delegates={
+            UNITS[0]: [DelegateMinutes("Lê Văn Bình", "Phó trưởng phòng"), DelegateMinutes("Trần Thu", "")],
+        },
+        discussion="Đại biểu Phòng Hậu cần đề nghị tăng khen thưởng.\nĐại biểu Báo An ninh Thủ đô nhất trí.",
+        conclusions="Đồng chí Đinh Văn Toản biểu dương các đơn vị.",
+    )
+    text = pdf_text(write_pdf(data, tmp_path), "-raw")
+    expected = [
+        f"1. {UNITS[0]}: - Lê Văn Bình, Phó trưởng phòng; - Trần Thu; 2. {UNITS[1]};",
+        "2. Thảo luận Đại biểu Phòng Hậu cần đề nghị tăng khen thưởng. Đại biểu Báo An ninh Thủ đô nhất trí.",
+        "Kết luận của đồng chí chỉ đạo hội nghị Đồng chí Đinh Văn Toản biểu dương các đơn vị.",
+    ]
+    assert [phrase for phrase in expected if nfc(phrase) not in text] == []
+    # the conclusions close the content: after the elections and the handover
+    assert text.index("Kết luận của đồng chí chỉ đạo") > text.index("Bàn giao cờ luân lưu")
+
+
+def test_empty_sections_are_left_out(minutes: ConferenceMinutes, tmp_path: Path) -> None:
+    text = pdf_text(write_pdf(minutes, tmp_path), "-raw")
+    assert "Thảo luận" not in text and "Kết luận của đồng chí" not in text

@@ -41,6 +41,8 @@ _CHAIN_LOCK_KEY = 0x4C75616E4C7575  # "LuanLuu"
 ACTION_LABELS = {
     "conference.created": "Tạo hội nghị",
     "unit.checked_in": "Điểm danh",
+    "delegate.added": "Thêm đại biểu của đơn vị",
+    "delegate.removed": "Bỏ đại biểu khỏi danh sách",
     "rules.changed": "Thay đổi quy chế bầu cử",
     "round.opened": "Mở vòng bầu",
     "round.closed": "Kết thúc vòng bầu",

@@ -34,8 +34,14 @@ class Conference(db.Model):  # type: ignore[name-defined,misc]
     place: Mapped[str] = mapped_column(sa.String(255))
     #: senior leader who attends and directs (Đại biểu dự và chỉ đạo)
     directing_leader: Mapped[str] = mapped_column(sa.String(255), server_default="")
-    #: the year's review as reported, printed in the minutes
+    #: the year's review as reported, printed in the minutes; typed by the secretary during the meeting
     report_summary: Mapped[str] = mapped_column(sa.Text, server_default="")
+    #: the delegates' discussion as the secretary recorded it, plain paragraphs
+    discussion: Mapped[str] = mapped_column(sa.Text, server_default="")
+    #: the directing leader's conclusions (Kết luận của đồng chí chỉ đạo), plain paragraphs
+    conclusions: Mapped[str] = mapped_column(sa.Text, server_default="")
+    #: naive UTC, when the secretary last saved the three texts above; NULL until then
+    notes_saved_at: Mapped[datetime | None]
     chair_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     secretary_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     #: the unit leading the cluster during the year under review
@@ -116,3 +122,29 @@ class CommitteeMember(db.Model):  # type: ignore[name-defined,misc]
 
     def __repr__(self) -> str:
         return f"<CommitteeMember {self.conference_id}/{self.user_id}>"
+
+
+class Delegate(db.Model):  # type: ignore[name-defined,misc]
+    """A delegate the secretary adds for a member unit, printed by name and title under the unit."""
+
+    __tablename__ = "delegates"
+    __table_args__ = (
+        sa.UniqueConstraint("conference_id", "unit_id", "full_name"),
+        sa.CheckConstraint("length(full_name) > 0", name="full_name_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(sa.ForeignKey("conferences.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
+    #: "Nguyễn Văn An", in NFC
+    full_name: Mapped[str] = mapped_column(sa.String(120))
+    #: "Phó trưởng phòng", may be empty
+    title: Mapped[str] = mapped_column(sa.String(255), server_default="")
+    #: naive UTC
+    added_at: Mapped[datetime]
+    added_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+
+    unit: Mapped[Unit] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Delegate {self.conference_id}/{self.unit_id} {self.full_name!r}>"

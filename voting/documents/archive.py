@@ -190,7 +190,7 @@ def conference_zip(conference: Conference) -> bytes:
                 {
                     "number": document.number,
                     "kind": document.kind.value,
-                    "title": document.kind.label,
+                    "title": document.title,
                     "register_year": document.register_year,
                     "replaces": document.replaces.number if document.replaces else None,
                     "replaced_by": document.replaced_by.number if document.replaced_by else None,

@@ -9,12 +9,14 @@ from voting.audit.services import head as audit_head
 from voting.auth.models import User
 from voting.clusters.models import Cluster
 from voting.conferences.models import Conference
+from voting.conferences.notes import delegates_of
 from voting.conferences.services import attendance
 from voting.documents.minutes_data import (
     CommitteeMinutes,
     ConferenceMinutes,
     CountingMinutes,
     CountRow,
+    DelegateMinutes,
     ElectionMinutes,
     HandoverDocument,
     HandoverMinutes,
@@ -133,6 +135,7 @@ def minutes_data(
     handover = find_handover(conference)
     cluster = conference.cluster
     anchor = audit_head()
+    people = delegates_of(conference)
     return ConferenceMinutes(
         **header_fields(cluster, number, ended_at),
         subject=conference.title,
@@ -160,6 +163,12 @@ def minutes_data(
         election_record=record_fingerprint(conference) or "",
         audit_count=anchor.count,
         audit_head=anchor.hash,
+        delegates={
+            unit.name: [DelegateMinutes(p.name, p.title) for p in people.get(unit.id, [])]
+            for unit in present.present
+        },
+        discussion=conference.discussion,
+        conclusions=conference.conclusions,
     )
 
 
@@ -203,7 +212,7 @@ def counting_data(
     cluster = conference.cluster
     head = committee_head(conference)
     authority, signer = (
-        (["T/M BAN KIỂM PHIẾU", "TRƯỞNG BAN"], head.full_name)
+        (["TM. BAN KIỂM PHIẾU", "TRƯỞNG BAN"], head.full_name)
         if head is not None
         else (["CHỦ TỌA"], conference.chair.full_name)
     )

@@ -105,8 +105,8 @@ class KindEntry(Generic[Data]):
         return [election for office in Office if (election := get_election(conference, office)) is not None]
 
     def title(self, election: Election | None) -> str:
-        """Return the name of one document of this kind: "Biên bản kiểm phiếu Cụm trưởng"."""
-        return f"{self.label} {election.office.label}" if election is not None else self.label
+        """Return the name of one document of this kind: "Biên bản kiểm phiếu bầu Cụm trưởng"."""
+        return f"{self.label} bầu {election.office.label}" if election is not None else self.label
 
     def summary(self, conference: Conference, election: Election | None) -> str:
         """Return the register's trích yếu: "Biên bản kiểm phiếu bầu Cụm trưởng – Hội nghị … năm 2016"."""

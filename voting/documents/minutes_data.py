@@ -63,6 +63,14 @@ class HandoverMinutes:
 
 
 @dataclass(frozen=True)
+class DelegateMinutes:
+    """A person attending for a unit, as printed under it."""
+
+    name: str
+    title: str  # may be empty
+
+
+@dataclass(frozen=True)
 class ConferenceMinutes:
     """Everything the Biên bản hội nghị shows."""
 
@@ -82,7 +90,7 @@ class ConferenceMinutes:
     chair_title: str
     secretary_name: str
     secretary_title: str
-    report_summary: str  # the year's review as discussed, may be empty
+    report_summary: str  # the year's review as reported, may be empty
     elections: list[ElectionMinutes]
     handover: HandoverMinutes | None
     approvals: int | None  # units that approved the minutes by show of hands; None before the vote
@@ -104,6 +112,10 @@ class ConferenceMinutes:
     overrun_reason: str = ""
     #: the draft read aloud before approval: watermarked "DỰ THẢO", no number, no signature fields
     is_draft: bool = False
+    #: the delegates of each present unit, keyed by the unit's name as in ``units_present``
+    delegates: dict[str, list[DelegateMinutes]] = field(default_factory=dict)
+    discussion: str = ""  # the delegates' discussion, plain paragraphs, may be empty
+    conclusions: str = ""  # the directing leader's conclusions, plain paragraphs, may be empty
 
 
 @dataclass(frozen=True)
@@ -130,7 +142,7 @@ class CountingMinutes:
     rules: list[str]  # the rules in force, one sentence each
     committee: list[CommitteeMinutes]  # empty when the count was electronic without a committee
     adopted_at: datetime  # Vietnam local time: when the result was certified
-    signer_authority: list[str]  # ["T/M BAN KIỂM PHIẾU", "TRƯỞNG BAN"] or ["CHỦ TỌA"]
+    signer_authority: list[str]  # ["TM. BAN KIỂM PHIẾU", "TRƯỞNG BAN"] or ["CHỦ TỌA"]
     signer_name: str
     recipients: list[str] = field(default_factory=list)
     verify_url: str = ""

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voting.conferences.models import Conference
 from voting.documents.kinds import DocumentKind as DocumentKind  # the column's type, where callers find it
+from voting.documents.kinds import kind_entry
 from voting.elections.models import Election
 from voting.extensions import db
 from voting.models import enum_column
@@ -99,6 +100,11 @@ class Document(db.Model):  # type: ignore[name-defined,misc]
     def is_replaced(self) -> bool:
         """Return whether a replacement took this document's place."""
         return self.replaced_at is not None
+
+    @property
+    def title(self) -> str:
+        """Return the document's name as listed: "Biên bản kiểm phiếu bầu Cụm trưởng"."""
+        return kind_entry(self.kind).title(self.election)
 
     @property
     def current_version(self) -> DocumentVersion:

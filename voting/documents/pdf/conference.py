@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table
 
 from voting.documents.minutes_data import (
     ConferenceMinutes,
@@ -21,11 +21,10 @@ from voting.documents.pdf.layout import (
     Footer,
     SignatureBlock,
     SignatureSpot,
+    closing,
     header,
-    recipients,
     render,
     sentence,
-    signature_table,
     t,
     table_style,
 )
@@ -48,10 +47,18 @@ def _participants(data: ConferenceMinutes) -> list[Flowable]:
         Paragraph(f"- Đại biểu dự và chỉ đạo: {sentence(data.directing_leader)}", body),
         Paragraph(f"- Các đơn vị thành viên có mặt: {present}/{data.units_total} đơn vị:", body),
     ]
-    flow += [
-        Paragraph(f"{i}. {t(unit)}{';' if i < present else '.'}", item)
-        for i, unit in enumerate(data.units_present, 1)
-    ]
+    for i, unit in enumerate(data.units_present, 1):
+        people = data.delegates.get(unit, [])
+        end = ";" if i < present else "."
+        flow.append(Paragraph(f"{i}. {t(unit)}{':' if people else end}", item))
+        flow += [
+            Paragraph(
+                f"- {t(person.name)}{', ' + t(person.title) if person.title else ''}"
+                f"{';' if k < len(people) or i < present else '.'}",
+                STYLES["delegate"],
+            )
+            for k, person in enumerate(people, 1)
+        ]
     flow += [
         Spacer(1, 4),
         Paragraph(f"Chủ trì (chủ tọa): {t(data.chair_name)} – {sentence(data.chair_title)}", body),
@@ -141,11 +148,13 @@ def _content(data: ConferenceMinutes) -> list[Flowable]:
     """Return the numbered sections of NỘI DUNG HỘI NGHỊ."""
     flow: list[Flowable] = [Paragraph("NỘI DUNG HỘI NGHỊ", STYLES["heading"])]
     number = 0
-    if data.report_summary.strip():
-        number += 1
-        flow.append(Paragraph(f"{number}. Báo cáo tổng kết phong trào thi đua", STYLES["heading"]))
-        paragraphs = [p.strip() for p in nfc(data.report_summary).splitlines() if p.strip()]
-        flow += [Paragraph(t(p), STYLES["body"]) for p in paragraphs]
+    for title, text in (
+        ("Báo cáo tổng kết phong trào thi đua", data.report_summary),
+        ("Thảo luận", data.discussion),
+    ):
+        if text.strip():
+            number += 1
+            flow += _section(f"{number}. {title}", text)
     for election in data.elections:
         number += 1
         flow += _election(election, number)
@@ -170,7 +179,16 @@ def _content(data: ConferenceMinutes) -> list[Flowable]:
                 STYLES["body"],
             )
         )
+    # the directing leader speaks last: the conclusions close the content, after the record's anchors
+    if data.conclusions.strip():
+        flow += _section(f"{number + 1}. Kết luận của đồng chí chỉ đạo hội nghị", data.conclusions)
     return flow
+
+
+def _section(title: str, text: str) -> list[Flowable]:
+    """Return a numbered heading and the paragraphs the secretary typed (one per non-empty line)."""
+    paragraphs = [p.strip() for p in nfc(text).splitlines() if p.strip()]
+    return [Paragraph(title, STYLES["heading"]), *(Paragraph(t(p), STYLES["body"]) for p in paragraphs)]
 
 
 def _closing(data: ConferenceMinutes, sink: list[SignatureSpot]) -> list[Flowable]:
@@ -185,28 +203,17 @@ def _closing(data: ConferenceMinutes, sink: list[SignatureSpot]) -> list[Flowabl
         else f"Biên bản đã được đọc lại trước hội nghị và được …/{present} đơn vị có mặt "
         "biểu quyết thông qua."
     )
-    signatures = signature_table(
-        [
-            [
-                SignatureBlock(SECRETARY_FIELD, ["THƯ KÝ"], data.secretary_name),
-                SignatureBlock(CHAIR_FIELD, ["CHỦ TỌA"], data.chair_name),
-            ]
-        ],
-        sink,
-    )
-    closing = Paragraph(f"Hội nghị kết thúc vào {t(format_clock(data.ended_at))}.", body)
+    blocks = [
+        SignatureBlock(SECRETARY_FIELD, ["THƯ KÝ"], data.secretary_name),
+        SignatureBlock(CHAIR_FIELD, ["CHỦ TỌA"], data.chair_name),
+    ]
+    ended = Paragraph(f"Hội nghị kết thúc vào {t(format_clock(data.ended_at))}.", body)
     overrun = (
         [Paragraph(f"Hội nghị diễn ra trong hai ngày. Lý do: {sentence(data.overrun_reason)}", body)]
         if data.overrun_reason
         else []
     )
-    # The closing line travels with the signatures so that they never stand alone on a page.
-    return [
-        Paragraph(approval, body),
-        *overrun,
-        KeepTogether([closing, Spacer(1, 6), signatures]),
-        recipients(data.recipients),
-    ]
+    return [closing([Paragraph(approval, body), *overrun, ended], [blocks], data.recipients, sink)]
 
 
 def _flowables(data: ConferenceMinutes, sink: list[SignatureSpot]) -> Iterable[Flowable]:
@@ -225,7 +232,7 @@ def build_conference_minutes(data: ConferenceMinutes) -> BuiltPdf:
     return render(
         list(_flowables(data, sink)),
         title=f"Biên bản hội nghị {data.cluster_name} số {data.number}",
-        author=f"{data.cluster_name} – {data.parent_body}",
+        heading=data,
         subject=data.subject,
         footer=Footer(data.number, data.version, data.verify_url, is_draft=data.is_draft),
         sink=sink,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph
 
 from voting.documents.minutes_data import CountingMinutes
 from voting.documents.pdf.conference import count_table
@@ -12,11 +12,10 @@ from voting.documents.pdf.layout import (
     Footer,
     SignatureBlock,
     SignatureSpot,
+    closing,
     header,
-    recipients,
     render,
     sentence,
-    signature_table,
     t,
 )
 from voting.formatting import format_clock
@@ -94,18 +93,15 @@ def build_counting_minutes(data: CountingMinutes) -> BuiltPdf:
         *([Paragraph(sentence(election.decision_note), body)] if election.decision_note else []),
         Paragraph(f"<b>{result}</b>", body),
     ]
-    closing = Paragraph(
+    adopted = Paragraph(
         f"Kết quả được chủ tọa chứng nhận và hội nghị thông qua vào {t(format_clock(data.adopted_at))}.", body
     )
     block = SignatureBlock(HEAD_FIELD, data.signer_authority, data.signer_name)
-    flow += [
-        KeepTogether([closing, Spacer(1, 6), signature_table([[block]], sink)]),
-        recipients(data.recipients),
-    ]
+    flow.append(closing([adopted], [[block]], data.recipients, sink))
     return render(
         flow,
-        title=f"Biên bản kiểm phiếu {data.cluster_name} số {data.number}",
-        author=f"{data.cluster_name} – {data.parent_body}",
+        title=f"Biên bản kiểm phiếu bầu {election.office} số {data.number}",
+        heading=data,
         subject=subject,
         footer=Footer(data.number, data.version, data.verify_url),
         sink=sink,

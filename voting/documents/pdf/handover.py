@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
+from reportlab.platypus import Flowable, Paragraph
 
 from voting.documents.minutes_data import HandoverDocument
 from voting.documents.pdf.layout import (
@@ -11,11 +11,10 @@ from voting.documents.pdf.layout import (
     Footer,
     SignatureBlock,
     SignatureSpot,
+    closing,
     header,
-    recipients,
     render,
     sentence,
-    signature_table,
     t,
 )
 from voting.formatting import format_clock
@@ -53,28 +52,25 @@ def build_handover_minutes(data: HandoverDocument) -> BuiltPdf:
         Paragraph(
             f"- Hồ sơ, tài liệu bàn giao kèm theo: {sentence(h.files_handed_over or 'không có')}", body
         ),
-        Paragraph(
-            f"Kể từ thời điểm trên, {t(h.to_unit)} chịu trách nhiệm giữ gìn cờ luân lưu của Cụm trong năm "
-            f"{data.term_year}. Biên bản được lập thành bản điện tử có chữ ký số của hai bên và người "
-            "chứng kiến; các bên đã đọc lại và thống nhất ký tên.",
-            body,
-        ),
     ]
-    signatures = signature_table(
-        [
-            [
-                SignatureBlock(GIVER_FIELD, ["ĐẠI DIỆN BÊN GIAO"], h.giver_name),
-                SignatureBlock(RECEIVER_FIELD, ["ĐẠI DIỆN BÊN NHẬN"], h.receiver_name),
-            ],
-            [SignatureBlock(WITNESS_FIELD, ["CHỨNG KIẾN", "CHỦ TỌA HỘI NGHỊ"], data.chair_name)],
-        ],
-        sink,
+    handed = Paragraph(
+        f"Kể từ thời điểm trên, {t(h.to_unit)} chịu trách nhiệm giữ gìn cờ luân lưu của Cụm trong năm "
+        f"{data.term_year}. Biên bản được lập thành bản điện tử có chữ ký số của hai bên và người "
+        "chứng kiến; các bên đã đọc lại và thống nhất ký tên.",
+        body,
     )
-    flow += [KeepTogether([Spacer(1, 6), signatures]), recipients(data.recipients)]
+    blocks = [
+        [
+            SignatureBlock(GIVER_FIELD, ["ĐẠI DIỆN BÊN GIAO"], h.giver_name),
+            SignatureBlock(RECEIVER_FIELD, ["ĐẠI DIỆN BÊN NHẬN"], h.receiver_name),
+        ],
+        [SignatureBlock(WITNESS_FIELD, ["CHỨNG KIẾN", "CHỦ TỌA HỘI NGHỊ"], data.chair_name)],
+    ]
+    flow.append(closing([handed], blocks, data.recipients, sink))
     return render(
         flow,
         title=f"Biên bản bàn giao cờ luân lưu {data.cluster_name} số {data.number}",
-        author=f"{data.cluster_name} – {data.parent_body}",
+        heading=data,
         subject=subject,
         footer=Footer(data.number, data.version, data.verify_url),
         sink=sink,

@@ -21,8 +21,9 @@ from reportlab.lib.units import cm, mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from voting.documents.pdf.xmp import Metadata, attach
 from voting.formatting import format_date_line, nfc
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
@@ -41,11 +42,14 @@ class PageMargins(TypedDict):
     rightMargin: float
 
 
-MARGINS = PageMargins(topMargin=20 * mm, bottomMargin=22 * mm, leftMargin=30 * mm, rightMargin=15 * mm)
+# Decree 30 allows a bottom margin of 20-25 mm: the full 25 leave room for the footer and its QR code.
+MARGINS = PageMargins(topMargin=20 * mm, bottomMargin=25 * mm, leftMargin=30 * mm, rightMargin=15 * mm)
 TEXT_WIDTH = A4[0] - MARGINS["leftMargin"] - MARGINS["rightMargin"]
 #: height of the space for a signature between the authority line and the name
 SIGNATURE_HEIGHT = 25 * mm
-QR_SIZE = 17 * mm
+QR_SIZE = 15 * mm
+#: nothing is printed closer than this to the paper's edge: printers cut or smudge the outer millimetres
+EDGE = 10 * mm
 
 
 def register_fonts() -> None:
@@ -99,12 +103,14 @@ STYLES = {
     "body": _style("body", alignment=TA_JUSTIFY, firstLineIndent=1 * cm, spaceAfter=6),
     "heading": _style("heading", 13, BOLD, firstLineIndent=1 * cm, spaceAfter=6, keepWithNext=1),
     "item": _style("item", leftIndent=1.6 * cm, firstLineIndent=-0.6 * cm, spaceAfter=2),
+    "delegate": _style("delegate", leftIndent=2.2 * cm, firstLineIndent=-0.4 * cm, spaceAfter=1),
     "cell": _style("cell", 12),
     "cell_head": _style("cell_head", 12, BOLD, alignment=TA_CENTER),
     "cell_num": _style("cell_num", 12, alignment=TA_RIGHT),
     "cell_stt": _style("cell_stt", 12, alignment=TA_CENTER),
     "sign": _style("sign", 13, BOLD, alignment=TA_CENTER),
     "to_head": _style("to_head", 12, BOLD_ITALIC, spaceBefore=18),
+    "to_head_beside": _style("to_head_beside", 12, BOLD_ITALIC),
     "to": _style("to", 11),
 }
 
@@ -221,7 +227,7 @@ class SignatureBlock:
     """A signature block: authority lines in bold capitals, the signature field, the full name."""
 
     field: str
-    authority: list[str]  # e.g. ["T/M BAN KIỂM PHIẾU", "TRƯỞNG BAN"]
+    authority: list[str]  # e.g. ["TM. BAN KIỂM PHIẾU", "TRƯỞNG BAN"]
     name: str
 
 
@@ -264,13 +270,40 @@ def signature_table(rows: list[list[SignatureBlock]], sink: list[SignatureSpot])
     return outer
 
 
-def recipients(lines: Iterable[str]) -> KeepTogether:
+def _recipients(lines: Iterable[str], *, beside: bool) -> list[Flowable]:
     """Return "Nơi nhận:" and its list, ending with "- Lưu: VT, Hồ sơ."."""
     kept = [nfc(r).strip() for r in lines if r.strip()]
     items = [r if r.endswith((";", ".", ":")) else r + ";" for r in kept]
-    flow: list[Flowable] = [Paragraph("Nơi nhận:", STYLES["to_head"])]
+    flow: list[Flowable] = [Paragraph("Nơi nhận:", STYLES["to_head_beside" if beside else "to_head"])]
     flow += [Paragraph(f"- {escape(line)}", STYLES["to"]) for line in [*items, "Lưu: VT, Hồ sơ."]]
-    return KeepTogether(flow)
+    return flow
+
+
+def closing(
+    lead: list[Flowable], rows: list[list[SignatureBlock]], lines: Iterable[str], sink: list[SignatureSpot]
+) -> KeepTogether:
+    """Return *lead*, the signature blocks and "Nơi nhận" kept on one page.
+
+    A document signed by one block puts "Nơi nhận" beside it, as Decree 30's samples do (Appendix I:
+    Nơi nhận on the left, the signer on the right); with two blocks side by side it follows below them.
+    Keeping the *lead* paragraphs with them means no page ever holds only signatures or only recipients.
+    """
+    if len(rows) == 1 and len(rows[0]) == 1:
+        half = TEXT_WIDTH / 2
+        table = Table(
+            [[_recipients(lines, beside=True), _block_cell(rows[0][0], half, sink)]], colWidths=[half, half]
+        )
+        table.setStyle(
+            table_style(
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                *[
+                    (p, (0, 0), (-1, -1), 0)
+                    for p in ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")
+                ],
+            )
+        )
+        return KeepTogether([*lead, Spacer(1, 12), table])
+    return KeepTogether([*lead, Spacer(1, 6), signature_table(rows, sink), *_recipients(lines, beside=False)])
 
 
 @dataclass(frozen=True)
@@ -287,7 +320,9 @@ class Footer:
 def _qr(url: str) -> Drawing:
     widget = QrCodeWidget(url, barLevel="M")
     x1, y1, x2, y2 = widget.getBounds()
-    drawing = Drawing(QR_SIZE, QR_SIZE, transform=[QR_SIZE / (x2 - x1), 0, 0, QR_SIZE / (y2 - y1), 0, 0])
+    scale = [QR_SIZE / (x2 - x1), 0, 0, QR_SIZE / (y2 - y1), 0, 0]
+    # renderPDF starts every drawing in its default font (Helvetica, never embedded) unless told otherwise
+    drawing = Drawing(QR_SIZE, QR_SIZE, transform=scale, initialFontName=REGULAR)
     drawing.add(widget)
     return drawing
 
@@ -313,11 +348,9 @@ def _decorate(footer: Footer) -> Callable[[Canvas, SimpleDocTemplate], None]:
             _watermark(canvas)
         if doc.page > 1:
             canvas.setFont(REGULAR, 13)
-            canvas.drawCentredString(
-                doc.leftMargin + doc.width / 2, A4[1] - doc.topMargin / 2 - 4, str(doc.page)
-            )
+            canvas.drawCentredString(doc.leftMargin + doc.width / 2, A4[1] - EDGE - 5 * mm, str(doc.page))
         canvas.setFont(REGULAR, 8)
-        left, bottom = doc.leftMargin, 6 * mm
+        left, bottom = doc.leftMargin, EDGE + 1 * mm  # the baseline: descenders stay above EDGE
         version = f" – phiên bản {footer.version}" if footer.version > 1 else ""
         numbered = "DỰ THẢO" if footer.is_draft else f"Số: {footer.number}{version}"
         line = f"{numbered} – trang {doc.page}"
@@ -325,7 +358,7 @@ def _decorate(footer: Footer) -> Callable[[Canvas, SimpleDocTemplate], None]:
         if qr is not None:
             canvas.drawString(left, bottom + 3.5 * mm, "Kiểm tra tính xác thực (quét mã QR):")
             canvas.drawString(left, bottom, footer.verify_url)
-            renderPDF.draw(qr, canvas, A4[0] - doc.rightMargin - QR_SIZE, bottom - 2 * mm)
+            renderPDF.draw(qr, canvas, A4[0] - doc.rightMargin - QR_SIZE, EDGE)
         canvas.restoreState()
 
     return on_page
@@ -343,13 +376,17 @@ def render(
     flowables: list[Flowable],
     *,
     title: str,
-    author: str,
+    heading: Heading,
     subject: str,
     footer: Footer,
     sink: list[SignatureSpot],
 ) -> BuiltPdf:
-    """Lay out *flowables* on A4 with the Decree 30 margins; same input, same bytes."""
+    """Lay out *flowables* on A4 with the Decree 30 margins and XMP metadata; same input, same bytes."""
     register_fonts()
+    author = f"{heading.cluster_name} – {heading.parent_body}"
+    meta = Metadata(
+        title, heading.number, heading.cluster_name, heading.parent_body, heading.issued_on, subject
+    )
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -363,5 +400,10 @@ def render(
         **MARGINS,
     )
     on_page = _decorate(footer)
-    doc.build(flowables, onFirstPage=on_page, onLaterPages=on_page)
+
+    def on_first_page(canvas: Canvas, doc: SimpleDocTemplate) -> None:
+        attach(canvas, meta)
+        on_page(canvas, doc)
+
+    doc.build(flowables, onFirstPage=on_first_page, onLaterPages=on_page)
     return BuiltPdf(buffer.getvalue(), list(sink))
