@@ -104,22 +104,28 @@ def test_pdfsig_reports_every_signature_valid_and_trusted(
             assert sig["Signature Validation"] == "Signature is Valid.", (pdf.name, sig)
             assert sig["Certificate Validation"] == "Certificate is Trusted.", (pdf.name, sig)
         fields_per_pdf[pdf.name] = [sig["Signature Field Name"] for sig in signatures]
-    assert fields_per_pdf[signed.minutes.name] == ["thu_ky", "chu_toa"]
+    # the minutes carry a seal: the clerk's agency signature comes last (from SoftHSM2 where installed)
+    assert fields_per_pdf[signed.minutes.name] == ["thu_ky", "chu_toa", "co_quan"]
     assert fields_per_pdf["bien-ban-ban-giao-co-ctd1-2016.pdf"] == ["ben_giao", "ben_nhan", "chung_kien"]
     names = [sig["Signer Certificate Common Name"] for sig in pdfsig(store, signed.minutes)]
-    assert names == [conference.secretary.full_name, conference.chair.full_name]
+    assert names == [
+        conference.secretary.full_name,
+        conference.chair.full_name,
+        conference.cluster.parent_body,
+    ]
 
 
 def test_pyhanko_bottom_line_and_modification_levels(signed: Signed, conference: Conference) -> None:
     reports = pades.validate(signed.minutes.read_bytes(), trust_roots())
-    assert [r.field for r in reports] == ["thu_ky", "chu_toa"]
+    assert [r.field for r in reports] == ["thu_ky", "chu_toa", "co_quan"]
     assert all(r.bottom_line and r.intact and r.valid and r.trusted for r in reports)
-    secretary, chair = reports
-    # The secretary certified (DocMDP: form filling and signing allowed); the chair's signature
-    # is an allowed change after it and keeps it valid; nothing follows the chair's.
-    assert secretary.certifying and not chair.certifying
+    secretary, chair, agency = reports
+    # The secretary certified (DocMDP: form filling and signing allowed); the chair's and the agency's
+    # signatures are allowed changes after it and keep it valid; nothing follows the agency's.
+    assert secretary.certifying and not chair.certifying and not agency.certifying
     assert secretary.modification == "FORM_FILLING" and not secretary.covers_whole_file
-    assert chair.modification == "NONE" and chair.covers_whole_file
+    assert chair.modification == "FORM_FILLING" and not chair.covers_whole_file
+    assert agency.modification == "NONE" and agency.covers_whole_file
     # The stored state after the secretary alone is whole and valid too.
     minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
     assert minutes is not None
@@ -189,12 +195,13 @@ def test_stamps_name_the_signer_and_time_in_vietnam_time(signed: Signed) -> None
     with signed.minutes.open("rb") as handle:
         reader = PdfFileReader(handle, strict=False)
         times = [sig.sig_object["/M"] for sig in reader.embedded_signatures]
-    assert len(times) == 2
+    assert len(times) == 3
     reports = pades.validate(signed.minutes.read_bytes(), trust_roots())
-    # Signing starts at 11:35, a minute per block: five blocks of the other documents, then these two.
+    # Signing starts at 11:35, a minute per block: five blocks of the other documents, then these three.
     assert [pades.format_signing_time(r.signed_at) for r in reports if r.signed_at] == [
         "2016-11-11T11:41:00+07:00",
         "2016-11-11T11:42:00+07:00",
+        "2016-11-11T11:43:00+07:00",
     ]
 
 

@@ -143,6 +143,11 @@ def _stamp_style() -> TextStampStyle:
     )
 
 
+def small_font() -> _FontFactory:
+    """Return the embedded Noto Serif subset at the small size of image stamps (see appearance)."""
+    return _FontFactory(str(FONT), font_size=6)
+
+
 def to_asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
     """Convert a cryptography certificate for pyHanko."""
     return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
@@ -152,28 +157,26 @@ def sign(
     pdf: bytes,
     *,
     field: str,
-    certificate: x509.Certificate,
-    key: object,
-    chain: list[x509.Certificate],
+    certificate: x509.Certificate | None = None,
+    key: object = None,
+    chain: list[x509.Certificate] | None = None,
+    signer: signers.Signer | None = None,
     certify: bool,
     stamp: StampText,
     reason: str,
     location: str,
     timestamp_url: str | None = None,
+    style: TextStampStyle | None = None,
 ) -> bytes:
     """Sign *pdf* in the empty field *field* as an incremental update and return the new bytes.
 
+    The key is *key* with *certificate*, or a ready *signer* (e.g. pyHanko's PKCS#11 signer).
     The certifying (first) signature allows form filling and further signatures (DocMDP level 2),
-    so later signatures keep it valid.
+    so later signatures keep it valid. *style* replaces the text-only stamp (see appearance).
     """
-    der = key.private_bytes(  # type: ignore[attr-defined]
-        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    signer = signers.SimpleSigner(
-        signing_cert=to_asn1(certificate),
-        signing_key=asn1_keys.PrivateKeyInfo.load(der),
-        cert_registry=SimpleCertificateStore.from_certs([to_asn1(c) for c in chain]),
-    )
+    if signer is None:
+        assert certificate is not None
+        signer = key_signer(certificate, key, chain or [])
     meta = signers.PdfSignatureMetadata(
         field_name=field,
         md_algorithm="sha256",
@@ -185,7 +188,7 @@ def sign(
         location=nfc(location),
     )
     timestamper = timestamps.HTTPTimeStamper(timestamp_url) if timestamp_url else None
-    pdf_signer = signers.PdfSigner(meta, signer, stamp_style=_stamp_style(), timestamper=timestamper)
+    pdf_signer = signers.PdfSigner(meta, signer, stamp_style=style or _stamp_style(), timestamper=timestamper)
     params = {
         "name": nfc(stamp.name),
         "title": nfc(stamp.title) or " ",
@@ -202,6 +205,18 @@ def sign(
         ) from None
     except SigningError as error:
         raise SigningRefused(N_("Không ký được tài liệu: %(error)s"), error=error) from None
+
+
+def key_signer(certificate: x509.Certificate, key: object, chain: list[x509.Certificate]) -> signers.Signer:
+    """Return pyHanko's signer for a private key held in memory."""
+    der = key.private_bytes(  # type: ignore[attr-defined]
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return signers.SimpleSigner(
+        signing_cert=to_asn1(certificate),
+        signing_key=asn1_keys.PrivateKeyInfo.load(der),
+        cert_registry=SimpleCertificateStore.from_certs([to_asn1(c) for c in chain]),
+    )
 
 
 async def _sign(
