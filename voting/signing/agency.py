@@ -16,6 +16,7 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import pkcs11
 import sqlalchemy as sa
 from cryptography import x509
 from pkcs11 import exceptions as p11_errors
@@ -120,12 +121,12 @@ def _token_signer(login: TokenLogin, cert: x509.Certificate) -> tuple[Signer, ob
             session = pyhanko_p11.open_pkcs11_session(
                 login.module, token_criteria=criteria, user_pin=login.pin
             )
-        except pyhanko_p11.PKCS11Error as missing:
+        except p11_errors.PKCS11Error as missing:
             if "No token" not in str(missing):
                 raise
             # A token plugged in (or made) after the module was loaded is seen only after re-initialising it.
             with _REINITIALISE:
-                pyhanko_p11.p11_lib(login.module).reinitialize()
+                pkcs11.lib(login.module).reinitialize()
             session = pyhanko_p11.open_pkcs11_session(
                 login.module, token_criteria=criteria, user_pin=login.pin
             )

@@ -1,0 +1,95 @@
+"""The clerk's step (the agency's signature, then "Đã phát hành"); a signer's handwritten-signature image."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from voting.auth.access import role_required, user
+from voting.auth.models import Role
+from voting.documents.access import ALL_ROLES, load_document
+from voting.errors import VotingError
+from voting.extensions import db
+from voting.formatting import utc_now
+from voting.signing import agency
+from voting.signing.forms import SealDocumentForm, SignatureImageForm
+from voting.signing.services import set_signature_image, signature_image
+
+bp = Blueprint("agency", __name__)
+
+
+@bp.route("/documents/<int:document_id>/seal", methods=["GET", "POST"])
+@role_required(Role.CLERK)
+def seal(document_id: int) -> str | Response | tuple[str, int]:
+    """Apply the issuing body's signature from its token (or PKCS#12 file) and publish the document."""
+    document = load_document(document_id)
+    version = document.current_version
+    if not agency.may_seal(version, user()):
+        abort(403)
+    module = current_app.config.get("SIGNING_PKCS11_MODULE") or ""
+    form = SealDocumentForm()
+    error = None
+    if form.validate_on_submit():
+        upload = form.pkcs12.data
+        token = None
+        if module and form.token_label.data and not upload:
+            token = agency.TokenLogin(
+                module, form.token_label.data, form.key_label.data or "", form.pin.data or ""
+            )
+        try:
+            agency.seal_document(
+                version,
+                by=user(),
+                now=utc_now(),
+                token=token,
+                pkcs12=upload.read() if upload else None,
+                pkcs12_password=form.pkcs12_password.data or "",
+                timestamp_url=current_app.config.get("SIGNING_TSA_URL") or None,
+            )
+        except VotingError as refused:
+            db.session.rollback()
+            error = str(refused)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Đã ký số cơ quan và phát hành %(title)s số %(number)s.",
+                    title=document.kind.label,
+                    number=document.number,
+                ),
+                "success",
+            )
+            return redirect(url_for("signing.conference_documents", conference_id=document.conference_id))
+    page = render_template(
+        "signing/seal.html",
+        document=document,
+        slot=version.next_slot,
+        form=form,
+        error=error,
+        has_module=bool(module),
+        configured=agency.agency_certificate(document.conference.cluster),
+    )
+    return (page, 422) if error else page
+
+
+@bp.route("/account/signature-image", methods=["GET", "POST"])
+@role_required(*ALL_ROLES)
+def signature_image_view() -> str | Response | tuple[str, int]:
+    """Upload the image of one's handwritten signature, shown in one's signature stamps."""
+    form = SignatureImageForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            set_signature_image(user(), form.image.data.read(), now=utc_now())
+        except VotingError as refused:
+            db.session.rollback()
+            error = str(refused)
+        else:
+            db.session.commit()
+            flash(_("Đã lưu ảnh chữ ký."), "success")
+            return redirect(url_for(".signature_image_view"))
+    page = render_template(
+        "signing/signature_image.html", form=form, error=error, has_image=signature_image(user()) is not None
+    )
+    return (page, 422) if error else page
