@@ -32,7 +32,7 @@ def agency_certificate(cluster_id: int) -> str | Response | tuple[str, int]:
             agency.set_agency_certificate(
                 cluster,
                 certificate_pem=form.certificate.data.read(),
-                agency_name=form.agency_name.data,
+                agency_name=form.agency_name.data or "",
                 seal_png=seal.read() if seal else None,
                 by=user(),
                 now=utc_now(),

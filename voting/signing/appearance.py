@@ -4,7 +4,8 @@
   their signature space, with their name and the signing time in small type under it.
 - The agency's signature (applied by the clerk): the image of its seal (red, transparent PNG, at
   the seal's real size) over about the left third of the competent person's signature image, with
-  the agency's name and the signing time (date, hours:minutes:seconds, Vietnam time in ISO 8601).
+  the agency's name and the signing time (date, hours:minutes:seconds, Vietnam time in ISO 8601)
+  in a band over the seal (under it the band would cover the chair's printed name).
 
 Uploaded images are checked with Pillow (a real PNG, within byte and pixel limits) and stored
 re-encoded. Pure functions over bytes: no database, no Flask. Fonts are embedded by pades.
@@ -60,7 +61,10 @@ def _image(png: bytes) -> PdfImage:
         return PdfImage(image.convert("RGBA"))
 
 
-def _style(text: str, font: object, *, image: bytes | None, text_band: int) -> TextStampStyle:
+def _style(
+    text: str, font: object, *, image: bytes | None, text_band: int, text_on_top: bool
+) -> TextStampStyle:
+    image_margins = Margins(0, 0, text_band, 0) if text_on_top else Margins(0, 0, 0, text_band)
     return TextStampStyle(
         stamp_text=text,
         text_box_style=TextBoxStyle(font=font, font_size=6, leading=8),  # type: ignore[arg-type]
@@ -69,21 +73,23 @@ def _style(text: str, font: object, *, image: bytes | None, text_band: int) -> T
         background_opacity=1.0,
         background_layout=SimpleBoxLayoutRule(
             x_align=AxisAlignment.ALIGN_MID,
-            y_align=AxisAlignment.ALIGN_MAX,
-            margins=Margins(0, 0, 0, text_band),
+            y_align=AxisAlignment.ALIGN_MIN if text_on_top else AxisAlignment.ALIGN_MAX,
+            margins=image_margins,
             inner_content_scaling=InnerScaling.STRETCH_TO_FIT,
         ),
         inner_content_layout=SimpleBoxLayoutRule(
-            x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignment.ALIGN_MIN, margins=Margins(1, 1, 1, 1)
+            x_align=AxisAlignment.ALIGN_MID,
+            y_align=AxisAlignment.ALIGN_MAX if text_on_top else AxisAlignment.ALIGN_MIN,
+            margins=Margins(1, 1, 1, 1),
         ),
     )
 
 
 def person_style(signature_png: bytes, font: object) -> TextStampStyle:
     """Return a person's stamp: their signature image centred, name and time under it."""
-    return _style(PERSON_TEXT, font, image=signature_png, text_band=17)
+    return _style(PERSON_TEXT, font, image=signature_png, text_band=17, text_on_top=False)
 
 
 def agency_style(seal_png: bytes | None, font: object) -> TextStampStyle:
-    """Return the agency's stamp: the seal image filling the box, the agency's name and time under it."""
-    return _style(AGENCY_TEXT, font, image=seal_png, text_band=19)
+    """Return the agency's stamp: the seal image at the bottom of the box, its name and time over it."""
+    return _style(AGENCY_TEXT, font, image=seal_png, text_band=22, text_on_top=True)

@@ -34,8 +34,9 @@ from voting.formatting import format_clock, format_percent, nfc
 _ROUND_START = 55 * mm  # election and round headings, the counts line and three table rows
 #: the signature fields of the minutes, in signing order; the agency's seal comes last (the clerk's)
 SECRETARY_FIELD, CHAIR_FIELD, AGENCY_FIELD = "thu_ky", "chu_toa", "co_quan"
-#: a body's seal at its real size (Decree 30 Appendix I), and the band under it for the agency's name and time
-SEAL_SIZE, SEAL_TEXT_BAND = 36 * mm, 7 * mm
+#: a body's seal at its real size (Decree 30 Appendix I), and the band over it for the agency's name and time
+#: (over, not under: under it would cover the chair's printed name)
+SEAL_SIZE, SEAL_TEXT_BAND = 36 * mm, 8 * mm
 
 
 def _participants(data: ConferenceMinutes) -> list[Flowable]:
@@ -237,9 +238,9 @@ def seal_spot(head: SignatureSpot, field: str) -> SignatureSpot:
     middle = (y0 + y1) / 2
     box = (
         round(right - SEAL_SIZE),
-        round(middle - SEAL_SIZE / 2 - SEAL_TEXT_BAND),
+        round(middle - SEAL_SIZE / 2),
         round(right),
-        round(middle + SEAL_SIZE / 2),
+        round(middle + SEAL_SIZE / 2 + SEAL_TEXT_BAND),
     )
     return SignatureSpot(field, head.page, box)
 
