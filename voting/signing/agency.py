@@ -11,7 +11,6 @@ cluster, and only if it validates and chains to a trusted root.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,14 +28,13 @@ from voting.clusters.models import Cluster
 from voting.conferences.access import can_see
 from voting.documents.kinds import is_agency_slot
 from voting.documents.models import DocumentFile, DocumentVersion
-from voting.documents.services import record_document_action
 from voting.errors import InvalidState, SigningRefused, WrongPin
 from voting.extensions import db
 from voting.formatting import nfc
 from voting.i18n import N_
 from voting.signing import appearance, pades, pki
 from voting.signing.models import AgencyCertificate
-from voting.signing.services import trust_roots
+from voting.signing.services import store_signature, trust_roots
 
 _REINITIALISE = threading.Lock()
 
@@ -207,32 +205,7 @@ def seal_document(
     reports = pades.validate(content, trust_roots())
     if not reports or not reports[-1].is_ok:
         raise SigningRefused(N_("Chữ ký của cơ quan không hợp lệ hoặc không tin cậy; chưa phát hành."))
-    stored = DocumentFile(
-        version_id=version.id,
-        revision=previous.revision + 1,
-        sha256=hashlib.sha256(content).hexdigest(),
-        size=len(content),
-        content=content,
-        created_at=signed_at.replace(tzinfo=None),
-        signature_field=slot["field"],
-        signer_name=configured.agency_name[:120],
-        signer_title=slot["label"],
-        signed_by_id=by.id,
-        certificate_sha256=configured.fingerprint,
+    version.published_at, version.published_by_id = signed_at.replace(tzinfo=None), by.id
+    return store_signature(
+        version, slot, content, cert, by=by, signed_by=by, now=signed_at, action="document published"
     )
-    db.session.add(stored)
-    version.published_at = stored.created_at
-    version.published_by_id = by.id
-    db.session.flush()
-    db.session.refresh(version)
-    record_document_action(
-        "document published",
-        by,
-        conference,
-        version.document,
-        stored.created_at,
-        field=slot["field"],
-        signer=stored.signer_name,
-        sha256=stored.sha256,
-    )
-    return stored

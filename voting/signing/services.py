@@ -282,6 +282,7 @@ def store_signature(
     by: User,
     signed_by: User | None,
     now: datetime,
+    action: str = "document signed",
     **audit: str,
 ) -> DocumentFile:
     """Store *content*, the version's latest file with the block's signature added, and audit it."""
@@ -302,7 +303,7 @@ def store_signature(
     db.session.flush()
     db.session.refresh(version)
     record_document_action(
-        "document signed",
+        action,
         by,
         version.document.conference,
         version.document,
