@@ -21,6 +21,7 @@ from voting.documents.services import find_document
 from voting.extensions import db
 from voting.formatting import nfc
 from voting.signing import pades
+from voting.signing.agency import agency_certificate
 from voting.signing.services import trust_roots, verify_pdf
 
 
@@ -207,3 +208,15 @@ def test_stamps_name_the_signer_and_time_in_vietnam_time(signed: Signed) -> None
 
 def test_every_document_is_fully_signed_and_verifies(signed: Signed, conference: Conference) -> None:
     assert_every_document_signed_and_verified(conference)
+
+
+def test_the_clerk_sealed_the_minutes_from_a_softhsm_token(signed: Signed, conference: Conference) -> None:
+    """Where SoftHSM2 is installed the demo's agency key lives on a token, not in a file."""
+    tool = require_tool("softhsm2-util", "softhsm2")
+    configured = agency_certificate(conference.cluster)
+    assert configured is not None and configured.seal_png is not None
+    slots = subprocess.run([tool, "--show-slots"], capture_output=True, check=True).stdout.decode()
+    assert f"CQ-{configured.fingerprint[:16]}" in slots
+    minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
+    assert minutes is not None and minutes.current_version.status == "Đã phát hành"
+    assert minutes.current_file.certificate_sha256 == configured.fingerprint
