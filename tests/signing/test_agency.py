@@ -130,6 +130,13 @@ def test_wrong_pin_other_key_or_other_person_seal_nothing(ended: Conference) -> 
             now=SIGNING_AT,
             token=agency.TokenLogin(login.module, "no-such-token", "k", TOKEN_PIN),
         )
+    with pytest.raises(SigningRefused, match="Không ký được|Không mở được"):  # no key with that label
+        agency.seal_document(
+            version,
+            by=clerk,
+            now=SIGNING_AT,
+            token=agency.TokenLogin(login.module, login.token_label, "nope", TOKEN_PIN),
+        )
     with pytest.raises(SigningRefused, match="văn thư"):
         agency.seal_document(version, by=ended.chair, now=SIGNING_AT, token=login)
     assert files() == before and version.published_at is None and not version.is_signed

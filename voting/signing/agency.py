@@ -199,6 +199,12 @@ def seal_document(
             timestamp_url=timestamp_url,
             style=appearance.agency_style(configured.seal_png, pades.small_font()),
         )
+    except p11_errors.PKCS11Error as error:  # the token refused, was pulled out or locked mid-way
+        raise SigningRefused(
+            N_("Không mở được thiết bị ký số (%(token)s): %(error)s"),
+            token=token.token_label if token else "",
+            error=type(error).__name__,
+        ) from None
     finally:
         if session is not None:
             session.close()  # type: ignore[attr-defined]
