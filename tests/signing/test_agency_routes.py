@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.factories import Site, Stage
-from tests.helpers import PASSWORD, STARTS_AT, post, text
+from tests.helpers import PASSWORD, STARTS_AT, post, require_tool, text
 from tests.signing.helpers import CA_PASS, PIN, files, give_keys
 from voting.auth.models import Role, User
 from voting.auth.services import create_user
@@ -18,7 +18,7 @@ from voting.conferences.models import Conference
 from voting.documents.models import Document, DocumentKind
 from voting.documents.services import find_document
 from voting.extensions import db
-from voting.signing import agency, pki
+from voting.signing import agency, pki, softhsm
 from voting.signing import services as signing
 from voting.signing.demo import demo_seal_png
 
@@ -35,10 +35,8 @@ def _upload(content: bytes, name: str) -> tuple[io.BytesIO, str]:
     return io.BytesIO(content), name
 
 
-def test_admin_configures_the_agency_clerk_seals_and_publishes(
-    app: Flask, make_site: Callable[..., Site], login: Callable[[str], FlaskClient]
-) -> None:
-    site = make_site(Stage.MINUTES_ISSUED)
+def _signed_by_persons(app: Flask, site: Site) -> tuple[int, int, pki.x509.Certificate, pki.PrivateKey]:
+    """Sign the minutes as secretary and chair, add the clerk; return the ids and an agency key pair."""
     with app.app_context():
         conference = db.session.get(Conference, site.conference_id)
         assert conference is not None
@@ -61,7 +59,14 @@ def test_admin_configures_the_agency_clerk_seals_and_publishes(
             years=signing.SIGNER_YEARS,
         )
         db.session.commit()
-        minutes_id, cluster_id = minutes.id, conference.cluster_id
+        return minutes.id, conference.cluster_id, cert, key
+
+
+def test_admin_configures_the_agency_clerk_seals_and_publishes(
+    app: Flask, make_site: Callable[..., Site], login: Callable[[str], FlaskClient]
+) -> None:
+    site = make_site(Stage.MINUTES_ISSUED)
+    minutes_id, cluster_id, cert, key = _signed_by_persons(app, site)
     admin = login(site.admin)
     url = f"/admin/clusters/{cluster_id}/agency"
     assert "Chưa cấu hình" in text(admin.get(url))
@@ -146,3 +151,41 @@ def test_signers_and_the_admin_upload_signature_images(
     with app.app_context():
         secretary = db.session.get(User, secretary_id)
         assert secretary is not None and signing.signature_image(secretary) is not None
+
+
+def test_wrong_token_pins_are_counted_then_the_clerk_must_wait(
+    app: Flask, make_site: Callable[..., Site], login: Callable[[str], FlaskClient]
+) -> None:
+    require_tool("softhsm2-util", "softhsm2")
+    site = make_site(Stage.MINUTES_ISSUED)
+    minutes_id, _, cert, key = _signed_by_persons(app, site)
+    with app.app_context():
+        document = db.session.get(Document, minutes_id)
+        assert document is not None
+        configured = agency.set_agency_certificate(
+            document.conference.cluster,
+            certificate_pem=pki.pem(cert).encode(),
+            agency_name="Công an thành phố Hà Nội",
+            seal_png=None,
+            by=document.conference.chair,
+            now=STARTS_AT,
+        )
+        label = f"CQ-{configured.fingerprint[:16]}"
+        db.session.commit()
+    softhsm.add_token_with_key(label, pin="864200", key=key, key_label="khoa")
+    app.config["SIGNING_PKCS11_MODULE"] = softhsm.MODULE
+    try:
+        clerk = login("vanthu")
+        url = f"/documents/{minutes_id}/seal"
+        assert "Nhãn thiết bị ký số" in text(clerk.get(url))
+        for _ in range(5):
+            wrong = post(clerk, url, {"token_label": label, "key_label": "khoa", "pin": "000000"})
+            assert wrong.status_code == 422 and "Mã PIN của thiết bị ký số không đúng" in text(wrong)
+        locked = post(clerk, url, {"token_label": label, "key_label": "khoa", "pin": "864200"})
+        assert locked.status_code == 429 and "Retry-After" in locked.headers
+        with app.app_context():
+            assert (
+                files() == 6
+            )  # the unsigned minutes and two signatures, of each of the two documents' states
+    finally:
+        app.config["SIGNING_PKCS11_MODULE"] = ""

@@ -14,6 +14,7 @@ from voting.extensions import db
 from voting.formatting import utc_now
 from voting.signing import agency
 from voting.signing.forms import SealDocumentForm, SignatureImageForm
+from voting.signing.routes import _guarded, _Outcome  # the PIN-counting runner the sign page uses
 from voting.signing.services import set_signature_image, signature_image
 
 bp = Blueprint("agency", __name__)
@@ -21,7 +22,7 @@ bp = Blueprint("agency", __name__)
 
 @bp.route("/documents/<int:document_id>/seal", methods=["GET", "POST"])
 @role_required(Role.CLERK)
-def seal(document_id: int) -> str | Response | tuple[str, int]:
+def seal(document_id: int) -> str | Response | tuple[str, int, dict[str, str]]:
     """Apply the issuing body's signature from its token (or PKCS#12 file) and publish the document."""
     document = load_document(document_id)
     version = document.current_version
@@ -29,29 +30,29 @@ def seal(document_id: int) -> str | Response | tuple[str, int]:
         abort(403)
     module = current_app.config.get("SIGNING_PKCS11_MODULE") or ""
     form = SealDocumentForm()
-    error = None
+    outcome = _Outcome(None, {})
     if form.validate_on_submit():
-        upload = form.pkcs12.data
+        upload, clerk = form.pkcs12.data, user()
         token = None
         if module and form.token_label.data and not upload:
             token = agency.TokenLogin(
                 module, form.token_label.data, form.key_label.data or "", form.pin.data or ""
             )
-        try:
-            agency.seal_document(
+        # A token's PIN tries are counted like a stored key's (five, then a wait), and audited.
+        outcome = _guarded(
+            clerk,
+            lambda now: agency.seal_document(
                 version,
-                by=user(),
-                now=utc_now(),
+                by=clerk,
+                now=now,
                 token=token,
                 pkcs12=upload.read() if upload else None,
                 pkcs12_password=form.pkcs12_password.data or "",
                 timestamp_url=current_app.config.get("SIGNING_TSA_URL") or None,
-            )
-        except VotingError as refused:
-            db.session.rollback()
-            error = str(refused)
-        else:
-            db.session.commit()
+            ),
+            uses_pin=token is not None,
+        )
+        if outcome.error is None:
             flash(
                 _(
                     "Đã ký số cơ quan và phát hành %(title)s số %(number)s.",
@@ -66,11 +67,11 @@ def seal(document_id: int) -> str | Response | tuple[str, int]:
         document=document,
         slot=version.next_slot,
         form=form,
-        error=error,
+        error=outcome.error,
         has_module=bool(module),
         configured=agency.agency_certificate(document.conference.cluster),
     )
-    return (page, 422) if error else page
+    return outcome.answer(page)
 
 
 @bp.route("/account/signature-image", methods=["GET", "POST"])
