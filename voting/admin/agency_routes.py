@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from voting.admin.forms import AgencyCertificateForm, UserSignatureImageForm
+from voting.admin.forms import AgencyCertificateForm
 from voting.auth.access import role_required, user
 from voting.auth.models import Role, User
 from voting.clusters.models import Cluster
@@ -14,7 +14,9 @@ from voting.errors import VotingError
 from voting.extensions import db
 from voting.formatting import utc_now
 from voting.signing import agency, pki
-from voting.signing.services import set_signature_image, signature_image
+from voting.signing.agency_routes import save_signature_image
+from voting.signing.forms import SignatureImageForm
+from voting.signing.services import signature_image
 
 bp = Blueprint("admin_agency", __name__, url_prefix="/admin")
 
@@ -57,17 +59,11 @@ def agency_certificate(cluster_id: int) -> str | Response | tuple[str, int]:
 def user_signature_image(user_id: int) -> str | Response | tuple[str, int]:
     """Upload the image of an account's handwritten signature for them."""
     account = db.session.get(User, user_id) or abort(404)
-    form = UserSignatureImageForm()
+    form = SignatureImageForm()
     error = None
     if form.validate_on_submit():
-        try:
-            set_signature_image(account, form.image.data.read(), now=utc_now())
-        except VotingError as refused:
-            db.session.rollback()
-            error = str(refused)
-        else:
-            db.session.commit()
-            flash(_("Đã lưu ảnh chữ ký."), "success")
+        error = save_signature_image(account, form)
+        if error is None:
             return redirect(url_for(".user_signature_image", user_id=account.id))
     page = render_template(
         "admin/signature_image.html",

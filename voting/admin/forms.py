@@ -137,9 +137,3 @@ class AgencyCertificateForm(FlaskForm):
         validators=[FileRequired(_l("Chọn tệp chứng thư số."))],
     )
     seal = FileField(_l("Ảnh con dấu (PNG màu đỏ, nền trong suốt; để trống: giữ ảnh cũ)"))
-
-
-class UserSignatureImageForm(FlaskForm):
-    """A PNG of an account's handwritten signature, uploaded by the administrator."""
-
-    image = FileField(_l("Ảnh chữ ký tay (PNG)"), validators=[FileRequired(_l("Chọn một tệp PNG."))])

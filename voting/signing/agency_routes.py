@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from voting.auth.access import role_required, user
-from voting.auth.models import Role
+from voting.auth.models import Role, User
 from voting.documents.access import ALL_ROLES, load_document
 from voting.errors import VotingError
 from voting.extensions import db
@@ -81,16 +81,22 @@ def signature_image_view() -> str | Response | tuple[str, int]:
     form = SignatureImageForm()
     error = None
     if form.validate_on_submit():
-        try:
-            set_signature_image(user(), form.image.data.read(), now=utc_now())
-        except VotingError as refused:
-            db.session.rollback()
-            error = str(refused)
-        else:
-            db.session.commit()
-            flash(_("Đã lưu ảnh chữ ký."), "success")
+        error = save_signature_image(user(), form)
+        if error is None:
             return redirect(url_for(".signature_image_view"))
     page = render_template(
         "signing/signature_image.html", form=form, error=error, has_image=signature_image(user()) is not None
     )
     return (page, 422) if error else page
+
+
+def save_signature_image(account: User, form: SignatureImageForm) -> str | None:
+    """Store the form's PNG as the account's signature image and commit; return the refusal, if any."""
+    try:
+        set_signature_image(account, form.image.data.read(), now=utc_now())
+    except VotingError as refused:
+        db.session.rollback()
+        return str(refused)
+    db.session.commit()
+    flash(_("Đã lưu ảnh chữ ký."), "success")
+    return None
