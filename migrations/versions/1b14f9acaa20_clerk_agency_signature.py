@@ -4,7 +4,7 @@ The CHECK constraint behind the role enum gains 'clerk' (batch mode recreates it
 a version is published by someone exactly when it has a publication time.
 
 Revision ID: 1b14f9acaa20
-Revises: 360a25ffe471
+Revises: 1b6311290ce9
 Create Date: 2026-12-01 07:21:10.641608
 
 """
@@ -18,7 +18,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "1b14f9acaa20"
-down_revision: str | Sequence[str] | None = "360a25ffe471"
+down_revision: str | Sequence[str] | None = "1b6311290ce9"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
