@@ -41,6 +41,7 @@ from voting.clusters.models import Cluster
 from voting.conferences.models import Conference
 from voting.demo import create_demo
 from voting.extensions import db
+from voting.signing import softhsm
 
 T = TypeVar("T")
 #: modules whose build_for_module data is committed: none of their tests may empty the tables
@@ -63,6 +64,12 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     if url:
         return url.replace("postgresql://", "postgresql+psycopg://", 1)
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _softhsm_home(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep the SoftHSM2 tokens the tests make (the clerk's agency keys) out of the instance folder."""
+    softhsm.configure(tmp_path_factory.mktemp("softhsm"))
 
 
 @pytest.fixture(scope="session")

@@ -107,6 +107,9 @@ def init_token(folder: Path, label: str = TOKEN_LABEL) -> Token:
         check=True,
         capture_output=True,
     )
+    # The module may be loaded already (the clerk's agency signature, the demo's minutes): re-initialise it
+    # so that it reads this configuration and sees the new token.
+    pkcs11.lib(SOFTHSM_MODULE).reinitialize()
     return Token(SOFTHSM_MODULE, label, USER_PIN)
 
 

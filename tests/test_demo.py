@@ -60,6 +60,7 @@ def test_create_demo_builds_cluster_4_and_its_2016_conference(demo_conference: C
         "thuky": Role.SECRETARY,
         "luutru": Role.ARCHIVIST,
         "quantri": Role.ADMIN,
+        "vanthu": Role.CLERK,
         **{f"kiemphieu{n}": Role.COUNTER for n in range(1, 4)},
         **{f"daibieu{n}": Role.REPRESENTATIVE for n in range(1, 9)},
     }
@@ -68,8 +69,8 @@ def test_create_demo_builds_cluster_4_and_its_2016_conference(demo_conference: C
 def test_create_demo_twice_returns_the_same_conference_and_every_login(demo_conference: Conference) -> None:
     again, logins = create_demo()
     assert again.id == demo_conference.id
-    assert (count(Cluster), count(Unit), count(User), count(Conference)) == (1, 8, 15, 1)
-    assert len(logins) == 15 and {login.username for login in logins} >= {"chutri", "daibieu8"}
+    assert (count(Cluster), count(Unit), count(User), count(Conference)) == (1, 8, 16, 1)
+    assert len(logins) == 16 and {login.username for login in logins} >= {"chutri", "daibieu8"}
     representative = next(login for login in logins if login.username == "daibieu2")
     assert representative.role is Role.REPRESENTATIVE and representative.who == UNITS[1]
 

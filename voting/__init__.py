@@ -38,6 +38,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     # The factory sits above every layer: it imports the features only when it wires them in.
     from voting import cli, i18n, security, views
+    from voting.admin.agency_routes import bp as admin_agency_bp
     from voting.admin.certificate_routes import bp as certificates_bp
     from voting.admin.external_certificate_routes import bp as external_certificates_bp
     from voting.admin.routes import bp as admin_bp
@@ -54,6 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from voting.elections.routes import bp as elections_bp
     from voting.elections.secret_routes import bp as secret_bp
     from voting.handovers.routes import bp as handovers_bp
+    from voting.signing.agency_routes import bp as agency_bp
     from voting.signing.routes import bp as signing_bp
     from voting.trustees.routes import bp as trustees_bp
 
@@ -69,11 +71,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         handovers_bp,
         documents_bp,
         signing_bp,
+        agency_bp,
         api_bp,
         admin_bp,
         certificates_bp,
         external_certificates_bp,
         throttles_bp,
+        admin_agency_bp,
         display_bp,
     ):
         app.register_blueprint(blueprint)

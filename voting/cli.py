@@ -232,6 +232,7 @@ def demo(finished: bool) -> None:
         f"Mã PIN ký số demo (demo signing PIN) của chutri, thuky: {DEMO_PIN}; "
         f"mật khẩu CA demo: {DEMO_CA_PASSPHRASE}; mật khẩu PKCS#12 bên nhận: {DEMO_PKCS12_PASSWORD}"
     )
+    click.echo(f"Văn thư (vanthu) ký số cơ quan; mã PIN thiết bị SoftHSM2 của cơ quan: {DEMO_PIN}")
 
 
 @click.group(cls=AppGroup)

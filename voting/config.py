@@ -81,6 +81,9 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "SIGNING_TSA_URL": os.environ.get("SIGNING_TSA_URL", ""),
         "SIGNING_TSA_USERNAME": os.environ.get("SIGNING_TSA_USERNAME", ""),
         "SIGNING_TSA_PASSWORD": os.environ.get("SIGNING_TSA_PASSWORD", ""),
+        # The PKCS#11 module (a path to a .so) of the agency's token or HSM; set by the operator only,
+        # never typed in a form (loading a library runs its code). Empty: the clerk signs with PKCS#12.
+        "SIGNING_PKCS11_MODULE": os.environ.get("SIGNING_PKCS11_MODULE", ""),
         # Reverse proxies in front of the app (nginx: 1) whose X-Forwarded-For/-Proto are believed.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES") or 0),
     }

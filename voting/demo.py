@@ -51,6 +51,7 @@ STAFF = [
     ("thuky", Role.SECRETARY, "Trần Thị Mai", "Cán bộ Phòng Công tác đảng và công tác quần chúng", 0),
     ("luutru", Role.ARCHIVIST, "Lê Thị Lan", "Cán bộ văn thư lưu trữ", None),
     ("quantri", Role.ADMIN, "Phạm Minh Tuấn", "Quản trị hệ thống", None),
+    ("vanthu", Role.CLERK, "Hoàng Thị Thu", "Văn thư Công an thành phố Hà Nội", None),
     # the counting committee, who also hold the election key (trustees)
     ("kiemphieu1", Role.COUNTER, "Đỗ Văn Nam", "Phó trưởng Phòng Tổ chức cán bộ", 3),
     ("kiemphieu2", Role.COUNTER, "Vũ Thị Hòa", "Cán bộ Báo An ninh Thủ đô", 5),

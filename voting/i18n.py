@@ -66,5 +66,7 @@ MODEL_LABELS = (
     N_("Đại biểu đơn vị"),
     N_("Cán bộ lưu trữ"),
     N_("Thành viên Ban kiểm phiếu"),
+    N_("Văn thư"),
     N_("Bốc thăm"),
+    N_("Đã phát hành"),  # a version's status once the clerk applied the agency's signature
 )

@@ -66,7 +66,7 @@ def test_verify_page_needs_no_login(app: Flask, make_site: Callable[..., Site], 
         data={"csrf_token": token, "pdf": (io.BytesIO(content), "bb.pdf")},
         content_type="multipart/form-data",
     )
-    assert ok.status_code == 200 and "Có trong kho lưu trữ" in text(ok) and "Đã ký đủ" in text(ok)
+    assert ok.status_code == 200 and "Có trong kho lưu trữ" in text(ok) and "Đã phát hành" in text(ok)
     changed = bytearray(content)
     changed[content.index(b"stream", 2000) + 20] ^= 1
     bad = client.post(

@@ -21,6 +21,7 @@ from voting.documents.services import find_document
 from voting.extensions import db
 from voting.formatting import nfc
 from voting.signing import pades
+from voting.signing.agency import agency_certificate
 from voting.signing.services import trust_roots, verify_pdf
 
 
@@ -104,22 +105,28 @@ def test_pdfsig_reports_every_signature_valid_and_trusted(
             assert sig["Signature Validation"] == "Signature is Valid.", (pdf.name, sig)
             assert sig["Certificate Validation"] == "Certificate is Trusted.", (pdf.name, sig)
         fields_per_pdf[pdf.name] = [sig["Signature Field Name"] for sig in signatures]
-    assert fields_per_pdf[signed.minutes.name] == ["thu_ky", "chu_toa"]
+    # the minutes carry a seal: the clerk's agency signature comes last (from SoftHSM2 where installed)
+    assert fields_per_pdf[signed.minutes.name] == ["thu_ky", "chu_toa", "co_quan"]
     assert fields_per_pdf["bien-ban-ban-giao-co-ctd1-2016.pdf"] == ["ben_giao", "ben_nhan", "chung_kien"]
     names = [sig["Signer Certificate Common Name"] for sig in pdfsig(store, signed.minutes)]
-    assert names == [conference.secretary.full_name, conference.chair.full_name]
+    assert names == [
+        conference.secretary.full_name,
+        conference.chair.full_name,
+        conference.cluster.parent_body,
+    ]
 
 
 def test_pyhanko_bottom_line_and_modification_levels(signed: Signed, conference: Conference) -> None:
     reports = pades.validate(signed.minutes.read_bytes(), trust_roots())
-    assert [r.field for r in reports] == ["thu_ky", "chu_toa"]
+    assert [r.field for r in reports] == ["thu_ky", "chu_toa", "co_quan"]
     assert all(r.bottom_line and r.intact and r.valid and r.trusted for r in reports)
-    secretary, chair = reports
-    # The secretary certified (DocMDP: form filling and signing allowed); the chair's signature
-    # is an allowed change after it and keeps it valid; only the DSS (B-LT) follows the chair's.
-    assert secretary.certifying and not chair.certifying
+    secretary, chair, agency = reports
+    # The secretary certified (DocMDP: form filling and signing allowed); the chair's and the agency's
+    # signatures are allowed changes after it and keep it valid; only the DSS (B-LT) follows the agency's.
+    assert secretary.certifying and not chair.certifying and not agency.certifying
     assert secretary.modification == "FORM_FILLING" and not secretary.covers_whole_file
-    assert chair.modification == "LTA_UPDATES" and not chair.covers_whole_file
+    assert chair.modification == "FORM_FILLING" and not chair.covers_whole_file
+    assert agency.modification == "LTA_UPDATES" and not agency.covers_whole_file
     # The stored state after the secretary alone is whole and valid too.
     minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
     assert minutes is not None
@@ -189,14 +196,27 @@ def test_stamps_name_the_signer_and_time_in_vietnam_time(signed: Signed) -> None
     with signed.minutes.open("rb") as handle:
         reader = PdfFileReader(handle, strict=False)
         times = [sig.sig_object["/M"] for sig in reader.embedded_signatures]
-    assert len(times) == 2
+    assert len(times) == 3
     reports = pades.validate(signed.minutes.read_bytes(), trust_roots())
-    # Signing starts at 11:35, a minute per block: five blocks of the other documents, then these two.
+    # Signing starts at 11:35, a minute per block: five blocks of the other documents, then these three.
     assert [pades.format_signing_time(r.signed_at) for r in reports if r.signed_at] == [
         "2016-11-11T11:41:00+07:00",
         "2016-11-11T11:42:00+07:00",
+        "2016-11-11T11:43:00+07:00",
     ]
 
 
 def test_every_document_is_fully_signed_and_verifies(signed: Signed, conference: Conference) -> None:
     assert_every_document_signed_and_verified(conference)
+
+
+def test_the_clerk_sealed_the_minutes_from_a_softhsm_token(signed: Signed, conference: Conference) -> None:
+    """Where SoftHSM2 is installed the demo's agency key lives on a token, not in a file."""
+    tool = require_tool("softhsm2-util", "softhsm2")
+    configured = agency_certificate(conference.cluster)
+    assert configured is not None and configured.seal_png is not None
+    slots = subprocess.run([tool, "--show-slots"], capture_output=True, check=True).stdout.decode()
+    assert f"CQ-{configured.fingerprint[:16]}" in slots
+    minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
+    assert minutes is not None and minutes.current_version.status == "Đã phát hành"
+    assert minutes.current_file.certificate_sha256 == configured.fingerprint

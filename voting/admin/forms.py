@@ -124,3 +124,16 @@ class RegisterCertificateForm(FlaskForm):
             "cùng chủ thể, cùng tổ chức cấp"
         )
     )
+
+
+class AgencyCertificateForm(FlaskForm):
+    """The issuing body's certificate (its key stays on the token), its name and its seal image."""
+
+    agency_name = StringField(
+        _l("Tên cơ quan ghi trên chữ ký số"), validators=[DataRequired(), Length(max=160)]
+    )
+    certificate = FileField(
+        _l("Chứng thư số của cơ quan (PEM, .pem/.crt)"),
+        validators=[FileRequired(_l("Chọn tệp chứng thư số."))],
+    )
+    seal = FileField(_l("Ảnh con dấu (PNG màu đỏ, nền trong suốt; để trống: giữ ảnh cũ)"))

@@ -64,6 +64,7 @@ ACTION_LABELS = {
     "document corrected": "Đính chính biên bản",
     "document replaced": "Phát hành văn bản thay thế",
     "document signed": "Ký số biên bản",
+    "document published": "Văn thư ký số cơ quan, phát hành biên bản",
     "login.failed": "Đăng nhập không thành công",
 }
 

@@ -23,6 +23,7 @@ class Role(enum.StrEnum):
     REPRESENTATIVE = "representative"
     ARCHIVIST = "archivist"
     COUNTER = "counter"
+    CLERK = "clerk"
 
     @property
     def label(self) -> str:
@@ -37,6 +38,7 @@ ROLE_LABELS = {
     Role.REPRESENTATIVE: "Đại biểu đơn vị",
     Role.ARCHIVIST: "Cán bộ lưu trữ",
     Role.COUNTER: "Thành viên Ban kiểm phiếu",
+    Role.CLERK: "Văn thư",
 }
 
 

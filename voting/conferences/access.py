@@ -32,4 +32,6 @@ def can_see(account: User, conference: Conference) -> bool:
             return is_committee_member(account, conference)
         case Role.ARCHIVIST | Role.ADMIN:
             return True
+        case Role.CLERK:  # the văn thư of the cluster's issuing body, or of the whole installation
+            return account.unit is None or account.unit.cluster_id == conference.cluster_id
     return False

@@ -20,7 +20,12 @@ from voting.conferences.models import Conference
 from voting.documents import collect
 from voting.documents.approval import approval_fields
 from voting.documents.minutes_data import ConferenceMinutes, CountingMinutes, HandoverDocument
-from voting.documents.pdf.conference import CHAIR_FIELD, SECRETARY_FIELD, build_conference_minutes
+from voting.documents.pdf.conference import (
+    AGENCY_FIELD,
+    CHAIR_FIELD,
+    SECRETARY_FIELD,
+    build_conference_minutes,
+)
 from voting.documents.pdf.counting import HEAD_FIELD, build_counting_minutes
 from voting.documents.pdf.handover import (
     GIVER_FIELD,
@@ -132,6 +137,20 @@ def _slot(field: str, label: str, name: str, title: str, user: User | None) -> S
     }
 
 
+#: the label of the block the clerk signs with the issuing body's certificate (the seal)
+AGENCY_LABEL = "Chữ ký số cơ quan (văn thư)"
+
+
+def agency_slot(field: str, conference: Conference) -> Slot:
+    """Return the last block of a sealed document: the issuing body's signature, applied by the clerk."""
+    return {**_slot(field, AGENCY_LABEL, conference.cluster.name, "", None), "agency": True}
+
+
+def is_agency_slot(slot: Slot) -> bool:
+    """Return whether a block is the agency's (the clerk's), not a person's."""
+    return bool(slot.get("agency"))
+
+
 def _account_named(name: str) -> User | None:
     """Return the one enabled account with exactly this full name, if there is exactly one."""
     accounts = list(db.session.scalars(sa.select(User).where(User.full_name == nfc(name.strip())).limit(2)))
@@ -228,6 +247,7 @@ def _minutes_signers(conference: Conference, data: ConferenceMinutes) -> list[Sl
     return [
         _slot(SECRETARY_FIELD, "Thư ký", secretary.full_name, secretary.title, secretary),
         _slot(CHAIR_FIELD, "Chủ tọa", chair.full_name, chair.title, chair),
+        agency_slot(AGENCY_FIELD, conference),
     ]
 
 

@@ -139,7 +139,10 @@ class DocumentVersion(db.Model):  # type: ignore[name-defined,misc]
     """One edition of a document: the first issue, or a correction that supersedes the one before."""
 
     __tablename__ = "document_versions"
-    __table_args__ = (sa.UniqueConstraint("document_id", "version"),)
+    __table_args__ = (
+        sa.UniqueConstraint("document_id", "version"),
+        sa.CheckConstraint("(published_at IS NULL) = (published_by_id IS NULL)", name="published_by_someone"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(sa.ForeignKey("documents.id"), index=True)
@@ -160,6 +163,9 @@ class DocumentVersion(db.Model):  # type: ignore[name-defined,misc]
     issued_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     #: set when a correction replaced this version (before replacements were documents); kept for old data
     superseded_at: Mapped[datetime | None]
+    #: when and by whom the clerk applied the agency's signature and issued it ("Đã phát hành"), naive UTC
+    published_at: Mapped[datetime | None]
+    published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     document: Mapped[Document] = relationship(back_populates="versions")
     files: Mapped[list[DocumentFile]] = relationship(
@@ -197,6 +203,8 @@ class DocumentVersion(db.Model):  # type: ignore[name-defined,misc]
         """Return the status in Vietnamese."""
         if self.is_superseded:
             return "Đã bị thay thế"
+        if self.published_at is not None:
+            return "Đã phát hành"
         if self.is_signed:
             return "Đã ký đủ"
         return f"Chờ ký ({len(self.signatures)}/{len(self.slots)})"

@@ -13,7 +13,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from voting.clusters.models import Cluster
-from voting.documents.kinds import kind_entry
+from voting.documents.kinds import is_agency_slot, kind_entry
 from voting.documents.models import Document
 from voting.documents.services import printed_date
 from voting.extensions import db
@@ -84,7 +84,9 @@ def register_line(
     entry = kind_entry(document.kind)
     version = document.current_version if document.versions else None
     data = json.loads(version.data_json) if version is not None else {}
-    signers = [f"{slot['name']} ({slot['label']})" for slot in (version.slots if version is not None else [])]
+    # the persons who sign; the agency's signature (the clerk's seal) is the issuing, not a signer
+    slots = [slot for slot in (version.slots if version is not None else []) if not is_agency_slot(slot)]
+    signers = [f"{slot['name']} ({slot['label']})" for slot in slots]
     return RegisterLine(
         document=document,
         cluster=cluster,

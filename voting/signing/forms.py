@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import PasswordField
+from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from voting.signing.pki import MIN_PIN_LENGTH
@@ -47,4 +47,25 @@ class UploadSignedForm(FlaskForm):
 
     signed = FileField(
         _l("Tệp PDF đã ký bằng công cụ của mình"), validators=[FileRequired(_l("Chọn tệp PDF đã ký."))]
+    )
+
+
+class SealDocumentForm(FlaskForm):
+    """The agency's key: on a PKCS#11 token (its label, the key's label, the PIN) or in a PKCS#12 file."""
+
+    token_label = StringField(_l("Nhãn thiết bị ký số (token/HSM)"), validators=[Optional(), Length(max=32)])
+    key_label = StringField(
+        _l("Nhãn khóa của cơ quan trên thiết bị"), validators=[Optional(), Length(max=64)]
+    )
+    pin = PasswordField(_l("Mã PIN của thiết bị"), validators=[Optional(), Length(max=64)])
+    pkcs12 = FileField(_l("Tệp PKCS#12 (.p12/.pfx) của cơ quan"))
+    pkcs12_password = PasswordField(_l("Mật khẩu tệp PKCS#12"), validators=[Optional(), Length(max=128)])
+
+
+class SignatureImageForm(FlaskForm):
+    """A PNG of the handwritten signature, shown in the person's signature stamps."""
+
+    image = FileField(
+        _l("Ảnh chữ ký tay (PNG nền trong suốt, màu xanh)"),
+        validators=[FileRequired(_l("Chọn một tệp PNG."))],
     )

@@ -107,3 +107,57 @@ class ExternalCertificate(db.Model):  # type: ignore[name-defined,misc]
 
     def __repr__(self) -> str:
         return f"<ExternalCertificate {self.user_id} {self.fingerprint[:12]}>"
+
+
+class AgencyCertificate(db.Model):  # type: ignore[name-defined,misc]
+    """The issuing body's certificate for a cluster's documents, and its seal image; the key stays in a token.
+
+    The clerk (văn thư) signs with the key on a PKCS#11 token or HSM, or from a PKCS#12 file; the
+    signature is accepted only from the key of this certificate. One is active per cluster.
+    """
+
+    __tablename__ = "agency_certificates"
+    __table_args__ = (
+        sa.Index(
+            "uq_agency_certificates_one_active_per_cluster",
+            "cluster_id",
+            unique=True,
+            postgresql_where=sa.text("is_active"),
+            sqlite_where=sa.text("is_active"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cluster_id: Mapped[int] = mapped_column(sa.ForeignKey("clusters.id"), index=True)
+    #: the agency's name as the stamp prints it ("Công an thành phố Hà Nội")
+    agency_name: Mapped[str] = mapped_column(sa.String(160))
+    #: the agency's certificate, PEM
+    certificate_pem: Mapped[str] = mapped_column(sa.Text)
+    #: SHA-256 of the certificate (DER), hex
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    #: the seal's image (red, transparent PNG, checked with Pillow); NULL: the stamp shows text only
+    seal_png: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    #: naive UTC
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    #: a new certificate deactivates the one before; old ones stay for history
+    is_active: Mapped[bool] = mapped_column(server_default=sa.true())
+
+    def __repr__(self) -> str:
+        return f"<AgencyCertificate {self.cluster_id} {self.fingerprint[:12]}>"
+
+
+class SignatureImage(db.Model):  # type: ignore[name-defined,misc]
+    """A signer's handwritten signature (a checked PNG) that their stamp shows, per Decree 30 Appendix I."""
+
+    __tablename__ = "signature_images"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), unique=True)
+    #: the PNG as re-encoded after checking
+    png: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    #: naive UTC
+    uploaded_at: Mapped[datetime]
+
+    def __repr__(self) -> str:
+        return f"<SignatureImage {self.user_id}>"

@@ -157,6 +157,11 @@ def _stamp_style() -> TextStampStyle:
     )
 
 
+def small_font() -> _FontFactory:
+    """Return the embedded Noto Serif subset at the small size of image stamps (see appearance)."""
+    return _FontFactory(str(FONT), font_size=6)
+
+
 def to_asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
     """Convert a cryptography certificate for pyHanko."""
     return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
@@ -166,9 +171,10 @@ def sign(
     pdf: bytes,
     *,
     field: str,
-    certificate: x509.Certificate,
-    key: object,
-    chain: list[x509.Certificate],
+    certificate: x509.Certificate | None = None,
+    key: object = None,
+    chain: list[x509.Certificate] | None = None,
+    signer: signers.Signer | None = None,
     certify: bool,
     stamp: StampText,
     reason: str,
@@ -177,24 +183,22 @@ def sign(
     timestamp_auth: tuple[str, str] | None = None,
     validation_context: ValidationContext | None = None,
     archive: bool = False,
+    style: TextStampStyle | None = None,
 ) -> bytes:
     """Sign *pdf* in the empty field *field* as an incremental update and return the new bytes.
 
+    The key is *key* with *certificate*, or a ready *signer* (e.g. pyHanko's PKCS#11 signer).
     The certifying (first) signature allows form filling and further signatures (DocMDP level 2),
     so later signatures keep it valid. With *validation_context* the signer's chain is checked first
     and its certificates and revocation data go into the document's DSS (B-LT); with a TSA at
     *timestamp_url* the signature is timestamped (B-T) and, if *archive*, a document timestamp
     follows it (B-LTA: for the last signature of a document). *timestamp_auth* is the TSA's HTTP
-    Basic user and password, if it wants them.
+    Basic user and password, if it wants them. *style* replaces the
+    text-only stamp (see appearance).
     """
-    der = key.private_bytes(  # type: ignore[attr-defined]
-        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    signer = signers.SimpleSigner(
-        signing_cert=to_asn1(certificate),
-        signing_key=asn1_keys.PrivateKeyInfo.load(der),
-        cert_registry=SimpleCertificateStore.from_certs([to_asn1(c) for c in chain]),
-    )
+    if signer is None:
+        assert certificate is not None
+        signer = key_signer(certificate, key, chain or [])
     meta = signers.PdfSignatureMetadata(
         field_name=field,
         md_algorithm="sha256",
@@ -213,7 +217,7 @@ def sign(
         if timestamp_url
         else None
     )
-    pdf_signer = signers.PdfSigner(meta, signer, stamp_style=_stamp_style(), timestamper=timestamper)
+    pdf_signer = signers.PdfSigner(meta, signer, stamp_style=style or _stamp_style(), timestamper=timestamper)
     params = {
         "name": nfc(stamp.name),
         "title": nfc(stamp.title) or " ",
@@ -241,6 +245,18 @@ def _chain_refusal(error: Exception) -> str:
     if isinstance(error, ExpiredError):
         return N_("Chứng thư số của người ký đã hết hạn; tài liệu chưa được ký.")
     return N_("Chứng thư số của người ký không chuỗi được tới CA tin cậy; tài liệu chưa được ký.")
+
+
+def key_signer(certificate: x509.Certificate, key: object, chain: list[x509.Certificate]) -> signers.Signer:
+    """Return pyHanko's signer for a private key held in memory."""
+    der = key.private_bytes(  # type: ignore[attr-defined]
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return signers.SimpleSigner(
+        signing_cert=to_asn1(certificate),
+        signing_key=asn1_keys.PrivateKeyInfo.load(der),
+        cert_registry=SimpleCertificateStore.from_certs([to_asn1(c) for c in chain]),
+    )
 
 
 async def _sign(

@@ -29,6 +29,7 @@ from voting.extensions import db
 from voting.formatting import utc_now
 from voting.forms import ConfirmForm, show_refusal
 from voting.signing import pin
+from voting.signing.agency import may_seal
 from voting.signing.external import accept_signed_upload, prepared_revision, registered_certificates
 from voting.signing.forms import ChangePinForm, SignDocumentForm, UploadSignedForm, VerifyUploadForm
 from voting.signing.services import administrators, credential_of, may_sign, sign_document, verify_pdf
@@ -88,6 +89,7 @@ def conference_documents(conference_id: int) -> str:
         documents=documents,
         issuable=issuable,
         may_sign=lambda version: may_sign(version, user()),
+        may_seal=lambda version: may_seal(version, user()),
         form=ConfirmForm(),
         replace_form=ReplaceDocumentForm(),
     )

@@ -10,18 +10,20 @@ from typing import Any
 
 import sqlalchemy as sa
 from cryptography import x509
+from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 
 from voting.auth.models import Role, User
 from voting.documents.archive import find_file
+from voting.documents.kinds import is_agency_slot
 from voting.documents.models import DocumentFile, DocumentVersion
 from voting.documents.services import record_document_action
 from voting.errors import InvalidState, SigningRefused
 from voting.extensions import db
 from voting.formatting import nfc
 from voting.i18n import N_
-from voting.signing import pades, pki
-from voting.signing.models import SignerCredential, SigningAuthority
+from voting.signing import appearance, pades, pki
+from voting.signing.models import SignatureImage, SignerCredential, SigningAuthority
 
 #: years a CA and a signer certificate are valid
 CA_YEARS, SIGNER_YEARS = 30, 20
@@ -209,8 +211,8 @@ def _same_name(a: str, b: str) -> bool:
 def may_sign(version: DocumentVersion, account: User) -> bool:
     """Return whether *account* may sign the version's next block (its own, or as chair for an outsider)."""
     slot = version.next_slot
-    if slot is None or version.is_superseded:
-        return False
+    if slot is None or version.is_superseded or is_agency_slot(slot):
+        return False  # the agency's block is the clerk's (signing.agency)
     if slot["user_id"] is not None:
         return bool(slot["user_id"] == account.id)
     return version.document.conference.chair_id == account.id
@@ -266,6 +268,7 @@ def sign_document(
         timestamp_auth=timestamp_auth,
         validation_context=validation_context(moment=signed_at),
         archive=previous.revision + 1 == len(version.slots),
+        style=_image_style(by) if pkcs12 is None else None,
     )
     return store_signature(
         version, slot, content, cert, by=by, signed_by=by if pkcs12 is None else None, now=now
@@ -300,6 +303,7 @@ def store_signature(
     by: User,
     signed_by: User | None,
     now: datetime,
+    action: str = "document signed",
     **audit: str,
 ) -> DocumentFile:
     """Store *content*, the version's latest file with the block's signature added, and audit it."""
@@ -320,7 +324,7 @@ def store_signature(
     db.session.flush()
     db.session.refresh(version)
     record_document_action(
-        "document signed",
+        action,
         by,
         version.document.conference,
         version.document,
@@ -331,6 +335,27 @@ def store_signature(
         **audit,
     )
     return stored
+
+
+def signature_image(account: User) -> SignatureImage | None:
+    """Return the account's handwritten-signature image, if it uploaded one."""
+    return db.session.scalar(sa.select(SignatureImage).where(SignatureImage.user_id == account.id))
+
+
+def set_signature_image(account: User, png: bytes, *, now: datetime) -> SignatureImage:
+    """Check and store the account's handwritten-signature image (a PNG), replacing any before."""
+    clean = appearance.check_png(png)
+    image = signature_image(account) or SignatureImage(user_id=account.id)
+    image.png, image.uploaded_at = clean, now.replace(tzinfo=None)
+    db.session.add(image)
+    db.session.flush()
+    return image
+
+
+def _image_style(account: User) -> TextStampStyle | None:
+    """Return the stamp with the signer's handwritten signature, or None for the text-only stamp."""
+    image = signature_image(account)
+    return appearance.person_style(image.png, pades.small_font()) if image is not None else None
 
 
 @dataclass(frozen=True)

@@ -32,8 +32,11 @@ from voting.documents.pdf.reading import plain_text
 from voting.formatting import format_clock, format_percent, nfc
 
 _ROUND_START = 55 * mm  # election and round headings, the counts line and three table rows
-#: the signature fields of the minutes, in signing order
-SECRETARY_FIELD, CHAIR_FIELD = "thu_ky", "chu_toa"
+#: the signature fields of the minutes, in signing order; the agency's seal comes last (the clerk's)
+SECRETARY_FIELD, CHAIR_FIELD, AGENCY_FIELD = "thu_ky", "chu_toa", "co_quan"
+#: a body's seal at its real size (Decree 30 Appendix I), and the band over it for the agency's name and time
+#: (over, not under: under it would cover the chair's printed name)
+SEAL_SIZE, SEAL_TEXT_BAND = 36 * mm, 8 * mm
 
 
 def _participants(data: ConferenceMinutes) -> list[Flowable]:
@@ -229,7 +232,7 @@ def _flowables(data: ConferenceMinutes, sink: list[SignatureSpot]) -> Iterable[F
 def build_conference_minutes(data: ConferenceMinutes) -> BuiltPdf:
     """Render the Biên bản hội nghị of *data* with the positions of its signature spaces."""
     sink: list[SignatureSpot] = []
-    return render(
+    built = render(
         list(_flowables(data, sink)),
         title=f"Biên bản hội nghị {data.cluster_name} số {data.number}",
         heading=data,
@@ -237,6 +240,27 @@ def build_conference_minutes(data: ConferenceMinutes) -> BuiltPdf:
         footer=Footer(data.number, data.version, data.verify_url, is_draft=data.is_draft),
         sink=sink,
     )
+    chair = next(spot for spot in built.spots if spot.field == CHAIR_FIELD)
+    return BuiltPdf(built.content, [*built.spots, seal_spot(chair, AGENCY_FIELD)])
+
+
+def seal_spot(head: SignatureSpot, field: str) -> SignatureSpot:
+    """Return the agency's field: the seal over about the left third of the head's signature image.
+
+    Decree 30/2020 Appendix I: the seal image, at its real size, covers about one third of the
+    competent person's signature image on its left; the image is centred in the head's space.
+    """
+    x0, y0, x1, y1 = head.box
+    image_width = 2 * (y1 - y0)  # a signature image is about twice as wide as the space is high
+    right = (x0 + x1) / 2 - image_width / 2 + image_width / 3
+    middle = (y0 + y1) / 2
+    box = (
+        round(right - SEAL_SIZE),
+        round(middle - SEAL_SIZE / 2),
+        round(right),
+        round(middle + SEAL_SIZE / 2 + SEAL_TEXT_BAND),
+    )
+    return SignatureSpot(field, head.page, box)
 
 
 def build_conference_minutes_pdf(data: ConferenceMinutes) -> bytes:
