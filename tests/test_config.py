@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from voting import create_app
 from voting.config import sqlalchemy_url
 
 
@@ -34,3 +35,15 @@ def test_both_servers_reach_psycopg() -> None:
     _, arguments = engine.dialect.create_connect_args(engine.url)
     assert arguments["host"] == "pg1,pg2" and arguments["port"] == "5432,5433"
     assert arguments["target_session_attrs"] == "read-write" and arguments["connect_timeout"] == "3"
+
+
+@pytest.mark.parametrize("pattern", ["{cluster}/{nope}/{year}", "{cluster", "{0}/HNTK"])
+def test_a_register_file_code_with_unknown_fields_stops_the_app_at_start(pattern: str) -> None:
+    """A bad REGISTER_FILE_CODE was a 500 on the register page; now the app refuses to start."""
+    with pytest.raises(RuntimeError, match="REGISTER_FILE_CODE"):
+        create_app({"TESTING": True, "SECRET_KEY": "x" * 20, "REGISTER_FILE_CODE": pattern})
+
+
+def test_the_default_register_file_code_starts() -> None:
+    app = create_app({"TESTING": True, "SECRET_KEY": "x" * 20, "REGISTER_FILE_CODE": "{cluster}-{year}"})
+    assert app.config["REGISTER_FILE_CODE"] == "{cluster}-{year}"

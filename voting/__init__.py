@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import Flask, has_request_context, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from voting.config import PLACEHOLDER_KEYS, default_config
+from voting.config import PLACEHOLDER_KEYS, default_config, file_code_problem
 from voting.extensions import csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +27,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     _refuse_weak_secret(app)
+    if problem := file_code_problem(app.config.get("REGISTER_FILE_CODE") or ""):
+        raise RuntimeError(problem)
     _trust_proxies(app)
 
     db.init_app(app)

@@ -47,6 +47,18 @@ def tsa_credentials(config: Mapping[str, Any]) -> tuple[str, str] | None:
     return (username, config.get("SIGNING_TSA_PASSWORD") or "") if username else None
 
 
+def file_code_problem(pattern: str) -> str | None:
+    """Return why a ``REGISTER_FILE_CODE`` pattern cannot be filled in, or None when it can."""
+    try:
+        pattern.format(cluster="CTĐ4", year=2016)
+    except (KeyError, IndexError, ValueError) as error:
+        return (
+            f"REGISTER_FILE_CODE {pattern!r} cannot be filled in ({type(error).__name__}: {error}); "
+            "it may name only {cluster} and {year}, e.g. {cluster}/HNTK/{year}."
+        )
+    return None
+
+
 def secret_key(instance_path: str) -> str:
     """Return ``SECRET_KEY`` from the environment or from ``instance/secret_key``."""
     key = os.environ.get("SECRET_KEY", "")
