@@ -21,7 +21,8 @@ from voting.documents.services import find_document
 from voting.extensions import db
 from voting.formatting import nfc
 from voting.signing import pades
-from voting.signing.services import trust_roots, verify_pdf
+from voting.signing.services import verify_pdf
+from voting.signing.trust import validation_context
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def test_pdfsig_reports_every_signature_valid_and_trusted(
 
 
 def test_pyhanko_bottom_line_and_modification_levels(signed: Signed, conference: Conference) -> None:
-    reports = pades.validate(signed.minutes.read_bytes(), trust_roots())
+    reports = pades.validate(signed.minutes.read_bytes(), validation_context)
     assert [r.field for r in reports] == ["thu_ky", "chu_toa"]
     assert all(r.bottom_line and r.intact and r.valid and r.trusted for r in reports)
     secretary, chair = reports
@@ -124,7 +125,7 @@ def test_pyhanko_bottom_line_and_modification_levels(signed: Signed, conference:
     minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
     assert minutes is not None
     after_secretary = minutes.current_version.files[1]
-    (alone,) = pades.validate(after_secretary.content, trust_roots())
+    (alone,) = pades.validate(after_secretary.content, validation_context)
     assert alone.is_ok and alone.covers_whole_file
     assert alone.signed_at is not None and alone.signed_at.isoformat().endswith("+07:00")
 
@@ -190,7 +191,7 @@ def test_stamps_name_the_signer_and_time_in_vietnam_time(signed: Signed) -> None
         reader = PdfFileReader(handle, strict=False)
         times = [sig.sig_object["/M"] for sig in reader.embedded_signatures]
     assert len(times) == 2
-    reports = pades.validate(signed.minutes.read_bytes(), trust_roots())
+    reports = pades.validate(signed.minutes.read_bytes(), validation_context)
     # Signing starts at 11:35, a minute per block: five blocks of the other documents, then these two.
     assert [pades.format_signing_time(r.signed_at) for r in reports if r.signed_at] == [
         "2016-11-11T11:41:00+07:00",

@@ -14,6 +14,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+from pyhanko_certvalidator import ValidationContext
 
 from tests.documents.minutes import make_minutes
 from tests.helpers import hanoi
@@ -105,7 +106,8 @@ def test_signature_carries_a_timestamp_token_from_the_configured_tsa(
         location="Hà Nội",
         timestamp_url=url,
     )
-    (report,) = pades.validate(signed, [root])
+    trusting_root = lambda: ValidationContext(trust_roots=[pades.to_asn1(root)])  # noqa: E731
+    (report,) = pades.validate(signed, trusting_root)
     assert report.is_ok
     # the TSA's token sits in the signature, valid and trusted, with the TSA's time
     assert report.timestamped_at == NOW
@@ -121,7 +123,7 @@ def test_signature_carries_a_timestamp_token_from_the_configured_tsa(
             reason="ký",
             location="Hà Nội",
         ),
-        [root],
+        trusting_root,
     )
     assert unstamped.is_ok and unstamped.timestamped_at is None
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import io
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -65,6 +66,7 @@ class SignatureReport:
     covers_whole_file: bool  # nothing at all was appended after it
     bottom_line: bool  # pyHanko's overall verdict
     timestamped_at: datetime | None = None  # the TSA's time, when a valid, trusted RFC 3161 token is attached
+    revoked: bool = False  # the signer's certificate (or a CA above it) is revoked per the stored CRLs
 
     @property
     def is_ok(self) -> bool:
@@ -233,17 +235,16 @@ def _trusted_timestamp(status: object) -> datetime | None:
     return token.timestamp.astimezone(VN_TZ)  # type: ignore[no-any-return]
 
 
-def validate(pdf: bytes, trust_roots: list[x509.Certificate]) -> list[SignatureReport]:
-    """Validate every signature of *pdf* against *trust_roots* (no network access)."""
+def validate(pdf: bytes, new_context: Callable[[], ValidationContext]) -> list[SignatureReport]:
+    """Validate every signature of *pdf*, each with a fresh context from *new_context* (the trust list)."""
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         embedded = list(reader.embedded_signatures)
     except Exception:  # noqa: BLE001 - any unreadable upload is "no valid signature"
         return []
-    roots = [to_asn1(root) for root in trust_roots]
     reports = []
     for sig in embedded:
-        context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
+        context = new_context()
         try:
             status = validate_pdf_signature(sig, context)
         except Exception:  # noqa: BLE001 - a mangled signature is reported as broken, not a 500
@@ -267,6 +268,7 @@ def validate(pdf: bytes, trust_roots: list[x509.Certificate]) -> list[SignatureR
                 covers_whole_file=status.coverage is not None and status.coverage.name == "ENTIRE_FILE",
                 bottom_line=bool(status.bottom_line),
                 timestamped_at=_trusted_timestamp(status),
+                revoked=bool(status.revoked),
             )
         )
     return reports

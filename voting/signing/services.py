@@ -19,7 +19,7 @@ from voting.errors import InvalidState, SigningRefused
 from voting.extensions import db
 from voting.formatting import nfc
 from voting.i18n import N_
-from voting.signing import pades, pki
+from voting.signing import pades, pki, trust
 from voting.signing.models import SignerCredential, SigningAuthority
 
 #: years a CA and a signer certificate are valid
@@ -33,10 +33,8 @@ def active_authority() -> SigningAuthority | None:
 
 
 def trust_roots() -> list[x509.Certificate]:
-    """Return every CA this archive has used: documents signed under an older one stay trusted."""
-    return [
-        pki.load_certificate(pem) for pem in db.session.scalars(sa.select(SigningAuthority.certificate_pem))
-    ]
+    """Return the trust list's active roots (every in-app CA unless retired, and imported ones)."""
+    return trust.trusted_roots()
 
 
 def _add_authority(pair: pki.KeyPair, *, now: datetime) -> SigningAuthority:
@@ -51,6 +49,8 @@ def _add_authority(pair: pki.KeyPair, *, now: datetime) -> SigningAuthority:
     )
     db.session.add(authority)
     db.session.flush()
+    if not any(entry.fingerprint == authority.fingerprint for entry in trust.active_certificates()):
+        trust.add_certificate(cert, by=None, now=now)
     return authority
 
 
@@ -210,11 +210,13 @@ def sign_document(
     pkcs12: bytes | None = None,
     pkcs12_password: str | None = None,
     timestamp_url: str | None = None,
+    fetch_revocation: bool = False,
 ) -> DocumentFile:
     """Sign the version's next signature block and store the result as a new file; nothing else changes.
 
     With *pin* the signer's stored key is used; with *pkcs12* the uploaded file (never stored). A wrong
-    PIN or password raises WrongPin and stores nothing.
+    PIN or password raises WrongPin and stores nothing. The certificate must chain to the trust list,
+    be valid at *now* and not revoked (*fetch_revocation*: also ask OCSP/CRL servers).
     """
     version, slot = lock_turn(version, by)
     if pkcs12 is not None:
@@ -229,9 +231,16 @@ def sign_document(
         credential = credential_of(by)
         if credential is None:
             raise _ask_an_administrator(by)
-        key = pki.unseal_key(credential.sealed_key, pin or "")
+        if credential.revoked_at is not None:
+            raise SigningRefused(
+                N_("Chứng thư số của tài khoản này đã bị thu hồi; quản trị cần cấp chứng thư mới.")
+            )
         cert = pki.load_certificate(credential.certificate_pem)
-        chain = trust_roots()
+        authority = db.session.get(SigningAuthority, credential.authority_id)
+        assert authority is not None
+        chain = [pki.load_certificate(authority.certificate_pem)]
+        trust.check_signer(cert, intermediates=chain, now=now, fetch=fetch_revocation)
+        key = pki.unseal_key(credential.sealed_key, pin or "")
     previous = version.latest_file
     signed_at = now.replace(tzinfo=UTC) if now.tzinfo is None else now
     content = pades.sign(
@@ -345,7 +354,8 @@ class Verification:
         return self.is_in_archive and bool(self.signatures) and all(s.is_ok for s in self.signatures)
 
 
-def verify_pdf(content: bytes) -> Verification:
-    """Check a PDF against the archive (by SHA-256) and validate each of its signatures."""
+def verify_pdf(content: bytes, *, fetch: bool = False) -> Verification:
+    """Check a PDF against the archive (by SHA-256) and validate each signature against the trust list."""
     digest = hashlib.sha256(content).hexdigest()
-    return Verification(digest, find_file(digest), pades.validate(content, trust_roots()))
+    reports = pades.validate(content, lambda: trust.validation_context(fetch=fetch))
+    return Verification(digest, find_file(digest), reports)
