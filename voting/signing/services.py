@@ -227,6 +227,7 @@ def sign_document(
                 holder=pki.common_name(cert),
                 name=slot["name"],
             )
+        trust.check_signer(cert, intermediates=chain, now=now, fetch=fetch_revocation)
     else:
         credential = credential_of(by)
         if credential is None:
