@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
+import sqlalchemy as sa
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding
 
 from tests.helpers import ENDED_AT, STARTS_AT
 from tests.signing.helpers import CA_PASS, PIN, files, give_keys
+from voting.audit.models import AuditEntry
 from voting.conferences.models import Conference
 from voting.documents.models import DocumentKind, DocumentVersion
 from voting.documents.services import find_document
-from voting.errors import SigningRefused
+from voting.errors import InvalidState, SigningRefused, WrongPin
+from voting.extensions import db
 from voting.handovers.services import find_handover
-from voting.signing import pki
+from voting.signing import pades, pki, trust
 from voting.signing import services as signing
 
 SIGNING_AT = ENDED_AT + timedelta(minutes=30)
@@ -98,3 +102,139 @@ def test_an_expired_certificate_is_refused(ended: Conference) -> None:
             version, by=ended.chair, now=SIGNING_AT, pkcs12=upload, pkcs12_password="p12-pass"
         )
     assert files() == before
+
+
+def test_the_trust_list_holds_the_in_app_ca_takes_imports_and_retires(ended: Conference) -> None:
+    give_keys(ended)
+    (in_app,) = trust.active_certificates()
+    authority = signing.active_authority()
+    assert authority is not None and in_app.fingerprint == authority.fingerprint and in_app.is_root
+    national = pki.load_certificate(
+        pki.make_root_ca(
+            "Root CA quốc gia", "Bộ", now=STARTS_AT, years=20, passphrase="national-1"
+        ).certificate_pem
+    )
+    (added,) = trust.import_certificates(national.public_bytes(Encoding.DER), by=ended.chair, now=STARTS_AT)
+    assert added.is_root and "CN=Root CA quốc gia" in added.subject and added.added_by == ended.chair
+    with pytest.raises(InvalidState, match="đã có"):
+        trust.import_certificates(pki.pem(national).encode(), by=ended.chair, now=STARTS_AT)
+    with pytest.raises(InvalidState, match="X.509"):
+        trust.import_certificates(b"not a certificate", by=ended.chair, now=STARTS_AT)
+    leaf = pki.load_certificate(signing.credential_of(ended.chair).certificate_pem)  # type: ignore[union-attr]
+    with pytest.raises(InvalidState, match="không phải chứng thư của CA"):
+        trust.import_certificates(pki.pem(leaf).encode(), by=ended.chair, now=STARTS_AT)
+    trust.retire_certificate(added, by=ended.chair, now=SIGNING_AT)
+    assert added.retired_at is not None and added in trust.all_certificates()
+    assert [e.fingerprint for e in trust.active_certificates()] == [in_app.fingerprint]
+    with pytest.raises(InvalidState):
+        trust.retire_certificate(added, by=ended.chair, now=SIGNING_AT)
+    actions = db.session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert "trusted certificate added" in actions and actions[-1] == "trusted certificate retired"
+
+
+def test_a_retired_root_makes_its_signatures_untrusted_and_its_keys_unusable(ended: Conference) -> None:
+    version, _ = handover_for_receiver(ended)
+    assert signing.verify_pdf(version.latest_file.content).is_ok
+    (in_app,) = trust.active_certificates()
+    trust.retire_certificate(in_app, by=None, now=SIGNING_AT)
+    (report,) = signing.verify_pdf(version.latest_file.content).signatures
+    assert report.intact and not report.trusted
+    with pytest.raises(SigningRefused, match="danh sách tin cậy"):
+        signing.sign_document(version, by=ended.chair, now=SIGNING_AT, pin=PIN)
+
+
+def external_ca() -> tuple[pki.KeyPair, x509.Certificate]:
+    """Return another organisation's root CA (key sealed under ``national-1``) and its certificate."""
+    pair = pki.make_root_ca(
+        "Root CA quốc gia", "Bộ", now=STARTS_AT - timedelta(days=60), years=20, passphrase="national-1"
+    )
+    return pair, pki.load_certificate(pair.certificate_pem)
+
+
+def test_crls_are_checked_before_storing_and_revoke_imported_certificates(ended: Conference) -> None:
+    version, receiver_name = handover_for_receiver(ended)
+    pair, root = external_ca()
+    cert, key = pki.issue_signer(
+        pair, "national-1", common_name=receiver_name, title="", organization="", now=STARTS_AT, years=2
+    )
+    upload = pki.make_pkcs12(cert, key, [root], "p12-pass")
+    ca_key = pki.unseal_key(pair.sealed_key, "national-1")
+    crl = pki.make_crl(root, ca_key, [(cert.serial_number, STARTS_AT)], number=1, now=STARTS_AT)
+    der = crl.public_bytes(Encoding.DER)
+    # not on the trust list yet: neither its certificates nor its CRL
+    with pytest.raises(SigningRefused, match="danh sách tin cậy"):
+        signing.sign_document(
+            version, by=ended.chair, now=SIGNING_AT, pkcs12=upload, pkcs12_password="p12-pass"
+        )
+    with pytest.raises(InvalidState, match="không được ký bởi CA nào"):
+        trust.import_crl(der, by=ended.chair, now=STARTS_AT)
+    trust.import_certificates(pki.pem(root).encode(), by=ended.chair, now=STARTS_AT)
+    # a CRL with the root's name but signed by another key is refused
+    forged = pki.make_crl(root, ec.generate_private_key(ec.SECP256R1()), [], number=2, now=STARTS_AT)
+    with pytest.raises(InvalidState, match="không được ký bởi CA nào"):
+        trust.import_crl(forged.public_bytes(Encoding.PEM), by=ended.chair, now=STARTS_AT)
+    stored = trust.import_crl(der, by=ended.chair, now=STARTS_AT)
+    assert stored.revoked_count == 1 and stored.issuer_certificate.fingerprint == pki.fingerprint(root)
+    with pytest.raises(InvalidState, match="đã được nhập"):
+        trust.import_crl(crl.public_bytes(Encoding.PEM), by=ended.chair, now=STARTS_AT)
+    before = files()
+    with pytest.raises(SigningRefused, match="thu hồi"):
+        signing.sign_document(
+            version, by=ended.chair, now=SIGNING_AT, pkcs12=upload, pkcs12_password="p12-pass"
+        )
+    assert files() == before
+    # another certificate of the same, now trusted, CA signs
+    good, good_key = pki.issue_signer(
+        pair, "national-1", common_name=receiver_name, title="", organization="", now=STARTS_AT, years=20
+    )
+    signing.sign_document(
+        version,
+        by=ended.chair,
+        now=SIGNING_AT,
+        pkcs12=pki.make_pkcs12(good, good_key, [root], "p12-pass"),
+        pkcs12_password="p12-pass",
+    )
+    assert all(s.is_ok for s in signing.verify_pdf(version.latest_file.content).signatures)
+
+
+def test_revoking_an_in_app_certificate_issues_a_crl_and_stops_it(ended: Conference) -> None:
+    give_keys(ended)
+    minutes = find_document(ended, DocumentKind.CONFERENCE_MINUTES)
+    assert minutes is not None
+    version = minutes.current_version
+    credential = signing.credential_of(ended.secretary)
+    assert credential is not None
+    with pytest.raises(WrongPin, match="khóa CA"):
+        trust.revoke_credential(credential, ca_passphrase="wrong-passphrase", by=None, now=SIGNING_AT)
+    assert credential.revoked_at is None and not trust.revocation_lists()
+    crl = trust.revoke_credential(credential, ca_passphrase=CA_PASS, by=None, now=SIGNING_AT)
+    assert credential.revoked_at is not None and crl.revoked_count == 1
+    listed = x509.load_der_x509_crl(crl.content)
+    serial = pki.load_certificate(credential.certificate_pem).serial_number
+    assert listed.get_revoked_certificate_by_serial_number(serial) is not None
+    with pytest.raises(InvalidState, match="từ trước"):
+        trust.revoke_credential(credential, ca_passphrase=CA_PASS, by=None, now=SIGNING_AT)
+    before = files()
+    with pytest.raises(SigningRefused, match="thu hồi"):
+        signing.sign_document(version, by=ended.secretary, now=SIGNING_AT, pin=PIN)
+    assert files() == before
+    # someone who still holds the key signs anyway, after the revocation: the signature verifies as revoked
+    key = pki.unseal_key(credential.sealed_key, PIN)
+    cert = pki.load_certificate(credential.certificate_pem)
+    signed = pades.sign(
+        version.latest_file.content,
+        field=version.next_slot["field"],  # type: ignore[index]
+        certificate=cert,
+        key=key,
+        chain=signing.trust_roots(),
+        certify=True,
+        stamp=pades.StampText("x", "y", SIGNING_AT.replace(tzinfo=UTC) + timedelta(minutes=5)),
+        reason="ký",
+        location="Hà Nội",
+    )
+    (report,) = signing.verify_pdf(signed).signatures
+    assert report.revoked and not report.trusted and not report.is_ok
+    # a newly issued certificate signs again
+    signing.issue_credential(ended.secretary, ca_passphrase=CA_PASS, pin=PIN, now=SIGNING_AT)
+    signing.sign_document(version, by=ended.secretary, now=SIGNING_AT + timedelta(minutes=10), pin=PIN)
+    assert all(s.is_ok for s in signing.verify_pdf(version.latest_file.content).signatures)

@@ -67,6 +67,7 @@ class SignatureReport:
     bottom_line: bool  # pyHanko's overall verdict
     timestamped_at: datetime | None = None  # the TSA's time, when a valid, trusted RFC 3161 token is attached
     revoked: bool = False  # the signer's certificate (or a CA above it) is revoked per the stored CRLs
+    certificate: bytes | None = None  # the signer's certificate, DER
 
     @property
     def is_ok(self) -> bool:
@@ -269,6 +270,7 @@ def validate(pdf: bytes, new_context: Callable[[], ValidationContext]) -> list[S
                 bottom_line=bool(status.bottom_line),
                 timestamped_at=_trusted_timestamp(status),
                 revoked=bool(status.revoked),
+                certificate=cert.dump(),
             )
         )
     return reports

@@ -359,4 +359,5 @@ def verify_pdf(content: bytes, *, fetch: bool = False) -> Verification:
     """Check a PDF against the archive (by SHA-256) and validate each signature against the trust list."""
     digest = hashlib.sha256(content).hexdigest()
     reports = pades.validate(content, lambda: trust.validation_context(fetch=fetch))
+    reports = trust.with_stored_revocations(reports, now=datetime.now(UTC))
     return Verification(digest, find_file(digest), reports)

@@ -9,10 +9,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator.errors import (
@@ -23,6 +25,11 @@ from pyhanko_certvalidator.errors import (
     RevokedError,
     ValidationError,
 )
+from pyhanko_certvalidator.policy_decl import (
+    CertRevTrustPolicy,
+    FreshnessReqType,
+    RevocationCheckingPolicy,
+)
 
 from voting.audit.services import record
 from voting.auth.models import User
@@ -31,7 +38,15 @@ from voting.extensions import db
 from voting.i18n import N_
 from voting.signing import pki
 from voting.signing.models import RevocationList, SignerCredential, SigningAuthority, TrustedCertificate
-from voting.signing.pades import to_asn1
+from voting.signing.pades import SignatureReport, to_asn1
+
+#: Revocation is checked where information exists (soft-fail), and a CRL stays usable after its
+#: nextUpdate: an offline intranet imports CRLs now and then, and a revocation is never undone.
+REVOCATION_POLICY = CertRevTrustPolicy(
+    RevocationCheckingPolicy.from_legacy("soft-fail"),
+    freshness=timedelta(days=365 * 100),
+    freshness_req_type=FreshnessReqType.MAX_DIFF_REVOCATION_VALIDATION,
+)
 
 
 def _naive(moment: datetime) -> datetime:
@@ -47,7 +62,7 @@ def _is_self_signed(cert: x509.Certificate) -> bool:
         return False
     try:
         cert.verify_directly_issued_by(cert)
-    except Exception:  # noqa: BLE001 - any failure (bad signature, unsupported key) means "not self-signed"
+    except (ValueError, TypeError, InvalidSignature):  # signed by another key, or unsupported
         return False
     return True
 
@@ -222,12 +237,53 @@ def _crls() -> Iterable[bytes]:
     )
 
 
+def revocation_date(cert: x509.Certificate) -> datetime | None:
+    """Return when a stored CRL of the certificate's (trusted) issuer says it was revoked, if it does.
+
+    pyHanko consults CRLs only for certificates that name a distribution point; the in-app CA's
+    certificates name none, so every stored CRL is also checked here.
+    """
+    dates = []
+    for stored in db.session.scalars(
+        sa.select(RevocationList).where(RevocationList.issuer == cert.issuer.rfc4514_string())
+    ):
+        issuer = stored.issuer_certificate
+        if not issuer.is_active:
+            continue
+        try:
+            cert.verify_directly_issued_by(pki.load_certificate(issuer.certificate_pem))
+        except (ValueError, TypeError, InvalidSignature):  # another CA with the same name issued it
+            continue
+        entry = x509.load_der_x509_crl(stored.content).get_revoked_certificate_by_serial_number(
+            cert.serial_number
+        )
+        if entry is not None:
+            dates.append(_naive(entry.revocation_date_utc))
+    return min(dates, default=None)
+
+
+def with_stored_revocations(reports: list[SignatureReport], *, now: datetime) -> list[SignatureReport]:
+    """Mark untrusted each signature whose certificate a stored CRL revoked before *now*."""
+    marked = []
+    for report in reports:
+        revoked = (
+            revocation_date(x509.load_der_x509_certificate(report.certificate))
+            if report.certificate is not None and not report.revoked
+            else None
+        )
+        if revoked is not None and revoked <= _naive(now):
+            report = replace(report, revoked=True, trusted=False)
+        marked.append(report)
+    return marked
+
+
 def validation_context(*, moment: datetime | None = None, fetch: bool = False) -> ValidationContext:
     """Return a pyHanko validation context: trusted roots, intermediates and stored CRLs.
 
     *moment* is the validation time (default now); *fetch* lets pyHanko fetch OCSP responses and CRLs
     over the network (the REVOCATION_FETCH setting). Revocation is checked where information exists
-    ("soft-fail"): a certificate listed in a stored CRL is revoked. Make a new context per validation.
+    ("soft-fail"): a certificate listed in any stored CRL, however old, is revoked from its revocation
+    date on. Make a new context per validation.
     """
     return ValidationContext(
         trust_roots=[to_asn1(cert) for cert in trusted_roots()],
@@ -235,7 +291,7 @@ def validation_context(*, moment: datetime | None = None, fetch: bool = False) -
         crls=list(_crls()),
         moment=_aware(moment) if moment is not None else None,
         allow_fetching=fetch,
-        revocation_mode="soft-fail",
+        revinfo_policy=REVOCATION_POLICY,
     )
 
 
@@ -286,6 +342,9 @@ def check_signer(
         raise SigningRefused(
             N_("Chuỗi chứng thư số không hợp lệ (%(error)s); tài liệu chưa được ký."), error=str(error)
         ) from None
+    revoked = revocation_date(cert)
+    if revoked is not None and revoked <= _naive(now):
+        raise SigningRefused(N_("Chứng thư số đã bị thu hồi; tài liệu chưa được ký."))
 
 
 def revoke_credential(
