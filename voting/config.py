@@ -70,6 +70,9 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "DOCUMENT_RETENTION": json.loads(os.environ.get("DOCUMENT_RETENTION") or "{}"),
         # Optional RFC 3161 timestamp authority for signatures (empty: none).
         "SIGNING_TSA_URL": os.environ.get("SIGNING_TSA_URL", ""),
+        # 1: validation may fetch OCSP responses and CRLs named in certificates (off: an offline intranet
+        # relies on the CRLs imported by hand).
+        "REVOCATION_FETCH": os.environ.get("REVOCATION_FETCH") == "1",
         # Reverse proxies in front of the app (nginx: 1) whose X-Forwarded-For/-Proto are believed.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES") or 0),
     }
