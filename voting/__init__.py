@@ -42,6 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from voting.admin.external_certificate_routes import bp as external_certificates_bp
     from voting.admin.routes import bp as admin_bp
     from voting.admin.throttle_routes import bp as throttles_bp
+    from voting.admin.trust_routes import bp as trust_bp
     from voting.api.routes import bp as api_bp
     from voting.auth import security as auth_security
     from voting.auth.routes import bp as auth_bp
@@ -72,6 +73,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         certificates_bp,
         external_certificates_bp,
         throttles_bp,
+        trust_bp,
         display_bp,
     ):
         app.register_blueprint(blueprint)

@@ -124,3 +124,13 @@ class RegisterCertificateForm(FlaskForm):
             "cùng chủ thể, cùng tổ chức cấp"
         )
     )
+
+
+class ImportTrustFileForm(FlaskForm):
+    """A CA certificate or a CRL file (PEM or DER) for the trust list."""
+
+    file = FileField(_l("Tệp (PEM hoặc DER)"), validators=[FileRequired()])
+
+
+class RevokeCredentialForm(IssueCertificateForm):
+    """The CA passphrase, to revoke an in-app signer certificate: the CA's key signs the new CRL."""
