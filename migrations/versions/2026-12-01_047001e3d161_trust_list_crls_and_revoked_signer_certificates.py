@@ -95,8 +95,16 @@ def _trust_in_app_authorities() -> None:
         sa.column("is_root", sa.Boolean),
         sa.column("added_at", sa.DateTime),
     )
+    authorities_table = sa.table(
+        "signing_authorities",
+        sa.column("id", sa.Integer),
+        sa.column("certificate_pem", sa.Text),
+        sa.column("created_at", sa.DateTime),
+    )
     authorities = connection.execute(
-        sa.text("SELECT certificate_pem, created_at FROM signing_authorities ORDER BY id")
+        sa.select(authorities_table.c.certificate_pem, authorities_table.c.created_at).order_by(
+            authorities_table.c.id
+        )
     ).all()
     for certificate_pem, created_at in authorities:
         cert = x509.load_pem_x509_certificate(certificate_pem.encode())
