@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from datetime import timedelta
 
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -20,6 +21,7 @@ from voting.documents.services import find_document
 from voting.extensions import db
 from voting.signing import pki, trust
 from voting.signing.models import SignerCredential, TrustedCertificate
+from voting.signing.services import sign_document
 
 
 def upload(data: bytes, name: str) -> dict[str, object]:
@@ -79,10 +81,14 @@ def test_revoking_on_the_screen_needs_the_ca_passphrase_and_stops_signing(
         conference = db.session.get(Conference, site.conference_id)
         assert conference is not None
         give_keys(conference)
-        db.session.commit()
         minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
         assert minutes is not None
-        minutes_id = minutes.id
+        # the secretary signs the conference minutes before the revocation
+        sign_document(
+            minutes.current_version, by=conference.secretary, now=STARTS_AT + timedelta(hours=4), pin=PIN
+        )
+        db.session.commit()
+        code = minutes.current_version.verify_code
         credential_id = db.session.scalar(
             sa.select(SignerCredential.id).where(SignerCredential.user_id == conference.secretary_id)
         )
@@ -103,5 +109,5 @@ def test_revoking_on_the_screen_needs_the_ca_passphrase_and_stops_signing(
     with app.app_context():
         (crl,) = trust.revocation_lists()
         assert crl.revoked_count == 1
-    refused = post(login(site.secretary), f"/documents/{minutes_id}/sign", {"pin": PIN})
-    assert refused.status_code == 422 and "đã bị thu hồi" in text(refused)
+    shown = text(login(site.secretary).get(f"/verify/{code}"))
+    assert "chứng thư đã bị thu hồi" in shown and "Không hợp lệ" in shown

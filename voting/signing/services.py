@@ -50,7 +50,7 @@ def _add_authority(pair: pki.KeyPair, *, now: datetime) -> SigningAuthority:
     db.session.add(authority)
     db.session.flush()
     if not any(entry.fingerprint == authority.fingerprint for entry in trust.active_certificates()):
-        trust.add_certificate(cert, by=None, now=now)
+        trust.add_certificate(cert, by=None, now=now, audit=False)  # like the CA's creation itself
     return authority
 
 
@@ -355,9 +355,12 @@ class Verification:
         return self.is_in_archive and bool(self.signatures) and all(s.is_ok for s in self.signatures)
 
 
-def verify_pdf(content: bytes, *, fetch: bool = False) -> Verification:
-    """Check a PDF against the archive (by SHA-256) and validate each signature against the trust list."""
+def verify_pdf(content: bytes, *, fetch: bool = False, now: datetime | None = None) -> Verification:
+    """Check a PDF against the archive (by SHA-256) and validate each signature against the trust list.
+
+    *now* is the validation time (default: the present); *fetch* lets validation fetch OCSP and CRLs.
+    """
     digest = hashlib.sha256(content).hexdigest()
-    reports = pades.validate(content, lambda: trust.validation_context(fetch=fetch))
-    reports = trust.with_stored_revocations(reports, now=datetime.now(UTC))
+    reports = pades.validate(content, lambda: trust.validation_context(moment=now, fetch=fetch))
+    reports = trust.with_stored_revocations(reports, now=now or datetime.now(UTC))
     return Verification(digest, find_file(digest), reports)
