@@ -238,3 +238,77 @@ def test_revoking_an_in_app_certificate_issues_a_crl_and_stops_it(ended: Confere
     signing.issue_credential(ended.secretary, ca_passphrase=CA_PASS, pin=PIN, now=SIGNING_AT)
     signing.sign_document(version, by=ended.secretary, now=SIGNING_AT + timedelta(minutes=10), pin=PIN)
     assert all(s.is_ok for s in signing.verify_pdf(version.latest_file.content).signatures)
+
+
+def ca_certificate(
+    subject: str,
+    key: ec.EllipticCurvePrivateKey,
+    issuer: x509.Certificate | None,
+    issuer_key: ec.EllipticCurvePrivateKey,
+) -> x509.Certificate:
+    """Return a CA certificate for *key*, issued by *issuer* (self-signed when None)."""
+    name = x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, subject)])
+    start = STARTS_AT.replace(tzinfo=UTC) - timedelta(days=30)
+    return (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(issuer.subject if issuer is not None else name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(start + timedelta(days=365 * 30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
+        )
+        .sign(issuer_key, hashes.SHA256())
+    )
+
+
+def test_an_intermediate_on_the_trust_list_completes_a_chain_the_file_lacks(ended: Conference) -> None:
+    version, receiver_name = handover_for_receiver(ended)
+    root_key, middle_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    root = ca_certificate("Root CA quốc gia", root_key, None, root_key)
+    middle = ca_certificate("CA công vụ cấp 2", middle_key, root, root_key)
+    middle_pair = pki.KeyPair(pki.pem(middle), pki.seal_key(middle_key, "middle-1"))
+    cert, key = pki.issue_signer(
+        middle_pair, "middle-1", common_name=receiver_name, title="", organization="", now=STARTS_AT, years=20
+    )
+    upload = pki.make_pkcs12(cert, key, [], "p12-pass")  # the signer's file carries no chain
+    trust.import_certificates(pki.pem(root).encode(), by=None, now=STARTS_AT)
+    with pytest.raises(SigningRefused, match="danh sách tin cậy"):
+        signing.sign_document(
+            version, by=ended.chair, now=SIGNING_AT, pkcs12=upload, pkcs12_password="p12-pass"
+        )
+    (entry,) = trust.import_certificates(middle.public_bytes(Encoding.DER), by=None, now=STARTS_AT)
+    assert not entry.is_root
+    signing.sign_document(version, by=ended.chair, now=SIGNING_AT, pkcs12=upload, pkcs12_password="p12-pass")
+    assert all(s.is_ok for s in signing.verify_pdf(version.latest_file.content).signatures)
+
+
+def test_a_certificate_not_meant_for_signing_is_refused(ended: Conference) -> None:
+    version, receiver_name = handover_for_receiver(ended)
+    authority = signing.active_authority()
+    assert authority is not None
+    ca_cert = pki.load_certificate(authority.certificate_pem)
+    ca_key = pki.unseal_key(authority.sealed_key, CA_PASS)
+    key = ec.generate_private_key(ec.SECP256R1())
+    start = STARTS_AT.replace(tzinfo=UTC) - timedelta(days=1)
+    encipher_only = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, receiver_name)]))
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(start + timedelta(days=365))
+        .add_extension(
+            x509.KeyUsage(False, False, False, False, True, False, False, False, False), critical=True
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    upload = pki.make_pkcs12(encipher_only, key, [ca_cert], "p12-pass")
+    with pytest.raises(SigningRefused, match="không dùng để ký"):
+        signing.sign_document(
+            version, by=ended.chair, now=SIGNING_AT, pkcs12=upload, pkcs12_password="p12-pass"
+        )

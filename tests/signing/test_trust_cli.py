@@ -65,3 +65,20 @@ def test_add_list_retire_import_a_crl_and_export(
     )
     refused = runner.invoke(args=["pki", "crl", "import", str(crl_file)])
     assert refused.exit_code == 1 and "danh sách tin cậy" in refused.output
+
+
+def test_revoke_from_the_command_line(conference: Conference, runner: FlaskCliRunner, ca_env: None) -> None:
+    assert runner.invoke(args=["pki", "init"]).exit_code == 0
+    secretary = conference.secretary.username
+    none_yet = runner.invoke(args=["pki", "revoke", secretary])
+    assert none_yet.exit_code == 1 and "không có chứng thư" in none_yet.output
+    assert runner.invoke(args=["pki", "issue", secretary, "--pin", "246810"]).exit_code == 0
+    assert runner.invoke(args=["pki", "revoke", "nobody"]).exit_code == 2
+    revoked = runner.invoke(args=["pki", "revoke", secretary])
+    assert revoked.exit_code == 0 and "CRL mới" in revoked.output, revoked.output
+    credential = signing.credential_of(conference.secretary)
+    assert credential is not None and credential.revoked_at is not None
+    (crl,) = trust.revocation_lists()
+    assert crl.revoked_count == 1
+    again = runner.invoke(args=["pki", "revoke", secretary])
+    assert again.exit_code == 1 and "từ trước" in again.output

@@ -1,4 +1,4 @@
-"""Commands for keys (`pki init|import|issue|issue-p12|tls|export-ca`, `pki trust …`, `pki crl import`)
+"""Commands for keys (`pki init|import|issue|revoke|issue-p12|tls|export-ca`, `pki trust …`, `pki crl import`)
 and `verify FILE`."""
 
 from __future__ import annotations
@@ -99,6 +99,22 @@ def issue_command(username: str, pin: str) -> None:
     passphrase = _ca_passphrase()
     _run(lambda: services.issue_credential(account, ca_passphrase=passphrase, pin=pin, now=utc_now()))
     click.echo(f"Đã cấp chứng thư số cho {account.full_name} ({username}).")
+
+
+@pki.command("revoke")
+@click.argument("username")
+@with_appcontext
+def revoke_command(username: str) -> None:
+    """Revoke an account's in-app signing certificate; the in-app CA issues a new CRL."""
+    account = db.session.scalar(sa.select(User).where(User.username == username))
+    if account is None:
+        raise click.BadParameter(f"không có tài khoản {username}", param_hint="USERNAME")
+    credential = services.credential_of(account)
+    if credential is None:
+        raise click.ClickException(f"{username} không có chứng thư số nào đang dùng.")
+    passphrase = _ca_passphrase()
+    _run(lambda: trust.revoke_credential(credential, ca_passphrase=passphrase, by=None, now=utc_now()))
+    click.echo(f"Đã thu hồi chứng thư số của {account.full_name} ({username}) và phát hành CRL mới.")
 
 
 @pki.command("issue-p12")
