@@ -11,6 +11,7 @@ from flask.testing import FlaskCliRunner
 
 from tests.helpers import STARTS_AT
 from voting.conferences.models import Conference
+from voting.config import default_config
 from voting.signing import pki, trust
 from voting.signing import services as signing
 
@@ -82,3 +83,14 @@ def test_revoke_from_the_command_line(conference: Conference, runner: FlaskCliRu
     assert crl.revoked_count == 1
     again = runner.invoke(args=["pki", "revoke", secretary])
     assert again.exit_code == 1 and "từ trước" in again.output
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, False), ("0", False), ("1", True)])
+def test_revocation_fetching_is_off_unless_asked_for(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, value: str | None, expected: bool
+) -> None:
+    if value is None:
+        monkeypatch.delenv("REVOCATION_FETCH", raising=False)
+    else:
+        monkeypatch.setenv("REVOCATION_FETCH", value)
+    assert default_config(str(tmp_path))["REVOCATION_FETCH"] is expected
