@@ -10,9 +10,11 @@ import sqlalchemy as sa
 from cryptography.hazmat.primitives.serialization import Encoding
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from tests.factories import Site, Stage
-from tests.helpers import STARTS_AT, post, text
+from tests.helpers import STARTS_AT, csrf_token, post, text
 from tests.signing.helpers import CA_PASS, PIN, give_keys
 from voting.audit.models import AuditEntry
 from voting.conferences.models import Conference
@@ -41,6 +43,17 @@ def test_import_retire_and_crl_on_the_screen(
     national = pki.make_root_ca("Root CA quốc gia", "", now=STARTS_AT, years=20, passphrase="national-1")
     root = pki.load_certificate(national.certificate_pem)
     admin = login(site.admin)
+    # encoded in memory: Werkzeug's test client spools a body over 500 KB to a file it never closes
+    boundary, body = encode_multipart(
+        {
+            "csrf_token": csrf_token(admin, "/admin/trust/"),
+            "file": FileStorage(io.BytesIO(b"0" * (1024 * 1024 + 1)), filename="big.crl"),
+        }
+    )
+    big = admin.post("/admin/trust/crls", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    assert big.status_code == 422 and "Tệp quá lớn" in text(big)
+    nothing = post(admin, "/admin/trust/certificates", {})
+    assert nothing.status_code == 422 and "Chưa thêm chứng thư nào" in text(nothing)
     junk = post(admin, "/admin/trust/certificates", upload(b"junk", "x.cer"))
     assert junk.status_code == 422 and "không phải chứng thư số X.509" in text(junk)
     added = post(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -46,12 +48,24 @@ def _page(
     return (page, 422) if error else page
 
 
-def _read(form: ImportTrustFileForm) -> bytes | None:
-    data = form.file.data.read(MAX_TRUST_FILE_BYTES + 1)
-    if len(data) > MAX_TRUST_FILE_BYTES:
-        form.file.errors = [_("Tệp quá lớn (tối đa 1 MB).")]
-        return None
-    return bytes(data)
+def _store_upload(
+    kind: str, store: Callable[[bytes], str], nothing_done: str
+) -> str | tuple[str, int] | Response:
+    """Read the uploaded file, let *store* keep it (it returns the message), commit; or show why not."""
+    form = ImportTrustFileForm()
+    data = form.file.data.read(MAX_TRUST_FILE_BYTES + 1) if form.validate_on_submit() else None
+    if data is not None and len(data) > MAX_TRUST_FILE_BYTES:
+        form.file.errors, data = [_("Tệp quá lớn (tối đa 1 MB).")], None
+    if data is None:
+        return _page(**{kind: form}, error=nothing_done)
+    try:
+        message = store(bytes(data))
+    except VotingError as refused:
+        db.session.rollback()
+        return _page(**{kind: form}, error=str(refused))
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(".index"))
 
 
 @bp.get("/")
@@ -65,18 +79,12 @@ def index() -> str | tuple[str, int]:
 @role_required(Role.ADMIN)
 def add_certificate() -> str | tuple[str, int] | Response:
     """Put the CA certificate(s) of an uploaded file on the trust list."""
-    form = ImportTrustFileForm()
-    data = _read(form) if form.validate_on_submit() else None
-    if data is None:
-        return _page(certificate_form=form, error=_("Chưa thêm chứng thư nào."))
-    try:
+
+    def store(data: bytes) -> str:
         added = trust.import_certificates(data, by=user(), now=utc_now())
-    except VotingError as refused:
-        db.session.rollback()
-        return _page(certificate_form=form, error=str(refused))
-    db.session.commit()
-    flash(_("Đã thêm %(count)d chứng thư vào danh sách tin cậy.", count=len(added)), "success")
-    return redirect(url_for(".index"))
+        return str(_("Đã thêm %(count)d chứng thư vào danh sách tin cậy.", count=len(added)))
+
+    return _store_upload("certificate_form", store, _("Chưa thêm chứng thư nào."))
 
 
 @bp.post("/certificates/<int:entry_id>/retire")
@@ -100,18 +108,12 @@ def retire_certificate(entry_id: int) -> Response:
 @role_required(Role.ADMIN)
 def import_crl() -> str | tuple[str, int] | Response:
     """Store an uploaded CRL signed by a CA on the trust list."""
-    form = ImportTrustFileForm()
-    data = _read(form) if form.validate_on_submit() else None
-    if data is None:
-        return _page(crl_form=form, error=_("Chưa nhập danh sách thu hồi nào."))
-    try:
+
+    def store(data: bytes) -> str:
         stored = trust.import_crl(data, by=user(), now=utc_now())
-    except VotingError as refused:
-        db.session.rollback()
-        return _page(crl_form=form, error=str(refused))
-    db.session.commit()
-    flash(_("Đã nhập danh sách thu hồi của %(issuer)s.", issuer=stored.issuer), "success")
-    return redirect(url_for(".index"))
+        return str(_("Đã nhập danh sách thu hồi của %(issuer)s.", issuer=stored.issuer))
+
+    return _store_upload("crl_form", store, _("Chưa nhập danh sách thu hồi nào."))
 
 
 @bp.post("/credentials/<int:credential_id>/revoke")
