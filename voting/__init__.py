@@ -45,6 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from voting.admin.external_certificate_routes import bp as external_certificates_bp
     from voting.admin.routes import bp as admin_bp
     from voting.admin.throttle_routes import bp as throttles_bp
+    from voting.admin.trust_routes import bp as trust_bp
     from voting.api.routes import bp as api_bp
     from voting.auth import security as auth_security
     from voting.auth.routes import bp as auth_bp
@@ -80,6 +81,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         external_certificates_bp,
         throttles_bp,
         admin_agency_bp,
+        trust_bp,
         display_bp,
     ):
         app.register_blueprint(blueprint)

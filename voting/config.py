@@ -96,6 +96,9 @@ def default_config(instance_path: str) -> dict[str, Any]:
         # The PKCS#11 module (a path to a .so) of the agency's token or HSM; set by the operator only,
         # never typed in a form (loading a library runs its code). Empty: the clerk signs with PKCS#12.
         "SIGNING_PKCS11_MODULE": os.environ.get("SIGNING_PKCS11_MODULE", ""),
+        # 1: validation may fetch OCSP responses and CRLs named in certificates (off: an offline intranet
+        # relies on the CRLs imported by hand).
+        "REVOCATION_FETCH": os.environ.get("REVOCATION_FETCH") == "1",
         # Reverse proxies in front of the app (nginx: 1) whose X-Forwarded-For/-Proto are believed.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES") or 0),
     }

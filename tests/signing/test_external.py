@@ -27,7 +27,7 @@ from voting.conferences.models import Conference
 from voting.documents.models import DocumentKind, DocumentVersion
 from voting.documents.services import find_document
 from voting.errors import InvalidState, SigningRefused
-from voting.signing import external, pades, pki
+from voting.signing import external, pades, pki, trust
 from voting.signing import services as signing
 
 __all__ = ["softhsm"]  # the session's token fixture, used here
@@ -177,7 +177,7 @@ def test_round_trip_with_a_softhsm_token_is_accepted_and_valid_everywhere(
     # the chair then signs in the app, after the external signature
     signing.sign_document(version, by=ended.chair, now=SIGNING_AT + timedelta(minutes=5), pin=PIN)
     final = version.latest_file.content
-    reports = pades.validate(final, signing.trust_roots())
+    reports = pades.validate(final, trust.validation_context)
     assert [(r.field, r.is_ok) for r in reports] == [("thu_ky", True), ("chu_toa", True)], reports
     assert signing.verify_pdf(final).is_ok
     # pdfsig, with an NSS store holding only the root, says the same

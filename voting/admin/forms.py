@@ -137,3 +137,13 @@ class AgencyCertificateForm(FlaskForm):
         validators=[FileRequired(_l("Chọn tệp chứng thư số."))],
     )
     seal = FileField(_l("Ảnh con dấu (PNG màu đỏ, nền trong suốt; để trống: giữ ảnh cũ)"))
+
+
+class ImportTrustFileForm(FlaskForm):
+    """A CA certificate or a CRL file (PEM or DER) for the trust list."""
+
+    file = FileField(_l("Tệp (PEM hoặc DER)"), validators=[FileRequired()])
+
+
+class RevokeCredentialForm(IssueCertificateForm):
+    """The CA passphrase, to revoke an in-app signer certificate: the CA's key signs the new CRL."""

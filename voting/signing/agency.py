@@ -34,7 +34,8 @@ from voting.formatting import nfc
 from voting.i18n import N_
 from voting.signing import appearance, pades, pki
 from voting.signing.models import AgencyCertificate
-from voting.signing.services import store_signature, trust_roots, validation_context
+from voting.signing.services import store_signature, trust_roots
+from voting.signing.trust import validation_context
 
 _REINITIALISE = threading.Lock()
 

@@ -1,4 +1,5 @@
-"""Commands for keys (`pki init|import|issue|issue-p12|tls|export-ca`) and `verify FILE`."""
+"""Commands for keys (`pki init|import|issue|revoke|issue-p12|tls|export-ca`, `pki trust …`, `pki crl import`)
+and `verify FILE`."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.serialization import Encoding
+from flask import current_app
 from flask.cli import with_appcontext
 
 from voting.auth.models import User
@@ -17,8 +19,8 @@ from voting.errors import VotingError
 from voting.extensions import db
 from voting.formatting import utc_now
 from voting.signing import pki as keys
-from voting.signing import services
-from voting.signing.models import SigningAuthority
+from voting.signing import services, trust
+from voting.signing.models import TrustedCertificate
 from voting.signing.pades import format_signing_time
 
 
@@ -100,6 +102,22 @@ def issue_command(username: str, pin: str) -> None:
     click.echo(f"Đã cấp chứng thư số cho {account.full_name} ({username}).")
 
 
+@pki.command("revoke")
+@click.argument("username")
+@with_appcontext
+def revoke_command(username: str) -> None:
+    """Revoke an account's in-app signing certificate; the in-app CA issues a new CRL."""
+    account = db.session.scalar(sa.select(User).where(User.username == username))
+    if account is None:
+        raise click.BadParameter(f"không có tài khoản {username}", param_hint="USERNAME")
+    credential = services.credential_of(account)
+    if credential is None:
+        raise click.ClickException(f"{username} không có chứng thư số nào đang dùng.")
+    passphrase = _ca_passphrase()
+    _run(lambda: trust.revoke_credential(credential, ca_passphrase=passphrase, by=None, now=utc_now()))
+    click.echo(f"Đã thu hồi chứng thư số của {account.full_name} ({username}) và phát hành CRL mới.")
+
+
 @pki.command("issue-p12")
 @click.option("--name", required=True, help="full name exactly as printed in the signature block")
 @click.option("--title", default="", help="position")
@@ -143,21 +161,79 @@ def tls_command(hosts: tuple[str, ...], cert_out: Path, key_out: Path) -> None:
 
 @pki.command("export-ca")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True)
-@click.option("--der", is_flag=True, help="only the active CA, DER-encoded (a .crt file for phones)")
+@click.option("--der", is_flag=True, help="only the in-app CA, DER-encoded (a .crt file for phones)")
 @with_appcontext
 def export_ca_command(out: Path, der: bool) -> None:
-    """Write the CA certificate(s) as PEM so that outside validators can trust them."""
-    roots = db.session.scalars(sa.select(SigningAuthority.certificate_pem)).all()
+    """Write the trust list's active roots as PEM so that outside validators can trust them."""
+    roots = [keys.pem(root) for root in trust.trusted_roots()]
     authority = services.active_authority()
-    if not roots or authority is None:
+    if der and authority is None:
         raise click.ClickException("Chưa có CA gốc: chạy `flask --app wsgi pki init` trước.")
+    if not roots:
+        raise click.ClickException("Danh sách tin cậy chưa có CA gốc nào.")
     if der:
+        assert authority is not None
         root = keys.load_certificate(authority.certificate_pem)
         out.write_bytes(root.public_bytes(Encoding.DER))
         click.echo(f"Đã ghi chứng thư CA vào {out} (SHA-256 {keys.fingerprint(root)}).")
         return
     out.write_text("".join(roots))
-    click.echo(f"Đã ghi chứng thư CA vào {out}.")
+    click.echo(f"Đã ghi {len(roots)} chứng thư CA gốc trong danh sách tin cậy vào {out}.")
+
+
+@pki.group("trust")
+def trust_group() -> None:
+    """Manage the trust list: root and intermediate CA certificates signatures are checked against."""
+
+
+@trust_group.command("add")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def trust_add_command(path: Path) -> None:
+    """Put the CA certificate(s) of FILE (PEM or DER) on the trust list."""
+    added: list[TrustedCertificate] = []
+    _run(lambda: added.extend(trust.import_certificates(path.read_bytes(), by=None, now=utc_now())))
+    for entry in added:
+        click.echo(f"Đã thêm #{entry.id} {entry.subject} (SHA-256 {entry.fingerprint}).")
+
+
+@trust_group.command("list")
+@with_appcontext
+def trust_list_command() -> None:
+    """List the trust list, retired entries included."""
+    for entry in trust.all_certificates():
+        kind = "gốc" if entry.is_root else "trung gian"
+        state = f"thôi tin cậy {entry.retired_at:%Y-%m-%d}" if entry.retired_at else "đang tin cậy"
+        click.echo(
+            f"#{entry.id} [{kind}, {state}] {entry.subject}; cấp bởi {entry.issuer}; "
+            f"hiệu lực {entry.not_before:%Y-%m-%d} – {entry.not_after:%Y-%m-%d}; SHA-256 {entry.fingerprint}"
+        )
+
+
+@trust_group.command("retire")
+@click.argument("entry_id", metavar="ID", type=int)
+@with_appcontext
+def trust_retire_command(entry_id: int) -> None:
+    """Stop trusting entry ID (it stays on the list, marked retired)."""
+    entry = db.session.get(TrustedCertificate, entry_id)
+    if entry is None:
+        raise click.BadParameter(f"không có mục #{entry_id}", param_hint="ID")
+    _run(lambda: trust.retire_certificate(entry, by=None, now=utc_now()))
+    click.echo(f"Đã thôi tin cậy #{entry.id} {entry.subject}.")
+
+
+@pki.group("crl")
+def crl_group() -> None:
+    """Certificate revocation lists (CRLs) for an offline intranet."""
+
+
+@crl_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def crl_import_command(path: Path) -> None:
+    """Store the CRL of FILE (PEM or DER) after checking a CA on the trust list signed it."""
+    _run(lambda: trust.import_crl(path.read_bytes(), by=None, now=utc_now()))
+    click.echo(f"Đã nhập danh sách thu hồi {path}.")
 
 
 def _yes(flag: bool) -> str:
@@ -175,7 +251,11 @@ def _yes(flag: bool) -> str:
 @with_appcontext
 def verify_command(path: Path, moment: datetime | None) -> None:
     """Check a PDF against the archive and its signatures; exit 1 unless intact, trusted, archived."""
-    result = services.verify_pdf(path.read_bytes(), now=moment.replace(tzinfo=UTC) if moment else None)
+    result = services.verify_pdf(
+        path.read_bytes(),
+        fetch=current_app.config["REVOCATION_FETCH"],
+        now=moment.replace(tzinfo=UTC) if moment else None,
+    )
     click.echo(f"SHA-256: {result.sha256}")
     version = result.version
     if version is not None and result.file is not None:
@@ -193,6 +273,7 @@ def verify_command(path: Path, moment: datetime | None) -> None:
         click.echo(
             f"Chữ ký {i} ({sig.field}): {sig.signer}, lúc {when}; nguyên vẹn: {_yes(sig.intact)}; "
             f"hợp lệ: {_yes(sig.valid)}; tin cậy: {_yes(sig.trusted)}; "
+            f"{'ĐÃ BỊ THU HỒI; ' if sig.revoked else ''}"
             f"thay đổi sau khi ký: {sig.modification}; kết luận: {_yes(sig.is_ok)}; mức: {sig.level or '-'}"
         )
         if sig.timestamped_at is not None:

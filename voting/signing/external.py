@@ -43,9 +43,10 @@ from voting.documents.models import DocumentFile, DocumentVersion
 from voting.errors import InvalidState, SigningRefused
 from voting.extensions import db
 from voting.i18n import N_
-from voting.signing import pades, pki
+from voting.signing import pki
 from voting.signing.models import ExternalCertificate
-from voting.signing.services import lock_turn, may_sign, store_signature, trust_roots
+from voting.signing.services import lock_turn, may_sign, store_signature
+from voting.signing.trust import validation_context
 
 #: the largest signed PDF accepted (the prepared file plus one signature with its chain)
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -69,20 +70,6 @@ _ADDITION_POLICY = StandardDiffPolicy(
         ignored_acroform_keys=ACROFORM_EXEMPT_STRICT_COMPARISON | {"/SigFlags"},
     ),
 )
-
-
-def validation_context(*, moment: datetime | None = None, fetch: bool = False) -> ValidationContext:
-    """Return a validation context over the trust list (revocation soft-fail: checked where possible).
-
-    Stand-in for ``voting.signing.trust.validation_context`` (being written on the sig-trust branch,
-    same signature): when it lands, import that one here and delete this function.
-    """
-    return ValidationContext(
-        trust_roots=[pades.to_asn1(root) for root in trust_roots()],
-        allow_fetching=fetch,
-        revocation_mode="soft-fail",
-        moment=moment,
-    )
 
 
 # Registered certificates --------------------------------------------------------------------------

@@ -66,6 +66,8 @@ class SignerCredential(db.Model):  # type: ignore[name-defined,misc]
     issued_at: Mapped[datetime]
     #: a re-issued credential deactivates the one before; old ones stay for history
     is_active: Mapped[bool] = mapped_column(server_default=sa.true())
+    #: naive UTC; set when the administrator revoked the certificate (its CA then issued a new CRL)
+    revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
 
@@ -161,3 +163,70 @@ class SignatureImage(db.Model):  # type: ignore[name-defined,misc]
 
     def __repr__(self) -> str:
         return f"<SignatureImage {self.user_id}>"
+
+
+class TrustedCertificate(db.Model):  # type: ignore[name-defined,misc]
+    """A root or intermediate CA certificate on the trust list; retired ones stay for history."""
+
+    __tablename__ = "trusted_certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the certificate, PEM
+    certificate_pem: Mapped[str] = mapped_column(sa.Text)
+    #: SHA-256 of the certificate (DER), hex
+    fingerprint: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: RFC 4514 subject and issuer, for people to read
+    subject: Mapped[str] = mapped_column(sa.Text)
+    issuer: Mapped[str] = mapped_column(sa.Text)
+    #: naive UTC validity
+    not_before: Mapped[datetime]
+    not_after: Mapped[datetime]
+    #: self-signed trust anchor (root) rather than an intermediate CA
+    is_root: Mapped[bool] = mapped_column(server_default=sa.false())
+    #: naive UTC; who added it (None: the migration or the in-app CA's creation from the CLI)
+    added_at: Mapped[datetime]
+    added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    #: naive UTC; a retired certificate is no longer trusted but kept
+    retired_at: Mapped[datetime | None]
+    retired_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    added_by: Mapped[User | None] = relationship(foreign_keys=[added_by_id])
+    retired_by: Mapped[User | None] = relationship(foreign_keys=[retired_by_id])
+
+    @property
+    def is_active(self) -> bool:
+        """Return whether the certificate is trusted now."""
+        return self.retired_at is None
+
+    def __repr__(self) -> str:
+        return f"<TrustedCertificate {self.fingerprint[:12]}>"
+
+
+class RevocationList(db.Model):  # type: ignore[name-defined,misc]
+    """A CRL, imported by hand or issued by the in-app CA, checked against a trusted CA when stored."""
+
+    __tablename__ = "revocation_lists"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the CRL, DER
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    #: SHA-256 of the DER, hex; the same CRL is stored once
+    sha256: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: RFC 4514 issuer name
+    issuer: Mapped[str] = mapped_column(sa.Text)
+    #: the trust-list entry whose key signed it
+    issuer_certificate_id: Mapped[int] = mapped_column(sa.ForeignKey("trusted_certificates.id"), index=True)
+    #: naive UTC, from the CRL
+    this_update: Mapped[datetime]
+    next_update: Mapped[datetime | None]
+    #: how many certificates it lists
+    revoked_count: Mapped[int] = mapped_column(server_default=sa.text("0"))
+    #: naive UTC; who imported it (None: issued by the in-app CA from the CLI)
+    imported_at: Mapped[datetime]
+    imported_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    issuer_certificate: Mapped[TrustedCertificate] = relationship()
+    imported_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<RevocationList {self.issuer} {self.this_update:%Y-%m-%d}>"

@@ -71,6 +71,8 @@ class SignatureReport:
     timestamped_at: datetime | None = None  # the TSA's time, when a valid, trusted RFC 3161 token is attached
     level: str | None = None  # the PAdES baseline level reached (ltv.LEVELS), None when not valid
     proven_at: datetime | None = None  # validated as of this document timestamp (certificate since expired)
+    revoked: bool = False  # the signer's certificate (or a CA above it) is revoked per the stored CRLs
+    certificate: bytes | None = None  # the signer's certificate, DER
 
     @property
     def is_ok(self) -> bool:
@@ -366,6 +368,8 @@ def examine(pdf: bytes, trust: Trust) -> PdfReport:
                 timestamped_at=_trusted_timestamp(status),
                 level=level,
                 proven_at=proof.at.astimezone(VN_TZ) if proof is not None else None,
+                revoked=bool(status.revoked),
+                certificate=cert.dump(),
             )
         )
     return PdfReport(reports, archives)

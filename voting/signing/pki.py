@@ -36,6 +36,8 @@ MIN_PIN_LENGTH = 6
 MAX_PKCS12_BYTES = 64 * 1024
 #: days a hall's TLS certificate is valid: under the 398 browsers accept, whoever issued it
 TLS_DAYS = 397
+#: days until the in-app CA's CRL says a newer one is due; revoking issues one at once anyway
+CRL_DAYS = 30
 _DNS_NAME = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*$")
 
 PrivateKey = ec.EllipticCurvePrivateKey
@@ -260,6 +262,34 @@ def private_key_pem(key: PrivateKey) -> str:
 def fingerprint(cert: x509.Certificate) -> str:
     """Return the certificate's SHA-256 fingerprint in hex."""
     return hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
+
+
+def make_crl(
+    ca_cert: x509.Certificate,
+    ca_key: PrivateKey,
+    revoked: list[tuple[int, datetime]],
+    *,
+    number: int,
+    now: datetime,
+    days: int = CRL_DAYS,
+) -> x509.CertificateRevocationList:
+    """Return a CRL (RFC 5280 s. 5) signed by the CA listing *revoked* (serial number, revocation time)."""
+    this_update = _utc(now)
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ca_cert.subject)
+        .last_update(this_update)
+        .next_update(this_update + timedelta(days=days))
+        .add_extension(x509.CRLNumber(number), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
+        )
+    )
+    for serial, revoked_at in revoked:
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(_utc(revoked_at)).build()
+        )
+    return builder.sign(ca_key, hashes.SHA256())
 
 
 def common_name(cert: x509.Certificate) -> str:

@@ -43,7 +43,7 @@ def verify() -> str:
     form = VerifyUploadForm()
     result = None
     if form.validate_on_submit():
-        result = verify_pdf(form.pdf.data.read())
+        result = verify_pdf(form.pdf.data.read(), fetch=current_app.config["REVOCATION_FETCH"])
     anchor = archive.anchor_holds(result.version) if result is not None and result.version else None
     return render_template("signing/verify.html", form=form, result=result, version=None, anchor=anchor)
 
@@ -52,7 +52,7 @@ def verify() -> str:
 def verify_link(code: str) -> str:
     """Show the version a printed QR code points to, with its stored states and their signatures."""
     version = find_version(code) or abort(404)
-    result = verify_pdf(version.latest_file.content)
+    result = verify_pdf(version.latest_file.content, fetch=current_app.config["REVOCATION_FETCH"])
     return render_template(
         "signing/verify.html",
         form=VerifyUploadForm(),
@@ -118,6 +118,7 @@ def sign(document_id: int) -> str | Response | tuple[str, int, dict[str, str]]:
                 pkcs12_password=form.pkcs12_password.data or "",
                 timestamp_url=current_app.config.get("SIGNING_TSA_URL") or None,
                 timestamp_auth=tsa_credentials(current_app.config),
+                fetch_revocation=current_app.config["REVOCATION_FETCH"],
             ),
             uses_pin=not upload and credential_of(signer) is not None,
         )

@@ -11,7 +11,6 @@ from typing import Any
 import sqlalchemy as sa
 from cryptography import x509
 from pyhanko.stamp import TextStampStyle
-from pyhanko_certvalidator import ValidationContext
 
 from voting.auth.models import Role, User
 from voting.documents.archive import find_file
@@ -22,7 +21,7 @@ from voting.errors import InvalidState, SigningRefused
 from voting.extensions import db
 from voting.formatting import nfc
 from voting.i18n import N_
-from voting.signing import appearance, pades, pki
+from voting.signing import appearance, pades, pki, trust
 from voting.signing.models import SignatureImage, SignerCredential, SigningAuthority
 
 #: years a CA and a signer certificate are valid
@@ -36,24 +35,8 @@ def active_authority() -> SigningAuthority | None:
 
 
 def trust_roots() -> list[x509.Certificate]:
-    """Return every CA this archive has used: documents signed under an older one stay trusted."""
-    return [
-        pki.load_certificate(pem) for pem in db.session.scalars(sa.select(SigningAuthority.certificate_pem))
-    ]
-
-
-def validation_context(*, moment: datetime | None = None) -> ValidationContext:
-    """Return an offline validation context trusting every CA of this archive, at *moment* (default: now).
-
-    Signing embeds what this context finds (certificates, CRLs) into the document; verifying adds the
-    document's own DSS to it. The trust list (sig-trust) will supply this, with imported CRLs.
-    """
-    return ValidationContext(
-        trust_roots=[pades.to_asn1(root) for root in trust_roots()],
-        allow_fetching=False,
-        revocation_mode="soft-fail",
-        moment=moment,
-    )
+    """Return the trust list's active roots (every in-app CA unless retired, and imported ones)."""
+    return trust.trusted_roots()
 
 
 def _add_authority(pair: pki.KeyPair, *, now: datetime) -> SigningAuthority:
@@ -68,6 +51,8 @@ def _add_authority(pair: pki.KeyPair, *, now: datetime) -> SigningAuthority:
     )
     db.session.add(authority)
     db.session.flush()
+    if not any(entry.fingerprint == authority.fingerprint for entry in trust.active_certificates()):
+        trust.add_certificate(cert, by=None, now=now, audit=False)  # like the CA's creation itself
     return authority
 
 
@@ -228,13 +213,15 @@ def sign_document(
     pkcs12_password: str | None = None,
     timestamp_url: str | None = None,
     timestamp_auth: tuple[str, str] | None = None,
+    fetch_revocation: bool = False,
 ) -> DocumentFile:
     """Sign the version's next signature block and store the result as a new file; nothing else changes.
 
     With *pin* the signer's stored key is used; with *pkcs12* the uploaded file (never stored). A wrong
-    PIN or password raises WrongPin and stores nothing. The signer's chain and revocation data go into
-    the document (B-LT); with a TSA at *timestamp_url* the signature is timestamped and the last one is
-    followed by a document timestamp (B-LTA).
+    PIN or password raises WrongPin and stores nothing. The certificate must chain to the trust list,
+    be valid at *now* and not revoked (*fetch_revocation*: also ask OCSP/CRL servers). The signer's chain
+    and revocation data go into the document (B-LT); with a TSA at *timestamp_url* the signature is
+    timestamped and the document's last one is followed by a document timestamp (B-LTA).
     """
     version, slot = lock_turn(version, by)
     if pkcs12 is not None:
@@ -245,13 +232,21 @@ def sign_document(
                 holder=pki.common_name(cert),
                 name=slot["name"],
             )
+        trust.check_signer(cert, intermediates=chain, now=now, fetch=fetch_revocation)
     else:
         credential = credential_of(by)
         if credential is None:
             raise _ask_an_administrator(by)
-        key = pki.unseal_key(credential.sealed_key, pin or "")
+        if credential.revoked_at is not None:
+            raise SigningRefused(
+                N_("Chứng thư số của tài khoản này đã bị thu hồi; quản trị cần cấp chứng thư mới.")
+            )
         cert = pki.load_certificate(credential.certificate_pem)
-        chain = trust_roots()
+        authority = db.session.get(SigningAuthority, credential.authority_id)
+        assert authority is not None
+        chain = [pki.load_certificate(authority.certificate_pem)]
+        trust.check_signer(cert, intermediates=chain, now=now, fetch=fetch_revocation)
+        key = pki.unseal_key(credential.sealed_key, pin or "")
     previous = version.latest_file
     signed_at = now.replace(tzinfo=UTC) if now.tzinfo is None else now
     content = pades.sign(
@@ -266,7 +261,7 @@ def sign_document(
         location=version.document.conference.cluster.city,
         timestamp_url=timestamp_url,
         timestamp_auth=timestamp_auth,
-        validation_context=validation_context(moment=signed_at),
+        validation_context=trust.validation_context(moment=signed_at, fetch=fetch_revocation),
         archive=previous.revision + 1 == len(version.slots),
         style=_image_style(by) if pkcs12 is None else None,
     )
@@ -396,7 +391,12 @@ class Verification:
         return self.is_in_archive and bool(self.signatures) and all(s.is_ok for s in self.signatures)
 
 
-def verify_pdf(content: bytes, *, now: datetime | None = None) -> Verification:
-    """Check a PDF against the archive (by SHA-256) and validate each of its signatures as of *now*."""
+def verify_pdf(content: bytes, *, fetch: bool = False, now: datetime | None = None) -> Verification:
+    """Check a PDF against the archive (by SHA-256) and validate each signature against the trust list.
+
+    *now* is the validation time (default: the present); *fetch* lets validation fetch OCSP and CRLs.
+    """
     digest = hashlib.sha256(content).hexdigest()
-    return Verification(digest, find_file(digest), pades.examine(content, validation_context(moment=now)))
+    report = pades.examine(content, trust.validation_context(moment=now, fetch=fetch))
+    signatures = trust.with_stored_revocations(report.signatures, now=now or datetime.now(UTC))
+    return Verification(digest, find_file(digest), pades.PdfReport(signatures, report.document_timestamps))
