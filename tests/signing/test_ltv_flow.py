@@ -9,6 +9,7 @@ from flask.testing import FlaskCliRunner
 
 from tests.helpers import ENDED_AT
 from tests.signing.helpers import CA_PASS, PIN, give_keys
+from tests.signing.test_agency import _clerk, _configure
 from tests.signing.test_signatures import nss_store, pdfsig
 from tests.signing.tsa import serve_tsa
 from voting.conferences.models import Conference
@@ -16,6 +17,7 @@ from voting.documents.models import DocumentKind
 from voting.documents.services import find_document
 from voting.signing import pki
 from voting.signing import services as signing
+from voting.signing.agency import seal_document
 
 SIGNING_AT = ENDED_AT + timedelta(minutes=30)
 SIGNED_UTC = SIGNING_AT.replace(tzinfo=UTC)
@@ -35,14 +37,24 @@ def test_a_tsa_makes_the_minutes_b_lta_and_verify_checks_them_after_the_certific
         signing.sign_document(version, by=ended.secretary, now=SIGNING_AT, pin=PIN, timestamp_url=url)
         after_secretary = signing.verify_pdf(minutes.content)
         signing.sign_document(version, by=ended.chair, now=SIGNING_AT, pin=PIN, timestamp_url=url)
+        after_chair = signing.verify_pdf(minutes.content)
+        # the agency's signature by the clerk is the document's last
+        clerk = _clerk()
+        agency_cert, agency_key = _configure(ended, clerk)
+        p12 = pki.make_pkcs12(agency_cert, agency_key, [], "p12-pass")
+        seal_document(
+            version, by=clerk, now=SIGNING_AT, pkcs12=p12, pkcs12_password="p12-pass", timestamp_url=url
+        )
     # timestamped, with the chain in the DSS, but no document timestamp until the last signature
-    assert after_secretary.report.level == "B-LT" and after_secretary.report.document_timestamps == []
+    for before_last in (after_secretary, after_chair):
+        assert before_last.report.level == "B-LT" and before_last.report.document_timestamps == []
     result = signing.verify_pdf(minutes.content)
     assert result.is_ok and result.is_fully_signed and result.report.level == "B-LTA"
-    assert len(result.signatures) == 2  # the document timestamp is not counted as a signature
+    assert len(result.signatures) == 3  # the document timestamp is not counted as a signature
     # a day after the signers' certificates expired (the TSA's still holds): valid from what is embedded
     credentials = [signing.credential_of(account) for account in (ended.secretary, ended.chair)]
-    expiry = max(pki.load_certificate(c.certificate_pem).not_valid_after_utc for c in credentials if c)
+    certificates = [pki.load_certificate(c.certificate_pem) for c in credentials if c] + [agency_cert]
+    expiry = max(cert.not_valid_after_utc for cert in certificates)
     later = expiry + timedelta(days=1)
     aged = signing.verify_pdf(minutes.content, now=later)
     assert aged.is_ok and aged.report.level == "B-LTA"
@@ -51,13 +63,13 @@ def test_a_tsa_makes_the_minutes_b_lta_and_verify_checks_them_after_the_certific
     assert not signing.verify_pdf(version.files[1].content, now=later).is_ok
     pdf = tmp_path / "bb.pdf"
     pdf.write_bytes(minutes.content)
-    # poppler's pdfsig (NSS) still finds both signatures valid and trusted after the DSS and the
+    # poppler's pdfsig (NSS) still finds the three signatures valid and trusted after the DSS and the
     # document timestamp; it lists the document timestamp but does not verify RFC 3161 tokens
     (tmp_path / "ca.pem").write_text(authority.certificate_pem)
     *people, stamp = pdfsig(nss_store(tmp_path / "ca.pem", tmp_path), pdf)
-    assert [p["Signature Validation"] for p in people] == ["Signature is Valid."] * 2
-    assert [p["Certificate Validation"] for p in people] == ["Certificate is Trusted."] * 2
+    assert [p["Signature Validation"] for p in people] == ["Signature is Valid."] * 3
+    assert [p["Certificate Validation"] for p in people] == ["Certificate is Trusted."] * 3
     assert stamp["Signer Certificate Common Name"] == "TSA nội bộ"
     said = runner.invoke(args=["verify", str(pdf), "--at", later.strftime("%Y-%m-%dT%H:%M:%S")])
     assert "Mức PAdES của tài liệu: B-LTA" in said.output and "KẾT LUẬN: HỢP LỆ" in said.output, said.output
-    assert said.output.count("hợp lệ tại dấu thời gian tài liệu") == 2
+    assert said.output.count("hợp lệ tại dấu thời gian tài liệu") == 3
