@@ -17,8 +17,10 @@ from flask import Flask
 from tests.deploy import stack
 from tests.faults.support import free_port
 from tests.helpers import Demo, require_tool
+from voting.signing.demo import DEMO_CA_PASSPHRASE
 
-PASSPHRASE = "deploy-test-ca-phrase"
+#: the demo makes the in-app CA (so that `make run` can sign at once); the hall's certificate comes from it
+PASSPHRASE = DEMO_CA_PASSPHRASE
 
 
 def _cli(app: Flask, *args: str) -> None:
@@ -30,11 +32,10 @@ def _cli(app: Flask, *args: str) -> None:
 
 @pytest.fixture
 def https_stack(app: Flask, demo: Demo, database_url: str, tmp_path: Path) -> Iterator[stack.Stack]:
-    """Issue the hall's certificate from the in-app CA, start gunicorn and nginx; stop both afterwards."""
+    """Issue the hall's certificate from the demo's CA, start gunicorn and nginx; stop both afterwards."""
     nginx = require_tool("nginx", package="nginx")
     tls = tmp_path / "tls"
     tls.mkdir()
-    _cli(app, "pki", "init")
     paths = ["--cert-out", str(tls / "luanluu.crt"), "--key-out", str(tls / "luanluu.key")]
     _cli(app, "pki", "tls", "localhost", "127.0.0.1", *paths)
     _cli(app, "pki", "export-ca", "--der", "--out", str(tls / "luanluu-ca.crt"))
