@@ -171,7 +171,23 @@ async def run_conference(base: str, demo: Demo, name: str, shares: list[Share]) 
         await console.get_by_label("Người chứng kiến (mỗi người một dòng)").fill("Thiếu tướng Đinh Văn Toản")
         await console.get_by_role("button", name="Ghi nhận bàn giao").click()
         await expect(console.locator(".flash")).to_contain_text("bàn giao cờ luân lưu")
-        await console.get_by_role("button", name="Kết thúc hội nghị và phát hành biên bản").click()
+        # The draft is read aloud; the chair records the show of hands before issuing.
+        await console.get_by_role("link", name=re.compile(r"^Dự thảo biên bản")).click()
+        await expect(console.locator("[data-draft-text]")).to_contain_text("biểu quyết thông qua")
+        await console.get_by_label("Số đơn vị đồng ý", exact=True).fill("8")
+        await console.get_by_label("Số đơn vị không đồng ý", exact=True).fill("0")
+        await console.get_by_label("Số đơn vị không biểu quyết", exact=True).fill("0")
+        await console.get_by_role("button", name="Ghi nhận biểu quyết").click()
+        await expect(console.locator("main")).to_contain_text("Đã ghi nhận biểu quyết: 8/8 đơn vị đồng ý.")
+        await console.get_by_role("link", name="Về bảng điều khiển").click()
+        issue = console.get_by_role("button", name="Kết thúc hội nghị và phát hành biên bản")
+        await issue.click()
+        # The demo conference is dated 2016; the rounds and the vote happened today.
+        await expect(console.locator("main")).to_contain_text("cần ghi lý do hội nghị kéo dài sang ngày khác")
+        await console.get_by_label("Lý do hội nghị kéo dài sang ngày khác (nếu có)").fill(
+            "Hội nghị được diễn lại trong trình duyệt khi kiểm thử"
+        )
+        await issue.click()
         await expect(console.locator(".flash")).to_contain_text(
             re.compile(r"Đã phát hành biên bản hội nghị số \d\d/BB-CTĐ4")
         )
