@@ -23,14 +23,18 @@ from flask.testing import FlaskClient
 from tests.factories import Factories
 from tests.security.worlds import World, build_worlds, fingerprint, logged_in
 from voting.auth.models import Role
+from voting.handovers.access import HOLDER_ROLES
 
 ALL = frozenset(Role)
 #: roles whose accounts belong to one cluster (through their unit or their conference)
-CLUSTER_BOUND = (Role.CHAIR, Role.SECRETARY, Role.REPRESENTATIVE, Role.COUNTER)
+CLUSTER_BOUND = (Role.CHAIR, Role.SECRETARY, Role.REPRESENTATIVE, Role.COUNTER, Role.CLERK)
 #: roles that see every cluster by design (the archive and the administration)
 GLOBAL = frozenset({Role.ARCHIVIST, Role.ADMIN})
-#: roles that have a part in a conference (voting.auth.access.can_see; counters through the committee)
-CONFERENCE_ROLES = frozenset({Role.CHAIR, Role.SECRETARY, Role.REPRESENTATIVE, Role.COUNTER}) | GLOBAL
+#: roles that have a part in a conference (voting.conferences.access.can_see; counters through the
+#: committee, the clerk as the văn thư of the cluster's issuing body)
+CONFERENCE_ROLES = (
+    frozenset({Role.CHAIR, Role.SECRETARY, Role.REPRESENTATIVE, Role.COUNTER, Role.CLERK}) | GLOBAL
+)
 
 
 @dataclass(frozen=True)
@@ -60,10 +64,11 @@ DECLARED: dict[str, Access] = {
     "api.document": Access(CONFERENCE_ROLES, anonymous=401),
     "api.document_list": Access(GLOBAL, anonymous=401),
     # The same rule as the page (handovers.chain): the cluster's own people, the archive, the administration.
-    "api.flag_holders": Access(ALL - {Role.COUNTER}, anonymous=401),
+    "api.flag_holders": Access(frozenset(HOLDER_ROLES), anonymous=401),
     # The projector screen: the unguessable token in the URL is the key (rotated by the chair).
     "display.show": PUBLIC,
     "display.state": PUBLIC,
+    "display.draft": PUBLIC,
     # Anyone holding a printed document may check it: upload the PDF or follow its QR code.
     "signing.verify": PUBLIC,
     "signing.verify_link": PUBLIC,
@@ -71,6 +76,8 @@ DECLARED: dict[str, Access] = {
 #: Routes whose allowed roles may still get 403 for a given object, and why.
 OBJECT_LEVEL: dict[str, str] = {
     "signing.sign": "only the account whose signature block is next may sign",
+    "signing.download_prepared": "only the account whose signature block is next gets the file to sign",
+    "agency.seal": "only a clerk of the document's cluster, once the agency's signature is next",
     "secret.decryption_state": "only a trustee of the conference's election key decrypts",
 }
 #: Known gaps between a route's declaration and what it does, pinned so that a fix shows up here.

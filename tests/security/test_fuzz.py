@@ -103,7 +103,15 @@ def _fill(url: str, world: World) -> str:
     return url
 
 
-PRIORITY = (Role.CHAIR, Role.REPRESENTATIVE, Role.ADMIN, Role.SECRETARY, Role.ARCHIVIST, Role.COUNTER)
+PRIORITY = (
+    Role.CHAIR,
+    Role.REPRESENTATIVE,
+    Role.ADMIN,
+    Role.SECRETARY,
+    Role.ARCHIVIST,
+    Role.COUNTER,
+    Role.CLERK,
+)
 
 
 def _actor(app: Flask, endpoint: str) -> Role | None:

@@ -8,6 +8,7 @@ changed the database.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,12 +20,20 @@ from tests.helpers import PASSWORD, PREPARED_AT, csrf_token
 from voting.auth.models import Role, User
 from voting.auth.tokens import create_token
 from voting.clusters.models import Cluster, Unit
-from voting.conferences.models import CommitteeMember, Conference
+from voting.conferences import notes
+from voting.conferences.models import CommitteeMember, Conference, Delegate
 from voting.display.services import rotate_display_token
 from voting.documents.models import Document, DocumentFile, DocumentVersion
 from voting.elections.models import Election, Office, Round
 from voting.extensions import db
+from voting.signing import external, pki, trust
+from voting.signing import services as signing
+from voting.signing.models import TrustedCertificate
 from voting.trustees.models import KeyCeremony
+
+#: the in-app CA's passphrase and the signers' PIN in these worlds
+CA_PASSPHRASE = "ca-passphrase-123"
+PIN = "135792"
 
 
 @dataclass(frozen=True)
@@ -35,7 +44,29 @@ class World:
     usernames: dict[Role, str]
 
 
-def _world(conference: Conference, usernames: dict[Role, str]) -> World:
+@dataclass(frozen=True)
+class Pki:
+    """The in-app CA (on the trust list) and a national root CA the administrator put on the trust list."""
+
+    national: pki.KeyPair
+    national_entry: TrustedCertificate
+
+
+def _pki(admin: User) -> Pki:
+    """Create the in-app CA, and put another root CA on the trust list as the administrator would."""
+    signing.init_authority(passphrase=CA_PASSPHRASE, now=PREPARED_AT - timedelta(days=30))
+    national = pki.make_root_ca(
+        "Root CA quốc gia", "", now=PREPARED_AT - timedelta(days=30), years=20, passphrase=CA_PASSPHRASE
+    )
+    entry = trust.add_certificate(
+        pki.load_certificate(national.certificate_pem), by=admin, now=PREPARED_AT - timedelta(days=20)
+    )
+    return Pki(national, entry)
+
+
+def _world(
+    conference: Conference, usernames: dict[Role, str], keys: Pki, admin: User, delegate: Delegate
+) -> World:
     election = db.session.scalar(sa.select(Election).where(Election.conference_id == conference.id))
     round_ = db.session.scalar(sa.select(Round).where(Round.election_id == election.id)) if election else None
     document = db.session.scalar(sa.select(Document).where(Document.conference_id == conference.id))
@@ -45,6 +76,23 @@ def _world(conference: Conference, usernames: dict[Role, str]) -> World:
     unit = conference.cluster.units[-1]
     ceremony = db.session.scalar(sa.select(KeyCeremony.id).where(KeyCeremony.conference_id == conference.id))
     assert round_ is not None
+    secretary = conference.secretary
+    # the secretary signs with an in-app credential, and has a certificate of their own registered too
+    credential = signing.issue_credential(
+        secretary, ca_passphrase=CA_PASSPHRASE, pin=PIN, now=PREPARED_AT - timedelta(days=1)
+    )
+    own, _key = pki.issue_signer(
+        keys.national,
+        CA_PASSPHRASE,
+        common_name=secretary.full_name,
+        title=secretary.title,
+        organization=conference.cluster.name,
+        now=PREPARED_AT - timedelta(days=10),
+        years=2,
+    )
+    registered = external.register_certificate(
+        secretary, pki.pem(own).encode(), matches_subject=False, by=admin, now=PREPARED_AT
+    )
     return World(
         {
             "conference_id": conference.id,
@@ -62,13 +110,24 @@ def _world(conference: Conference, usernames: dict[Role, str]) -> World:
             "file_id": file_id or 999_999,
             "ceremony_id": ceremony or 999_999,
             "token_id": create_token(representative(unit), "bảng tin", now=PREPARED_AT)[0].id,
+            "delegate_id": delegate.id,
+            "credential_id": credential.id,
+            "certificate_id": registered.id,
+            "entry_id": keys.national_entry.id,
         },
         usernames,
     )
 
 
 def build_worlds(factories: Factories) -> tuple[World, World]:
-    """Cluster A: a conference ended with its minutes issued. Cluster B: a conference with a round open."""
+    """Cluster A: a conference ended with its minutes issued. Cluster B: a conference with a round open.
+
+    Both clusters have a clerk (văn thư) of their issuing body, a delegate on the minutes' list, and a
+    secretary with an in-app signing credential and a registered certificate of their own (issued by a
+    national root CA that the administrator put on the trust list, next to the in-app CA).
+    """
+    admin = factories.user(Role.ADMIN)
+    keys = _pki(admin)
     conference = factories.conference(Stage.MINUTES_ISSUED)
     units = conference.cluster.units
     counter = factories.user(Role.COUNTER, unit=units[2])
@@ -78,6 +137,17 @@ def build_worlds(factories: Factories) -> tuple[World, World]:
             conference_id=conference.id, user_id=counter.id, is_head=True, approvals=8, added_at=PREPARED_AT
         )
     )
+    # added by the secretary before the conference ended (the service refuses once it has)
+    delegate = Delegate(
+        conference_id=conference.id,
+        unit_id=units[1].id,
+        full_name="Nguyễn Văn An",
+        title="Phó trưởng phòng",
+        added_at=PREPARED_AT,
+        added_by_id=conference.secretary_id,
+    )
+    db.session.add(delegate)
+    db.session.flush()
     a = _world(
         conference,
         {
@@ -85,19 +155,30 @@ def build_worlds(factories: Factories) -> tuple[World, World]:
             Role.CHAIR: conference.chair.username,
             Role.SECRETARY: conference.secretary.username,
             Role.COUNTER: counter.username,
+            Role.CLERK: factories.user(Role.CLERK, unit=units[0]).username,
             Role.ARCHIVIST: factories.user(Role.ARCHIVIST).username,
-            Role.ADMIN: factories.user(Role.ADMIN).username,
+            Role.ADMIN: admin.username,
         },
+        keys,
+        admin,
+        delegate,
     )
     other = factories.conference(Stage.ROUND_OPEN, units=3, year=2017)
+    b_units = other.cluster.units
     b = _world(
         other,
         {
-            Role.REPRESENTATIVE: representative(other.cluster.units[0]).username,
+            Role.REPRESENTATIVE: representative(b_units[0]).username,
             Role.CHAIR: other.chair.username,
             Role.SECRETARY: other.secretary.username,
-            Role.COUNTER: factories.user(Role.COUNTER, unit=other.cluster.units[1]).username,
+            Role.COUNTER: factories.user(Role.COUNTER, unit=b_units[1]).username,
+            Role.CLERK: factories.user(Role.CLERK, unit=b_units[0]).username,
         },
+        keys,
+        admin,
+        notes.add_delegate(
+            other, b_units[1], full_name="Trần Thị Bình", title="", by=other.secretary, now=PREPARED_AT
+        ),
     )
     db.session.commit()
     return a, b
