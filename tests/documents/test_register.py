@@ -139,3 +139,35 @@ def test_twenty_concurrent_numbers_are_distinct(app: Flask, conference: Conferen
         sa.select(Document.sequence).where(Document.cluster_id == cluster_id, Document.register_year == 2030)
     )
     assert sorted(stored) == list(range(1, count + 1))
+
+
+def _statements_of_register(cluster_id: int) -> int:
+    """Return how many SQL statements building a cluster's register runs, from a cold session."""
+    db.session.expunge_all()
+    seen: list[str] = []
+
+    def count(*args: object) -> None:
+        seen.append(str(args[2]))
+
+    engine = db.session.get_bind()
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        register(cluster_id=cluster_id)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_the_register_runs_the_same_statements_for_one_conference_or_three(
+    make_conference: MakeConference,
+) -> None:
+    """No query per line: the documents, their conferences, versions and replacements load in bulk."""
+    first = make_conference(Stage.MINUTES_ISSUED, year=2014)
+    cluster_id = first.cluster.id
+    one = _statements_of_register(cluster_id)
+    for year in (2015, 2016):
+        make_conference(
+            Stage.MINUTES_ISSUED, cluster=db.session.get(type(first.cluster), cluster_id), year=year
+        )
+    assert len(register(cluster_id=cluster_id)) == 12
+    assert _statements_of_register(cluster_id) == one

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from voting.clusters.models import Cluster
 from voting.documents.kinds import is_agency_slot, kind_entry
@@ -115,6 +116,14 @@ def register(
         sa.select(Document, Cluster)
         .join(Cluster, Document.cluster_id == Cluster.id)
         .order_by(Document.register_year.desc(), Cluster.name, Document.sequence)
+        # what every line reads, loaded in bulk: a constant number of statements however long the register
+        .options(
+            orm.joinedload(Document.conference),
+            orm.joinedload(Document.election),
+            orm.selectinload(Document.versions),
+            orm.selectinload(Document.replaces),
+            orm.selectinload(Document.replaced_by),
+        )
     )
     if cluster_id is not None:
         query = query.where(Document.cluster_id == cluster_id)
