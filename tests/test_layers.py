@@ -23,6 +23,7 @@ LAYERS: list[set[str]] = [
         "models",
         "security",
         "views",
+        "transactions",
         "crypto",  # the election protocol: imports nothing of the app (its verifier must run alone)
     },
     {"clusters", "audit", "auth"},

@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, has_request_context, request
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from voting.config import PLACEHOLDER_KEYS, default_config, file_code_problem
 from voting.extensions import csrf, db, login_manager, migrate
+from voting.transactions import begin_sqlite
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -130,12 +131,6 @@ def _configure_sqlite() -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
 
-    @sa.event.listens_for(engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        # IMMEDIATE takes the write lock up front: concurrent writers queue (busy_timeout)
-        # instead of failing on a lock upgrade. SQLite serves the demo; PostgreSQL serves load.
-        # A GET only reads: it takes no lock, so polling pages do not queue behind ballots being cast.
-        if has_request_context() and request.method in ("GET", "HEAD"):
-            connection.exec_driver_sql("BEGIN")
-        else:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # The write lock up front for a POST (writers queue on busy_timeout instead of failing on a lock
+    # upgrade), not for a GET, nor for a view that takes it just before its writes (see transactions).
+    sa.event.listen(engine, "begin", begin_sqlite)

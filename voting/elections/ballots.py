@@ -111,8 +111,11 @@ class BallotKind:
         """Return the mark a submitted form value stands for; None if it is not on this ballot."""
         raise NotImplementedError
 
-    def encrypted_options(self, candidates: Sequence[Unit]) -> list[tuple[str, Mark]]:
-        """Return the encrypted ballot's options in manifest order, as (key, the mark it stands for)."""
+    def encrypted_options(self, candidate_ids: Sequence[int]) -> list[tuple[str, Mark]]:
+        """Return the encrypted ballot's options in manifest order, as (key, the mark it stands for).
+
+        Given the candidate units' ids only: a cast builds the manifest without loading the units.
+        """
         raise NotImplementedError
 
     def check(self, marks: Sequence[Mark]) -> None:
@@ -282,8 +285,8 @@ class ChooseOneBallot(BallotKind):
     def options(self, candidates: Sequence[Unit]) -> list[tuple[str, str]]:
         return [(str(unit.id), unit.name) for unit in candidates] + [_blank_option()]
 
-    def encrypted_options(self, candidates: Sequence[Unit]) -> list[tuple[str, Mark]]:
-        return [(f"unit:{unit.id}", Mark(unit.id)) for unit in candidates] + [(BLANK, Mark(None))]
+    def encrypted_options(self, candidate_ids: Sequence[int]) -> list[tuple[str, Mark]]:
+        return [(f"unit:{unit_id}", Mark(unit_id)) for unit_id in candidate_ids] + [(BLANK, Mark(None))]
 
     def read(self, value: str, candidates: Sequence[Unit]) -> Mark | None:
         if value == BLANK:
@@ -349,9 +352,9 @@ class ApproveBallot(BallotKind):
             _blank_option(),
         ]
 
-    def encrypted_options(self, candidates: Sequence[Unit]) -> list[tuple[str, Mark]]:
+    def encrypted_options(self, candidate_ids: Sequence[int]) -> list[tuple[str, Mark]]:
         nominee = (
-            [(FOR, Mark(candidates[0].id)), (AGAINST, Mark(candidates[0].id, True))] if candidates else []
+            [(FOR, Mark(candidate_ids[0])), (AGAINST, Mark(candidate_ids[0], True))] if candidate_ids else []
         )
         return [*nominee, (BLANK, Mark(None))]
 

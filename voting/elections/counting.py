@@ -146,7 +146,7 @@ def decrypted_tally(round_: Round, ballot: BallotKind) -> Tally:
         sa.select(DecryptedCount.option, DecryptedCount.votes).where(DecryptedCount.round_id == round_.id)
     )
     votes = {option: n for option, n in rows.tuples()}
-    options = ballot.encrypted_options([candidate.unit for candidate in round_.candidates])
+    options = ballot.encrypted_options([candidate.unit_id for candidate in round_.candidates])
     return ballot.tally((mark.unit_id, mark.is_against, votes.get(key, 0)) for key, mark in options)
 
 

@@ -28,10 +28,11 @@ from voting.elections.models import (
     PartialDecryption,
     Participation,
     Round,
+    RoundCandidate,
     new_ballot_id,
 )
 from voting.elections.rules import rules_of
-from voting.elections.services import admit_voter, lock_round
+from voting.elections.services import admit_voter, lock_for_ballot, lock_round
 from voting.errors import AlreadyVoted, InvalidChoice, InvalidState, NotEligible
 from voting.extensions import db
 from voting.i18n import N_
@@ -55,13 +56,28 @@ def key_of(conference: Conference) -> ElectionKey:
     return key
 
 
+def candidate_ids(round_: Round) -> list[int]:
+    """Return the round's candidate units' ids in ballot order, loading no unit unless already loaded."""
+    if "candidates" in sa.inspect(round_).dict:
+        return [candidate.unit_id for candidate in round_.candidates]
+    return list(
+        db.session.scalars(
+            sa.select(RoundCandidate.unit_id)
+            .where(RoundCandidate.round_id == round_.id)
+            .order_by(RoundCandidate.unit_id)
+        )
+    )
+
+
 def options_of(round_: Round) -> list[tuple[str, Mark]]:
     """Return the round's ballot options in manifest order, with the mark each stands for."""
     ballot = rules_of(round_.election.conference).ballot
-    return ballot.encrypted_options([candidate.unit for candidate in round_.candidates])
+    return ballot.encrypted_options(candidate_ids(round_))
 
 
-def manifest_of(round_: Round, key: ElectionKey | None = None) -> dict[str, Any]:
+def manifest_of(
+    round_: Round, key: ElectionKey | None = None, options: list[tuple[str, Mark]] | None = None
+) -> dict[str, Any]:
     """Return the round's manifest: what every ballot's proofs are bound to."""
     conference = round_.election.conference
     key = key or key_of(conference)
@@ -71,7 +87,7 @@ def manifest_of(round_: Round, key: ElectionKey | None = None) -> dict[str, Any]
         "round": round_.id,
         "key": key.key_fingerprint,
         "election_key": key.election_key,
-        "options": [option for option, _mark in options_of(round_)],
+        "options": [option for option, _mark in options or options_of(round_)],
     }
 
 
@@ -80,13 +96,13 @@ def ctx_of(round_: Round, key: ElectionKey | None = None) -> str:
     return verifier.manifest_ctx(manifest_of(round_, key))
 
 
-def zero_of(round_: Round, unit: Unit) -> list[int]:
+def zero_of(round_: Round, unit: Unit, options: list[tuple[str, Mark]] | None = None) -> list[int]:
     """Return the options *unit* may not choose (its own unit, when the rules forbid self-votes)."""
     if rules_of(round_.election.conference).self_vote_allowed:
         return []
     return [
         index
-        for index, (_key, mark) in enumerate(options_of(round_))
+        for index, (_key, mark) in enumerate(options or options_of(round_))
         if mark.unit_id == unit.id and not mark.is_against
     ]
 
@@ -110,8 +126,11 @@ def cast_encrypted(round_: Round, unit: Unit, ballot: object, *, by: User | None
         raise AlreadyVoted(
             N_("%(unit)s đã bỏ phiếu ở vòng này; mỗi đơn vị chỉ có một phiếu."), unit=unit.name
         )
-    manifest = manifest_of(round_)
-    zero = zero_of(round_, unit)
+    # Held until the end: every rules_of() below is answered from the session, not the database.
+    rules = rules_of(round_.election.conference)
+    options = rules.ballot.encrypted_options(candidate_ids(round_))
+    manifest = manifest_of(round_, options=options)
+    zero = zero_of(round_, unit, options)
     if not isinstance(ballot, dict) or set(ballot) != BALLOT_KEYS:
         raise InvalidChoice(N_("Phiếu mã hóa không đúng định dạng; phiếu không được ghi nhận."))
     if ballot["round"] != round_.id or ballot["ctx"] != verifier.manifest_ctx(manifest):
@@ -137,6 +156,7 @@ def cast_encrypted(round_: Round, unit: Unit, ballot: object, *, by: User | None
     )
     if db.session.scalar(sa.select(sa.exists(replayed))):
         raise InvalidChoice(N_("Phiếu mã hóa này đã được bỏ trước đó (phiếu lặp lại); không được ghi nhận."))
+    round_ = lock_for_ballot(round_)  # on SQLite, the write lock from here on; the round re-checked
     try:
         # The participation's primary key is the one-ballot-per-unit rule; both rows or neither.
         with db.session.begin_nested():

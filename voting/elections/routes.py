@@ -40,6 +40,7 @@ from voting.errors import VotingError
 from voting.extensions import db
 from voting.formatting import utc_now
 from voting.forms import ConfirmForm
+from voting.transactions import writes_late
 from voting.trustees.keys import election_key_of
 
 bp = Blueprint("elections", __name__)
@@ -133,15 +134,21 @@ def ballot(round_id: int) -> str | Response:
 
 
 @bp.post("/rounds/<int:round_id>/cast")
+@writes_late
 @role_required(Role.REPRESENTATIVE)
 def cast(round_id: int) -> Response:
     """Cast the reviewed ballot and show the receipt."""
-    round_ = _load_round(round_id, Role.REPRESENTATIVE, with_candidates=True)
+    round_ = _load_round(round_id, Role.REPRESENTATIVE)
     if round_.is_encrypted:  # a secret ballot is only ever posted encrypted (secret_routes.cast)
         abort(400)
-    # Held for the whole request, so the service's own rules_of() is answered from the session.
-    ballot = rules_of(round_.election.conference).ballot
-    candidates = _candidates(round_)
+    # Held for the whole request, so the service's own rules_of() and its check of the candidate
+    # are answered from the session.
+    rules = rules_of(round_.election.conference)
+    ballot = rules.ballot
+    offered = services.offered_candidates(
+        round_, request.form.get("choice", ""), is_nominated=ballot.is_nominated
+    )
+    candidates = [candidate.unit for candidate in offered]
     form = CastBallotForm(ballot.options(candidates))
     mark = ballot.read(form.choice.data or "", candidates) if form.validate_on_submit() else None
     if mark is None:

@@ -22,6 +22,7 @@ from voting.elections.models import Election, Round
 from voting.elections.routes import load_for_reading
 from voting.extensions import db
 from voting.formatting import utc_now
+from voting.transactions import writes_late
 from voting.trustees.keys import election_key_of
 from voting.views import answer_in_json
 
@@ -51,6 +52,7 @@ def _no_store(response: Response) -> Response:
 
 
 @bp.post(f"{API}rounds/<int:round_id>/ballot")
+@writes_late
 @role_required(Role.REPRESENTATIVE)
 def cast(round_id: int) -> Response:
     """Cast the encrypted ballot posted as {"ballot": ...}; answer its tracker."""

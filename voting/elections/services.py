@@ -46,6 +46,7 @@ from voting.errors import (
 from voting.extensions import db
 from voting.formatting import utc_now
 from voting.i18n import N_
+from voting.transactions import take_write_lock
 from voting.trustees.keys import election_key_of
 
 __all__ = [
@@ -259,6 +260,32 @@ def admit_voter(round_: Round, unit: Unit) -> Round:
     return round_
 
 
+def lock_for_ballot(round_: Round) -> Round:
+    """Take SQLite's write lock if the cast has read without it, and re-check the round under it.
+
+    Whether the unit has voted is re-checked by the participation's primary key, as it is inserted.
+    """
+    if take_write_lock():
+        round_ = lock_round(round_, exclusive=False)
+        if not round_.is_open:
+            raise RoundNotOpen(N_("Vòng bầu đã kết thúc; phiếu không được ghi nhận."))
+    return round_
+
+
+def offered_candidates(round_: Round, value: str, *, is_nominated: bool) -> list[RoundCandidate]:
+    """Return the round's candidates a submitted ballot value can name, with their units, and no other.
+
+    A unit's id names that candidate (if it is one); on a nominated ballot every value names the
+    one nominee. A cast so loads one candidate, not the whole list.
+    """
+    query = sa.select(RoundCandidate).where(RoundCandidate.round_id == round_.id)
+    if value.isascii() and value.isdigit() and len(value) < 10:
+        query = query.where(RoundCandidate.unit_id == int(value))
+    elif not is_nominated:
+        return []
+    return list(db.session.scalars(query))
+
+
 def cast_ballot(
     round_: Round,
     unit: Unit,
@@ -296,6 +323,7 @@ def cast_ballot(
         raise InvalidChoice(N_("Theo quy chế của hội nghị, đơn vị không được bầu cho chính mình."))
     receipt_code = new_receipt_code()
     voter_id = unit.id if rules.vote_form is VoteForm.OPEN else None  # an open vote names the voter
+    round_ = lock_for_ballot(round_)  # on SQLite, the write lock from here on; the round re-checked
     try:
         # The participation's primary key is the one-ballot-per-unit rule; both rows or neither.
         with db.session.begin_nested():

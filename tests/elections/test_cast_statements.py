@@ -1,0 +1,128 @@
+"""The cast runs the same SQL statements at 10 or 60 candidates: no query per candidate can come back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.eg import ballot_request_of
+from tests.elections.helpers import change_rules
+from tests.factories import Factories, Site, Stage
+from tests.helpers import OPENED_AT, csrf_token
+from voting.crypto.prover import encrypt_ballot
+from voting.elections.models import Office, Round
+from voting.elections.rules import VoteForm
+from voting.elections.services import open_round
+from voting.extensions import db
+
+#: a voter that is neither the outgoing leader (index 0, not a candidate) nor the one it votes for
+VOTER, CHOICE = 5, 2
+
+
+@contextmanager
+def counted(app: Flask) -> Iterator[list[str]]:
+    """Collect the SQL statements the app runs inside the block."""
+    seen: list[str] = []
+
+    def count(*args: object) -> None:
+        seen.append(str(args[2]))
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+
+
+def _open_vote_round(app: Flask, factories: Factories, units: int) -> tuple[Site, int]:
+    """Commit a conference of *units* units (all but the outgoing leader stand) with an open vote's round."""
+    with app.app_context():
+        conference = factories.conference(Stage.CHECKED_IN, units=units, election_key=False)
+        change_rules(conference, vote_form=VoteForm.OPEN)
+        round_ = open_round(conference, Office.LEADER, now=OPENED_AT)
+        site = Site.of(conference, archivist=conference.chair, admin=conference.chair)
+        db.session.commit()
+        return site, round_.id
+
+
+def _statements_of_open_cast(
+    app: Flask, factories: Factories, login: Callable[[str], FlaskClient], units: int
+) -> list[str]:
+    site, round_id = _open_vote_round(app, factories, units)
+    browser = login(site.representatives[VOTER])
+    token = csrf_token(browser, f"/rounds/{round_id}/ballot")
+    form = {"choice": str(site.units[CHOICE]), "csrf_token": token}
+    with counted(app) as seen:
+        answer = browser.post(f"/rounds/{round_id}/cast", data=form)
+    assert answer.status_code == 302 and answer.location.endswith(f"/rounds/{round_id}/receipt")
+    return seen
+
+
+def _statements_of_secret_cast(
+    app: Flask, factories: Factories, login: Callable[[str], FlaskClient], units: int
+) -> list[str]:
+    with app.app_context():
+        conference = factories.conference(Stage.ROUND_OPEN, units=units)
+        site = Site.of(conference, archivist=conference.chair, admin=conference.chair)
+        round_id = db.session.scalar(sa.select(sa.func.max(Round.id)))
+        db.session.commit()
+    browser = login(site.representatives[VOTER])
+    page = browser.get(f"/rounds/{round_id}/ballot").get_data(as_text=True)
+    request = ballot_request_of(page)
+    manifest = request["manifest"]
+    choice = manifest["options"].index(f"unit:{site.units[CHOICE]}")
+    ballot, _randomness = encrypt_ballot(manifest, choice, request["zero"])
+    token = csrf_token(browser, f"/conferences/{site.conference_id}")
+    with counted(app) as seen:
+        answer = browser.post(
+            f"/eg/rounds/{round_id}/ballot", json={"ballot": ballot}, headers={"X-CSRFToken": token}
+        )
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    return seen
+
+
+@pytest.mark.parametrize(
+    "statements_of", [_statements_of_open_cast, _statements_of_secret_cast], ids=["open", "secret"]
+)
+def test_a_cast_runs_the_same_statements_at_10_and_at_60_candidates(
+    app: Flask,
+    factories: Factories,
+    login: Callable[[str], FlaskClient],
+    statements_of: Callable[..., list[str]],
+) -> None:
+    """The choice is checked by primary key, never by loading every candidate and its unit."""
+    small = statements_of(app, factories, login, 11)
+    large = statements_of(app, factories, login, 61)
+    assert len(large) == len(small), "\n".join(large)
+    every_candidate = [
+        sql for sql in large if "round_candidates" in sql and " units" in sql and "unit_id = " not in sql
+    ]
+    assert not every_candidate, "the cast loads every candidate's unit"
+
+
+#: the most statements a cast may run (SQLite / PostgreSQL differ by a statement or two: BEGIN, the
+#: re-check under SQLite's write lock, the audit chain's advisory lock). Raise only with a reason:
+#: each is a round trip on every one of a hall's casts.
+PINNED = {"open": 15, "secret": 18}
+
+
+@pytest.mark.parametrize(
+    ("kind", "statements_of"), [("open", _statements_of_open_cast), ("secret", _statements_of_secret_cast)]
+)
+def test_a_cast_runs_no_more_statements_than_pinned(
+    app: Flask,
+    factories: Factories,
+    login: Callable[[str], FlaskClient],
+    kind: str,
+    statements_of: Callable[..., list[str]],
+) -> None:
+    """Login session, round, checks, the two inserts (three in an open vote) and the audit append."""
+    seen = statements_of(app, factories, login, 11)
+    assert len(seen) <= PINNED[kind], "\n".join(seen)
