@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import upgrade
 
-from bench import browser_crypto, crypto, inprocess, report, seed
+from bench import browser_crypto, cast, crypto, inprocess, report, seed
 from bench.client import Run
 from bench.server import Gunicorn
 from bench.sessions import real_logins, signed_session
@@ -53,6 +53,12 @@ def parse_args() -> argparse.Namespace:
         choices=["sqlite", "postgresql", "crypto"],
         help="run on one database only, or only the encrypted ballots' computation (no database)",
     )
+    parser.add_argument(
+        "--only-phase",
+        choices=["cast"],
+        help="one phase only: cast = the cast at 10 and 500 candidates against its floors (bench/cast.py)",
+    )
+    parser.add_argument("--pairs", type=int, default=3, help="interleaved bursts per kind in the cast phase")
     return parser.parse_args()
 
 
@@ -268,10 +274,37 @@ def machine() -> dict[str, str]:
     }
 
 
+def cast_phase(args: argparse.Namespace, info: dict[str, str]) -> None:
+    """Run only the cast against its floors, on each database (``--only-phase cast``)."""
+    with tempfile.TemporaryDirectory(prefix="luanluu-bench-") as tmp:
+        pg = os.environ.get("BENCH_DATABASE_URL", "")
+        targets = [] if args.only == "postgresql" else [("SQLite", f"sqlite:///{tmp}/bench.sqlite3")]
+        if args.only != "sqlite" and pg:
+            targets.append(("PostgreSQL", pg.replace("postgresql://", "postgresql+psycopg://", 1)))
+        results = []
+        for label, url in targets:
+            print(f"\n=== {label} ===", flush=True)
+            load = os.getloadavg()[0]
+            app = prepare_database(url)
+            env = {"DATABASE_URL": url, "SECRET_KEY": os.environ["SECRET_KEY"]}
+            out = cast.run_database(app, url, env, args)
+            with app.app_context():
+                db.engine.dispose()
+            results.append((f"{label} (load {load:.1f} → {os.getloadavg()[0]:.1f})", out))
+    print("\n## Machine")
+    for key, value in info.items():
+        print(f"- {key}: {value}")
+    for label, out in results:
+        cast.print_report(label, out, args)
+
+
 def main() -> None:
     args = parse_args()
     os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))
     info = machine()
+    if args.only_phase == "cast":
+        cast_phase(args, info)
+        return
     figures = crypto.run()
     in_browser = browser_crypto.measure()
     if args.only == "crypto":

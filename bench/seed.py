@@ -27,6 +27,7 @@ from voting.elections import services as election_services
 from voting.elections.models import (
     Ballot,
     EncryptedBallot,
+    NamedVote,
     Office,
     Participation,
     Round,
@@ -331,8 +332,8 @@ def ballot_rows() -> tuple[int, int, int]:
 
 
 def wipe_live_ballots() -> None:
-    """Delete ballots (plaintext and encrypted) and participations of open rounds, between passes."""
+    """Delete ballots (plaintext, named and encrypted) and participations of open rounds, between passes."""
     open_ids = sa.select(Round.id).where(Round.status == RoundStatus.OPEN)
-    for table in (Ballot, EncryptedBallot, Participation):
+    for table in (Ballot, NamedVote, EncryptedBallot, Participation):
         db.session.execute(sa.delete(table).where(table.round_id.in_(open_ids)))
     db.session.commit()
