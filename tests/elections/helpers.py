@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import replace
+from typing import Any
 
 import sqlalchemy as sa
+from flask import Flask
 
 from tests.eg import cast_ballot, close_round, open_round
 from tests.helpers import CHECK_IN_AT, PASSWORD, later
@@ -17,6 +21,7 @@ from voting.conferences.services import check_in
 from voting.elections.models import Election, EncryptedBallot, Office, Participation, Round
 from voting.elections.rules import DEFAULTS, RulesChange, set_rules
 from voting.elections.services import RoundResult, certify, count_round, get_election
+from voting.errors import AlreadyVoted
 from voting.extensions import db
 
 
@@ -85,3 +90,49 @@ def count_rows(model: type[EncryptedBallot] | type[Participation], round_: Round
         db.session.scalar(sa.select(sa.func.count()).select_from(model).where(model.round_id == round_.id))
         or 0
     )
+
+
+def cast_at_once(
+    app: Flask, round_id: int, voter_id: int, choice_id: int, *, threads: int = 10, path: str | None = None
+) -> list[str]:
+    """Cast one unit's ballot from *threads* threads at once; return each outcome, sorted.
+
+    An outcome is "cast", "already voted" or the error's repr. With *path*, each thread casts inside a
+    POST to it, as the cast view does (on SQLite: reading without the write lock until the writes).
+    The caller must have committed the round and hold no transaction open.
+    """
+    barrier = threading.Barrier(threads)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def context() -> AbstractContextManager[Any]:
+        return app.test_request_context(path, method="POST") if path else app.app_context()
+
+    def worker() -> None:
+        with context():
+            barrier.wait(timeout=30)
+            try:
+                round_ = db.session.get(Round, round_id)
+                voter, choice = db.session.get(Unit, voter_id), db.session.get(Unit, choice_id)
+                assert round_ is not None and voter is not None
+                cast_ballot(round_, voter, choice)
+                db.session.commit()
+                outcome = "cast"
+            except AlreadyVoted:
+                db.session.rollback()
+                outcome = "already voted"
+            except Exception as error:  # any other error fails the caller's assertion
+                db.session.rollback()
+                outcome = repr(error)
+            finally:
+                db.session.remove()
+            with lock:
+                outcomes.append(outcome)
+
+    running = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in running:
+        thread.start()
+    for thread in running:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in running)
+    return sorted(outcomes)

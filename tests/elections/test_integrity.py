@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
 
 import pytest
 import sqlalchemy as sa
@@ -12,12 +11,11 @@ from flask import Flask
 from sqlalchemy.exc import IntegrityError
 
 from tests.eg import cast_ballot, open_round
-from tests.elections.helpers import check_in_all, count_rows, vote
+from tests.elections.helpers import cast_at_once, check_in_all, count_rows, vote
 from tests.helpers import OPENED_AT, later
-from voting.clusters.models import Unit
 from voting.conferences.models import Conference
 from voting.elections.models import Ballot, EncryptedBallot, Office, Participation, Round, RoundStatus
-from voting.errors import AlreadyVoted, RoundNotOpen
+from voting.errors import RoundNotOpen
 from voting.extensions import db
 
 # Secret ballot by design ------------------------------------------------------------------------
@@ -72,41 +70,9 @@ def test_concurrent_ballots_of_one_unit_keep_exactly_one(app: Flask, conference:
     # (on SQLite an open transaction here would hold the write lock).
     db.session.commit()
 
-    threads_count = 10
-    barrier = threading.Barrier(threads_count)
-    outcomes: list[str] = []
-    lock = threading.Lock()
+    outcomes = cast_at_once(app, round_id, voter_id, choice_id)
 
-    def worker() -> None:
-        with app.app_context():
-            barrier.wait(timeout=30)
-            try:
-                round_here = db.session.get(Round, round_id)
-                voter = db.session.get(Unit, voter_id)
-                choice = db.session.get(Unit, choice_id)
-                assert round_here is not None and voter is not None
-                cast_ballot(round_here, voter, choice)
-                db.session.commit()
-                outcome = "cast"
-            except AlreadyVoted:
-                db.session.rollback()
-                outcome = "already voted"
-            except Exception as error:  # any other error fails the assertion below
-                db.session.rollback()
-                outcome = repr(error)
-            finally:
-                db.session.remove()
-            with lock:
-                outcomes.append(outcome)
-
-    threads = [threading.Thread(target=worker) for _ in range(threads_count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-
-    assert sorted(outcomes) == ["already voted"] * 9 + ["cast"]
+    assert outcomes == ["already voted"] * 9 + ["cast"]
     assert count_rows(EncryptedBallot, round_) == 1
     assert count_rows(Participation, round_) == 1
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -11,14 +10,13 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.eg import ballot_request_of, cast_ballot, post_json
+from tests.eg import ballot_request_of, post_json
+from tests.elections.helpers import cast_at_once
 from tests.factories import Factories, Site, Stage
-from tests.helpers import OPENED_AT, later
-from voting.clusters.models import Unit
+from tests.helpers import later
 from voting.crypto.prover import encrypt_ballot
 from voting.elections import encrypted
 from voting.elections.models import EncryptedBallot, Participation, Round, RoundStatus
-from voting.errors import AlreadyVoted
 from voting.extensions import db
 from voting.transactions import take_write_lock
 
@@ -98,38 +96,8 @@ def test_simultaneous_casts_of_one_unit_under_the_late_lock_keep_exactly_one(
     """Ten casts of one unit, each reading without the lock (as the cast view does): one counted."""
     site, round_id = _open_round(app, factories)
     voter_id, choice_id = site.units[5], site.units[1]
-    barrier = threading.Barrier(10)
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def worker() -> None:
-        with app.test_request_context(f"/eg/rounds/{round_id}/ballot", method="POST"):
-            try:
-                round_here = db.session.get(Round, round_id)
-                voter, choice = db.session.get(Unit, voter_id), db.session.get(Unit, choice_id)
-                assert round_here is not None and voter is not None
-                barrier.wait(timeout=30)
-                cast_ballot(round_here, voter, choice, now=OPENED_AT)
-                db.session.commit()
-                outcome = "cast"
-            except AlreadyVoted:
-                db.session.rollback()
-                outcome = "already voted"
-            except Exception as error:  # any other error fails the assertion below
-                db.session.rollback()
-                outcome = repr(error)
-            finally:
-                db.session.remove()
-            with lock:
-                outcomes.append(outcome)
-
-    threads = [threading.Thread(target=worker) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    assert sorted(outcomes) == ["already voted"] * 9 + ["cast"]
+    outcomes = cast_at_once(app, round_id, voter_id, choice_id, path=f"/eg/rounds/{round_id}/ballot")
+    assert outcomes == ["already voted"] * 9 + ["cast"]
     assert _rows(app, Participation, round_id) == 1
     assert _rows(app, EncryptedBallot, round_id) == 1
 
