@@ -4,6 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 DEMO ?=
+# Where `make run` listens: this machine only by default; HOST=0.0.0.0 serves the LAN (README, "Joining the hall").
+HOST ?= 127.0.0.1
+PORT ?= 5000
+BASE_URL = $(PY) -c 'import os, voting.config as c; print(c.served_base_url("$(HOST)", $(PORT), os.environ))'
 
 .PHONY: run test lint bench
 
@@ -18,13 +22,16 @@ instance/secret_key:
 	python3 -c 'import secrets; print(secrets.token_hex(32))' > $@
 	chmod 600 $@
 
+# The demo may keep a loopback PUBLIC_BASE_URL (LUANLUU_DEMO=1); unset, it is derived from HOST and PORT.
+run: export LUANLUU_DEMO = 1
 run: $(VENV)/installed instance/secret_key
 	$(FLASK) db upgrade
-	$(FLASK) demo $(DEMO)
+	PUBLIC_BASE_URL="$$($(BASE_URL))" $(FLASK) demo $(DEMO)
 	test -f instance/demo-ben-nhan.p12 || LUANLUU_CA_PASSPHRASE="$${LUANLUU_CA_PASSPHRASE:-luanluu-demo-ca}" \
 	  $(FLASK) pki issue-p12 --name "Hoàng Quốc Việt" --title "Trưởng phòng Công tác chính trị" \
 	  --password bennhan2016 --out instance/demo-ben-nhan.p12
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@echo "Địa chỉ công khai (public base URL): $$($(BASE_URL))"
+	PUBLIC_BASE_URL="$$($(BASE_URL))" $(FLASK) run --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/installed
 	$(PY) -m ruff check .

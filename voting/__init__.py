@@ -27,6 +27,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(default_config(app.instance_path))
     if config:
         app.config.update(config)
+    if app.testing and "LOOPBACK_LINKS_ALLOWED" not in (config or {}):
+        app.config["LOOPBACK_LINKS_ALLOWED"] = True  # tests serve on 127.0.0.1 and issue documents
     _refuse_weak_secret(app)
     if problem := file_code_problem(app.config.get("REGISTER_FILE_CODE") or ""):
         raise RuntimeError(problem)
@@ -40,7 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         _configure_sqlite()
 
     # The factory sits above every layer: it imports the features only when it wires them in.
-    from voting import cli, i18n, security, views
+    from voting import cli, i18n, links, security, views
     from voting.admin.agency_routes import bp as admin_agency_bp
     from voting.admin.certificate_routes import bp as certificates_bp
     from voting.admin.external_certificate_routes import bp as external_certificates_bp
@@ -91,6 +93,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     auth_security.init_app(app)
     cli.init_app(app)
+    links.init_app(app)
     return app
 
 

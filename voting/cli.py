@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from voting.audit.cli import audit
@@ -219,7 +219,7 @@ def demo(finished: bool) -> None:
     """Create the demo cluster, play its 2016 conference, prepare today's; twice changes nothing."""
     with _domain_errors():
         conference, logins = create_demo()
-        play_demo(conference)
+        play_demo(conference, base_url=current_app.config["PUBLIC_BASE_URL"])
         live = None if finished else create_live_conference(conference, to_local(utc_now()).date())
     db.session.commit()
     click.echo(f"{conference.cluster.name} – {conference.title} ({conference.held_on:%d-%m-%Y}, đã kết thúc)")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import logging
 import os
+import socket
 import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
@@ -11,6 +14,11 @@ from typing import Any
 
 #: values that must never be used as a real secret key
 PLACEHOLDER_KEYS = {"", "dev", "change-me", "secret", "changeme"}
+
+#: the public base URL when none is set: this machine only (the demo)
+LOOPBACK_BASE_URL = "http://127.0.0.1:5000"
+
+logger = logging.getLogger(__name__)
 
 
 def database_url(instance_path: str) -> str:
@@ -39,6 +47,38 @@ def sqlalchemy_url(url: str) -> str:
         return url
     query = "&".join([*(f"host={host}" for host in hosts.split(",")), *filter(None, [parts.query])])
     return urllib.parse.urlunsplit((parts.scheme, credentials + at, parts.path, query, parts.fragment))
+
+
+def public_base_url(environ: Mapping[str, str]) -> str:
+    """Return the base of every absolute link from ``PUBLIC_BASE_URL`` (or the old ``VERIFY_BASE_URL``)."""
+    url = environ.get("PUBLIC_BASE_URL", "")
+    if not url and environ.get("VERIFY_BASE_URL"):
+        logger.warning("VERIFY_BASE_URL is deprecated: set PUBLIC_BASE_URL instead (it drives every link)")
+        url = environ["VERIFY_BASE_URL"]
+    return (url or LOOPBACK_BASE_URL).rstrip("/")
+
+
+def is_loopback_url(url: str) -> bool:
+    """Return whether *url* names this machine only (127.0.0.0/8, ::1, localhost): no phone can open it."""
+    host = urllib.parse.urlsplit(url).hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a name: the operator's DNS decides where it points
+        return False
+
+
+def lan_address() -> str | None:
+    """Return this machine's address on its network (the one its default route leaves from), or None."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            # A UDP "connection" sends nothing: it only asks the kernel which address it would use.
+            probe.connect(("10.255.255.255", 1))
+            address = str(probe.getsockname()[0])
+        except OSError:
+            return None
+    return None if ipaddress.ip_address(address).is_loopback else address
 
 
 def tsa_credentials(config: Mapping[str, Any]) -> tuple[str, str] | None:
@@ -81,8 +121,13 @@ def default_config(instance_path: str) -> dict[str, Any]:
         # A conference day is long; the token is bound to the session anyway.
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
-        # The verification link printed with a QR code on every page of every document.
-        "VERIFY_BASE_URL": os.environ.get("VERIFY_BASE_URL", "http://127.0.0.1:5000"),
+        # The app's address as phones and readers of printed documents reach it: the base of every
+        # absolute link (the join link and its QR code, the projector link, the documents' verification
+        # link and QR code). VERIFY_BASE_URL is its former, deprecated name.
+        "PUBLIC_BASE_URL": public_base_url(os.environ),
+        # Whether documents may be issued while PUBLIC_BASE_URL is a loopback address (their QR code
+        # would open nothing): only the demo (`make run` sets LUANLUU_DEMO=1) and the tests.
+        "LOOPBACK_LINKS_ALLOWED": os.environ.get("LUANLUU_DEMO") == "1",
         # The register of outgoing documents: the file code pattern ({cluster}, {year}) and, as JSON,
         # retention periods per document kind that override the kinds' own ({"counting_minutes": "70 năm"}).
         "REGISTER_FILE_CODE": os.environ.get("REGISTER_FILE_CODE", "{cluster}/HNTK/{year}"),
@@ -102,3 +147,16 @@ def default_config(instance_path: str) -> dict[str, Any]:
         # Reverse proxies in front of the app (nginx: 1) whose X-Forwarded-For/-Proto are believed.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES") or 0),
     }
+
+
+def served_base_url(host: str, port: int, environ: Mapping[str, str]) -> str:
+    """Return the public base URL for ``make run HOST=… PORT=…``: the setting, else where it listens.
+
+    Listening on every interface (0.0.0.0) means phones on the LAN reach this machine by its LAN
+    address, so that is the base printed (falling back to loopback on a machine with no network).
+    """
+    if environ.get("PUBLIC_BASE_URL") or environ.get("VERIFY_BASE_URL"):
+        return public_base_url(environ)
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104 - recognising the wildcard, not binding to it
+        host = lan_address() or "127.0.0.1"
+    return f"http://{host}:{port}"

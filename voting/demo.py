@@ -21,7 +21,7 @@ from voting.conferences.notes import add_delegate, save_notes
 from voting.conferences.services import check_in, create_conference
 from voting.crypto.prover import Trustee, encrypt_ballot
 from voting.documents.approval import record_approval
-from voting.documents.services import issue_minutes
+from voting.documents.services import DEFAULT_VERIFY_BASE_URL, issue_minutes
 from voting.elections import encrypted
 from voting.elections.models import Office, Round
 from voting.elections.paper import add_committee_member
@@ -171,8 +171,8 @@ def create_live_conference(history: Conference, today: date) -> Conference:
     )
 
 
-def play_demo(conference: Conference) -> None:
-    """Run the 2016 conference to its end through the services, as it happened."""
+def play_demo(conference: Conference, *, base_url: str = DEFAULT_VERIFY_BASE_URL) -> None:
+    """Run the 2016 conference to its end through the services; its documents' links under *base_url*."""
     if conference.is_ended:
         return
     if get_election(conference, Office.LEADER) is not None:
@@ -218,7 +218,7 @@ def play_demo(conference: Conference) -> None:
     notes = {"report": REPORT, "discussion": DISCUSSION, "conclusions": CONCLUSIONS}
     save_notes(conference, **notes, by=secretary, now=_at(10, 50))
     record_approval(conference, agreed=8, disagreed=0, abstained=0, by=secretary, now=_at(11, 0))
-    issue_minutes(conference, by=chair, now=_at(11, 0))
+    issue_minutes(conference, by=chair, now=_at(11, 0), base_url=base_url)
     sign_demo_documents(conference, now=_at(11, 5))
 
 

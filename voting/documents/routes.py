@@ -47,8 +47,12 @@ bp = Blueprint("documents", __name__)
 ARCHIVE_PAGE_SIZE = 50
 
 
-def _base_url() -> str:
-    return str(current_app.config.get("VERIFY_BASE_URL") or services.DEFAULT_VERIFY_BASE_URL)
+def _links() -> dict[str, Any]:
+    """Return the printed links' base and whether it may be a loopback address (demo, tests)."""
+    return {
+        "base_url": str(current_app.config.get("PUBLIC_BASE_URL") or services.DEFAULT_VERIFY_BASE_URL),
+        "loopback_allowed": bool(current_app.config.get("LOOPBACK_LINKS_ALLOWED")),
+    }
 
 
 @bp.post("/conferences/<int:conference_id>/minutes")
@@ -67,7 +71,7 @@ def issue(conference_id: int) -> Response:
             by=user(),
             now=utc_now(),
             overrun_reason=form.overrun_reason.data or "",
-            base_url=_base_url(),
+            **_links(),
         )
     except InvalidState as refused:  # no approval yet, or events on another day without a reason
         db.session.rollback()
@@ -152,9 +156,7 @@ def issue_document(conference_id: int, slug: str, office: str | None) -> Respons
     if office not in (None, *Office._value2member_map_) or not ConfirmForm().validate_on_submit():
         abort(400)
     election = (get_election(conference, Office(office)) or abort(404)) if office is not None else None
-    document = services.issue_document(
-        conference, kind, election, by=user(), now=utc_now(), base_url=_base_url()
-    )
+    document = services.issue_document(conference, kind, election, by=user(), now=utc_now(), **_links())
     db.session.commit()
     flash(
         _("Đã phát hành %(title)s số %(number)s.", title=document.kind.label, number=document.number),
@@ -173,7 +175,7 @@ def replace(document_id: int) -> Response:
         flash(_("Cần ghi rõ lý do thay thế (ít nhất 5 ký tự)."), "danger")
     else:
         replacement = services.replace_document(
-            document, reason=form.reason.data or "", by=user(), now=utc_now(), base_url=_base_url()
+            document, reason=form.reason.data or "", by=user(), now=utc_now(), **_links()
         )
         db.session.commit()
         flash(

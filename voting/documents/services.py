@@ -14,6 +14,7 @@ from voting.audit.services import record
 from voting.auth.models import User
 from voting.conferences.models import Conference
 from voting.conferences.services import attendance
+from voting.config import LOOPBACK_BASE_URL, is_loopback_url
 from voting.documents import collect
 from voting.documents.approval import approval_fields, check_dates, find_approval, minutes_dates
 from voting.documents.kinds import KINDS, DocumentKind, Stamp, closing_kind, kind_entry
@@ -34,8 +35,21 @@ from voting.extensions import db
 from voting.formatting import nfc, to_local
 from voting.i18n import N_
 
-#: where the QR code of a document points when the deployment sets no VERIFY_BASE_URL
-DEFAULT_VERIFY_BASE_URL = "http://127.0.0.1:5000"
+#: where the QR code of a document points when the deployment sets no PUBLIC_BASE_URL
+DEFAULT_VERIFY_BASE_URL = LOOPBACK_BASE_URL
+
+
+def check_base_url(base_url: str, *, loopback_allowed: bool) -> None:
+    """Refuse a verification link only this machine can open, unless the demo or tests allow it."""
+    if not loopback_allowed and is_loopback_url(base_url):
+        raise InvalidState(
+            N_(
+                "Chưa thể phát hành văn bản: địa chỉ công khai của hệ thống (%(url)s) chỉ mở được trên chính "
+                "máy chủ, nên mã QR và liên kết xác minh in trên văn bản sẽ không dùng được. Quản trị viên "
+                "cần đặt PUBLIC_BASE_URL là địa chỉ mạng nội bộ của hệ thống rồi khởi động lại."
+            ),
+            url=base_url,
+        )
 
 
 def find_document(
@@ -205,8 +219,10 @@ def issue_document(
     by: User,
     now: datetime,
     base_url: str = DEFAULT_VERIFY_BASE_URL,
+    loopback_allowed: bool = True,
 ) -> Document:
     """Issue a document of a kind issued on its own (of *election* for a per-election kind)."""
+    check_base_url(base_url, loopback_allowed=loopback_allowed)
     entry = kind_entry(kind)
     if entry.closes_conference:
         raise ValueError(f"{kind.value} is issued by closing the conference (issue_minutes)")
@@ -224,9 +240,10 @@ def issue_minutes(
     now: datetime,
     overrun_reason: str = "",
     base_url: str = DEFAULT_VERIFY_BASE_URL,
+    loopback_allowed: bool = True,
 ) -> Document:
     """Close the conference and issue its approved minutes, after every other document not issued yet."""
-
+    check_base_url(base_url, loopback_allowed=loopback_allowed)
     minutes = closing_kind()
     if find_document(conference, minutes) is not None:
         raise AlreadyIssued(N_("Biên bản hội nghị đã được phát hành và không thể tạo lại."))
@@ -297,7 +314,13 @@ def printed_date(document: Document) -> date:
 
 
 def replace_document(
-    document: Document, *, reason: str, by: User, now: datetime, base_url: str = DEFAULT_VERIFY_BASE_URL
+    document: Document,
+    *,
+    reason: str,
+    by: User,
+    now: datetime,
+    base_url: str = DEFAULT_VERIFY_BASE_URL,
+    loopback_allowed: bool = True,
 ) -> Document:
     """Issue a document under the next number that replaces *document* (Decree 30 Art 18).
 
@@ -305,6 +328,7 @@ def replace_document(
     keeps its number, its files and its verification links, marked replaced.
     """
     entry = kind_entry(document.kind)  # an unknown kind fails here, before anything is touched
+    check_base_url(base_url, loopback_allowed=loopback_allowed)
     reason = nfc(reason.strip())
     if len(reason) < 5:
         raise InvalidState(N_("Cần ghi rõ lý do thay thế (ít nhất 5 ký tự)."))
