@@ -24,6 +24,8 @@ LAYERS: list[set[str]] = [
         "security",
         "views",
         "transactions",
+        "qr",
+        "links",
         "crypto",  # the election protocol: imports nothing of the app (its verifier must run alone)
     },
     {"clusters", "audit", "auth"},

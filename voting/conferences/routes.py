@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -12,7 +14,7 @@ from voting.auth.models import Role
 from voting.conferences import services
 from voting.conferences.access import load_conference
 from voting.conferences.models import CommitteeMember, Conference
-from voting.extensions import db
+from voting.extensions import db, login_manager
 from voting.formatting import utc_now
 from voting.forms import ConfirmForm
 
@@ -27,10 +29,10 @@ def index() -> str | Response:
     account = user()
     if account.role is Role.ARCHIVIST:
         return redirect(url_for("documents.archive"))
+    if account.role is Role.CHAIR:  # their conferences and what each waits for (the console's start)
+        return redirect(url_for("console.start"))
     query = sa.select(Conference).order_by(Conference.year.desc())
-    if account.role is Role.CHAIR:
-        query = query.where(Conference.chair_id == account.id)
-    elif account.role is Role.SECRETARY:
+    if account.role is Role.SECRETARY:
         query = query.where(Conference.secretary_id == account.id)
     elif account.role is Role.REPRESENTATIVE:
         assert account.unit is not None
@@ -43,6 +45,23 @@ def index() -> str | Response:
     if account.role is Role.REPRESENTATIVE and conferences:
         return redirect(url_for("console.show", conference_id=conferences[0].id))
     return render_template("conferences/index.html", conferences=conferences)
+
+
+@bp.get("/j/<int:conference_id>")
+def join(conference_id: int) -> Response:
+    """Take a delegate from the short join link (QR code, projector) through login to the conference.
+
+    The link names only the conference's number, which every page's address shows anyway; whoever
+    opens it must still log in, and the conference page checks the account's right to it.
+    """
+    if not current_user.is_authenticated:
+        return cast(Response, login_manager.unauthorized())  # to the login page, then back here
+    role = user().role
+    if role is Role.REPRESENTATIVE:
+        return redirect(url_for("console.show", conference_id=conference_id))
+    if role in (Role.CHAIR, Role.SECRETARY):
+        return redirect(url_for("console.console", conference_id=conference_id))
+    return redirect(url_for(".index"))
 
 
 @bp.post("/conferences/<int:conference_id>/check-in")
