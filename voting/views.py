@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request, send_from_directory
 from flask.sansio.app import App
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
@@ -33,8 +34,16 @@ JSON_PREFIXES = "luanluu.json_error_prefixes"
 CSRF_MESSAGE = N_("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại.")
 
 
+def favicon() -> Response:
+    """Send the icon browsers ask for at /favicon.ico whatever the page links (the SVG and PNG in static)."""
+    return send_from_directory(
+        Path(current_app.static_folder or "") / "icons", "favicon.ico", mimetype="image/vnd.microsoft.icon"
+    )
+
+
 def init_app(app: Flask) -> None:
     """Register error handlers and template helpers."""
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
     login_manager.login_view = "auth.login"
     login_manager.login_message = N_("Vui lòng đăng nhập để tiếp tục.")
     login_manager.localize_callback = gettext
