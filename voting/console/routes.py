@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Blueprint, jsonify, render_template, request
 from flask_babel import gettext
 from werkzeug.wrappers import Response
@@ -14,6 +15,7 @@ from voting.conferences.models import Conference
 from voting.conferences.services import find_check_in
 from voting.console.forms import ChairForms
 from voting.console.overview import overview
+from voting.console.start import waiting_for
 from voting.documents.approval import find_approval
 from voting.documents.forms import IssueMinutesForm
 from voting.elections.forms import RefusedOnConsole
@@ -24,6 +26,19 @@ from voting.forms import ConfirmForm, show_refusal
 from voting.views import ERROR_TITLES
 
 bp = Blueprint("console", __name__, url_prefix="/conferences")
+
+
+@bp.get("/")
+@role_required(Role.CHAIR)
+def start() -> str:
+    """Show the chair's conferences, newest first, each with what it waits for and where to act."""
+    query = sa.select(Conference).where(Conference.chair_id == user().id)
+    conferences = list(db.session.scalars(query.order_by(Conference.starts_at.desc())))
+    rows = []
+    for conference in conferences:
+        waiting = waiting_for(conference)
+        rows.append((conference, waiting, waiting.sentence(gettext)))
+    return render_template("console/start.html", rows=rows)
 
 
 @bp.get("/<int:conference_id>")
