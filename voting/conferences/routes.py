@@ -6,6 +6,7 @@ from typing import cast
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -27,6 +28,7 @@ def index() -> str | Response:
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     account = user()
+    get_locale()  # remember a ?lang= now: the roles below are sent on before anything is translated
     if account.role is Role.ARCHIVIST:
         return redirect(url_for("documents.archive"))
     if account.role is Role.CHAIR:  # their conferences and what each waits for (the console's start)
