@@ -55,6 +55,9 @@ DECLARED: dict[str, Access] = {
     "auth.login": PUBLIC,
     "auth.logout": Access(ALL),
     "conferences.index": Access(ALL),
+    # The short join link (QR code, projector): through login to the account's own page, nothing shown.
+    "conferences.join": Access(ALL),
+    "favicon": PUBLIC,
     "api.spec": PUBLIC,
     "api.conferences": Access(ALL, anonymous=401),
     "api.conference": Access(CONFERENCE_ROLES, anonymous=401),

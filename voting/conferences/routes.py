@@ -59,6 +59,7 @@ def join(conference_id: int) -> Response:
     if not current_user.is_authenticated:
         return cast(Response, login_manager.unauthorized())  # to the login page, then back here
     role = user().role
+    load_conference(conference_id, role)  # 404, or 403 for an account with no part in it
     if role is Role.REPRESENTATIVE:
         return redirect(url_for("console.show", conference_id=conference_id))
     if role in (Role.CHAIR, Role.SECRETARY):
