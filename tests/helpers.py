@@ -7,13 +7,14 @@ import re
 import shutil
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from voting.conferences.models import Conference
+from voting.config import lan_address
 from voting.demo import PASSWORD as DEMO_PASSWORD
 from voting.documents.archive import conference_documents
 from voting.documents.models import Document, DocumentKind
@@ -106,11 +107,23 @@ def require_tool(name: str, package: str = "poppler-utils / postgresql") -> str:
     """Return the path of a system tool, or skip (fail under CI) when it is absent."""
     path = shutil.which(name)
     if path is None:
-        message = f"system tool {name!r} is not installed (apt-get install {package})"
-        if REQUIRE_TOOLS:
-            pytest.fail(message + "; LUANLUU_REQUIRE_TOOLS=1 forbids skipping", pytrace=False)
-        pytest.skip(message)
+        _missing(f"system tool {name!r} is not installed (apt-get install {package})")
     return path
+
+
+def require_lan_address() -> str:
+    """Return a non-loopback IPv4 address of this machine, or skip (fail under CI) when it has none."""
+    address = lan_address()
+    if address is None:
+        _missing("this machine has no IPv4 address but loopback: nothing to serve the LAN on")
+    return address
+
+
+def _missing(message: str) -> NoReturn:
+    """Skip for want of something on this machine; fail instead under CI (LUANLUU_REQUIRE_TOOLS=1)."""
+    if REQUIRE_TOOLS:
+        pytest.fail(message + "; LUANLUU_REQUIRE_TOOLS=1 forbids skipping", pytrace=False)
+    pytest.skip(message)
 
 
 def assert_every_document_signed_and_verified(conference: Conference) -> None:

@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel
 
+from tests import helpers
 from tests.factories import Site, Stage
 from tests.helpers import text
 from voting.config import is_loopback_url, public_base_url, served_base_url
@@ -144,3 +145,14 @@ def test_the_chairs_start_page_says_what_each_conference_waits_for(
     english = text(chair.get("/conferences/?lang=en"))
     assert "Waiting for: Check-in: 0/8 units present, at least 6 needed." in english
     assert login(site.representatives[0]).get("/conferences/").status_code == 403
+
+
+@pytest.mark.parametrize("under_ci", [False, True])
+def test_no_lan_address_skips_the_lan_test_or_fails_it_under_ci(
+    monkeypatch: pytest.MonkeyPatch, under_ci: bool
+) -> None:
+    monkeypatch.setattr(helpers, "lan_address", lambda: None)
+    monkeypatch.setattr(helpers, "REQUIRE_TOOLS", under_ci)
+    expected = pytest.fail.Exception if under_ci else pytest.skip.Exception
+    with pytest.raises(expected, match="no IPv4 address but loopback"):
+        helpers.require_lan_address()

@@ -70,15 +70,24 @@ def is_loopback_url(url: str) -> bool:
 
 
 def lan_address() -> str | None:
-    """Return this machine's address on its network (the one its default route leaves from), or None."""
+    """Return this machine's IPv4 address on its network, or None when it has none but loopback.
+
+    The address its default route leaves from, else the first one its host name resolves to.
+    """
+    candidates = []
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
         try:
             # A UDP "connection" sends nothing: it only asks the kernel which address it would use.
             probe.connect(("10.255.255.255", 1))
-            address = str(probe.getsockname()[0])
+            candidates.append(str(probe.getsockname()[0]))
         except OSError:
-            return None
-    return None if ipaddress.ip_address(address).is_loopback else address
+            pass
+    try:
+        found = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+        candidates += [str(entry[4][0]) for entry in found]
+    except OSError:
+        pass
+    return next((a for a in candidates if not ipaddress.ip_address(a).is_loopback), None)
 
 
 def tsa_credentials(config: Mapping[str, Any]) -> tuple[str, str] | None:
