@@ -105,7 +105,8 @@ def run_database(label: str, url: str, args: argparse.Namespace) -> dict[str, An
         rep_usernames = [f"bdb{n}-2" for n in range(max(1, args.clusters - 7), args.clusters + 1)]
         db.session.remove()
 
-    env = {"DATABASE_URL": url, "SECRET_KEY": os.environ["SECRET_KEY"]}
+    # LUANLUU_DEMO: the minutes issued over HTTP may print the loopback verification link.
+    env = {"DATABASE_URL": url, "SECRET_KEY": os.environ["SECRET_KEY"], "LUANLUU_DEMO": "1"}
     real = Gunicorn("wsgi:app", env, args.workers)
     floor = Gunicorn("bench.floor:app", env, args.workers)
     try:

@@ -75,7 +75,7 @@ def environment(database_url: str, https_port: int) -> dict[str, str]:
     settings.update(
         SECRET_KEY=SECRET,
         DATABASE_URL=database_url,
-        VERIFY_BASE_URL=f"https://127.0.0.1:{https_port}",
+        PUBLIC_BASE_URL=f"https://127.0.0.1:{https_port}",
     )
     return {**os.environ, **settings}
 
