@@ -53,8 +53,8 @@ def index() -> str | Response:
 def join(conference_id: int) -> Response:
     """Take a delegate from the short join link (QR code, projector) through login to the conference.
 
-    The link names only the conference's number, which every page's address shows anyway; whoever
-    opens it must still log in, and the conference page checks the account's right to it.
+    The link names only the conference's number, which every page's address shows anyway: whoever
+    opens it must log in, and an account with no part in the conference is refused as on its pages.
     """
     if not current_user.is_authenticated:
         return cast(Response, login_manager.unauthorized())  # to the login page, then back here
