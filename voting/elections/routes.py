@@ -13,6 +13,7 @@ from voting.clusters.models import Unit
 from voting.conferences.access import can_see, load_conference
 from voting.conferences.models import Conference
 from voting.conferences.services import is_committee_member
+from voting.confirm import ask_confirmation, is_confirmed
 from voting.elections import decisions, encrypted, exports, services
 from voting.elections.ballots import BLANK, BallotType
 from voting.elections.board import board_of, short_tracker
@@ -26,6 +27,7 @@ from voting.elections.forms import (
     VoidRoundForm,
 )
 from voting.elections.models import DecisionMethod, Election, Office, Round
+from voting.elections.questions import certify_question, close_round_question, void_round_question
 from voting.elections.results import round_view
 from voting.elections.rules import (
     RulesChange,
@@ -36,6 +38,7 @@ from voting.elections.rules import (
     rules_of,
     set_rules,
 )
+from voting.elections.services import situation_of
 from voting.errors import VotingError
 from voting.extensions import db
 from voting.formatting import utc_now
@@ -83,6 +86,11 @@ def _voter_unit() -> Unit:
 
 def _console(conference_id: int) -> Response:
     return redirect(url_for("console.console", conference_id=conference_id))
+
+
+def _ask(question: str, label: str, conference_id: int) -> Response:
+    """Ask the chair to confirm an irreversible step; "back" leads to the console."""
+    return ask_confirmation(question, label, url_for("console.console", conference_id=conference_id))
 
 
 @bp.route("/rounds/<int:round_id>/ballot", methods=["GET", "POST"])
@@ -255,6 +263,9 @@ def close_round(round_id: int) -> Response:
     round_ = _load_round(round_id, Role.CHAIR)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if not is_confirmed():
+        label = _("Kết thúc vòng bầu và kiểm phiếu")
+        return _ask(close_round_question(round_), label, round_.election.conference_id)
     services.close_round(round_, now=utc_now(), by=user())
     db.session.commit()
     flash(_("Đã kết thúc vòng %(number)s; kết quả kiểm phiếu bên dưới.", number=round_.number), "success")
@@ -269,6 +280,8 @@ def void_round(round_id: int) -> Response:
     form = VoidRoundForm(round_.id)
     if not form.validate_on_submit():
         raise RefusedOnConsole(round_.election.conference_id, form)
+    if not is_confirmed():
+        return _ask(void_round_question(round_), _("Hủy vòng bầu này"), round_.election.conference_id)
     try:
         services.void_round(round_, reason=form.reason.data or "", by=user(), now=utc_now())
     except VotingError as error:
@@ -317,6 +330,10 @@ def certify(election_id: int) -> Response:
     load_conference(election.conference_id, Role.CHAIR)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if not is_confirmed():
+        result = situation_of(election.conference, election.office).last_result
+        question = certify_question(election, result)
+        return _ask(question, _("Chứng nhận kết quả"), election.conference_id)
     services.certify(election, by=user(), now=utc_now())
     db.session.commit()
     assert election.elected_unit is not None
