@@ -351,8 +351,7 @@ def certify(election_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if not is_confirmed():
-        result = situation_of(election.conference, election.office).last_result
-        question = certify_question(election, result)
+        question = certify_question(election, situation_of(election.conference, election.office).last_result)
         return _ask(question, _("Chứng nhận kết quả"), election.conference_id)
     services.certify(election, by=user(), now=utc_now())
     db.session.commit()
