@@ -95,6 +95,11 @@ def post(browser: FlaskClient, url: str, data: dict[str, Any] | None = None, **k
     return browser.post(url, data={**(data or {}), "csrf_token": csrf_token(browser)}, **kwargs)
 
 
+def confirm(browser: FlaskClient, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+    """POST an irreversible action's form as its confirmation dialog does (``confirmed=1``)."""
+    return post(browser, url, {**(data or {}), "confirmed": "1"}, **kwargs)
+
+
 def text(response: Any) -> str:
     """Return a response body as text."""
     return str(response.get_data(as_text=True))

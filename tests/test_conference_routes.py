@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.eg import post_json, run_ceremony, web_decrypt, web_vote
-from tests.helpers import Demo, post, text, wall_clock
+from tests.helpers import Demo, confirm, post, text, wall_clock
 from voting.conferences.models import Conference
 from voting.demo import UNITS
 from voting.elections.models import EncryptedBallot, Participation
@@ -52,7 +52,8 @@ def close_and_decrypt(
 
 
 def chair_action(chair: FlaskClient, url: str, expected: str) -> str:
-    response = post(chair, url, follow_redirects=True)
+    """Post a button of the console, confirmed as its dialog does (where it asks), and follow it."""
+    response = confirm(chair, url, follow_redirects=True)
     assert response.status_code == 200, text(response)
     assert expected in text(response), text(response)
     return text(response)
@@ -152,10 +153,10 @@ def test_whole_conference(app: Flask, demo: Demo, login: Callable[[str], FlaskCl
     approval = {"agreed": "8", "disagreed": "0", "abstained": "0"}
     post(login("thuky"), f"/conferences/{conference_id}/minutes/approval", approval)
     # Played today, the 2016 conference's rounds and handover lie on another day than its date.
-    refused = post(chair, f"/conferences/{conference_id}/minutes", {}, follow_redirects=True)
+    refused = confirm(chair, f"/conferences/{conference_id}/minutes", {}, follow_redirects=True)
     assert "cần ghi lý do hội nghị kéo dài sang ngày khác" in text(refused)
     reason = {"overrun_reason": "Hội nghị được tổ chức lại để kiểm thử"}
-    issued = post(chair, f"/conferences/{conference_id}/minutes", reason, follow_redirects=True)
+    issued = confirm(chair, f"/conferences/{conference_id}/minutes", reason, follow_redirects=True)
     assert "Đã phát hành biên bản hội nghị số 04/BB-CTĐ4" in text(issued)
 
     # The archivist finds, downloads and checks the minutes.

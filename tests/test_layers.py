@@ -20,6 +20,7 @@ LAYERS: list[set[str]] = [
         "i18n",
         "formatting",
         "forms",
+        "confirm",  # the confirmation of irreversible actions (forms' shared step)
         "models",
         "security",
         "views",

@@ -95,6 +95,28 @@ async def vote(page: Page, conference_url: str, choice: str | None, *, challenge
     return (await page.locator(".code").inner_text()).strip()
 
 
+async def confirm(
+    page: Page, button: str, question: str | re.Pattern[str] = "", *, cancel_first: bool = False
+) -> None:
+    """Click an irreversible action's *button* and confirm in its dialog (which must say *question*).
+
+    With *cancel_first*, the dialog is first dismissed ("Quay lại"), which must leave the page as it was.
+    """
+    dialog = page.locator("dialog.confirm-dialog")
+    if cancel_first:
+        url = page.url
+        await page.get_by_role("button", name=button, exact=True).first.click()
+        await expect(dialog).to_be_visible()
+        await dialog.get_by_role("button", name="Quay lại").click()
+        await expect(dialog).to_be_hidden()
+        assert page.url == url
+    await page.get_by_role("button", name=button, exact=True).first.click()
+    await expect(dialog).to_be_visible()
+    if question:
+        await expect(dialog.locator("p")).to_contain_text(question)
+    await dialog.get_by_role("button", name=button, exact=True).click()
+
+
 async def save_screenshots(name: str, pages: list[Page]) -> list[Path]:
     """Save a screenshot of every open page, for a failed test."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from playwright.async_api import Browser, Page, expect
 
-from tests.browser.pages import TIMEOUT, chromium, log_in, vote
+from tests.browser.pages import TIMEOUT, chromium, confirm, log_in, vote
 from tests.helpers import Demo
 from tests.trustees.helpers import run_ceremony
 from voting.auth.models import User
@@ -47,7 +47,7 @@ async def _vote_all(
 
 async def _close_and_check(console: Page, trustees: list[Page], expected: str) -> None:
     """Close the round; two of the three trustees decrypt it in their browsers; the count appears."""
-    await console.get_by_role("button", name="Kết thúc vòng bầu và kiểm phiếu").click()
+    await confirm(console, "Kết thúc vòng bầu và kiểm phiếu", re.compile(r"\d/8 đơn vị"))
     await expect(console.locator("main")).to_contain_text("chờ đủ số người giữ khóa giải mã")
     round_page = await console.get_by_role("link", name="Xem ai còn chưa giải mã").first.get_attribute("href")
     for trustee in trustees[:2]:
@@ -154,14 +154,16 @@ async def run_conference(base: str, demo: Demo, name: str, shares: list[Share]) 
         await _vote_all(reps, url, RUNOFF)
         await expect(console.locator("[data-turnout]").first).to_have_text("8", timeout=TIMEOUT)
         await _close_and_check(console, trustees, "Phòng Công tác chính trị đạt 6/8")
-        await console.get_by_role("button", name="Chứng nhận kết quả").click()
+        await confirm(
+            console, "Chứng nhận kết quả", "Phòng Công tác chính trị trúng cử Cụm trưởng", cancel_first=True
+        )
         await expect(console.locator(".flash")).to_contain_text("Đã chứng nhận")
 
         await console.get_by_role("button", name="Mở vòng bầu Cụm phó").click()
         await _vote_all(reps, url, DEPUTY)
         await expect(console.locator("[data-turnout]").first).to_have_text("8", timeout=TIMEOUT)
         await _close_and_check(console, trustees, "Phòng Hậu cần đạt 6/8")
-        await console.get_by_role("button", name="Chứng nhận kết quả").click()
+        await confirm(console, "Chứng nhận kết quả", "Phòng Hậu cần trúng cử Cụm phó năm")
         await expect(projector.locator("main")).to_contain_text("Phòng Hậu cần", timeout=TIMEOUT)
 
         # The flag handover and the minutes.
@@ -180,14 +182,14 @@ async def run_conference(base: str, demo: Demo, name: str, shares: list[Share]) 
         await console.get_by_role("button", name="Ghi nhận biểu quyết").click()
         await expect(console.locator("main")).to_contain_text("Đã ghi nhận biểu quyết: 8/8 đơn vị đồng ý.")
         await console.get_by_role("link", name="Về bảng điều khiển").click()
-        issue = console.get_by_role("button", name="Kết thúc hội nghị và phát hành biên bản")
-        await issue.click()
+        issue = "Kết thúc hội nghị và phát hành biên bản"
+        await confirm(console, issue, "đã được 8/8 đơn vị biểu quyết thông qua", cancel_first=True)
         # The demo conference is dated 2016; the rounds and the vote happened today.
         await expect(console.locator("main")).to_contain_text("cần ghi lý do hội nghị kéo dài sang ngày khác")
         await console.get_by_label("Lý do hội nghị kéo dài sang ngày khác (nếu có)").fill(
             "Hội nghị được diễn lại trong trình duyệt khi kiểm thử"
         )
-        await issue.click()
+        await confirm(console, issue)
         await expect(console.locator(".flash")).to_contain_text(
             re.compile(r"Đã phát hành biên bản hội nghị số \d\d/BB-CTĐ4")
         )

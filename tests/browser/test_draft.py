@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import expect
 
-from tests.browser.pages import chromium, log_in
+from tests.browser.pages import chromium, confirm, log_in
 from tests.factories import Site, Stage
 from tests.helpers import require_tool
 from voting.formatting import nfc
@@ -47,14 +47,13 @@ async def read_approve_issue(base: str, site: Site, name: str, tmp_path: Path) -
         chair = await log_in(await browser.new_context(), base, site.chair)
         pages.append(chair)
         await chair.goto(f"{base}/conferences/{site.conference_id}/console")
-        issue = chair.get_by_role("button", name="Kết thúc hội nghị và phát hành biên bản")
-        await issue.click()
+        await confirm(chair, "Kết thúc hội nghị và phát hành biên bản", "7/8 đơn vị biểu quyết thông qua")
         # The factory's conference is dated 2016; the vote recorded today lies on another day.
         await expect(chair.locator("main")).to_contain_text("cần ghi lý do hội nghị kéo dài sang ngày khác")
         await chair.get_by_label("Lý do hội nghị kéo dài sang ngày khác (nếu có)").fill(
             "Dự thảo được đọc và biểu quyết khi kiểm thử"
         )
-        await chair.get_by_role("button", name="Kết thúc hội nghị và phát hành biên bản").click()
+        await confirm(chair, "Kết thúc hội nghị và phát hành biên bản")
         await expect(chair.locator("main")).to_contain_text("Đã phát hành biên bản hội nghị số")
         link = chair.get_by_role("link", name="Tải về (PDF)")
         response = await chair.request.get(base + str(await link.get_attribute("href")))

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from flask import Flask
 from playwright.async_api import expect
 
-from tests.browser.pages import chromium, log_in
+from tests.browser.pages import chromium, confirm, log_in
 from tests.deploy import stack
 from tests.helpers import CHECK_IN_AT, Demo, require_tool
 from tests.trustees.helpers import run_ceremony
@@ -80,7 +80,7 @@ async def _play(base: str, conference_id: int, env: dict[str, str]) -> list[dict
         await chair.get_by_role("button", name="Mở vòng bầu Cụm trưởng").click()
         # The representative's waiting page notices the open round by polling through nginx.
         await expect(representative.get_by_role("link", name="Bỏ phiếu", exact=True)).to_be_visible()
-        await chair.get_by_role("button", name="Kết thúc vòng bầu và kiểm phiếu").click()
+        await confirm(chair, "Kết thúc vòng bầu và kiểm phiếu", "Còn 8/8 đơn vị chưa bỏ phiếu")
         await expect(chair.locator("main")).to_contain_text("Mở vòng bầu lại")
         return list(await chair_context.cookies())
 

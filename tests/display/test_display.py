@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from tests.eg import close_round, open_round, web_decrypt, web_vote
 from tests.elections.helpers import check_in_all
 from tests.factories import Site
-from tests.helpers import later, post, text
+from tests.helpers import confirm, later, post, text
 from voting.conferences.models import Conference
 from voting.display.services import rotate_display_token
 from voting.elections.models import Office, Round
@@ -54,7 +54,7 @@ def test_projector_follows_the_round(
     assert client.get(link + "/state").get_json()["voted"] == 5
     assert leader_name not in text(client.get(link)).split("<main")[1]  # no partial counts
 
-    post(chair, f"/rounds/{round_id}/close")
+    confirm(chair, f"/rounds/{round_id}/close")
     assert leader_name not in text(client.get(link)).split("<main")[1]  # until the trustees decrypt
     web_decrypt(app, login, round_id)
     page = text(client.get(link))

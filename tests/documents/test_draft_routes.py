@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.factories import Site, Stage
-from tests.helpers import post, text
+from tests.helpers import confirm, post, text
 from voting.conferences.models import Conference
 from voting.display.services import rotate_display_token
 from voting.documents.approval import find_approval
@@ -83,14 +83,14 @@ def test_chair_cannot_issue_before_the_vote_and_then_issues(
 ) -> None:
     site = make_site(Stage.HANDED_OVER)
     chair = login(site.chair)
-    refused = post(chair, f"/conferences/{site.conference_id}/minutes", follow_redirects=True)
+    refused = confirm(chair, f"/conferences/{site.conference_id}/minutes", follow_redirects=True)
     assert "ghi nhận kết quả biểu quyết thông qua trước" in text(refused)
     post(chair, f"/conferences/{site.conference_id}/minutes/approval", _counts(8, 0, 0))
     # The factory's conference was held in 2016; the vote recorded now lies on another day.
-    overrun = post(chair, f"/conferences/{site.conference_id}/minutes", follow_redirects=True)
+    overrun = confirm(chair, f"/conferences/{site.conference_id}/minutes", follow_redirects=True)
     assert "cần ghi lý do hội nghị kéo dài sang ngày khác" in text(overrun)
     reason = {"overrun_reason": "Biểu quyết lại khi kiểm thử"}
-    issued = post(chair, f"/conferences/{site.conference_id}/minutes", reason, follow_redirects=True)
+    issued = confirm(chair, f"/conferences/{site.conference_id}/minutes", reason, follow_redirects=True)
     assert "Đã phát hành biên bản hội nghị số 04/BB-" in text(issued)
 
 

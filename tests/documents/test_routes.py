@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.factories import Site, Stage, handover_details
-from tests.helpers import post, text
+from tests.helpers import confirm, post, text
 from voting.conferences.models import Conference
 from voting.crypto.verifier import verify_record
 from voting.documents.models import Document, DocumentKind
@@ -34,10 +34,10 @@ def test_chair_issues_the_counting_minutes_during_the_conference(
     page = text(chair.get(f"/conferences/{site.conference_id}/documents"))
     action = f"/conferences/{site.conference_id}/documents/counting/leader"
     assert action in page and "documents/handover" not in page
-    issued = post(chair, action, follow_redirects=True)
+    issued = confirm(chair, action, follow_redirects=True)
     assert "Đã phát hành Biên bản kiểm phiếu số 01/BB-CTĐ1" in text(issued)
     assert action not in text(issued)  # issued once
-    again = post(chair, action)
+    again = confirm(chair, action)
     assert again.status_code == 409
     assert login(site.representatives[0]).post(action).status_code in (400, 403)
     with app.app_context():
@@ -61,7 +61,7 @@ def test_chair_issues_the_handover_minutes_and_only_kinds_issued_alone(
     base = f"/conferences/{site.conference_id}/documents"
     page = text(chair.get(base))
     assert f"{base}/counting/leader" in page and f"{base}/handover" in page
-    issued = text(post(chair, f"{base}/handover", follow_redirects=True))
+    issued = text(confirm(chair, f"{base}/handover", follow_redirects=True))
     assert "Đã phát hành Biên bản bàn giao cờ luân lưu số 01/BB-CTĐ1" in issued
     assert f"{base}/handover" not in issued and f"{base}/counting/leader" in issued
     # The conference minutes close the conference (with the approval vote); other URLs name no kind.
@@ -119,9 +119,9 @@ def test_secretary_replaces_the_minutes_with_a_reason(
         minutes_id, old_sha, old_number = minutes.id, minutes.sha256, minutes.number
         old_code = minutes.current_version.verify_code
     secretary = login(site.secretary)
-    refused = post(secretary, f"/documents/{minutes_id}/replace", {"reason": "x"}, follow_redirects=True)
+    refused = confirm(secretary, f"/documents/{minutes_id}/replace", {"reason": "x"}, follow_redirects=True)
     assert "Cần ghi rõ lý do" in text(refused)
-    done = post(
+    done = confirm(
         secretary,
         f"/documents/{minutes_id}/replace",
         {"reason": "Sửa chức danh thư ký"},

@@ -19,7 +19,7 @@ from voting.clusters.models import Unit
 from voting.conferences.models import Conference
 from voting.conferences.services import check_in
 from voting.elections.models import Election, EncryptedBallot, Office, Participation, Round
-from voting.elections.rules import DEFAULTS, RulesChange, set_rules
+from voting.elections.rules import DEFAULTS, RulesChange, VoteForm, set_rules
 from voting.elections.services import RoundResult, certify, count_round, get_election
 from voting.errors import AlreadyVoted
 from voting.extensions import db
@@ -136,3 +136,10 @@ def cast_at_once(
         thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in running)
     return sorted(outcomes)
+
+
+def open_vote_round(conference: Conference) -> Round:
+    """Switch the conference to an open (named) vote, check every unit in and open the leader round."""
+    change_rules(conference, vote_form=VoteForm.OPEN)
+    check_in_all(conference)
+    return open_round(conference, Office.LEADER, now=later(1))

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from tests.eg import ballot_request_of, post_json, web_decrypt, web_vote
 from tests.factories import Site
-from tests.helpers import PASSWORD, csrf_token, post, text
+from tests.helpers import PASSWORD, confirm, csrf_token, post, text
 from voting.audit.models import AuditEntry
 from voting.auth.models import Role
 from voting.auth.services import create_user
@@ -60,7 +60,7 @@ def cast(rep: FlaskClient, round_id: int, value: str) -> str:
 
 def close(app: Flask, chair: FlaskClient, login: Login, round_id: int) -> str:
     """Close a round, have a quorum of trustees decrypt it, and return the chair's console."""
-    closed = post(chair, f"/rounds/{round_id}/close", follow_redirects=True)
+    closed = confirm(chair, f"/rounds/{round_id}/close", follow_redirects=True)
     assert closed.status_code == 200, text(closed)
     web_decrypt(app, login, round_id)
     return text(chair.get(re.sub(r"/rounds/.*", "", closed.request.path) or "/"))
@@ -133,14 +133,14 @@ def test_void_path_and_invalid_transitions(
     round_id = open_leader_round(chair, site.conference_id)
     for rep in reps[:6]:
         cast(rep, round_id, str(site.units[LEADER]))
-    early = post(chair, f"/rounds/{round_id}/void", {"reason": "Thử hủy khi đang mở"})
+    early = confirm(chair, f"/rounds/{round_id}/void", {"reason": "Thử hủy khi đang mở"})
     assert early.status_code == 409
-    post(chair, f"/rounds/{round_id}/close")
-    again = post(chair, f"/rounds/{round_id}/close")
+    confirm(chair, f"/rounds/{round_id}/close")
+    again = confirm(chair, f"/rounds/{round_id}/close")
     assert again.status_code == 409 and "đã kết thúc" in text(again)
-    no_reason = post(chair, f"/rounds/{round_id}/void", {"reason": ""}, follow_redirects=True)
+    no_reason = confirm(chair, f"/rounds/{round_id}/void", {"reason": ""}, follow_redirects=True)
     assert "Cần ghi rõ lý do" in text(no_reason)
-    voided = post(
+    voided = confirm(
         chair,
         f"/rounds/{round_id}/void",
         {"reason": "Phát hiện sai sót khi điểm danh"},
@@ -191,7 +191,7 @@ def test_paper_round_with_four_eyes(app: Flask, site: Site, login: Login) -> Non
     round_id = open_leader_round(chair, site.conference_id, on_paper="y")
     assert "phiếu giấy" in text(reps[2].get(f"/conferences/{site.conference_id}"))
     assert post(reps[2], f"/rounds/{round_id}/cast", {"choice": "blank"}).status_code in (302, 409)
-    post(chair, f"/rounds/{round_id}/close")
+    confirm(chair, f"/rounds/{round_id}/close")
 
     first, second = login("kiemphieu1"), login("kiemphieu2")
     assert committee_url in text(first.get("/"))  # a member's start page leads to the committee
@@ -263,7 +263,7 @@ def test_tie_after_the_last_round_then_a_drawing_of_lots(
     )
     assert "Đã ghi nhận quyết định" in text(decided) and "Mã ngẫu nhiên bốc thăm" in text(decided)
     election_id = int(re.search(r"/elections/(\d+)/certify", text(decided)).group(1))  # type: ignore[union-attr]
-    assert "Đã chứng nhận" in text(post(chair, f"/elections/{election_id}/certify", follow_redirects=True))
+    assert "Đã chứng nhận" in text(confirm(chair, f"/elections/{election_id}/certify", follow_redirects=True))
 
 
 def test_round_page_publishes_trackers_and_the_decryption(
@@ -275,7 +275,7 @@ def test_round_page_publishes_trackers_and_the_decryption(
     codes = [cast(rep, round_id, str(site.units[LEADER]) if i < 6 else "blank") for i, rep in enumerate(reps)]
     while_open = text(reps[0].get(f"/rounds/{round_id}"))
     assert codes[0] not in while_open and "8/8 đơn vị đã bỏ phiếu" in while_open
-    post(chair, f"/rounds/{round_id}/close")
+    confirm(chair, f"/rounds/{round_id}/close")
     awaiting = text(reps[0].get(f"/rounds/{round_id}"))
     assert all(code in awaiting for code in codes)  # the bulletin board: every tracker, once closed
     assert "Đã có 0/2 phần giải mã cần thiết" in awaiting and "Chưa gửi phần giải mã" in awaiting
@@ -396,13 +396,13 @@ def test_a_refused_void_keeps_the_reason_typed_next_to_its_error(
     round_id = open_leader_round(chair, site.conference_id)
     for rep in reps[:6]:
         cast(rep, round_id, str(site.units[LEADER]))
-    post(chair, f"/rounds/{round_id}/close")
-    short = post(chair, f"/rounds/{round_id}/void", {"reason": "abc"})
+    confirm(chair, f"/rounds/{round_id}/close")
+    short = confirm(chair, f"/rounds/{round_id}/void", {"reason": "abc"})
     assert short.status_code == 422
     reason = field_html(text(short), f"reason-{round_id}")
     assert "Cần ghi rõ lý do hủy vòng bầu (ít nhất 5 ký tự)." in reason and 'value="abc"' in reason
     # Long enough for the form, too short for the rule once trimmed: the service refuses it.
-    blank = post(chair, f"/rounds/{round_id}/void", {"reason": "  ab   "})
+    blank = confirm(chair, f"/rounds/{round_id}/void", {"reason": "  ab   "})
     assert blank.status_code == 409
     reason = field_html(text(blank), f"reason-{round_id}")
     assert "Cần ghi rõ lý do hủy vòng bầu." in reason and 'value="  ab   "' in reason
@@ -410,9 +410,9 @@ def test_a_refused_void_keeps_the_reason_typed_next_to_its_error(
     with app.app_context():
         round_ = db.session.get(Round, round_id)
         assert round_ is not None and not round_.is_voided
-    post(chair, f"/rounds/{round_id}/void", {"reason": "Phát hiện sai sót khi điểm danh"})
+    confirm(chair, f"/rounds/{round_id}/void", {"reason": "Phát hiện sai sót khi điểm danh"})
     # Sent again from a page opened before: the form is gone from the console, the refusal is above it.
-    again = post(chair, f"/rounds/{round_id}/void", {"reason": "Phát hiện sai sót khi điểm danh"})
+    again = confirm(chair, f"/rounds/{round_id}/void", {"reason": "Phát hiện sai sót khi điểm danh"})
     assert again.status_code == 409
     alert = re.search(r'<p class="flash flash-danger" role="alert">(.*?)</p>', text(again), re.S)
     assert alert and "Chỉ hủy được vòng bầu đã kết thúc và chưa bị hủy." in alert.group(1)

@@ -91,7 +91,7 @@ def test_closing_while_ballots_arrive(
     def close() -> Answer:
         barrier.wait()
         time.sleep(0.012)
-        return chair.post(f"/rounds/{scenario.round_id}/close")
+        return chair.post(f"/rounds/{scenario.round_id}/close", {"confirmed": "1"})
 
     with ThreadPoolExecutor(max_workers=UNITS + 1) as pool:
         votes = [pool.submit(vote, unit) for unit in range(UNITS)]

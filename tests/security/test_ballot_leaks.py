@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 
 from tests.eg import ballot_request_of, post_json, web_decrypt
 from tests.factories import Site, Stage
-from tests.helpers import post
+from tests.helpers import confirm
 from tests.trustees.helpers import TRUSTEES
 from voting.conferences.models import Conference
 from voting.crypto.prover import encrypt_ballot
@@ -111,7 +111,7 @@ def test_the_database_holds_only_ciphertexts_and_no_secret(
                 assert "unit:" not in content and not any(name in content for name in site.unit_names)
         db.session.rollback()  # SQLite: hold no lock while the requests write
     # Decrypting takes a quorum of trustees, and yields only the sums.
-    assert post(login(site.chair), f"/rounds/{round_id}/close").status_code == 302
+    assert confirm(login(site.chair), f"/rounds/{round_id}/close").status_code == 302
     web_decrypt(app, login, round_id)
     with app.app_context():
         key = election_key_of(db.session.get(Conference, site.conference_id))  # type: ignore[arg-type]

@@ -16,8 +16,10 @@ from voting.conferences.services import find_check_in
 from voting.console.forms import ChairForms
 from voting.console.overview import overview
 from voting.console.start import waiting_for
+from voting.documents import questions as document_questions
 from voting.documents.approval import find_approval
 from voting.documents.forms import IssueMinutesForm
+from voting.elections import questions
 from voting.elections.forms import RefusedOnConsole
 from voting.elections.live import live_turnout
 from voting.elections.services import has_voted, is_eligible, turnout
@@ -100,6 +102,8 @@ def _console_page(
         approval=find_approval(conference),
         refusal=refusal,
         is_chair=user().role is Role.CHAIR,
+        questions=questions,  # what each irreversible button asks first
+        document_questions=document_questions,
     )
 
 

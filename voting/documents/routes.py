@@ -15,6 +15,7 @@ from voting.auth.models import Role
 from voting.clusters.models import Cluster
 from voting.conferences.access import can_see, load_conference
 from voting.conferences.services import attendance
+from voting.confirm import ask_confirmation, is_confirmed
 from voting.documents import approval as approval_services
 from voting.documents import services
 from voting.documents.access import load_document
@@ -31,6 +32,7 @@ from voting.documents.forms import (
 from voting.documents.kinds import DocumentKind, closing_kind, kind_entry, kind_of_slug
 from voting.documents.models import DocumentFile
 from voting.documents.numbering import ascii_slug
+from voting.documents.questions import issue_document_question, issue_minutes_question, replace_question
 from voting.documents.register import DEFAULT_FILE_CODE, RegisterLine, register_csv
 from voting.documents.register import register as register_lines
 from voting.elections.models import Office
@@ -65,6 +67,10 @@ def issue(conference_id: int) -> Response:
         for error in form.overrun_reason.errors:
             flash(str(error), "danger")
         return redirect(url_for("console.console", conference_id=conference.id))
+    if not is_confirmed():
+        question = issue_minutes_question(find_approval(conference))
+        label = _("Kết thúc hội nghị và phát hành biên bản")
+        return ask_confirmation(question, label, url_for("console.console", conference_id=conference.id))
     try:
         document = services.issue_minutes(
             conference,
@@ -156,6 +162,10 @@ def issue_document(conference_id: int, slug: str, office: str | None) -> Respons
     if office not in (None, *Office._value2member_map_) or not ConfirmForm().validate_on_submit():
         abort(400)
     election = (get_election(conference, Office(office)) or abort(404)) if office is not None else None
+    if not is_confirmed():
+        title = kind_entry(kind).title(election)
+        back = url_for("signing.conference_documents", conference_id=conference.id)
+        return ask_confirmation(issue_document_question(title), _("Phát hành") + " " + title, back)
     document = services.issue_document(conference, kind, election, by=user(), now=utc_now(), **_links())
     db.session.commit()
     flash(
@@ -173,6 +183,9 @@ def replace(document_id: int) -> Response:
     form = ReplaceDocumentForm()
     if not form.validate_on_submit():
         flash(_("Cần ghi rõ lý do thay thế (ít nhất 5 ký tự)."), "danger")
+    elif not is_confirmed():
+        back = url_for("signing.conference_documents", conference_id=document.conference_id)
+        return ask_confirmation(replace_question(document), _("Phát hành văn bản thay thế"), back)
     else:
         replacement = services.replace_document(
             document, reason=form.reason.data or "", by=user(), now=utc_now(), **_links()

@@ -13,7 +13,8 @@ from voting.clusters.models import Unit
 from voting.conferences.access import can_see, load_conference
 from voting.conferences.models import Conference
 from voting.conferences.services import is_committee_member
-from voting.elections import decisions, encrypted, exports, services
+from voting.confirm import ask_confirmation, is_confirmed
+from voting.elections import decisions, encrypted, exports, review, services
 from voting.elections.ballots import BLANK, BallotType
 from voting.elections.board import board_of, short_tracker
 from voting.elections.forms import (
@@ -26,6 +27,7 @@ from voting.elections.forms import (
     VoidRoundForm,
 )
 from voting.elections.models import DecisionMethod, Election, Office, Round
+from voting.elections.questions import certify_question, close_round_question, void_round_question
 from voting.elections.results import round_view
 from voting.elections.rules import (
     RulesChange,
@@ -36,6 +38,7 @@ from voting.elections.rules import (
     rules_of,
     set_rules,
 )
+from voting.elections.services import situation_of
 from voting.errors import VotingError
 from voting.extensions import db
 from voting.formatting import utc_now
@@ -86,10 +89,15 @@ def _console(conference_id: int) -> Response:
     return redirect(url_for("console.console", conference_id=conference_id))
 
 
+def _ask(question: str, label: str, conference_id: int) -> Response:
+    """Ask the chair to confirm an irreversible step; "back" leads to the console."""
+    return ask_confirmation(question, label, url_for("console.console", conference_id=conference_id))
+
+
 @bp.route("/rounds/<int:round_id>/ballot", methods=["GET", "POST"])
 @role_required(Role.REPRESENTATIVE)
 def ballot(round_id: int) -> str | Response:
-    """Show the ballot with the rules in force; on submit show the review step."""
+    """Show the ballot with the rules in force; on submit go to the review step."""
     round_ = _load_round(round_id, Role.REPRESENTATIVE, with_candidates=True)
     conference_id = round_.election.conference_id
     if services.has_voted(round_, _voter_unit()):
@@ -116,20 +124,39 @@ def ballot(round_id: int) -> str | Response:
             rules=rules,
             rules_text=describe(rules),
         )
-    form = BallotForm(options)
+    unit = _voter_unit()
+    form = BallotForm(options, data={"choice": review.held_choice(round_.id, unit.id)})  # "Chọn lại"
     if form.validate_on_submit():
-        chosen = dict(options)[form.choice.data]
-        confirm = CastBallotForm(options, data={"choice": form.choice.data})
-        return render_template(
-            "elections/review.html",
-            round=round_,
-            chosen=chosen,
-            is_blank=form.choice.data == BLANK,
-            form=confirm,
-            rules=rules,
-        )
+        # Post/redirect/get: the review is a page of its own, the choice sealed in the session meanwhile.
+        review.hold_choice(round_.id, unit.id, form.choice.data)
+        return redirect(url_for(".review_ballot", round_id=round_.id))
     return render_template(
         "elections/ballot.html", round=round_, form=form, rules=rules, rules_text=describe(rules)
+    )
+
+
+@bp.get("/rounds/<int:round_id>/review")
+@role_required(Role.REPRESENTATIVE)
+def review_ballot(round_id: int) -> str | Response:
+    """Show the choice made on the ballot before it is cast; after casting, the receipt."""
+    round_ = _load_round(round_id, Role.REPRESENTATIVE, with_candidates=True)
+    unit = _voter_unit()
+    if services.has_voted(round_, unit):  # Back from the receipt
+        return redirect(url_for(".receipt", round_id=round_.id))
+    if not round_.is_open or round_.is_encrypted or round_.is_paper:
+        return redirect(url_for("console.show", conference_id=round_.election.conference_id))
+    rules = rules_of(round_.election.conference)
+    options = dict(rules.ballot.options(_candidates(round_)))
+    choice = review.held_choice(round_.id, unit.id)
+    if choice not in options:
+        return redirect(url_for(".ballot", round_id=round_.id))
+    return render_template(
+        "elections/review.html",
+        round=round_,
+        chosen=options[choice],
+        is_blank=choice == BLANK,
+        form=CastBallotForm(list(options.items()), data={"choice": choice}),
+        rules=rules,
     )
 
 
@@ -156,6 +183,7 @@ def cast(round_id: int) -> Response:
         return redirect(url_for(".ballot", round_id=round_.id))
     receipt_code = services.cast_ballot(round_, _voter_unit(), marks=[mark], by=user(), now=utc_now())
     db.session.commit()
+    review.drop_choice(round_id)
     # Only this browser sees the receipt; the server keeps no link from unit to ballot.
     session[f"receipt-{round_id}"] = receipt_code
     return redirect(url_for(".receipt", round_id=round_id))
@@ -262,6 +290,9 @@ def close_round(round_id: int) -> Response:
     round_ = _load_round(round_id, Role.CHAIR)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if not is_confirmed():
+        label = _("Kết thúc vòng bầu và kiểm phiếu")
+        return _ask(close_round_question(round_), label, round_.election.conference_id)
     services.close_round(round_, now=utc_now(), by=user())
     db.session.commit()
     flash(_("Đã kết thúc vòng %(number)s; kết quả kiểm phiếu bên dưới.", number=round_.number), "success")
@@ -276,6 +307,8 @@ def void_round(round_id: int) -> Response:
     form = VoidRoundForm(round_.id)
     if not form.validate_on_submit():
         raise RefusedOnConsole(round_.election.conference_id, form)
+    if not is_confirmed():
+        return _ask(void_round_question(round_), _("Hủy vòng bầu này"), round_.election.conference_id)
     try:
         services.void_round(round_, reason=form.reason.data or "", by=user(), now=utc_now())
     except VotingError as error:
@@ -324,6 +357,9 @@ def certify(election_id: int) -> Response:
     load_conference(election.conference_id, Role.CHAIR)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if not is_confirmed():
+        question = certify_question(election, situation_of(election.conference, election.office).last_result)
+        return _ask(question, _("Chứng nhận kết quả"), election.conference_id)
     services.certify(election, by=user(), now=utc_now())
     db.session.commit()
     assert election.elected_unit is not None

@@ -17,7 +17,7 @@ from voting.auth.models import User
 from voting.auth.throttle import Attempt
 from voting.conferences.access import load_conference
 from voting.config import tsa_credentials
-from voting.documents import archive, services
+from voting.documents import archive, questions, services
 from voting.documents.access import ALL_ROLES, load_document
 from voting.documents.archive import find_version, version_filename
 from voting.documents.forms import ReplaceDocumentForm
@@ -92,6 +92,7 @@ def conference_documents(conference_id: int) -> str:
         may_seal=lambda version: may_seal(version, user()),
         form=ConfirmForm(),
         replace_form=ReplaceDocumentForm(),
+        questions=questions,  # what issuing and replacing ask first
     )
 
 
