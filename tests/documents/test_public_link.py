@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.factories import Site, Stage, approve_minutes
-from tests.helpers import ENDED_AT, post, text
+from tests.helpers import ENDED_AT, confirm, text
 from voting.conferences.models import Conference
 from voting.documents.archive import conference_documents
 from voting.documents.models import DocumentKind
@@ -77,16 +77,16 @@ def test_the_chair_is_told_why_nothing_was_issued(
         db.session.commit()
     chair = login(site.chair)
     monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "http://127.0.0.1:5000")
-    refused = post(chair, f"/conferences/{site.conference_id}/minutes", follow_redirects=True)
+    refused = confirm(chair, f"/conferences/{site.conference_id}/minutes", follow_redirects=True)
     assert "Chưa thể phát hành văn bản" in text(refused) and "http://127.0.0.1:5000" in text(refused)
-    annex = post(chair, f"/conferences/{site.conference_id}/documents/counting/leader")
+    annex = confirm(chair, f"/conferences/{site.conference_id}/documents/counting/leader")
     assert annex.status_code == 409 and "PUBLIC_BASE_URL" in text(annex)
     with app.app_context():
         conference = db.session.get(Conference, site.conference_id)
         assert conference is not None and conference_documents(conference) == [] and not conference.is_ended
 
     monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", LAN)
-    issued = post(chair, f"/conferences/{site.conference_id}/minutes", follow_redirects=True)
+    issued = confirm(chair, f"/conferences/{site.conference_id}/minutes", follow_redirects=True)
     assert "Đã phát hành biên bản hội nghị" in text(issued)
     with app.app_context():
         conference = db.session.get(Conference, site.conference_id)
