@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import abort
 
 from voting.auth.access import user
 from voting.auth.models import Role, User
-from voting.conferences.models import Conference
+from voting.clusters.models import Unit
+from voting.conferences.models import CommitteeMember, Conference
 from voting.conferences.services import is_committee_member
 from voting.extensions import db
 
@@ -35,3 +37,24 @@ def can_see(account: User, conference: Conference) -> bool:
         case Role.CLERK:  # the văn thư of the cluster's issuing body, or of the whole installation
             return account.unit is None or account.unit.cluster_id == conference.cluster_id
     return False
+
+
+def visible_to(account: User) -> sa.ColumnElement[bool]:
+    """Return ``can_see`` as a condition on conferences, for a query that must not load more than it needs."""
+    unit_cluster = sa.select(Unit.cluster_id).where(Unit.id == account.unit_id).scalar_subquery()
+    match account.role:
+        case Role.CHAIR:
+            return Conference.chair_id == account.id
+        case Role.SECRETARY:
+            return Conference.secretary_id == account.id
+        case Role.REPRESENTATIVE:
+            return Conference.cluster_id == unit_cluster  # NULL, so false, without a unit
+        case Role.COUNTER:
+            return sa.exists().where(
+                CommitteeMember.conference_id == Conference.id, CommitteeMember.user_id == account.id
+            )
+        case Role.ARCHIVIST | Role.ADMIN:
+            return sa.true()
+        case Role.CLERK:
+            return sa.true() if account.unit_id is None else Conference.cluster_id == unit_cluster
+    return sa.false()

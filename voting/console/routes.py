@@ -2,28 +2,31 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from voting.audit.services import ACTION_LABELS, conference_log, verify
 from voting.auth.access import role_required, user
 from voting.auth.models import Role
-from voting.conferences.access import load_conference
+from voting.conferences.access import load_conference, visible_to
 from voting.conferences.models import Conference
 from voting.conferences.services import find_check_in
 from voting.console.forms import ChairForms
+from voting.console.live import live_response, live_state
 from voting.console.overview import overview
 from voting.documents.approval import find_approval
 from voting.documents.forms import IssueMinutesForm
 from voting.elections.forms import RefusedOnConsole
-from voting.elections.live import live_turnout
 from voting.elections.services import has_voted, is_eligible, turnout
 from voting.extensions import db
 from voting.forms import ConfirmForm, show_refusal
 from voting.views import ERROR_TITLES
 
 bp = Blueprint("console", __name__, url_prefix="/conferences")
+
+#: who polls a conference's live state (the projector polls through its display link)
+LIVE_ROLES = (Role.CHAIR, Role.SECRETARY, Role.REPRESENTATIVE)
 
 
 @bp.get("/<int:conference_id>")
@@ -45,6 +48,7 @@ def show(conference_id: int) -> str:
         has_voted=current is not None and has_voted(current, unit),
         voted=turnout(current) if current is not None else 0,
         form=ConfirmForm(),
+        live=live_state(Conference.id == conference.id),
     )
 
 
@@ -85,21 +89,19 @@ def _console_page(
         approval=find_approval(conference),
         refusal=refusal,
         is_chair=user().role is Role.CHAIR,
+        live=live_state(Conference.id == conference.id),
     )
 
 
 @bp.get("/<int:conference_id>/turnout")
-@role_required(Role.CHAIR, Role.SECRETARY, Role.REPRESENTATIVE)
+@role_required(*LIVE_ROLES)
 def turnout_state(conference_id: int) -> Response:
-    """Return the open round's turnout (k of n units voted) for the pages that poll it."""
-    conference = load_conference(conference_id, Role.CHAIR, Role.SECRETARY, Role.REPRESENTATIVE)
-    state = live_turnout(conference)
-    response = jsonify(state.as_json())
-    # Browsers revalidate every poll (no-cache) and get a bodiless 304 while nothing changed.
-    response.set_etag(state.etag)
-    response.cache_control.no_cache = True
-    response.cache_control.private = True
-    return response.make_conditional(request)
+    """Return what the live pages poll (units present, turnout, the shape's fingerprint), or a 304."""
+    state = live_state(Conference.id == conference_id, visible_to(user()))
+    if state is None:  # the rare path: say 404 or 403 as every conference page does
+        load_conference(conference_id, *LIVE_ROLES)
+        abort(403)
+    return live_response(state, request)
 
 
 @bp.get("/<int:conference_id>/audit")
