@@ -21,8 +21,7 @@ from voting.extensions import db
 
 
 def _state(conference: Conference) -> tuple[int, int, str]:
-    state = live_state(Conference.id == conference.id)
-    assert state is not None
+    state = live_state(conference.id)
     return state.present, state.voted, state.shape
 
 
@@ -42,6 +41,19 @@ def test_live_state_counts_presence_and_turnout_and_fingerprints_the_rest(confer
     close_round(round_, now=later(2))
     closed = _state(conference)
     assert closed[:2] == (8, 0) and closed[2] not in {start[2], opened[2]}
+
+
+def test_live_state_counts_only_its_own_conference(make_conference: Callable[..., Conference]) -> None:
+    """Another conference's check-ins, ballots and rounds change nothing (every count is correlated)."""
+    quiet, busy = make_conference(Stage.CHECKED_IN, present=6), make_conference(Stage.ROUND_OPEN)
+    before = _state(quiet)
+    round_ = db.session.scalars(
+        sa.select(Round).where(Round.status == RoundStatus.OPEN, Round.election.has(conference=busy))
+    ).one()
+    cast_ballot(round_, busy.cluster.units[1], None)
+    close_round(round_, now=later(30))
+    assert _state(quiet) == before == (6, 0, before[2])
+    assert _state(busy)[0] == 8
 
 
 @contextmanager
@@ -66,7 +78,9 @@ def _open_round(app: Flask, site: Site) -> int:
     with app.app_context():
         conference = db.session.get_one(Conference, site.conference_id)
         round_id = db.session.scalar(
-            sa.select(Round.id).where(Round.status == RoundStatus.OPEN, Round.election.has(conference=conference))
+            sa.select(Round.id).where(
+                Round.status == RoundStatus.OPEN, Round.election.has(conference=conference)
+            )
         )
         assert round_id is not None
         return round_id

@@ -39,22 +39,33 @@ def can_see(account: User, conference: Conference) -> bool:
     return False
 
 
-def visible_to(account: User) -> sa.ColumnElement[bool]:
-    """Return ``can_see`` as a condition on conferences, for a query that must not load more than it needs."""
-    unit_cluster = sa.select(Unit.cluster_id).where(Unit.id == account.unit_id).scalar_subquery()
-    match account.role:
+def visible_to(role: Role) -> sa.ColumnElement[bool]:
+    """Return ``can_see`` as a condition on conferences, its account bound later (``viewer``).
+
+    For a statement built once per role: the values (``viewer_id``, ``viewer_unit_id``) are
+    parameters, so that each poll need not load more than the login session already has.
+    """
+    account_id: sa.BindParameter[int] = sa.bindparam("viewer_id")
+    unit_id: sa.BindParameter[int | None] = sa.bindparam("viewer_unit_id")
+    unit_cluster = sa.select(Unit.cluster_id).where(Unit.id == unit_id).scalar_subquery()
+    match role:
         case Role.CHAIR:
-            return Conference.chair_id == account.id
+            return Conference.chair_id == account_id
         case Role.SECRETARY:
-            return Conference.secretary_id == account.id
+            return Conference.secretary_id == account_id
         case Role.REPRESENTATIVE:
             return Conference.cluster_id == unit_cluster  # NULL, so false, without a unit
         case Role.COUNTER:
             return sa.exists().where(
-                CommitteeMember.conference_id == Conference.id, CommitteeMember.user_id == account.id
+                CommitteeMember.conference_id == Conference.id, CommitteeMember.user_id == account_id
             )
         case Role.ARCHIVIST | Role.ADMIN:
             return sa.true()
         case Role.CLERK:
-            return sa.true() if account.unit_id is None else Conference.cluster_id == unit_cluster
+            return sa.or_(unit_id.is_(None), Conference.cluster_id == unit_cluster)
     return sa.false()
+
+
+def viewer(account: User) -> dict[str, int | None]:
+    """Return the values ``visible_to`` binds for *account*."""
+    return {"viewer_id": account.id, "viewer_unit_id": account.unit_id}

@@ -9,7 +9,9 @@ access check, so an unchanged poll is answered (304) after the login session's q
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import operator
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +19,8 @@ import sqlalchemy as sa
 from flask import Request, jsonify
 from werkzeug.wrappers import Response
 
+from voting.auth.models import Role, User
+from voting.conferences.access import viewer, visible_to
 from voting.conferences.models import CheckIn, Conference
 from voting.elections.models import (
     DecryptedCount,
@@ -49,37 +53,82 @@ class LiveState:
         return {"present": self.present, "voted": self.voted, "shape": self.shape}
 
 
-def _count(column: sa.orm.QueryableAttribute[Any], *where: sa.ColumnElement[bool]) -> sa.ScalarSelect[int]:
-    """Return a subquery counting *column* where every condition holds (correlated to the conference)."""
-    return sa.select(sa.func.count(column)).where(*where).scalar_subquery()
+def _count(*columns: sa.orm.QueryableAttribute[Any]) -> sa.ColumnElement[int]:
+    """Return the sum of the non-null counts of *columns*."""
+    counts: list[sa.ColumnElement[int]] = [sa.func.count(column) for column in columns]
+    return functools.reduce(operator.add, counts)
 
 
-def live_state(*where: sa.ColumnElement[bool]) -> LiveState | None:
-    """Return the live state of the conference matching *where* (its id or token, and who may see it)."""
+@functools.cache
+def _figures() -> sa.Select[Any]:
+    """Return the state's columns, built once (building a statement costs more than running this one).
+
+    Each subquery sits one level below the conference, so that it correlates to it. The shape's
+    figures are sums of counts that only grow (rounds opened, closed, voided; paper counts entered,
+    confirmed; decisions, certifications; nothing is ever deleted), so a sum changes exactly when
+    one of them does.
+    """
     of_conference = Election.conference_id == Conference.id
-    round_ids = sa.select(Round.id).join(Election, Election.id == Round.election_id).where(of_conference)
-    open_ids = round_ids.where(Round.status == RoundStatus.OPEN)
-    in_rounds = sa.and_(Election.id == Round.election_id, of_conference)
-    figures = (
-        _count(CheckIn.unit_id, CheckIn.conference_id == Conference.id),
-        _count(Participation.unit_id, Participation.round_id.in_(open_ids.scalar_subquery())),
-        # Below, what re-renders a region: each count only grows as the conference goes on.
-        _count(Round.id, in_rounds),
-        _count(Round.closed_at, in_rounds),
-        _count(Round.voided_at, in_rounds),
-        _count(PaperCount.round_id, PaperCount.round_id.in_(round_ids.scalar_subquery())),
-        _count(PaperCount.confirmed_at, PaperCount.round_id.in_(round_ids.scalar_subquery())),
-        _count(DecryptedCount.round_id, DecryptedCount.round_id.in_(round_ids.scalar_subquery())),
-        _count(Election.decided_at, of_conference),
-        _count(Election.certified_at, of_conference),
-        _count(FlagHandover.conference_id, FlagHandover.conference_id == Conference.id),
+    rounds = sa.select(Round.id).join(Election, Election.id == Round.election_id).where(of_conference)
+    return sa.select(
+        Conference.id,
+        Conference.ended_at,
+        sa.select(sa.func.count(CheckIn.unit_id))
+        .where(CheckIn.conference_id == Conference.id)
+        .scalar_subquery(),
+        rounds.with_only_columns(sa.func.count(Participation.unit_id))
+        .join(Participation, Participation.round_id == Round.id)
+        .where(Round.status == RoundStatus.OPEN)
+        .scalar_subquery(),
+        # Below, what re-renders a region.
+        rounds.with_only_columns(
+            _count(Round.id, Round.closed_at, Round.voided_at, PaperCount.round_id, PaperCount.confirmed_at)
+        )
+        .outerjoin(PaperCount, PaperCount.round_id == Round.id)
+        .scalar_subquery(),
+        rounds.with_only_columns(sa.func.count(sa.distinct(DecryptedCount.round_id)))
+        .join(DecryptedCount, DecryptedCount.round_id == Round.id)
+        .scalar_subquery(),
+        sa.select(_count(Election.decided_at, Election.certified_at)).where(of_conference).scalar_subquery(),
+        sa.select(sa.func.count(FlagHandover.conference_id))
+        .where(FlagHandover.conference_id == Conference.id)
+        .scalar_subquery(),
     )
-    row = db.session.execute(sa.select(Conference.id, Conference.ended_at, *figures).where(*where)).first()
+
+
+@functools.cache
+def _statement(by: str, role: Role | None = None) -> sa.Select[Any]:
+    """Return the whole statement for one way of naming the conference, built once, its values bound later."""
+    if by == "token":
+        return _figures().where(Conference.display_token == sa.bindparam("token"))
+    by_id = _figures().where(Conference.id == sa.bindparam("conference_id"))
+    return by_id if role is None else by_id.where(visible_to(role))
+
+
+def _state(row: sa.Row[Any] | None) -> LiveState | None:
     if row is None:
         return None
     conference_id, ended_at, present, voted, *shape = row
     fingerprint = hashlib.sha256(repr((ended_at, *shape)).encode()).hexdigest()[:16]
     return LiveState(conference_id, present or 0, voted or 0, fingerprint)
+
+
+def live_state(conference_id: int) -> LiveState:
+    """Return the live state of a conference (the pages draw with it)."""
+    state = _state(db.session.execute(_statement("id"), {"conference_id": conference_id}).first())
+    assert state is not None, f"no conference {conference_id}"
+    return state
+
+
+def live_state_for(conference_id: int, account: User) -> LiveState | None:
+    """Return the live state of a conference if *account* may see it, else None (one statement)."""
+    params = {"conference_id": conference_id, **viewer(account)}
+    return _state(db.session.execute(_statement("id", account.role), params).first())
+
+
+def live_state_by_token(token: str) -> LiveState | None:
+    """Return the live state of the conference whose display link carries *token*."""
+    return _state(db.session.execute(_statement("token"), {"token": token}).first()) if token else None
 
 
 def live_response(state: LiveState, request: Request) -> Response:

@@ -9,11 +9,11 @@ from werkzeug.wrappers import Response
 from voting.audit.services import ACTION_LABELS, conference_log, verify
 from voting.auth.access import role_required, user
 from voting.auth.models import Role
-from voting.conferences.access import load_conference, visible_to
+from voting.conferences.access import load_conference
 from voting.conferences.models import Conference
 from voting.conferences.services import find_check_in
 from voting.console.forms import ChairForms
-from voting.console.live import live_response, live_state
+from voting.console.live import live_response, live_state, live_state_for
 from voting.console.overview import overview
 from voting.documents.approval import find_approval
 from voting.documents.forms import IssueMinutesForm
@@ -48,7 +48,7 @@ def show(conference_id: int) -> str:
         has_voted=current is not None and has_voted(current, unit),
         voted=turnout(current) if current is not None else 0,
         form=ConfirmForm(),
-        live=live_state(Conference.id == conference.id),
+        live=live_state(conference.id),
     )
 
 
@@ -89,7 +89,7 @@ def _console_page(
         approval=find_approval(conference),
         refusal=refusal,
         is_chair=user().role is Role.CHAIR,
-        live=live_state(Conference.id == conference.id),
+        live=live_state(conference.id),
     )
 
 
@@ -97,7 +97,7 @@ def _console_page(
 @role_required(*LIVE_ROLES)
 def turnout_state(conference_id: int) -> Response:
     """Return what the live pages poll (units present, turnout, the shape's fingerprint), or a 304."""
-    state = live_state(Conference.id == conference_id, visible_to(user()))
+    state = live_state_for(conference_id, user())
     if state is None:  # the rare path: say 404 or 403 as every conference page does
         load_conference(conference_id, *LIVE_ROLES)
         abort(403)

@@ -9,8 +9,7 @@ from werkzeug.wrappers import Response
 from voting.auth.access import role_required
 from voting.auth.models import Role
 from voting.conferences.access import load_conference
-from voting.conferences.models import Conference
-from voting.console.live import live_response, live_state
+from voting.console.live import live_response, live_state, live_state_by_token
 from voting.display import services
 from voting.documents.services import draft_minutes_text
 from voting.extensions import db
@@ -42,7 +41,7 @@ def show(token: str) -> str:
         "display/show.html",
         screen=services.screen(conference),
         token=token,
-        live=live_state(Conference.id == conference.id),
+        live=live_state(conference.id),
     )
 
 
@@ -59,5 +58,4 @@ def draft(token: str) -> str:
 @bp.get("/display/<token>/state")
 def state(token: str) -> Response:
     """Return what the projector polls (the same live state as the console's), or a 304."""
-    current = live_state(Conference.display_token == token) if token else None
-    return live_response(current or abort(404), request)
+    return live_response(live_state_by_token(token) or abort(404), request)
