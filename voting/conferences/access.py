@@ -8,7 +8,7 @@ from flask import abort
 from voting.auth.access import user
 from voting.auth.models import Role, User
 from voting.clusters.models import Unit
-from voting.conferences.models import CommitteeMember, Conference
+from voting.conferences.models import Conference
 from voting.conferences.services import is_committee_member
 from voting.extensions import db
 
@@ -39,33 +39,16 @@ def can_see(account: User, conference: Conference) -> bool:
     return False
 
 
-def visible_to(role: Role) -> sa.ColumnElement[bool]:
-    """Return ``can_see`` as a condition on conferences, its account bound later (``viewer``).
+def visible_to_account() -> sa.ColumnElement[bool]:
+    """Return ``can_see`` as a condition on a conference and an account (users) of the same statement.
 
-    For a statement built once per role: the values (``viewer_id``, ``viewer_unit_id``) are
-    parameters, so that each poll need not load more than the login session already has.
+    For the live pages' poll, which checks the login session and the access in its own query; the
+    roles that poll (chair, secretary, representative) are the ones spelled out here.
     """
-    account_id: sa.BindParameter[int] = sa.bindparam("viewer_id")
-    unit_id: sa.BindParameter[int | None] = sa.bindparam("viewer_unit_id")
-    unit_cluster = sa.select(Unit.cluster_id).where(Unit.id == unit_id).scalar_subquery()
-    match role:
-        case Role.CHAIR:
-            return Conference.chair_id == account_id
-        case Role.SECRETARY:
-            return Conference.secretary_id == account_id
-        case Role.REPRESENTATIVE:
-            return Conference.cluster_id == unit_cluster  # NULL, so false, without a unit
-        case Role.COUNTER:
-            return sa.exists().where(
-                CommitteeMember.conference_id == Conference.id, CommitteeMember.user_id == account_id
-            )
-        case Role.ARCHIVIST | Role.ADMIN:
-            return sa.true()
-        case Role.CLERK:
-            return sa.or_(unit_id.is_(None), Conference.cluster_id == unit_cluster)
-    return sa.false()
-
-
-def viewer(account: User) -> dict[str, int | None]:
-    """Return the values ``visible_to`` binds for *account*."""
-    return {"viewer_id": account.id, "viewer_unit_id": account.unit_id}
+    unit_cluster = sa.select(Unit.cluster_id).where(Unit.id == User.unit_id).scalar_subquery()
+    return sa.case(
+        (User.role == Role.CHAIR, Conference.chair_id == User.id),
+        (User.role == Role.SECRETARY, Conference.secretary_id == User.id),
+        (User.role == Role.REPRESENTATIVE, Conference.cluster_id == unit_cluster),
+        else_=sa.false(),
+    )

@@ -20,7 +20,8 @@ from flask import Request, jsonify
 from werkzeug.wrappers import Response
 
 from voting.auth.models import Role, User
-from voting.conferences.access import viewer, visible_to
+from voting.auth.services import live_session, live_session_values
+from voting.conferences.access import visible_to_account
 from voting.conferences.models import CheckIn, Conference
 from voting.elections.models import (
     DecryptedCount,
@@ -97,12 +98,14 @@ def _figures() -> sa.Select[Any]:
 
 
 @functools.cache
-def _statement(by: str, role: Role | None = None) -> sa.Select[Any]:
+def _statement(by: str, roles: tuple[Role, ...] = ()) -> sa.Select[Any]:
     """Return the whole statement for one way of naming the conference, built once, its values bound later."""
     if by == "token":
         return _figures().where(Conference.display_token == sa.bindparam("token"))
     by_id = _figures().where(Conference.id == sa.bindparam("conference_id"))
-    return by_id if role is None else by_id.where(visible_to(role))
+    if by == "session":
+        return by_id.where(live_session(), User.role.in_(roles), visible_to_account())
+    return by_id
 
 
 def _state(row: sa.Row[Any] | None) -> LiveState | None:
@@ -120,10 +123,16 @@ def live_state(conference_id: int) -> LiveState:
     return state
 
 
-def live_state_for(conference_id: int, account: User) -> LiveState | None:
-    """Return the live state of a conference if *account* may see it, else None (one statement)."""
-    params = {"conference_id": conference_id, **viewer(account)}
-    return _state(db.session.execute(_statement("id", account.role), params).first())
+def live_state_for_session(
+    conference_id: int, user_id: int, token: str, *, roles: tuple[Role, ...]
+) -> LiveState | None:
+    """Return the conference's live state if the login session is live and its account may see it.
+
+    None otherwise (an ended session, another role than *roles*, another cluster's conference). One
+    statement: a poll's only one while nothing changed.
+    """
+    values = {"conference_id": conference_id, **live_session_values(user_id, token)}
+    return _state(db.session.execute(_statement("session", roles), values).first())
 
 
 def live_state_by_token(token: str) -> LiveState | None:

@@ -4,22 +4,24 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from voting.audit.services import ACTION_LABELS, conference_log, verify
-from voting.auth.access import role_required, user
+from voting.auth.access import polled, role_required, user
 from voting.auth.models import Role
+from voting.auth.security import check_login_session, session_claims
 from voting.conferences.access import load_conference
 from voting.conferences.models import Conference
 from voting.conferences.services import find_check_in
 from voting.console.forms import ChairForms
-from voting.console.live import live_response, live_state, live_state_for
+from voting.console.live import LiveState, live_response, live_state, live_state_for_session
 from voting.console.overview import overview
 from voting.documents.approval import find_approval
 from voting.documents.forms import IssueMinutesForm
 from voting.elections.forms import RefusedOnConsole
 from voting.elections.services import has_voted, is_eligible, turnout
-from voting.extensions import db
+from voting.extensions import db, login_manager
 from voting.forms import ConfirmForm, show_refusal
 from voting.views import ERROR_TITLES
 
@@ -94,14 +96,26 @@ def _console_page(
 
 
 @bp.get("/<int:conference_id>/turnout")
-@role_required(*LIVE_ROLES)
+@polled(*LIVE_ROLES)
 def turnout_state(conference_id: int) -> Response:
-    """Return what the live pages poll (units present, turnout, the shape's fingerprint), or a 304."""
-    state = live_state_for(conference_id, user())
-    if state is None:  # the rare path: say 404 or 403 as every conference page does
-        load_conference(conference_id, *LIVE_ROLES)
+    """Return what the live pages poll (units present, turnout, the shape's fingerprint), or a 304.
+
+    One statement checks the login session, the role and the access and reads the state; only when
+    it finds nothing do the usual checks run, to answer as every page does (login, 403, 404).
+    """
+    claims = session_claims()
+    state = live_state_for_session(conference_id, *claims, roles=LIVE_ROLES) if claims else None
+    return live_response(state or _checked_live_state(conference_id), request)
+
+
+def _checked_live_state(conference_id: int) -> LiveState:
+    """Refuse a poll as every page does, or (an API token, a race) answer it after the usual checks."""
+    check_login_session()
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    if user().role not in LIVE_ROLES:
         abort(403)
-    return live_response(state, request)
+    return live_state(load_conference(conference_id, *LIVE_ROLES).id)
 
 
 @bp.get("/<int:conference_id>/audit")
