@@ -108,7 +108,9 @@ def _statement(by: str, roles: tuple[Role, ...] = ()) -> sa.Select[Any]:
     return by_id
 
 
-def _state(row: sa.Row[Any] | None) -> LiveState | None:
+def _state(statement: sa.Select[Any], values: dict[str, Any]) -> LiveState | None:
+    """Run the statement on the session's connection (Core: no ORM result machinery for a row of counts)."""
+    row = db.session.connection().execute(statement, values).first()
     if row is None:
         return None
     conference_id, ended_at, present, voted, *shape = row
@@ -118,7 +120,7 @@ def _state(row: sa.Row[Any] | None) -> LiveState | None:
 
 def live_state(conference_id: int) -> LiveState:
     """Return the live state of a conference (the pages draw with it)."""
-    state = _state(db.session.execute(_statement("id"), {"conference_id": conference_id}).first())
+    state = _state(_statement("id"), {"conference_id": conference_id})
     assert state is not None, f"no conference {conference_id}"
     return state
 
@@ -132,17 +134,17 @@ def live_state_for_session(
     statement: a poll's only one while nothing changed.
     """
     values = {"conference_id": conference_id, **live_session_values(user_id, token)}
-    return _state(db.session.execute(_statement("session", roles), values).first())
+    return _state(_statement("session", roles), values)
 
 
 def live_state_by_token(token: str) -> LiveState | None:
     """Return the live state of the conference whose display link carries *token*."""
-    return _state(db.session.execute(_statement("token"), {"token": token}).first()) if token else None
+    return _state(_statement("token"), {"token": token}) if token else None
 
 
 def live_response(state: LiveState, request: Request) -> Response:
     """Answer a poll: the state as JSON with its ETag, or a bodiless 304 while it has not changed."""
-    response = jsonify(state.as_json())
+    response = Response(status=304) if state.etag in request.if_none_match else jsonify(state.as_json())
     # Browsers revalidate every poll (no-cache) and get a bodiless 304 while nothing changed.
     response.set_etag(state.etag)
     response.cache_control.no_cache = True
