@@ -57,6 +57,7 @@
         shown = { present: data.present, shape: data.shape };
         showFigures(data);
       })
+      .catch(function () { /* the next poll tries again */ })
       .finally(function () { redrawing = false; });
   }
 
