@@ -120,6 +120,11 @@ def _print_database(out: dict[str, Any], args: argparse.Namespace) -> None:
             f"{polling.bytes_total / max(1, len(run.latencies)):.0f} B/response; statuses "
             f"{dict(sorted(run.statuses.items()))}"
         )
+    ratio = out["turnout_etag"].cpu_ms_per_request / max(out["turnout_floor"].cpu_ms_per_request, 1e-9)
+    print(
+        f"- an unchanged poll (304) costs {ratio:.2f}× the floor's poll (target ≤ 1.5×; "
+        "alone: python -m bench.turnout)"
+    )
 
     print("\n### 3. Documents")
     for key, target in (("minutes_8", 300), ("minutes_60", 2000)):

@@ -51,6 +51,10 @@ class InvalidState(VotingError):
     """The action does not fit the current state of the conference."""
 
 
+class AlreadyCheckedIn(InvalidState):
+    """The unit is already checked in (a second tab, a second tap): the page says when, not a conflict."""
+
+
 class AlreadyIssued(VotingError):
     """The document has been issued and is final."""
 

@@ -77,7 +77,7 @@ async def vote(page: Page, conference_url: str, choice: str | None, *, challenge
     if page.url != conference_url:
         await page.goto(conference_url)
     ballot_link = page.get_by_role("link", name="Bỏ phiếu", exact=True)
-    await expect(ballot_link).to_be_visible()  # a waiting page reloads itself when a round opens
+    await expect(ballot_link).to_be_visible()  # a waiting page redraws itself when a round opens
     await ballot_link.click()
     await page.get_by_label(choice or "Phiếu trống (không chọn đơn vị nào)", exact=True).check()
     await page.get_by_role("button", name="Xem lại phiếu").click()

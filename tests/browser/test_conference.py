@@ -141,8 +141,8 @@ async def run_conference(base: str, demo: Demo, name: str, shares: list[Share]) 
         await _tampered_ballot_is_refused(reps[0], url)
         receipts = await _vote_all(reps, url, ROUND_1, challenge=True)
         assert len(set(receipts)) == 8
-        await expect(console.locator("[data-turnout]").first).to_have_text("8", timeout=TIMEOUT)
-        await expect(projector.locator("[data-turnout]")).to_have_text("8", timeout=TIMEOUT)
+        await expect(console.locator("[data-live-voted]").first).to_have_text("8", timeout=TIMEOUT)
+        await expect(projector.locator("[data-live-voted]")).to_have_text("8", timeout=TIMEOUT)
         assert await _still_same_document(console) and await _still_same_document(projector)
         assert "37,50" not in await console.locator("main").inner_text()  # no partial counts
 
@@ -152,7 +152,7 @@ async def run_conference(base: str, demo: Demo, name: str, shares: list[Share]) 
         # The runoff between the top two.
         await console.get_by_role("button", name="Mở vòng bầu lại").click()
         await _vote_all(reps, url, RUNOFF)
-        await expect(console.locator("[data-turnout]").first).to_have_text("8", timeout=TIMEOUT)
+        await expect(console.locator("[data-live-voted]").first).to_have_text("8", timeout=TIMEOUT)
         await _close_and_check(console, trustees, "Phòng Công tác chính trị đạt 6/8")
         await confirm(
             console, "Chứng nhận kết quả", "Phòng Công tác chính trị trúng cử Cụm trưởng", cancel_first=True
@@ -161,7 +161,7 @@ async def run_conference(base: str, demo: Demo, name: str, shares: list[Share]) 
 
         await console.get_by_role("button", name="Mở vòng bầu Cụm phó").click()
         await _vote_all(reps, url, DEPUTY)
-        await expect(console.locator("[data-turnout]").first).to_have_text("8", timeout=TIMEOUT)
+        await expect(console.locator("[data-live-voted]").first).to_have_text("8", timeout=TIMEOUT)
         await _close_and_check(console, trustees, "Phòng Hậu cần đạt 6/8")
         await confirm(console, "Chứng nhận kết quả", "Phòng Hậu cần trúng cử Cụm phó năm")
         await expect(projector.locator("main")).to_contain_text("Phòng Hậu cần", timeout=TIMEOUT)

@@ -32,16 +32,16 @@ def test_projector_follows_the_round(
     link = display_link(chair, site.conference_id)
     screen = client.get(link)  # no account needed
     assert screen.status_code == 200 and "Chưa mở vòng bầu nào" in text(screen)
-    version = client.get(link + "/state").get_json()["version"]
+    version = client.get(link + "/state").get_json()["shape"]
 
     reps = [login(username) for username in site.representatives]
     for rep in reps:
         post(rep, f"/conferences/{site.conference_id}/check-in")
     post(chair, f"/conferences/{site.conference_id}/elections/leader/rounds")
     opened = client.get(link + "/state").get_json()
-    assert opened["version"] != version and opened["voted"] == 0
+    assert opened["shape"] != version and opened["voted"] == 0
     page = text(client.get(link))
-    assert "Đang bỏ phiếu" in page and "data-turnout>0</strong>/8" in page
+    assert "Đang bỏ phiếu" in page and "data-live-voted>0</strong>/8" in page
 
     round_id = int(
         re.search(
@@ -104,7 +104,7 @@ def test_projector_shows_a_closed_paper_round_awaiting_the_committees_count(
         round_id = open_round(conference, Office.LEADER, now=later(0), on_paper=True).id
         db.session.commit()
     link = f"/display/{token}"
-    open_version = client.get(link + "/state").get_json()["version"]
+    open_version = client.get(link + "/state").get_json()["shape"]
     with app.app_context():
         close_round(db.session.get_one(Round, round_id), now=later(10))
         db.session.commit()
@@ -114,4 +114,4 @@ def test_projector_shows_a_closed_paper_round_awaiting_the_committees_count(
     main = text(page).split("<main")[1]
     assert "chờ Ban kiểm phiếu" in main and "Đang bỏ phiếu" not in main
     state = client.get(link + "/state")
-    assert state.status_code == 200 and state.get_json()["version"] != open_version
+    assert state.status_code == 200 and state.get_json()["shape"] != open_version

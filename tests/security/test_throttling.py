@@ -192,3 +192,14 @@ def test_the_cli_lists_and_clears_throttles(app: Flask, site: Site, runner: Flas
     assert cleared.exit_code == 0 and "Đã gỡ 1 mục" in cleared.output
     assert _attempt(app.test_client(), site.chair, PASSWORD).status_code == 302
     assert "Đã xóa 0 mục cũ." in runner.invoke(args=["admin", "throttles", "purge"]).output
+
+
+def test_each_wrong_password_counts_down_the_same_for_an_account_that_does_not_exist(
+    app: Flask, site: Site
+) -> None:
+    """4, 3, 2, 1 tries left, then the wait; an unknown username reads the same (existence stays hidden)."""
+    for username in (site.chair, "khong-ton-tai"):
+        pages = [text(_attempt(app.test_client(), username, "sai-mat-khau")) for _ in range(5)]
+        for left, page in zip((4, 3, 2, 1), pages, strict=False):
+            assert f"Còn {left} lần thử; sau đó phải chờ 15 phút mới được thử tiếp." in page
+        assert "Vui lòng thử lại sau 15 phút" in pages[4] and "lần thử;" not in pages[4]

@@ -142,8 +142,19 @@ def load_user(user_id: str) -> User | None:
 
 def check_login_session() -> None:
     """Forget the login of a browser whose server-side session has ended (logout, password change)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "checks_login_session", False):  # it does so in its own query (access.polled)
+        return
     if "_user_id" in session and not current_user.is_authenticated:
         session.clear()
+
+
+def session_claims() -> tuple[int, str] | None:
+    """Return the (account id, login-session token) the signed session cookie claims, not yet checked."""
+    user_id, token = session.get("_user_id"), session.get(SESSION_ID_FIELD)
+    if not isinstance(user_id, str) or not user_id.isdigit() or not isinstance(token, str) or not token:
+        return None
+    return int(user_id), token
 
 
 def init_app(app: Flask) -> None:

@@ -157,6 +157,24 @@ def end_session(token: str | None, *, now: datetime) -> None:
     db.session.flush()
 
 
+def live_session() -> sa.ColumnElement[bool]:
+    """Return ``user_for_session``'s check as a condition on users (values: ``live_session_values``).
+
+    For a statement that checks the login session and does its own work at once (the live pages' poll).
+    """
+    live = sa.exists().where(
+        LoginSession.user_id == User.id,
+        LoginSession.token_hash == sa.bindparam("session_token_hash"),
+        LoginSession.ended_at.is_(None),
+    )
+    return sa.and_(User.id == sa.bindparam("session_user_id"), User.is_enabled, live)
+
+
+def live_session_values(user_id: int, token: str) -> dict[str, object]:
+    """Return the values ``live_session`` binds."""
+    return {"session_user_id": user_id, "session_token_hash": _token_hash(token)}
+
+
 def user_for_session(user_id: int, token: object) -> User | None:
     """Return the account of a live login session: one query checks the session and loads the account."""
     if not isinstance(token, str) or not token:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import abort
 
 from voting.auth.access import user
 from voting.auth.models import Role, User
+from voting.clusters.models import Unit
 from voting.conferences.models import Conference
 from voting.conferences.services import is_committee_member
 from voting.extensions import db
@@ -35,3 +37,18 @@ def can_see(account: User, conference: Conference) -> bool:
         case Role.CLERK:  # the văn thư of the cluster's issuing body, or of the whole installation
             return account.unit is None or account.unit.cluster_id == conference.cluster_id
     return False
+
+
+def visible_to_account() -> sa.ColumnElement[bool]:
+    """Return ``can_see`` as a condition on a conference and an account (users) of the same statement.
+
+    For the live pages' poll, which checks the login session and the access in its own query; the
+    roles that poll (chair, secretary, representative) are the ones spelled out here.
+    """
+    unit_cluster = sa.select(Unit.cluster_id).where(Unit.id == User.unit_id).scalar_subquery()
+    return sa.case(
+        (User.role == Role.CHAIR, Conference.chair_id == User.id),
+        (User.role == Role.SECRETARY, Conference.secretary_id == User.id),
+        (User.role == Role.REPRESENTATIVE, Conference.cluster_id == unit_cluster),
+        else_=sa.false(),
+    )

@@ -7,6 +7,7 @@ from typing import cast
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -15,8 +16,9 @@ from voting.auth.models import Role
 from voting.conferences import services
 from voting.conferences.access import load_conference
 from voting.conferences.models import CommitteeMember, Conference
+from voting.errors import AlreadyCheckedIn
 from voting.extensions import db, login_manager
-from voting.formatting import utc_now
+from voting.formatting import to_local, utc_now
 from voting.forms import ConfirmForm
 
 bp = Blueprint("conferences", __name__)
@@ -76,7 +78,14 @@ def check_in(conference_id: int) -> Response:
         abort(400)
     unit = user().unit
     assert unit is not None
-    services.check_in(conference, unit, by=user(), now=utc_now())
+    try:
+        services.check_in(conference, unit, by=user(), now=utc_now())
+    except AlreadyCheckedIn:  # a second tab, a second tap: the page, saying when
+        db.session.rollback()
+        existing = services.find_check_in(conference, unit)
+        at = to_local(existing.checked_in_at).strftime("%H:%M") if existing else ""
+        flash(_("Đơn vị đã điểm danh lúc %(at)s.", at=at), "info")
+        return redirect(url_for("console.show", conference_id=conference_id))
     db.session.commit()
     flash(f"{unit.name} đã điểm danh.", "success")
     return redirect(url_for("console.show", conference_id=conference.id))

@@ -13,7 +13,7 @@ from voting.auth.models import Role, User
 from voting.clusters.models import Cluster, Unit
 from voting.clusters.services import member_units
 from voting.conferences.models import CheckIn, CommitteeMember, Conference
-from voting.errors import InvalidState, NotEligible
+from voting.errors import AlreadyCheckedIn, InvalidState, NotEligible
 from voting.extensions import db
 from voting.formatting import format_datetime, nfc, utc_now
 from voting.i18n import N_
@@ -122,12 +122,16 @@ def check_in(conference: Conference, unit: Unit, *, by: User, now: datetime) -> 
         raise NotEligible(N_("%(unit)s không phải đơn vị thành viên của cụm."), unit=unit.name)
     existing = find_check_in(conference, unit)
     if existing is not None:
-        raise InvalidState(f"{unit.name} đã điểm danh lúc {format_datetime(existing.checked_in_at)}.")
+        raise AlreadyCheckedIn(
+            N_("%(unit)s đã điểm danh lúc %(at)s."),
+            unit=unit.name,
+            at=format_datetime(existing.checked_in_at),
+        )
     record = CheckIn(conference_id=conference.id, unit_id=unit.id, checked_in_at=now, checked_in_by_id=by.id)
     try:
         with db.session.begin_nested():
             db.session.add(record)
     except sa.exc.IntegrityError:
-        raise InvalidState(N_("%(unit)s đã điểm danh."), unit=unit.name) from None
+        raise AlreadyCheckedIn(N_("%(unit)s đã điểm danh."), unit=unit.name) from None
     audit_record("unit.checked_in", actor=by, conference=conference, now=now, details={"unit_id": unit.id})
     return record

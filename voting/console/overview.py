@@ -59,6 +59,14 @@ class ElectionView:
         """Return whether the next round to open is a runoff (bầu lại)."""
         return bool(self.rounds)
 
+    @property
+    def coming_runoff(self) -> list[Unit]:
+        """Return the units of the runoff the chair may open now (no one elected), else an empty list."""
+        if not self.can_open or not self.rounds:
+            return []
+        last = self.rounds[-1]
+        return list(last.result.runoff) if last.result is not None and not last.round.is_voided else []
+
 
 @dataclass(frozen=True)
 class Overview:
@@ -76,6 +84,11 @@ class Overview:
     committee: list[CommitteeMember] | None = None
     ceremony: KeyCeremony | None = None  # the latest key ceremony, failed ones included
     can_start_ceremony: bool = False  # the chair's start (or restart) button of the key ceremony
+
+    @property
+    def coming_runoff(self) -> ElectionView | None:
+        """Return the election whose runoff the representatives wait for, if one is due."""
+        return next((view for view in self.elections if view.coming_runoff), None)
 
     @property
     def can_record_handover(self) -> bool:

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from voting.audit.services import ACTION_LABELS, conference_log, verify
-from voting.auth.access import role_required, user
+from voting.auth.access import polled, role_required, user
 from voting.auth.models import Role
+from voting.auth.security import check_login_session, session_claims
 from voting.conferences.access import load_conference
 from voting.conferences.models import Conference
 from voting.conferences.services import find_check_in
 from voting.console.forms import ChairForms
+from voting.console.live import LiveState, live_response, live_state, live_state_for_session
 from voting.console.overview import overview
 from voting.console.start import waiting_for
 from voting.documents import questions as document_questions
@@ -21,13 +24,15 @@ from voting.documents.approval import find_approval
 from voting.documents.forms import IssueMinutesForm
 from voting.elections import questions
 from voting.elections.forms import RefusedOnConsole
-from voting.elections.live import live_turnout
 from voting.elections.services import has_voted, is_eligible, turnout
-from voting.extensions import db
+from voting.extensions import db, login_manager
 from voting.forms import ConfirmForm, show_refusal
 from voting.views import ERROR_TITLES
 
 bp = Blueprint("console", __name__, url_prefix="/conferences")
+
+#: who polls a conference's live state (the projector polls through its display link)
+LIVE_ROLES = (Role.CHAIR, Role.SECRETARY, Role.REPRESENTATIVE)
 
 
 @bp.get("/")
@@ -62,6 +67,7 @@ def show(conference_id: int) -> str:
         has_voted=current is not None and has_voted(current, unit),
         voted=turnout(current) if current is not None else 0,
         form=ConfirmForm(),
+        live=live_state(conference.id),
     )
 
 
@@ -104,21 +110,31 @@ def _console_page(
         is_chair=user().role is Role.CHAIR,
         questions=questions,  # what each irreversible button asks first
         document_questions=document_questions,
+        live=live_state(conference.id),
     )
 
 
 @bp.get("/<int:conference_id>/turnout")
-@role_required(Role.CHAIR, Role.SECRETARY, Role.REPRESENTATIVE)
+@polled(*LIVE_ROLES)
 def turnout_state(conference_id: int) -> Response:
-    """Return the open round's turnout (k of n units voted) for the pages that poll it."""
-    conference = load_conference(conference_id, Role.CHAIR, Role.SECRETARY, Role.REPRESENTATIVE)
-    state = live_turnout(conference)
-    response = jsonify(state.as_json())
-    # Browsers revalidate every poll (no-cache) and get a bodiless 304 while nothing changed.
-    response.set_etag(state.etag)
-    response.cache_control.no_cache = True
-    response.cache_control.private = True
-    return response.make_conditional(request)
+    """Return what the live pages poll (units present, turnout, the shape's fingerprint), or a 304.
+
+    One statement checks the login session, the role and the access and reads the state; only when
+    it finds nothing do the usual checks run, to answer as every page does (login, 403, 404).
+    """
+    claims = session_claims()
+    state = live_state_for_session(conference_id, *claims, roles=LIVE_ROLES) if claims else None
+    return live_response(state or _checked_live_state(conference_id), request)
+
+
+def _checked_live_state(conference_id: int) -> LiveState:
+    """Refuse a poll as every page does, or (an API token, a race) answer it after the usual checks."""
+    check_login_session()
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    if user().role not in LIVE_ROLES:
+        abort(403)
+    return live_state(load_conference(conference_id, *LIVE_ROLES).id)
 
 
 @bp.get("/<int:conference_id>/audit")

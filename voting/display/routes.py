@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from voting.auth.access import role_required
 from voting.auth.models import Role
 from voting.conferences.access import load_conference
+from voting.console.live import live_response, live_state, live_state_by_token
 from voting.display import services
 from voting.documents.services import draft_minutes_text
 from voting.extensions import db
@@ -36,7 +37,12 @@ def rotate_link(conference_id: int) -> Response:
 def show(token: str) -> str:
     """Show the conference title, the current round, turnout and, after closing, the result."""
     conference = services.conference_for_display(token) or abort(404)
-    return render_template("display/show.html", screen=services.screen(conference), token=token)
+    return render_template(
+        "display/show.html",
+        screen=services.screen(conference),
+        token=token,
+        live=live_state(conference.id),
+    )
 
 
 @bp.get("/display/<token>/draft")
@@ -51,9 +57,5 @@ def draft(token: str) -> str:
 
 @bp.get("/display/<token>/state")
 def state(token: str) -> Response:
-    """Return the screen's fingerprint and turnout so the page can refresh itself."""
-    conference = services.conference_for_display(token) or abort(404)
-    current = services.screen(conference)
-    response = jsonify(version=current.version, voted=current.voted)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    """Return what the projector polls (the same live state as the console's), or a 304."""
+    return live_response(live_state_by_token(token) or abort(404), request)

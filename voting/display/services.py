@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -35,15 +34,6 @@ class Screen:
     def pending(self) -> Pending | None:
         """Return why the round has no count yet (open, or awaiting the committee's paper count)."""
         return self.count.pending if self.count else None
-
-    @property
-    def version(self) -> str:
-        """Return a fingerprint that changes when the page must be redrawn (turnout updates in place)."""
-        if self.round is None:
-            return "none"
-        pending = self.pending.value if self.pending else "counted"
-        parts = (self.round.id, self.round.status.value, pending, self.round.election.is_certified)
-        return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 
 def rotate_display_token(conference: Conference) -> str:
