@@ -18,10 +18,10 @@ from voting.clusters.models import Cluster
 from voting.conferences.models import Conference
 from voting.crypto import verifier
 from voting.documents.models import Document, DocumentFile, DocumentKind, DocumentVersion
+from voting.documents.search import matching_documents
 from voting.elections.board import election_record
 from voting.errors import InvalidState
 from voting.extensions import db
-from voting.formatting import nfc
 from voting.i18n import N_
 
 
@@ -91,13 +91,9 @@ def archive(
     if kind is not None:
         query = query.where(Document.kind == kind)
     for needle in (unit, text):
-        if needle and needle.strip():
-            pattern = "%" + nfc(needle.strip()).casefold().replace("%", "").replace("_", "") + "%"
-            query = query.where(
-                Document.id.in_(
-                    sa.select(DocumentVersion.document_id).where(DocumentVersion.search_text.like(pattern))
-                )
-            )
+        matching = matching_documents(needle) if needle else None
+        if matching is not None:
+            query = query.where(Document.id.in_(matching))
     if limit is not None:
         query = query.limit(limit).offset(offset)
     return [ArchiveEntry(doc, cluster, year_) for doc, cluster, year_ in db.session.execute(query)]

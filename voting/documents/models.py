@@ -154,7 +154,9 @@ class DocumentVersion(db.Model):  # type: ignore[name-defined,misc]
     verify_code: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_verify_code)
     #: the data the PDF was built from, as JSON (exported with the archive)
     data_json: Mapped[str] = mapped_column(sa.Text, server_default="{}")
-    #: casefolded NFC text for the archive's text search
+    #: the texts of the data folded (casefolded, no diacritics, đ as d) for the archive's full-text search:
+    #: PostgreSQL indexes to_tsvector('simple', search_text) (GIN), SQLite an FTS5 table kept by
+    #: triggers (documents/search.py); a batch migration rebuilding this table must recreate them
     search_text: Mapped[str] = mapped_column(sa.Text, server_default="")
     #: the signature blocks in signing order: field, label, name, title, user_id (or null), certify
     slots: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
