@@ -66,6 +66,12 @@ def parse_args() -> argparse.Namespace:
         help="one phase only: cast = the cast at 10 and 500 candidates against its floors (bench/cast.py)",
     )
     parser.add_argument("--pairs", type=int, default=3, help="interleaved bursts per kind in the cast phase")
+    parser.add_argument(
+        "--province-databases",
+        type=lambda text: text.split(","),
+        default=["sqlite", "postgresql"],
+        help="where to seed the province archive (default sqlite,postgresql; PostgreSQL: BENCH_DATABASE_URL)",
+    )
     return parser.parse_args()
 
 
@@ -309,9 +315,11 @@ def cast_phase(args: argparse.Namespace, info: dict[str, str]) -> None:
 def run_province(args: argparse.Namespace) -> None:
     """Seed the province archive and time its pages on SQLite, and on PostgreSQL when configured."""
     with tempfile.TemporaryDirectory(prefix="luanluu-province-") as tmp:
-        targets = [("SQLite", f"sqlite:///{tmp}/province.sqlite3")]
+        targets = []
+        if "sqlite" in args.province_databases:
+            targets.append(("SQLite", f"sqlite:///{tmp}/province.sqlite3"))
         pg = os.environ.get("BENCH_DATABASE_URL", "")
-        if pg:
+        if pg and "postgresql" in args.province_databases:
             targets.append(("PostgreSQL", pg.replace("postgresql://", "postgresql+psycopg://", 1)))
         for label, url in targets:
             app = prepare_database(url)

@@ -28,6 +28,7 @@ from voting.conferences.models import Conference
 from voting.demo import PASSWORD
 from voting.documents.archive import archive
 from voting.documents.models import Document, DocumentFile, DocumentVersion
+from voting.documents.search import GIN_INDEX, VECTOR_COLUMN
 from voting.extensions import db
 from voting.formatting import fold
 
@@ -185,9 +186,16 @@ def _seed_up_to(app: Flask, template_id: int, size: int) -> tuple[int, float, in
     with app.app_context():
         start = time.perf_counter()
         have = db.session.scalar(sa.select(sa.func.count(Document.id))) or 0
+        is_postgresql = db.engine.dialect.name == "postgresql"
+        if is_postgresql:  # a GIN index is built far faster at once than row by row
+            db.session.execute(sa.text(f"DROP INDEX {GIN_INDEX}"))
         clusters = clone_documents(template_id, size - have)
+        if is_postgresql:  # as the migration 5c1f0e2d7a90 builds it
+            db.session.execute(
+                sa.text(f"CREATE INDEX {GIN_INDEX} ON document_versions USING gin ({VECTOR_COLUMN})")
+            )
         db.session.commit()
-        if db.engine.dialect.name == "postgresql":
+        if is_postgresql:
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 connection.execute(sa.text("ANALYZE"))
         have = db.session.scalar(sa.select(sa.func.count(Document.id))) or 0

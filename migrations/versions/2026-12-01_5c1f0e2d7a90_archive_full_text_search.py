@@ -1,4 +1,4 @@
-"""archive full-text search: folded search_text, PostgreSQL GIN tsvector index, SQLite FTS5 table
+"""archive full-text search (folded search_text, PostgreSQL GIN tsvector, SQLite FTS5) and order index
 
 Revision ID: 5c1f0e2d7a90
 Revises: 047001e3d161
@@ -45,10 +45,16 @@ SQLITE_DOWN = [
     "DROP TABLE IF EXISTS document_search",
 ]
 POSTGRESQL_UP = [
-    "CREATE INDEX ix_document_versions_search ON document_versions "
-    "USING gin (to_tsvector('simple', search_text))",
+    # stored, so that checking a row (walking the archive's order for a common word) reads the
+    # vector instead of computing it again from the whole text
+    "ALTER TABLE document_versions ADD COLUMN search_vector tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED",
+    "CREATE INDEX ix_document_versions_search ON document_versions USING gin (search_vector)",
 ]
-POSTGRESQL_DOWN = ["DROP INDEX IF EXISTS ix_document_versions_search"]
+POSTGRESQL_DOWN = [
+    "DROP INDEX IF EXISTS ix_document_versions_search",
+    "ALTER TABLE document_versions DROP COLUMN IF EXISTS search_vector",
+]
 
 
 def fold(text: str) -> str:
@@ -69,6 +75,10 @@ def upgrade() -> None:
             .values(search_text=sa.bindparam("text")),
             changed,
         )
+    with op.batch_alter_table("documents", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_documents_archive_order", ["register_year", "cluster_id", "sequence"], unique=False
+        )
     statements = SQLITE_UP if connection.dialect.name == "sqlite" else POSTGRESQL_UP
     for statement in statements:
         op.execute(statement)
@@ -78,3 +88,5 @@ def downgrade() -> None:
     statements = SQLITE_DOWN if op.get_bind().dialect.name == "sqlite" else POSTGRESQL_DOWN
     for statement in statements:
         op.execute(statement)
+    with op.batch_alter_table("documents", schema=None) as batch_op:
+        batch_op.drop_index("ix_documents_archive_order")

@@ -2,7 +2,8 @@
 
 Both index ``document_versions.search_text``, the version's texts folded in Python (``formatting.fold``:
 no diacritics, đ as d), so "hau can" and "Hậu cần" find the same documents without ``unaccent``
-(which needs CREATE EXTENSION). PostgreSQL: a GIN index on ``to_tsvector('simple', search_text)``;
+(which needs CREATE EXTENSION). PostgreSQL: a GIN index on the stored generated column
+``search_vector = to_tsvector('simple', search_text)``;
 SQLite: the FTS5 table ``document_search`` (external content, kept in sync by triggers). Both are
 created by the migration 5c1f0e2d7a90. Every word of the query must start a word of the document.
 """
@@ -21,6 +22,8 @@ from voting.formatting import fold, nfc
 #: the migration, not described by the models, so Alembic's comparisons leave them out (include_object)
 FTS_TABLE = "document_search"
 GIN_INDEX = "ix_document_versions_search"
+#: PostgreSQL's stored column to_tsvector('simple', search_text), which the GIN index indexes
+VECTOR_COLUMN = "search_vector"
 
 
 def include_object(
@@ -28,7 +31,10 @@ def include_object(
 ) -> bool:
     """Leave the search's own tables and index out of Alembic's comparisons (``db check``, autogenerate)."""
     return not (
-        reflected and compare_to is None and name is not None and name.startswith((FTS_TABLE, GIN_INDEX))
+        reflected
+        and compare_to is None
+        and name is not None
+        and name.startswith((FTS_TABLE, GIN_INDEX, VECTOR_COLUMN))
     )
 
 
@@ -52,7 +58,7 @@ def matching_documents(text: str) -> sa.Select[tuple[int]] | None:
     if db.session.get_bind().dialect.name == "postgresql":
         # the expression must be the index's, word for word, for the planner to use the GIN index
         simple: sa.ColumnElement[str] = sa.literal_column("'simple'")
-        condition = sa.func.to_tsvector(simple, DocumentVersion.search_text).bool_op("@@")(
+        condition = sa.literal_column(f"{DocumentVersion.__tablename__}.{VECTOR_COLUMN}").bool_op("@@")(
             sa.func.to_tsquery(simple, " & ".join(f"{term}:*" for term in terms))
         )
     else:
