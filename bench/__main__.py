@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import upgrade
 
-from bench import browser_crypto, cast, crypto, inprocess, report, seed
+from bench import browser_crypto, cast, crypto, inprocess, province, report, seed
 from bench.client import Run
 from bench.server import Gunicorn
 from bench.sessions import real_logins, signed_session
@@ -50,8 +50,15 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--ballots", type=int, default=100_000, help="ballots in the counted round")
     parser.add_argument(
         "--only",
-        choices=["sqlite", "postgresql", "crypto"],
-        help="run on one database only, or only the encrypted ballots' computation (no database)",
+        choices=["sqlite", "postgresql", "crypto", "province"],
+        help="run on one database only, or only the encrypted ballots' computation (no database), "
+        "or only the province archive (both databases)",
+    )
+    parser.add_argument(
+        "--province",
+        type=lambda text: [int(size) for size in text.split(",")],
+        default=[10_000, 100_000],
+        help="documents in the province archive, comma-separated (default 10000,100000)",
     )
     parser.add_argument(
         "--only-phase",
@@ -59,6 +66,12 @@ def parse_args() -> argparse.Namespace:
         help="one phase only: cast = the cast at 10 and 500 candidates against its floors (bench/cast.py)",
     )
     parser.add_argument("--pairs", type=int, default=3, help="interleaved bursts per kind in the cast phase")
+    parser.add_argument(
+        "--province-databases",
+        type=lambda text: text.split(","),
+        default=["sqlite", "postgresql"],
+        help="where to seed the province archive (default sqlite,postgresql; PostgreSQL: BENCH_DATABASE_URL)",
+    )
     return parser.parse_args()
 
 
@@ -300,9 +313,28 @@ def cast_phase(args: argparse.Namespace, info: dict[str, str]) -> None:
         cast.print_report(label, out, args)
 
 
+def run_province(args: argparse.Namespace) -> None:
+    """Seed the province archive and time its pages on SQLite, and on PostgreSQL when configured."""
+    with tempfile.TemporaryDirectory(prefix="luanluu-province-") as tmp:
+        targets = []
+        if "sqlite" in args.province_databases:
+            targets.append(("SQLite", f"sqlite:///{tmp}/province.sqlite3"))
+        pg = os.environ.get("BENCH_DATABASE_URL", "")
+        if pg and "postgresql" in args.province_databases:
+            targets.append(("PostgreSQL", pg.replace("postgresql://", "postgresql+psycopg://", 1)))
+        for label, url in targets:
+            app = prepare_database(url)
+            province.print_report(label, province.measure(app, args.province))
+            with app.app_context():
+                db.engine.dispose()
+
+
 def main() -> None:
     args = parse_args()
     os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))
+    if args.only == "province":
+        run_province(args)
+        return
     info = machine()
     if args.only_phase == "cast":
         cast_phase(args, info)
@@ -335,6 +367,7 @@ def main() -> None:
     report.print_report(info, args, results)
     crypto.print_figures(figures)
     browser_crypto.print_report(in_browser)
+    run_province(args)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from voting.clusters.models import Cluster, Unit
 from voting.conferences.models import Conference
 from voting.demo import PASSWORD
 from voting.documents.models import Document
+from voting.documents.search import include_object
 from voting.extensions import db
 from voting.formatting import to_local, utc_now
 from voting.signing.demo import DEMO_PIN
@@ -135,5 +136,6 @@ def test_admin_errors_are_messages_not_tracebacks(runner: FlaskCliRunner) -> Non
 
 def test_migrations_match_the_models() -> None:
     """The schema built by the migrations is what the models describe (``flask db check``)."""
-    context = MigrationContext.configure(db.session.connection(), opts={"render_as_batch": True})
+    options = {"render_as_batch": True, "include_object": include_object}  # as migrations/env.py
+    context = MigrationContext.configure(db.session.connection(), opts=options)
     assert compare_metadata(context, db.metadata) == []

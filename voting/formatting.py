@@ -15,6 +15,12 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def fold(text: str) -> str:
+    """Return *text* casefolded without diacritics, đ as d: "Hậu cần" and "hau can" both give "hau can"."""
+    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def to_local(moment: datetime) -> datetime:
     """Convert a naive UTC timestamp (as stored) to Vietnam time."""
     if moment.tzinfo is None:

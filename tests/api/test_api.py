@@ -130,9 +130,8 @@ def test_token_authentication_and_revocation(app: Flask, client: FlaskClient, fi
     listed = check(client.get("/api/v1/documents?year=2016", headers=headers), "/api/v1/documents")
     numbers = [d["number"] for d in listed["documents"]]
     assert "01/BB-CTĐ1" in numbers and len(numbers) == len(set(numbers))
-    assert check(client.get("/api/v1/documents?year=2015", headers=headers), "/api/v1/documents") == {
-        "documents": []
-    }
+    empty = check(client.get("/api/v1/documents?year=2015", headers=headers), "/api/v1/documents")
+    assert empty["documents"] == [] and empty["next"] is None
     assert check(client.get("/api/v1/documents?year=x", headers=headers), "/api/v1/documents")["error"]
     assert client.get("/api/v1/documents", headers={"Authorization": "Bearer wrong"}).status_code == 401
     # A token works only on the API, never as a login for the pages.
@@ -157,7 +156,7 @@ def test_other_clusters_are_forbidden(
         )
         db.session.commit()
     other = login("rep_other")
-    assert check(other.get("/api/v1/conferences"), "/api/v1/conferences") == {"conferences": []}
+    assert check(other.get("/api/v1/conferences"), "/api/v1/conferences")["conferences"] == []
     response = other.get(f"/api/v1/conferences/{finished.conference_id}")
     assert response.status_code == 403
     check(response, "/api/v1/conferences/{conference_id}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from typing import Any
 
+from voting.api.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE
 from voting.elections.ballots import BallotType
 from voting.elections.models import Office, RoundStatus
 
@@ -131,18 +132,53 @@ def _get(
     return {"get": {"summary": summary, "parameters": parameters, "responses": responses}}
 
 
+#: the query parameters of every list, and what its answer says beside the items
+PAGE_PARAMETERS = [
+    {
+        "name": "page",
+        "in": "query",
+        "required": False,
+        "description": "1 for the first page",
+        "schema": {"type": "integer", "minimum": 1, "default": 1},
+    },
+    {
+        "name": "per_page",
+        "in": "query",
+        "required": False,
+        "description": "items per page",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE},
+    },
+]
+PAGE_FIELDS = {
+    "page": INT,
+    "per_page": INT,
+    "next": {**NULLABLE_STR, "description": "the next page's URL; null on the last page"},
+    "previous": {**NULLABLE_STR, "description": "the previous page's URL; null on the first page"},
+}
+
+
+def _list(summary: str, *, params: tuple[str, ...] = (), query: list[Any] | None = None, **items: Any) -> Any:
+    """Return a paginated list operation: the items (by key) with the page's navigation."""
+    operation = _get(summary, _object(**items, **PAGE_FIELDS), params=params, extra=(400,))
+    operation["get"]["parameters"] += [*(query or []), *PAGE_PARAMETERS]
+    operation["get"]["description"] = (
+        f"A page at a time ({DEFAULT_PER_PAGE} items unless per_page says, at most {MAX_PER_PAGE}); "
+        "follow next until it is null."
+    )
+    return operation
+
+
 def openapi_document() -> dict[str, Any]:
     """Return the OpenAPI document served at ``/api/openapi.json``."""
     document_query = [
         {"name": "cluster", "in": "query", "required": False, "schema": INT},
         {"name": "year", "in": "query", "required": False, "schema": INT},
     ]
-    documents = _get(
+    documents = _list(
         "Issued documents (archivist, administrator)",
-        _object(documents=_array(_ref("Document"))),
-        extra=(400,),
+        query=document_query,
+        documents=_array(_ref("Document")),
     )
-    documents["get"]["parameters"] = document_query
     return {
         "openapi": "3.1.0",
         "info": {
@@ -159,8 +195,8 @@ def openapi_document() -> dict[str, Any]:
         },
         "security": [{"bearer": []}, {"session": []}],
         "paths": {
-            "/api/v1/conferences": _get(
-                "Conferences the caller has a part in", _object(conferences=_array(_ref("ConferenceSummary")))
+            "/api/v1/conferences": _list(
+                "Conferences the caller has a part in", conferences=_array(_ref("ConferenceSummary"))
             ),
             "/api/v1/conferences/{conference_id}": _get(
                 "A conference", _ref("ConferenceDetail"), params=("conference_id",)
@@ -172,10 +208,11 @@ def openapi_document() -> dict[str, Any]:
             "/api/v1/rounds/{round_id}/results": _get(
                 "Count of a closed round", _ref("Results"), params=("round_id",), extra=(409,)
             ),
-            "/api/v1/clusters/{cluster_id}/flag-holders": _get(
+            "/api/v1/clusters/{cluster_id}/flag-holders": _list(
                 "Holders of the rotating flag",
-                _object(cluster_id=INT, handovers=_array(_ref("Handover"))),
                 params=("cluster_id",),
+                cluster_id=INT,
+                handovers=_array(_ref("Handover")),
             ),
             "/api/v1/documents": documents,
             "/api/v1/documents/{document_id}": _get("A document", _ref("Document"), params=("document_id",)),

@@ -7,10 +7,12 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, Request, abort, jsonify, request
 from flask_login import current_user
+from sqlalchemy import orm
 from werkzeug.wrappers import Response
 
 from voting.api import serializers
 from voting.api.openapi import openapi_document
+from voting.api.pagination import paged, requested_page
 from voting.auth.access import user
 from voting.auth.models import Role, User
 from voting.auth.tokens import user_for_token
@@ -79,8 +81,16 @@ def spec() -> Response:
 @bp.get("/v1/conferences")
 def conferences() -> Response:
     """List the conferences the caller has a part in, newest first."""
-    rows = db.session.scalars(sa.select(Conference).order_by(Conference.year.desc(), Conference.id))
-    return jsonify(conferences=[serializers.conference_summary(c) for c in rows if can_see(user(), c)])
+    page = requested_page()
+    rows = db.session.scalars(
+        sa.select(Conference)
+        .order_by(Conference.year.desc(), Conference.id)
+        .options(orm.joinedload(Conference.cluster))
+    )
+    # which conferences a role has a part in is decided in Python (can_see); the answer is bounded
+    seen = [c for c in rows if can_see(user(), c)][page.offset : page.offset + page.fetch]
+    listed, links = paged(page, seen)
+    return jsonify(conferences=[serializers.conference_summary(c) for c in listed], **links)
 
 
 @bp.get("/v1/conferences/<int:conference_id>")
@@ -113,13 +123,15 @@ def round_results(round_id: int) -> Response:
 @bp.get("/v1/clusters/<int:cluster_id>/flag-holders")
 def flag_holders(cluster_id: int) -> Response:
     """Return who held the rotating flag, oldest first."""
+    page = requested_page()
     cluster = load_cluster_for_holders(cluster_id)
-    return jsonify(cluster_id=cluster.id, handovers=[serializers.handover(h) for h in holder_chain(cluster)])
+    listed, links = paged(page, holder_chain(cluster)[page.offset : page.offset + page.fetch])
+    return jsonify(cluster_id=cluster.id, handovers=[serializers.handover(h) for h in listed], **links)
 
 
 @bp.get("/v1/documents")
 def document_list() -> Response:
-    """List issued documents (archivist and administrator), filtered by ``cluster`` and ``year``."""
+    """List issued documents (archivist, administrator), filtered by ``cluster`` and ``year``, by page."""
     if user().role not in (Role.ARCHIVIST, Role.ADMIN):
         abort(403, "Chỉ cán bộ lưu trữ và quản trị xem được danh mục tài liệu.")
     filters: dict[str, Any] = {}
@@ -129,7 +141,9 @@ def document_list() -> Response:
             if not value.isdigit():
                 abort(400, f"Tham số {name} phải là số.")
             filters[f"{name}_id" if name == "cluster" else name] = int(value)
-    return jsonify(documents=[serializers.document(e.document) for e in archive(**filters)])
+    page = requested_page()
+    listed, links = paged(page, archive(**filters, limit=page.fetch, offset=page.offset))
+    return jsonify(documents=[serializers.document(e.document) for e in listed], **links)
 
 
 @bp.get("/v1/documents/<int:document_id>")

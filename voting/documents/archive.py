@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from voting.audit.services import Head, still_extends
 from voting.audit.services import head as audit_head
@@ -18,10 +19,10 @@ from voting.clusters.models import Cluster
 from voting.conferences.models import Conference
 from voting.crypto import verifier
 from voting.documents.models import Document, DocumentFile, DocumentKind, DocumentVersion
+from voting.documents.search import matching_documents
 from voting.elections.board import election_record
 from voting.errors import InvalidState
 from voting.extensions import db
-from voting.formatting import nfc
 from voting.i18n import N_
 
 
@@ -67,6 +68,16 @@ def anchor_holds(version: DocumentVersion) -> bool | None:
     return None if anchor is None else still_extends(anchor)
 
 
+#: the relationships an archive row (page or API) reads: title (election), version and status
+#: (versions, files), hash and size (files), replacement notes (the other document and its versions)
+ROW_LOADS = (
+    orm.selectinload(Document.election),
+    orm.selectinload(Document.versions).selectinload(DocumentVersion.files),
+    orm.selectinload(Document.replaces).selectinload(Document.versions),
+    orm.selectinload(Document.replaced_by).selectinload(Document.versions),
+)
+
+
 def archive(
     *,
     cluster_id: int | None = None,
@@ -77,27 +88,27 @@ def archive(
     limit: int | None = None,
     offset: int = 0,
 ) -> list[ArchiveEntry]:
-    """Return documents, newest year first, filtered by cluster, year, kind, a unit named in them and text."""
+    """Return documents, newest first (register year, cluster, number), filtered by cluster, year, kind,
+    a unit named in them and text."""
     query = (
         sa.select(Document, Cluster, Conference.year)
         .join(Conference, Document.conference_id == Conference.id)
-        .join(Cluster, Conference.cluster_id == Cluster.id)
-        .order_by(Conference.year.desc(), Cluster.name, Document.sequence)
+        .join(Cluster, Document.cluster_id == Cluster.id)
+        # newest first, in the order of an index (ix_documents_archive_order, read backwards)
+        .order_by(Document.register_year.desc(), Document.cluster_id.desc(), Document.sequence.desc())
+        # what every row shows, loaded in bulk: a constant number of statements whatever the page size
+        .options(*ROW_LOADS)
     )
     if cluster_id is not None:
-        query = query.where(Cluster.id == cluster_id)
+        query = query.where(Document.cluster_id == cluster_id)
     if year is not None:
         query = query.where(Conference.year == year)
     if kind is not None:
         query = query.where(Document.kind == kind)
     for needle in (unit, text):
-        if needle and needle.strip():
-            pattern = "%" + nfc(needle.strip()).casefold().replace("%", "").replace("_", "") + "%"
-            query = query.where(
-                Document.id.in_(
-                    sa.select(DocumentVersion.document_id).where(DocumentVersion.search_text.like(pattern))
-                )
-            )
+        matching = matching_documents(needle) if needle else None
+        if matching is not None:
+            query = query.where(Document.id.in_(matching))
     if limit is not None:
         query = query.limit(limit).offset(offset)
     return [ArchiveEntry(doc, cluster, year_) for doc, cluster, year_ in db.session.execute(query)]

@@ -33,6 +33,9 @@ class Document(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (
         # the register of outgoing documents (Decree 30 Art 15.1): one number per issuing body and year
         sa.UniqueConstraint("cluster_id", "register_year", "sequence"),
+        # the archive's order, read backwards (newest year, cluster and number first): its first page
+        # reads a page of index entries instead of sorting every document
+        sa.Index("ix_documents_archive_order", "register_year", "cluster_id", "sequence"),
         # one counting minutes per election, one conference and one handover minutes per conference
         # (election_id is NULL there), among the documents in force: a replacement may join its original
         sa.Index(
@@ -154,7 +157,9 @@ class DocumentVersion(db.Model):  # type: ignore[name-defined,misc]
     verify_code: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_verify_code)
     #: the data the PDF was built from, as JSON (exported with the archive)
     data_json: Mapped[str] = mapped_column(sa.Text, server_default="{}")
-    #: casefolded NFC text for the archive's text search
+    #: the texts of the data folded (casefolded, no diacritics, đ as d) for the archive's full-text search:
+    #: PostgreSQL indexes it as the stored column search_vector (GIN), SQLite as an FTS5 table kept
+    #: by triggers (documents/search.py); a batch migration rebuilding this table must recreate them
     search_text: Mapped[str] = mapped_column(sa.Text, server_default="")
     #: the signature blocks in signing order: field, label, name, title, user_id (or null), certify
     slots: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)

@@ -32,7 +32,7 @@ from voting.documents.pdf.conference import conference_minutes_text
 from voting.elections.models import Election
 from voting.errors import AlreadyIssued, InvalidState, NotFound
 from voting.extensions import db
-from voting.formatting import nfc, to_local
+from voting.formatting import fold, nfc, to_local
 from voting.i18n import N_
 
 #: where the QR code of a document points when the deployment sets no PUBLIC_BASE_URL
@@ -77,7 +77,7 @@ def issuable(conference: Conference) -> list[tuple[DocumentKind, Election | None
 
 
 def _search_text(data: Any) -> str:
-    """Return every text of the data, casefolded NFC, for the archive search."""
+    """Return every text of the data, folded (no diacritics, đ as d), for the archive's full-text search."""
     parts: list[str] = []
 
     def walk(value: Any) -> None:
@@ -91,7 +91,7 @@ def _search_text(data: Any) -> str:
             parts.append(value)
 
     walk(dataclasses.asdict(data))
-    return nfc(" ".join(parts)).casefold()
+    return fold(" ".join(parts))
 
 
 def _json(data: Any) -> str:

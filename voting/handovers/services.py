@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from voting.audit.services import record
 from voting.auth.models import User
@@ -89,5 +90,11 @@ def holder_chain(cluster: Cluster) -> list[FlagHandover]:
             .join(Conference)
             .where(Conference.cluster_id == cluster.id)
             .order_by(FlagHandover.handed_over_at)
+            # what each handover shows, loaded with it: no query per year of the chain
+            .options(
+                orm.contains_eager(FlagHandover.conference),
+                orm.selectinload(FlagHandover.from_unit),
+                orm.selectinload(FlagHandover.to_unit),
+            )
         )
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -21,6 +21,7 @@ from voting.documents.pdf.layout import (
     Footer,
     SignatureBlock,
     SignatureSpot,
+    cells,
     closing,
     header,
     render,
@@ -70,16 +71,22 @@ def _participants(data: ConferenceMinutes) -> list[Flowable]:
     return flow
 
 
-def count_table(count_rows: list[CountRow]) -> Table:
+#: the makers of a count table's cells (row number, unit, counts); one set per document shares
+#: the cells that repeat from round to round
+CountCells = tuple[Callable[[str], Flowable], Callable[[str], Flowable], Callable[[str], Flowable]]
+
+
+def count_cells() -> CountCells:
+    """Return new makers of count-table cells."""
+    return cells("cell_stt"), cells("cell"), cells("cell_num")
+
+
+def count_table(count_rows: list[CountRow], makers: CountCells | None = None) -> Table:
     """Return the STT | Tên đơn vị | Số phiếu | Tỷ lệ % grid of one round."""
     titles = ("STT", "Tên đơn vị", "Số phiếu", "Tỷ lệ %")
+    stt, name, number = makers or count_cells()
     rows = [[Paragraph(title, STYLES["cell_head"]) for title in titles]] + [
-        [
-            Paragraph(str(i), STYLES["cell_stt"]),
-            Paragraph(t(row.unit_name), STYLES["cell"]),
-            Paragraph(str(row.votes), STYLES["cell_num"]),
-            Paragraph(t(row.percent), STYLES["cell_num"]),
-        ]
+        [stt(str(i)), name(row.unit_name), number(str(row.votes)), number(row.percent)]
         for i, row in enumerate(count_rows, 1)
     ]
     table = Table(rows, colWidths=[14 * mm, TEXT_WIDTH - 64 * mm, 25 * mm, 25 * mm], repeatRows=1)
@@ -95,7 +102,7 @@ def count_table(count_rows: list[CountRow]) -> Table:
     return table
 
 
-def _election(election: ElectionMinutes, number: int) -> list[Flowable]:
+def _election(election: ElectionMinutes, number: int, makers: CountCells) -> list[Flowable]:
     """Return the section of one election with all its rounds and its result."""
     body = STYLES["body"]
     title = f"{number}. Bầu đơn vị {t(election.office)} năm {election.term_year}"
@@ -115,7 +122,7 @@ def _election(election: ElectionMinutes, number: int) -> list[Flowable]:
         if rnd.is_counted:
             flow.append(Paragraph(counts, body))
         if rnd.rows:
-            flow.append(count_table(rnd.rows))
+            flow.append(count_table(rnd.rows, makers))
         if rnd.decision.strip():
             flow.append(Paragraph(sentence(rnd.decision), body))
     office = t(election.office)
@@ -158,9 +165,10 @@ def _content(data: ConferenceMinutes) -> list[Flowable]:
         if text.strip():
             number += 1
             flow += _section(f"{number}. {title}", text)
+    makers = count_cells()  # a unit's name and row number recur in every round: one cell each
     for election in data.elections:
         number += 1
-        flow += _election(election, number)
+        flow += _election(election, number, makers)
     if data.election_record:
         flow.append(
             Paragraph(

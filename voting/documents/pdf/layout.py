@@ -115,6 +115,44 @@ STYLES = {
 }
 
 
+class CellParagraph(Paragraph):
+    """A table cell's paragraph that breaks its lines once per width.
+
+    A long table wraps every cell several times (measuring rows, splitting across pages, drawing),
+    and each time ReportLab breaks the lines again; they come out the same, so they are kept.
+    """
+
+    _measured: tuple[float, tuple[float, float]] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        """Return the size at this width, breaking the lines only for a new width."""
+        if self._measured is None or self._measured[0] != availWidth:
+            self._measured = (availWidth, super().wrap(availWidth, availHeight))
+        return self._measured[1]
+
+
+def cells(style: str) -> Callable[[str], CellParagraph]:
+    """Return a maker of cells in *style* from plain text; equal texts share one (already wrapped) cell.
+
+    Counts, percentages and row numbers repeat down a count table; sharing is safe within one
+    build, which draws one cell at a time. A text without markup, entities or runs of spaces skips
+    the markup parser: its one fragment is the style's, with the text (what the parser would make).
+    """
+    made: dict[str, CellParagraph] = {}
+    blank = Paragraph("x", STYLES[style]).frags[0]
+
+    def cell(text: str) -> CellParagraph:
+        text = nfc(text)
+        if text not in made:
+            if " ".join(text.split()) == text and not {"<", "&", ">"} & set(text):
+                made[text] = CellParagraph(text, STYLES[style], frags=[blank.clone(text=text)])
+            else:
+                made[text] = CellParagraph(escape(text), STYLES[style])
+        return made[text]
+
+    return cell
+
+
 #: a TableStyle command: its name, the first and the last cell, then its arguments
 TableCommand: TypeAlias = tuple[str, tuple[int, int], tuple[int, int], *tuple[object, ...]]
 
