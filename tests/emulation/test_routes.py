@@ -226,3 +226,13 @@ def test_the_chair_writes_a_table_on_screen_then_copies_it_forward(
     assert "Bảng 2017" not in chair.get(copied.headers["Location"]).get_data(as_text=True)  # "Bảng 2018"
     assert post(login(site.representatives[0]), f"{table_url}/copy").status_code == 403
     assert _count(app, CriteriaTable) == 3
+
+
+def test_the_pages_and_refusals_speak_english_on_request(
+    site: Scoring, login: Callable[[str], FlaskClient]
+) -> None:
+    rep = login(site.representatives[0])
+    rep.get("/?lang=en")
+    assert "Cross-check assignments" in rep.get(f"/emulation/tables/{site.table_id}").get_data(as_text=True)
+    refused = post(rep, _sheet(site), {f"points_{site.items['1.2']}": "8"})
+    assert "The points of item 1.2 exceed its maximum of 7,5." in refused.get_data(as_text=True)
