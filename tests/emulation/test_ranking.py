@@ -59,7 +59,15 @@ def test_the_latest_stage_gives_the_points_of_record(cluster: Cluster) -> None:
     scoring.enter_scores(table, Stage.REVIEW, a, [agreed], by=chair, now=WRITTEN_AT)
     first = rankings.ranking(table)[0].standing
     assert (first.name, first.total) == (a.name, Decimal(15))
-    assert first.stage_totals[Stage.SELF] == Decimal(17) and first.stage_totals[Stage.REVIEW] == Decimal(8)
+    assert first.stage_totals == {  # each stage's total as it left the points of record
+        Stage.SELF: Decimal(17),
+        Stage.CROSS: None,  # no cross-check entered
+        Stage.REVIEW: Decimal(15),
+        Stage.SECOND_REVIEW: None,  # not reached
+    }
+    scoring.close_stage(table, Stage.REVIEW, by=chair, now=WRITTEN_AT)
+    scoring.close_stage(table, Stage.SECOND_REVIEW, by=chair, now=WRITTEN_AT)
+    assert rankings.ranking(table)[0].standing.stage_totals[Stage.SECOND_REVIEW] == Decimal(15)
 
 
 def test_the_csv_has_a_bom_and_no_formula(cluster: Cluster) -> None:

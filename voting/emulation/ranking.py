@@ -1,8 +1,9 @@
 """The ranking (bình xét, xếp hạng): totals, ties broken only by the table's own rules, chart and CSV.
 
 The score of record of an item is the latest stage's (phúc tra, else the cluster's review, else the
-cross-check, else the self-score). Total = criteria + bonus − penalty. Units with the same total are
-ordered by the table's tie rules in their order; units the rules do not separate share a rank (1, 1, 3).
+cross-check, else the self-score); a stage's total is the total of record as that stage left it.
+Total = criteria + bonus − penalty. Units with the same total are ordered by the table's tie rules in
+their order; units the rules do not separate share a rank (1, 1, 3).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from voting.emulation.models import (
     Stage,
     TieRuleKind,
 )
-from voting.emulation.scoring import STAGE_LABELS, members
+from voting.emulation.scoring import REVIEW_STAGES, STAGE_LABELS, members
 from voting.extensions import db
 from voting.formatting import format_points, spreadsheet_cell
 from voting.i18n import N_
@@ -115,14 +116,19 @@ def standings(table: CriteriaTable) -> list[Standing]:
     by_stage: dict[tuple[int, Stage], dict[int, Decimal]] = defaultdict(dict)
     for stage, unit_id, item_id, points in db.session.execute(query).tuples():
         by_stage[(unit_id, stage)][item_id] = points
+    # a review keeps what it does not change: once closed, its total stands even without an entry
+    closed_reviews = {
+        row.stage for row in table.stages if row.closed_at is not None and row.stage in REVIEW_STAGES
+    }
     found = []
     for position, unit in enumerate(members(table)):
         record: dict[int, Decimal] = {}
         stage_totals: dict[Stage, Decimal | None] = {}
         for stage in STAGE_ORDER:
             entered = by_stage.get((unit.id, stage))
-            stage_totals[stage] = _signed_sum(entered, items) if entered else None
             record.update(entered or {})
+            reached = entered or (stage in closed_reviews and record)
+            stage_totals[stage] = _signed_sum(record, items) if reached else None
         found.append(_standing(unit.id, unit.name, position, record, items, stage_totals))
     return found
 

@@ -270,7 +270,7 @@ class Missing:
 
 
 def missing_entries(table: CriteriaTable, *, now: datetime) -> list[Missing]:
-    """Return, stage by stage up to the open one, the units whose scores are not all entered."""
+    """Return, for the self-score and the cross-check up to the open stage, the units not fully scored."""
     expected = len(table.items)
     counts = _counts(table)
     found: list[Missing] = []
@@ -278,6 +278,8 @@ def missing_entries(table: CriteriaTable, *, now: datetime) -> list[Missing]:
     for row in table.stages:
         if current is not None and row.position > current.position:
             break
+        if row.stage in REVIEW_STAGES:  # the review re-enters only what it changes
+            continue
         is_late = row.closed_at is not None or now > row.deadline_at
         for unit in members(table):
             entered = counts.get((row.id, unit.id), 0)
