@@ -13,8 +13,10 @@ from tests.emulation.helpers import WRITTEN_AT, item, self_score, started
 from tests.factories import staff
 from voting.auth.models import Role
 from voting.clusters.models import Cluster
+from voting.conferences.models import Conference
 from voting.emulation import ranking as rankings
 from voting.emulation import scoring
+from voting.emulation.demo import play_scoring
 from voting.emulation.models import Stage, TieRuleKind
 from voting.emulation.ranking import Rule, Standing, rank_standings, rule_value
 
@@ -148,3 +150,25 @@ def test_without_rules_equal_totals_stay_tied(found: list[Standing]) -> None:
         same = [other for other in ranked if other.standing.total == place.standing.total]
         assert {other.rank for other in same} == {place.rank}
         assert place.is_tied == (len(same) > 1) and place.decided_by is None
+
+
+def test_the_demo_ranks_cluster_4_by_its_2016_scores(demo_conference: Conference) -> None:
+    table = play_scoring(demo_conference.cluster)
+    assert len([i for i in table.items if i.section_id is not None]) == 20 and len(table.sections) == 4
+    assert rankings.highest_possible(table) == Decimal(105)
+    ranked = rankings.ranking(table)
+    assert [(p.rank, p.standing.name, p.standing.total) for p in ranked[:3]] == [
+        (1, "Phòng Công tác chính trị", Decimal(103)),
+        (2, "Phòng Hậu cần", Decimal("100.5")),
+        (3, "Phòng Công tác đảng và công tác quần chúng", Decimal("97.5")),
+    ]
+    assert (ranked[3].standing.name, ranked[3].rank, ranked[3].decided_by) == (
+        "Bệnh viện Công an thành phố Hà Nội",
+        4,
+        1,
+    )
+    assert ranked[5].standing.stage_totals[Stage.CROSS] == Decimal(
+        "96"
+    )  # Báo An ninh Thủ đô, half a point off
+    assert scoring.open_stage(table) is None
+    assert play_scoring(demo_conference.cluster) is table  # once

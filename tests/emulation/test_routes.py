@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.emulation.helpers import build_table
-from tests.factories import Factories, representative, staff
+from tests.factories import UNIT_NAMES, Factories, representative, staff
 from tests.helpers import post
 from voting.auth.models import Role
 from voting.emulation import scoring
@@ -80,6 +80,7 @@ def test_a_representative_enters_its_self_score_and_everyone_of_the_cluster_read
     assert _count(app, Score) == 1
     page = login(site.archivist).get(_sheet(site)).get_data(as_text=True)
     assert "9,5" in page and "Theo báo cáo tổng kết" in page
+    assert f"(Đại biểu {UNIT_NAMES[0]}, " in page  # who entered it, and when
     ranking = login(site.representatives[1]).get(f"/emulation/tables/{site.table_id}/ranking")
     assert ranking.status_code == 200 and "<svg" in ranking.get_data(as_text=True)
 

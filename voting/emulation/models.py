@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from voting.auth.models import User
 from voting.clusters.models import Cluster, Unit
 from voting.extensions import db
 from voting.models import enum_column
@@ -238,6 +239,7 @@ class Score(db.Model):  # type: ignore[name-defined,misc]
 
     stage: Mapped[ScoringStage] = relationship()
     criterion: Mapped[Criterion] = relationship()
+    entered_by: Mapped[User] = relationship()
 
     def __repr__(self) -> str:
         return f"<Score {self.stage_id} unit={self.unit_id} {self.criterion_id}={self.points}>"
