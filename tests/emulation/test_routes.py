@@ -19,7 +19,7 @@ from voting.auth.models import Role
 from voting.emulation import scoring
 from voting.emulation.models import CriteriaTable, Criterion, Evidence, Score, Stage
 from voting.extensions import db
-from voting.formatting import utc_now
+from voting.formatting import to_local, utc_now
 
 PDF = b"%PDF-1.7\n%minh chung\n"
 
@@ -222,6 +222,12 @@ def test_the_chair_writes_a_table_on_screen_then_copies_it_forward(
     )
     page = chair.get(table_url).get_data(as_text=True)
     assert "Xây dựng Đảng" in page and "Điểm phần 1 cao hơn" in page
+    soon = [(to_local(utc_now()) + timedelta(days=day)).strftime("%Y-%m-%dT%H:%M") for day in (1, 2, 3, 4)]
+    names = ["self_deadline", "cross_deadline", "review_deadline", "second_review_deadline"]
+    backwards = post(chair, f"{table_url}/start", dict(zip(names, reversed(soon), strict=True)))
+    assert backwards.status_code == 422 and "theo thứ tự các giai đoạn" in backwards.get_data(as_text=True)
+    assert post(chair, f"{table_url}/start", dict(zip(names, soon, strict=True))).status_code == 302
+    assert "Bảng đã khóa từ" in chair.get(table_url).get_data(as_text=True)
     copied = post(chair, f"{table_url}/copy")
     assert copied.status_code == 302
     assert "Bảng 2017" not in chair.get(copied.headers["Location"]).get_data(as_text=True)  # "Bảng 2018"

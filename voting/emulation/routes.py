@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -83,6 +84,22 @@ def refused(form: FlaskForm, error: VotingError) -> int:
     return error.status_code
 
 
+def submit_table_form(
+    table: CriteriaTable, name: str, form: FlaskForm, act: Callable[[], object], done: str = ""
+) -> tuple[str, int] | Response:
+    """Validate a form of the table's page and run its service; commit and go back, else show the refusal."""
+    if not form.validate():
+        return table_page(table, 422, **{name: form})
+    try:
+        act()
+    except VotingError as error:
+        return table_page(table, refused(form, error), **{name: form})
+    db.session.commit()
+    if done:
+        flash(done, "success")
+    return redirect(url_for("emulation.show", table_id=table.id))
+
+
 @bp.get("/clusters/<int:cluster_id>/emulation")
 @role_required(*READER_ROLES)
 def cluster(cluster_id: int) -> tuple[str, int]:
@@ -151,14 +168,13 @@ def add_section(table_id: int) -> tuple[str, int] | Response:
     """Add a section to an unlocked table."""
     table = load_table(table_id)
     form = AddSectionForm()
-    if not form.validate():
-        return table_page(table, 422, section_form=form)
-    try:
-        tables.add_section(table, form.code.data or "", form.title.data or "", by=user(), now=utc_now())
-    except VotingError as error:
-        return table_page(table, refused(form, error), section_form=form)
-    db.session.commit()
-    return redirect(url_for("emulation.show", table_id=table.id))
+
+    def add() -> object:
+        return tables.add_section(
+            table, form.code.data or "", form.title.data or "", by=user(), now=utc_now()
+        )
+
+    return submit_table_form(table, "section_form", form, add)
 
 
 @bp.post("/emulation/tables/<int:table_id>/items")
@@ -167,9 +183,8 @@ def add_item(table_id: int) -> tuple[str, int] | Response:
     """Add a criterion, bonus or penalty item to an unlocked table."""
     table = load_table(table_id)
     form = AddItemForm([section.code for section in table.sections])
-    if not form.validate():
-        return table_page(table, 422, item_form=form)
-    try:
+
+    def add() -> object:
         kind = ItemKind(form.kind.data)
         spec = tables.ItemSpec(
             kind,
@@ -178,11 +193,9 @@ def add_item(table_id: int) -> tuple[str, int] | Response:
             tables.parse_points(form.max_points.data or "", field_name="max_points"),
             (form.section_code.data or None) if kind is ItemKind.CRITERION else None,
         )
-        tables.add_item(table, spec, by=user(), now=utc_now())
-    except VotingError as error:
-        return table_page(table, refused(form, error), item_form=form)
-    db.session.commit()
-    return redirect(url_for("emulation.show", table_id=table.id))
+        return tables.add_item(table, spec, by=user(), now=utc_now())
+
+    return submit_table_form(table, "item_form", form, add)
 
 
 @bp.post("/emulation/tables/<int:table_id>/items/remove")
@@ -207,16 +220,12 @@ def add_tie_rule(table_id: int) -> tuple[str, int] | Response:
     """Append a tie rule to an unlocked table."""
     table = load_table(table_id)
     form = AddTieRuleForm()
-    if not form.validate():
-        return table_page(table, 422, rule_form=form)
-    try:
-        tables.add_tie_rule(
-            table, TieRuleKind(form.kind.data), form.subject_code.data or "", by=user(), now=utc_now()
-        )
-    except VotingError as error:
-        return table_page(table, refused(form, error), rule_form=form)
-    db.session.commit()
-    return redirect(url_for("emulation.show", table_id=table.id))
+
+    def add() -> object:
+        kind = TieRuleKind(form.kind.data)
+        return tables.add_tie_rule(table, kind, form.subject_code.data or "", by=user(), now=utc_now())
+
+    return submit_table_form(table, "rule_form", form, add)
 
 
 @bp.post("/emulation/tables/<int:table_id>/tie-rules/clear")

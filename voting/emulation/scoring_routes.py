@@ -21,7 +21,7 @@ from voting.emulation.forms import (
     read_sheet,
 )
 from voting.emulation.models import STAGE_ORDER, CriteriaTable, Evidence, Stage
-from voting.emulation.routes import refused, table_page
+from voting.emulation.routes import refused, submit_table_form
 from voting.errors import VotingError
 from voting.extensions import db
 from voting.formatting import to_utc_naive, utc_now
@@ -42,17 +42,15 @@ def start(table_id: int) -> tuple[str, int] | Response:
     """Lock the table and open the self-score, with every stage's deadline."""
     table = load_table(table_id)
     form = StartScoringForm()
-    if not form.validate():
-        return table_page(table, 422, start_form=form)
     typed = [form.self_deadline, form.cross_deadline, form.review_deadline, form.second_review_deadline]
-    deadlines = {stage: to_utc_naive(field.data) for stage, field in zip(STAGE_ORDER, typed, strict=True)}  # type: ignore[arg-type]
-    try:
-        scoring.start_scoring(table, deadlines, by=user(), now=utc_now())
-    except VotingError as error:
-        return table_page(table, refused(form, error), start_form=form)
-    db.session.commit()
-    flash("Đã bắt đầu chấm điểm; bảng tiêu chí đã khóa.", "success")
-    return redirect(url_for("emulation.show", table_id=table.id))
+
+    def start_() -> object:
+        deadlines = {stage: to_utc_naive(field.data) for stage, field in zip(STAGE_ORDER, typed, strict=True)}  # type: ignore[arg-type]
+        return scoring.start_scoring(table, deadlines, by=user(), now=utc_now())
+
+    return submit_table_form(
+        table, "start_form", form, start_, "Đã bắt đầu chấm điểm; bảng tiêu chí đã khóa."
+    )
 
 
 @bp.post("/emulation/tables/<int:table_id>/assignments")
@@ -61,15 +59,12 @@ def assign(table_id: int) -> tuple[str, int] | Response:
     """Assign one unit to cross-check another."""
     table = load_table(table_id)
     form = AssignForm(scoring.members(table))
-    if not form.validate():
-        return table_page(table, 422, assign_form=form)
-    try:
+
+    def assign_() -> object:
         checker, checked = _unit_of(table, form.checker.data), _unit_of(table, form.checked.data)
-        scoring.assign_cross_check(table, checker, checked, by=user(), now=utc_now())
-    except VotingError as error:
-        return table_page(table, refused(form, error), assign_form=form)
-    db.session.commit()
-    return redirect(url_for("emulation.show", table_id=table.id))
+        return scoring.assign_cross_check(table, checker, checked, by=user(), now=utc_now())
+
+    return submit_table_form(table, "assign_form", form, assign_)
 
 
 @bp.post("/emulation/tables/<int:table_id>/close")
