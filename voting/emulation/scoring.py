@@ -159,22 +159,20 @@ def may_enter(table: CriteriaTable, stage: Stage, unit: Unit, account: User) -> 
     return assignment is not None and assignment.checker_unit_id == account.unit_id
 
 
-def find_score(row: ScoringStage, unit: Unit, item: Criterion) -> Score | None:
-    """Return a unit's score on an item at a stage, if entered."""
-    return db.session.scalar(
-        sa.select(Score).where(
-            Score.stage_id == row.id, Score.unit_id == unit.id, Score.criterion_id == item.id
+def scores_of(row: ScoringStage, unit: Unit) -> dict[int, Score]:
+    """Return a unit's scores at a stage by item id, in one query."""
+    query = sa.select(Score).where(Score.stage_id == row.id, Score.unit_id == unit.id)
+    return {score.criterion_id: score for score in db.session.scalars(query)}
+
+
+def _previous_points(table: CriteriaTable, stage: Stage, unit: Unit) -> dict[int, Decimal]:
+    """Return each item's latest points before *stage*: what an agreed score is compared with."""
+    points: dict[int, Decimal] = {}
+    for earlier in STAGE_ORDER[: STAGE_ORDER.index(stage)]:
+        points.update(
+            {item_id: score.points for item_id, score in scores_of(stage_of(table, earlier), unit).items()}
         )
-    )
-
-
-def _previous_points(table: CriteriaTable, stage: Stage, unit: Unit, item: Criterion) -> Decimal | None:
-    """Return the latest score of an item before *stage*: what an agreed score is compared with."""
-    for earlier in reversed(STAGE_ORDER[: STAGE_ORDER.index(stage)]):
-        found = find_score(stage_of(table, earlier), unit, item)
-        if found is not None:
-            return found.points
-    return None
+    return points
 
 
 @dataclass(frozen=True)
@@ -197,6 +195,7 @@ def enter_scores(
         if stage is Stage.CROSS:
             raise NotAssigned(N_("Đơn vị của bạn không được phân công chấm chéo đơn vị này."))
         raise NotAssigned(N_("Bạn không được nhập điểm này."))
+    previous_points = _previous_points(table, stage, unit) if stage in REVIEW_STAGES else {}
     for entry in entries:
         if entry.item.table_id != table.id:
             raise InvalidInput(N_("Mục không thuộc bảng này."))
@@ -208,7 +207,7 @@ def enter_scores(
                 max=format_points(entry.item.max_points),
             )
         if stage in REVIEW_STAGES and not entry.explanation.strip():
-            before = _previous_points(table, stage, unit, entry.item)
+            before = previous_points.get(entry.item.id)
             if before is not None and before != entry.points:
                 raise InvalidInput(
                     N_("Mục %(code)s: điểm thống nhất khác điểm trước (%(before)s); ghi rõ lý do."),
@@ -217,8 +216,9 @@ def enter_scores(
                     before=format_points(before),
                 )
     scores = []
+    entered = scores_of(row, unit)
     for entry in entries:
-        score = find_score(row, unit, entry.item)
+        score = entered.get(entry.item.id)
         previous = score.points if score is not None else None
         explanation = nfc(entry.explanation.strip())
         if score is not None and previous == entry.points and score.explanation == explanation:

@@ -91,15 +91,9 @@ def _sheet_page(
     status: int = 200,
 ) -> tuple[str, int]:
     row = scoring.stage_of(table, stage) if table.is_locked else None
-    scores = {item.id: scoring.find_score(row, unit, item) for item in table.items} if row else {}
-    found = [score for score in scores.values() if score is not None]
+    scores = scoring.scores_of(row, unit) if row else {}
     earlier = STAGE_ORDER[: STAGE_ORDER.index(stage)] if row else []
-    before = {
-        previous: {
-            item.id: scoring.find_score(scoring.stage_of(table, previous), unit, item) for item in table.items
-        }
-        for previous in earlier
-    }
+    before = {previous: scoring.scores_of(scoring.stage_of(table, previous), unit) for previous in earlier}
     return render_template(
         "emulation/sheet.html",
         table=table,
@@ -109,7 +103,7 @@ def _sheet_page(
         stage_labels=scoring.STAGE_LABELS,
         scores=scores,
         before=before,
-        files=evidence_files.evidence_of(found),
+        files=evidence_files.evidence_of(list(scores.values())),
         typed=typed,
         form=form,
         evidence_form=EvidenceForm(formdata=None),
@@ -162,7 +156,9 @@ def add_evidence(table_id: int, unit_id: int) -> tuple[str, int] | Response:
     if not form.validate() or item is None:
         sheet_form.form_errors.append(gettext("Chọn mục và tệp minh chứng."))
         return _sheet_page(table, unit, Stage.SELF, form=sheet_form, typed={}, status=422)
-    score = scoring.find_score(scoring.stage_of(table, Stage.SELF), unit, item) if table.is_locked else None
+    score = (
+        scoring.scores_of(scoring.stage_of(table, Stage.SELF), unit).get(item.id) if table.is_locked else None
+    )
     if score is None:
         sheet_form.form_errors.append(gettext("Nhập điểm tự chấm của mục trước khi đính kèm minh chứng."))
         return _sheet_page(table, unit, Stage.SELF, form=sheet_form, typed={}, status=409)
