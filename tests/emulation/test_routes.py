@@ -243,3 +243,13 @@ def test_the_pages_and_refusals_speak_english_on_request(
     assert "Cross-check assignments" in rep.get(f"/emulation/tables/{site.table_id}").get_data(as_text=True)
     refused = post(rep, _sheet(site), {f"points_{site.items['1.2']}": "8"})
     assert "The points of item 1.2 exceed its maximum of 7,5." in refused.get_data(as_text=True)
+
+
+def test_the_index_lists_the_clusters_one_reads(site: Scoring, login: Callable[[str], FlaskClient]) -> None:
+    archive = login(site.archivist).get("/emulation").get_data(as_text=True)
+    assert (
+        f"/clusters/{site.cluster_id}/emulation" in archive
+        and f"/emulation/tables/{site.table_id}/ranking" in archive
+    )
+    other = login(site.other_chair).get("/emulation").get_data(as_text=True)
+    assert f"/clusters/{site.cluster_id}/emulation" not in other and 'href="/emulation"' in other

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_wtf import FlaskForm
@@ -14,7 +15,14 @@ from voting.auth.access import role_required, user
 from voting.clusters.models import Cluster
 from voting.emulation import importing
 from voting.emulation import table as tables
-from voting.emulation.access import MANAGER_ROLES, READER_ROLES, can_manage, load_cluster, load_table
+from voting.emulation.access import (
+    MANAGER_ROLES,
+    READER_ROLES,
+    can_manage,
+    can_read,
+    load_cluster,
+    load_table,
+)
 from voting.emulation.forms import (
     ITEM_KIND_LABELS,
     AddItemForm,
@@ -98,6 +106,21 @@ def submit_table_form(
     if done:
         flash(done, "success")
     return redirect(url_for("emulation.show", table_id=table.id))
+
+
+@bp.get("/emulation")
+@role_required(*READER_ROLES)
+def index() -> str:
+    """List the clusters whose bình xét the user reads (the archive and the administration: every one)."""
+    account = user()
+    clusters = [
+        found
+        for found in db.session.scalars(sa.select(Cluster).order_by(Cluster.name))
+        if can_read(account, found)
+    ]
+    return render_template(
+        "emulation/index.html", clusters=[(found, tables.tables_of(found)) for found in clusters]
+    )
 
 
 @bp.get("/clusters/<int:cluster_id>/emulation")
