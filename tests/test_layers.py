@@ -32,7 +32,7 @@ LAYERS: list[set[str]] = [
     {"clusters", "audit", "auth"},
     {"conferences"},
     {"trustees"},
-    {"elections", "handovers"},
+    {"elections", "handovers", "emulation"},
     {"documents"},
     {"signing"},
     {"console", "display", "api", "admin"},

@@ -60,6 +60,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from voting.elections.paper_routes import bp as paper_bp
     from voting.elections.routes import bp as elections_bp
     from voting.elections.secret_routes import bp as secret_bp
+    from voting.emulation.routes import bp as emulation_bp
+    from voting.emulation.scoring_routes import bp as scoring_bp
     from voting.handovers.routes import bp as handovers_bp
     from voting.signing.agency_routes import bp as agency_bp
     from voting.signing.routes import bp as signing_bp
@@ -75,6 +77,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         secret_bp,
         paper_bp,
         handovers_bp,
+        emulation_bp,
+        scoring_bp,
         documents_bp,
         signing_bp,
         agency_bp,

@@ -26,6 +26,7 @@ from voting.elections import encrypted
 from voting.elections.models import Office, Round
 from voting.elections.paper import add_committee_member
 from voting.elections.services import certify, close_round, get_election, open_round
+from voting.emulation.demo import play_scoring
 from voting.errors import InvalidState
 from voting.extensions import db
 from voting.formatting import to_utc_naive
@@ -186,6 +187,7 @@ def play_demo(conference: Conference, *, base_url: str = DEFAULT_VERIFY_BASE_URL
         assert representative is not None
         check_in(conference, unit, by=representative, now=_at(7, 45 + minute))
 
+    play_scoring(conference.cluster)  # bình xét: the scores of 2016, agreed before the elections
     trustees = _make_election_key(conference)
     leader_votes = ["Phòng Công tác chính trị"] * 6 + ["Phòng Hậu cần", None]
     _vote(conference, Office.LEADER, units, leader_votes, trustees, opened=_at(9, 30), closed=_at(9, 45))

@@ -77,3 +77,26 @@ class InvalidProof(VotingError):
     """A posted cryptographic value is malformed or its proof does not verify; nothing was written."""
 
     status_code = 400
+
+
+class InvalidInput(VotingError):
+    """A value breaks a rule of the data (a score above the maximum, a refused file); nothing was written."""
+
+    status_code = 422
+
+
+class NotAssigned(VotingError):
+    """The account has no part in this entry (another unit's score, a cross-check not assigned to it)."""
+
+    status_code = 403
+
+
+class ImportRefused(VotingError):
+    """An imported file has bad rows; ``problems`` lists each one, and nothing was imported."""
+
+    status_code = 422
+
+    def __init__(self, message: str, *, problems: list[tuple[int, str, str]], count: int) -> None:
+        super().__init__(message, count=count)
+        #: (line number, column, message) of every bad row
+        self.problems = problems

@@ -66,3 +66,14 @@ def format_datetime(moment: datetime) -> str:
 def utc_now() -> datetime:
     """Return the current time as naive UTC, the form timestamps are stored in."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def format_points(value: Decimal) -> str:
+    """Format points the Vietnamese way without trailing zeros ("7,5", "10", "0,25")."""
+    text = f"{value.quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
+    return (text or "0").replace(".", ",")
+
+
+def spreadsheet_cell(value: str) -> str:
+    """Return a CSV cell a spreadsheet shows as text: a leading = + - @ would start a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from voting.errors import VotingError
 from voting.extensions import db, login_manager
-from voting.formatting import format_datetime, to_local
+from voting.formatting import format_datetime, format_points, to_local
 from voting.forms import ConfirmForm
 from voting.i18n import N_
 
@@ -72,6 +72,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["local"] = to_local
+    app.jinja_env.filters["points"] = format_points
 
 
 def answer_in_json(app: App, prefix: str) -> None:

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.emulation import helpers as emulation
 from tests.factories import Factories, Stage, representative
 from tests.helpers import PASSWORD, PREPARED_AT, csrf_token
 from voting.auth.models import Role, User
@@ -25,6 +26,8 @@ from voting.conferences.models import CommitteeMember, Conference, Delegate
 from voting.display.services import rotate_display_token
 from voting.documents.models import Document, DocumentFile, DocumentVersion
 from voting.elections.models import Election, Office, Round
+from voting.emulation.evidence import attach_evidence
+from voting.emulation.models import Score
 from voting.extensions import db
 from voting.signing import external, pki, trust
 from voting.signing import services as signing
@@ -93,6 +96,14 @@ def _world(
     registered = external.register_certificate(
         secretary, pki.pem(own).encode(), matches_subject=False, by=admin, now=PREPARED_AT
     )
+    # bình xét: the cluster's criteria table, scoring started, one self-score with its evidence file
+    table = emulation.started(conference.cluster)
+    emulation.self_score(table, unit, {"1.1": "9"})
+    score = db.session.scalar(sa.select(Score).where(Score.unit_id == unit.id))
+    assert score is not None
+    evidence_file = attach_evidence(
+        score, "minh-chung.pdf", b"%PDF-1.7\n", by=representative(unit), now=emulation.WRITTEN_AT
+    )
     return World(
         {
             "conference_id": conference.id,
@@ -114,6 +125,8 @@ def _world(
             "credential_id": credential.id,
             "certificate_id": registered.id,
             "entry_id": keys.national_entry.id,
+            "table_id": table.id,
+            "evidence_id": evidence_file.id,
         },
         usernames,
     )

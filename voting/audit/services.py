@@ -66,6 +66,13 @@ ACTION_LABELS = {
     "document signed": "Ký số biên bản",
     "document published": "Văn thư ký số cơ quan, phát hành biên bản",
     "login.failed": "Đăng nhập không thành công",
+    "emulation.table_created": "Tạo bảng tiêu chí thi đua",
+    "emulation.table_changed": "Sửa bảng tiêu chí thi đua",
+    "emulation.scoring_started": "Khóa bảng tiêu chí, bắt đầu chấm điểm",
+    "emulation.cross_check_assigned": "Phân công chấm chéo",
+    "emulation.score_entered": "Nhập điểm thi đua",
+    "emulation.evidence_added": "Đính kèm minh chứng",
+    "emulation.stage_closed": "Kết thúc giai đoạn chấm điểm",
 }
 
 

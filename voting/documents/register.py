@@ -18,6 +18,7 @@ from voting.documents.kinds import is_agency_slot, kind_entry
 from voting.documents.models import Document
 from voting.documents.services import printed_date
 from voting.extensions import db
+from voting.formatting import spreadsheet_cell
 
 #: "Lưu" closes every document's Nơi nhận: the office's copy (VT) and the conference's file
 FILED = "Lưu: VT, Hồ sơ."
@@ -135,16 +136,11 @@ def register(
     ]
 
 
-def _cell(value: str) -> str:
-    """Return a cell a spreadsheet shows as text: a leading = + - @ would start a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def register_csv(lines: Iterable[RegisterLine]) -> str:
     """Return the register as CSV with a byte-order mark, so spreadsheets read it as UTF-8."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["Cụm thi đua", "Năm", *COLUMNS])
     for line in lines:
-        writer.writerow([_cell(cell) for cell in (line.cluster.name, str(line.year), *line.row())])
+        writer.writerow([spreadsheet_cell(cell) for cell in (line.cluster.name, str(line.year), *line.row())])
     return "\ufeff" + out.getvalue()

@@ -1,0 +1,1 @@
+"""Bình xét: the criteria table, scoring in stages and the ranking."""
