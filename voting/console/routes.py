@@ -6,12 +6,13 @@ from flask import Blueprint, jsonify, render_template, request
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
-from voting.audit.services import ACTION_LABELS, conference_log, verify
+from voting.audit.services import verify
 from voting.auth.access import role_required, user
 from voting.auth.models import Role
 from voting.conferences.access import load_conference
 from voting.conferences.models import Conference
 from voting.conferences.services import find_check_in
+from voting.console.audit_log import log_rows
 from voting.console.forms import ChairForms
 from voting.console.overview import overview
 from voting.documents.approval import find_approval
@@ -110,7 +111,6 @@ def audit_log(conference_id: int) -> str:
     return render_template(
         "console/audit_log.html",
         conference=conference,
-        entries=conference_log(conference),
-        labels=ACTION_LABELS,
+        rows=log_rows(conference),
         verification=verify(),
     )
