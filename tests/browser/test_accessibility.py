@@ -25,6 +25,8 @@ from tests.factories import Site, Stage
 from tests.helpers import PASSWORD, later
 from voting.auth.models import Role
 from voting.auth.services import create_user
+from voting.conferences.models import Conference
+from voting.display.services import rotate_display_token
 from voting.elections.models import Election, Round
 from voting.elections.services import close_round
 from voting.extensions import db
@@ -40,6 +42,7 @@ SKIP = re.compile(
 )
 #: pages per role, at most (an accident in the crawl must not run for ever)
 LIMIT = 80
+CLERK = "vanthu.a11y"
 
 #: the outermost elements sticking out on the right, to say what makes a page too wide
 OVERFLOWING = """() => {
@@ -114,10 +117,13 @@ async def at_both_sizes(page: Page, url: str, who: str, findings: Findings) -> b
     return True
 
 
-async def walk(page: Page, start: str, who: str, findings: Findings) -> None:
+async def walk(page: Page, start: str, who: str, findings: Findings, seen: set[str]) -> None:
     """Check every page reachable from *start* through same-origin GET links, one page of each shape."""
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(start))
-    queue, seen = [start], {pattern(start)}
+    if pattern(start) in seen:
+        return
+    queue = [start]
+    seen.add(pattern(start))
     while queue and len(findings.checked.get(who, ())) < LIMIT:
         url = queue.pop(0)
         if not await at_both_sizes(page, url, who, findings):
@@ -134,32 +140,49 @@ async def walk(page: Page, start: str, who: str, findings: Findings) -> None:
                 queue.append(href)
 
 
-async def role_walk(browser: Browser, base: str, who: str, username: str | None, findings: Findings) -> None:
-    """Log in as *username* and walk from the start page; anonymous: the login, verify and QR pages."""
+async def role_walk(
+    browser: Browser, base: str, who: str, username: str | None, findings: Findings, *more: str
+) -> None:
+    """Log in as *username* and walk from the start page and the paths *more*; anonymous: from *more*."""
     context = await browser.new_context()
     if username is None:
         page = await context.new_page()
         page.set_default_timeout(TIMEOUT)
-        starts = [f"{base}/login", f"{base}/verify", f"{base}/", *sorted(findings.public)[:1]]
+        starts = list(more)
     else:
         page = await log_in(context, base, username)
-        starts = [f"{base}/"]
+        # the administrator's pages are a 403 page for the others; *more*: pages no link leads to
+        starts = [f"{base}/", f"{base}/admin/", *(f"{base}{path}" for path in more)]
+    seen: set[str] = set()
     for start in starts:
-        await walk(page, start, who, findings)
+        await walk(page, start, who, findings, seen)
+    if who == "anonymous":  # the login form showing its errors
+        for size in SIZES.values():
+            await page.set_viewport_size(size)
+            await page.goto(f"{base}/login")
+            await page.locator("button[type=submit]").click()
+            await page.wait_for_load_state()
+            await check(page, who, findings, label="login with errors")
     await context.close()
 
 
 @pytest.fixture
-def sites(app: Flask, make_site: Callable[..., Site]) -> tuple[Site, Site, str]:
-    """An ended, signed conference; another with its leader round open; a clerk's login."""
+def sites(app: Flask, make_site: Callable[..., Site]) -> tuple[Site, Site, list[str]]:
+    """An ended, signed conference; another with its leader round open; their projector links."""
     ended, open_ = make_site(Stage.SIGNED), make_site(Stage.ROUND_OPEN)
     with app.app_context():
-        create_user("vanthu.a11y", PASSWORD, full_name="Văn thư", title="Văn thư", role=Role.CLERK)
+        create_user(CLERK, PASSWORD, full_name="Văn thư", title="Văn thư", role=Role.CLERK)
+        tokens = [
+            rotate_display_token(db.session.get_one(Conference, site.conference_id))
+            for site in (ended, open_)
+        ]
         db.session.commit()
-    return ended, open_, "vanthu.a11y"
+    return ended, open_, [f"/display/{token}" for token in tokens]
 
 
-async def walk_everything(app: Flask, base: str, ended: Site, open_: Site, clerk: str, name: str) -> Findings:
+async def walk_everything(
+    app: Flask, base: str, ended: Site, open_: Site, projectors: list[str], name: str
+) -> Findings:
     findings = Findings()
     async with chromium(name) as (browser, pages):
         # every role on the ended conference (its rounds closed and counted, its documents signed)
@@ -169,14 +192,19 @@ async def walk_everything(app: Flask, base: str, ended: Site, open_: Site, clerk
             "secretary": ended.secretary,
             "trustee": f"giukhoa{ended.conference_id}.1",
             "archivist": ended.archivist,
-            "clerk": clerk,
+            "clerk": CLERK,
             "admin": ended.admin,
             "anonymous": None,  # last: it opens a verification link the others found
         }
+        trustee_pages = [f"/conferences/{ended.conference_id}/trustees"]
         for who, username in roles.items():
-            await role_walk(browser, base, who, username, findings)
+            anonymous = ["/login", "/verify", "/no-such-page", projectors[0]]
+            more = {"trustee": trustee_pages, "anonymous": [f"{base}{p}" for p in anonymous]}.get(who, [])
+            more += sorted(findings.public)[:1] if who == "anonymous" else []  # the QR code's page
+            await role_walk(browser, base, who, username, findings, *more)
         # an open round: the chair's console, then the ballot, its review step and the receipt
         await role_walk(browser, base, "chair (round open)", open_.chair, findings)
+        await role_walk(browser, base, "projector (round open)", None, findings, f"{base}{projectors[1]}")
         url = f"{base}/conferences/{open_.conference_id}"
         for size_name, size in SIZES.items():
             rep = await log_in(
@@ -203,7 +231,10 @@ async def walk_everything(app: Flask, base: str, ended: Site, open_: Site, clerk
             ).one()
             close_round(round_, now=later(30))
             db.session.commit()
-        await role_walk(browser, base, "trustee (round closed)", f"giukhoa{open_.conference_id}.1", findings)
+            closed = f"/rounds/{round_.id}"
+        trustee = f"giukhoa{open_.conference_id}.1"
+        await role_walk(browser, base, "trustee (round closed)", trustee, findings, closed)
+        await role_walk(browser, base, "projector (round closed)", None, findings, f"{base}{projectors[1]}")
         await role_walk(browser, base, "chair (round closed)", open_.chair, findings)
     return findings
 
@@ -232,14 +263,17 @@ def test_the_measure_can_fail(request: pytest.FixtureRequest) -> None:
 
 
 def test_every_page_passes_axe_and_fits(
-    app: Flask, live_server: str, sites: tuple[Site, Site, str], request: pytest.FixtureRequest
+    app: Flask, live_server: str, sites: tuple[Site, Site, list[str]], request: pytest.FixtureRequest
 ) -> None:
-    ended, open_, clerk = sites
-    findings = asyncio.run(walk_everything(app, live_server, ended, open_, clerk, request.node.name))
+    ended, open_, projectors = sites
+    findings = asyncio.run(walk_everything(app, live_server, ended, open_, projectors, request.node.name))
     pages = sum(len(shapes) for shapes in findings.checked.values())
     roles = len(findings.checked)
     print(f"axe {TAGS}: {pages} pages × {len(SIZES)} sizes, {roles} roles/states, {findings.runs} runs")
     for who, shapes in findings.checked.items():
         print(f"  {who}: {len(shapes)} pages: {' '.join(sorted(shapes))}")
     assert not findings.violations and not findings.too_wide, findings.report()
-    assert pages > 30 and {"anonymous", "clerk", "admin", "trustee"} <= findings.checked.keys()
+    assert (
+        pages > 30
+        and {"anonymous", "clerk", "admin", "trustee", "projector (round open)"} <= findings.checked.keys()
+    )
