@@ -292,7 +292,11 @@ def test_audit_log_is_for_the_chair_and_the_archivist(
     chair, reps = people
     check_in(reps[:2], site.conference_id)
     page = text(chair.get(f"/conferences/{site.conference_id}/audit"))
-    assert "Chuỗi mã băm toàn vẹn" in page and page.count("Điểm danh") >= 2
+    assert "Chuỗi mã băm toàn vẹn" in page
+    assert f"{site.unit_names[0]} đã điểm danh." in page and f"{site.unit_names[1]} đã điểm danh." in page
+    assert '{"' not in page and "unit_id" not in page  # sentences, not the stored JSON
+    numbers = re.findall(r"<tr>\s*<td>(\d+)</td>", page)
+    assert numbers == [str(n) for n in range(1, len(numbers) + 1)] and len(numbers) >= 3, numbers
     assert login(site.archivist).get(f"/conferences/{site.conference_id}/audit").status_code == 200
     assert reps[0].get(f"/conferences/{site.conference_id}/audit").status_code == 403
     assert login(site.secretary).get(f"/conferences/{site.conference_id}/audit").status_code == 403

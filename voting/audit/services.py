@@ -37,44 +37,6 @@ GENESIS = "0" * 64
 #: an arbitrary constant naming the chain's lock for pg_advisory_xact_lock
 _CHAIN_LOCK_KEY = 0x4C75616E4C7575  # "LuanLuu"
 
-#: Vietnamese names of the actions, for the log page
-ACTION_LABELS = {
-    "conference.created": "Tạo hội nghị",
-    "unit.checked_in": "Điểm danh",
-    "delegate.added": "Thêm đại biểu của đơn vị",
-    "delegate.removed": "Bỏ đại biểu khỏi danh sách",
-    "rules.changed": "Thay đổi quy chế bầu cử",
-    "round.opened": "Mở vòng bầu",
-    "round.closed": "Kết thúc vòng bầu",
-    "round.voided": "Hủy vòng bầu",
-    "ballot.cast": "Bỏ phiếu",
-    "committee.member_added": "Bổ sung thành viên Ban kiểm phiếu",
-    "ceremony.started": "Bắt đầu phiên tạo khóa bầu cử",
-    "ceremony.finished": "Hoàn tất phiên tạo khóa bầu cử",
-    "ceremony.failed": "Phiên tạo khóa bầu cử không thành công",
-    "paper.entered": "Nhập kết quả kiểm phiếu giấy",
-    "paper.confirmed": "Xác nhận kết quả kiểm phiếu giấy",
-    "election.decided": "Chủ tọa ghi nhận quyết định",
-    "election.certified": "Chứng nhận kết quả",
-    "handover.recorded": "Ghi nhận bàn giao cờ",
-    "minutes.issued": "Phát hành biên bản",
-    "minutes.approved": "Biểu quyết thông qua dự thảo biên bản",
-    "minutes.overrun": "Ghi lý do hội nghị kéo dài sang ngày khác",
-    "document issued": "Phát hành biên bản",
-    "document corrected": "Đính chính biên bản",
-    "document replaced": "Phát hành văn bản thay thế",
-    "document signed": "Ký số biên bản",
-    "document published": "Văn thư ký số cơ quan, phát hành biên bản",
-    "login.failed": "Đăng nhập không thành công",
-    "emulation.table_created": "Tạo bảng tiêu chí thi đua",
-    "emulation.table_changed": "Sửa bảng tiêu chí thi đua",
-    "emulation.scoring_started": "Khóa bảng tiêu chí, bắt đầu chấm điểm",
-    "emulation.cross_check_assigned": "Phân công chấm chéo",
-    "emulation.score_entered": "Nhập điểm thi đua",
-    "emulation.evidence_added": "Đính kèm minh chứng",
-    "emulation.stage_closed": "Kết thúc giai đoạn chấm điểm",
-}
-
 
 def canonical(value: Any) -> str:
     """Return the canonical JSON of a value: sorted keys, no spaces, UTF-8 text."""

@@ -8,13 +8,14 @@ from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from voting.audit.services import ACTION_LABELS, conference_log, verify
+from voting.audit.services import verify
 from voting.auth.access import polled, role_required, user
 from voting.auth.models import Role
 from voting.auth.security import check_login_session, session_claims
 from voting.conferences.access import load_conference
 from voting.conferences.models import Conference
 from voting.conferences.services import find_check_in
+from voting.console.audit_log import log_rows
 from voting.console.forms import ChairForms
 from voting.console.live import LiveState, live_response, live_state, live_state_for_session
 from voting.console.overview import overview
@@ -145,7 +146,6 @@ def audit_log(conference_id: int) -> str:
     return render_template(
         "console/audit_log.html",
         conference=conference,
-        entries=conference_log(conference),
-        labels=ACTION_LABELS,
+        rows=log_rows(conference),
         verification=verify(),
     )
