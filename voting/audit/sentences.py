@@ -51,6 +51,8 @@ class _Values(Mapping[str, str]):
             "unit": lambda: self._unit("unit_id"),
             "giver": lambda: self._unit("from_unit_id"),
             "receiver": lambda: self._unit("to_unit_id"),
+            "checker": lambda: self._unit("checker_unit_id"),
+            "checked": lambda: self._unit("checked_unit_id"),
             "round": self._round,
             "office": lambda: _t(self.names.offices.get(self._raw("office"), self._raw("office"))),
             "kind": self._kind,
@@ -158,6 +160,13 @@ SENTENCES: dict[str, str] = {
     ),
     "external certificate registered": N_("%(actor)s đã đăng ký chứng thư số riêng của %(person)s."),
     "external certificate retired": N_("%(actor)s đã ngừng sử dụng chứng thư số riêng của %(person)s."),
+    "emulation.table_created": N_("%(actor)s đã tạo bảng tiêu chí thi đua năm %(year)s (%(items)s mục)."),
+    "emulation.table_changed": N_("%(actor)s đã sửa bảng tiêu chí thi đua (mục %(code)s)."),
+    "emulation.scoring_started": N_("%(actor)s đã khóa bảng tiêu chí và bắt đầu chấm điểm."),
+    "emulation.cross_check_assigned": N_("%(actor)s đã phân công %(checker)s chấm chéo %(checked)s."),
+    "emulation.score_entered": N_("%(actor)s đã nhập %(points)s điểm mục %(item)s cho %(unit)s."),
+    "emulation.evidence_added": N_("%(actor)s đã đính kèm minh chứng mục %(item)s của %(unit)s."),
+    "emulation.stage_closed": N_("%(actor)s đã kết thúc một giai đoạn chấm điểm."),
 }
 
 
