@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     Field,
@@ -24,9 +23,10 @@ from voting.elections.ballots import BallotKind, BallotType
 from voting.elections.models import DecisionMethod, Office
 from voting.elections.rules import ThresholdBase, VoteForm
 from voting.errors import VotingError
+from voting.forms import Form
 
 
-class BallotForm(FlaskForm):
+class BallotForm(Form):
     """The ballot: one of the options its ballot type offers (a unit, Đồng ý / Không đồng ý, blank)."""
 
     choice = RadioField(
@@ -38,7 +38,7 @@ class BallotForm(FlaskForm):
         self.choice.choices = options
 
 
-class CastBallotForm(FlaskForm):
+class CastBallotForm(Form):
     """The review step's confirmation, carrying the choice made on the ballot."""
 
     choice = HiddenField(validators=[DataRequired()])
@@ -53,7 +53,7 @@ class CastBallotForm(FlaskForm):
             raise ValidationError(_l("Lựa chọn không có trong danh sách đề cử."))
 
 
-class RulesForm(FlaskForm):
+class RulesForm(Form):
     """The conference's election rules, set by the chair before the first round."""
 
     vote_form = SelectField(_l("Hình thức biểu quyết"), choices=[(f.value, f.label) for f in VoteForm])
@@ -75,7 +75,7 @@ class RulesForm(FlaskForm):
     )
 
 
-class OpenRoundForm(FlaskForm):
+class OpenRoundForm(Form):
     """Open a round: on paper or not, and the nominee on approve/reject ballots."""
 
     on_paper = BooleanField(_l("Bỏ phiếu bằng phiếu giấy (Ban kiểm phiếu nhập kết quả)"))
@@ -92,7 +92,7 @@ class OpenRoundForm(FlaskForm):
         return f"open-{self.office.value}"
 
 
-class VoidRoundForm(FlaskForm):
+class VoidRoundForm(Form):
     """Void a closed round, with the reason."""
 
     reason = StringField(
@@ -113,7 +113,7 @@ class VoidRoundForm(FlaskForm):
         return f"void-{self.round_id}"
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     """The chair's decision after the last allowed round, or the consensus (hiệp thương)."""
 
     method = SelectField(
@@ -176,7 +176,7 @@ class RefusedOnConsole(Exception):
         return self.error.status_code if self.error is not None else 422
 
 
-class AddCommitteeMemberForm(FlaskForm):
+class AddCommitteeMemberForm(Form):
     """Add a member to the counting committee (approved by show of hands)."""
 
     member = SelectField(_l("Thành viên Ban kiểm phiếu"), choices=[])
@@ -190,7 +190,7 @@ class AddCommitteeMemberForm(FlaskForm):
         self.member.choices = [(str(a.id), f"{a.full_name} ({a.username})") for a in accounts]
 
 
-class PaperCountForm(FlaskForm):
+class PaperCountForm(Form):
     """The committee's count of a paper round; per-candidate fields are added for the round."""
 
     issued = IntegerField(_l("Số phiếu phát ra"), validators=[InputRequired(), NumberRange(min=0)])

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectMultipleField
 from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from voting.auth.models import User
+from voting.forms import Form
 
 
-class StartCeremonyForm(FlaskForm):
+class StartCeremonyForm(Form):
     """Name the trustees (the counting committee by default) and how many of them decrypt together."""
 
     trustees = SelectMultipleField(
