@@ -9,7 +9,7 @@ from flask import Flask, current_app, jsonify, render_template, request, send_fr
 from flask.sansio.app import App
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
 from voting.errors import VotingError
@@ -22,9 +22,26 @@ ERROR_TITLES = {
     400: N_("Yêu cầu không hợp lệ"),
     403: N_("Không có quyền truy cập"),
     404: N_("Không tìm thấy"),
-    405: N_("Phương thức không được phép"),
+    405: N_("Không làm được theo cách này"),
     409: N_("Không thể thực hiện"),
     413: N_("Tệp quá lớn"),
+    422: N_("Không thể thực hiện"),
+    429: N_("Xin đợi một lát"),
+    500: N_("Lỗi hệ thống"),
+}
+
+#: what a page says when the refusal carries no message of its own (never Werkzeug's English text)
+ERROR_MESSAGES = {
+    400: N_("Trang không hiểu được yêu cầu vừa gửi. Hãy quay lại trang trước và thử lại."),
+    403: N_("Tài khoản của bạn không được xem trang này hoặc làm việc này."),
+    404: N_("Không có trang này: địa chỉ có thể đã gõ sai, hoặc thứ bạn tìm không còn nữa."),
+    405: N_("Trang này không nhận yêu cầu theo cách vừa gửi. Hãy dùng các nút trên trang."),
+    409: N_("Việc này không hợp với tình trạng hiện tại của hội nghị."),
+    413: N_("Tệp hoặc dữ liệu gửi lên vượt quá giới hạn cho phép."),
+    429: N_("Có quá nhiều yêu cầu trong thời gian ngắn. Hãy đợi một lát rồi thử lại."),
+    500: N_(
+        "Đã có lỗi ngoài dự kiến và không có gì được ghi lại. Hãy thử lại; nếu vẫn lỗi, hãy báo quản trị."
+    ),
 }
 
 
@@ -62,7 +79,12 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException) -> tuple[str | Response, int] | HTTPException:
         if error.code is None or error.code < 400 or error.code >= 500:
             return error
-        return _error_page(error.code, error.description or "")
+        return _error_page(error.code, _description(error))
+
+    @app.errorhandler(InternalServerError)
+    def server_error(error: InternalServerError) -> tuple[str | Response, int]:
+        db.session.rollback()
+        return _error_page(500, gettext(ERROR_MESSAGES[500]))
 
     @app.context_processor
     def globals_() -> dict[str, Any]:
@@ -77,6 +99,15 @@ def init_app(app: Flask) -> None:
 def answer_in_json(app: App, prefix: str) -> None:
     """Answer every refusal of a request under *prefix* as JSON, ``{"error": message}``, not as a page."""
     app.extensions.setdefault(JSON_PREFIXES, set()).add(prefix)
+
+
+def _description(error: HTTPException) -> str:
+    """Return the refusal's own message in the reader's language, else the app's words for its code."""
+    description = error.description or ""
+    if not description or description == type(error).description:
+        return str(gettext(ERROR_MESSAGES.get(error.code or 400, ERROR_MESSAGES[400])))
+    # abort(404, N_("…")) passes a catalogue msgid; a text already translated passes unchanged
+    return str(gettext(description))
 
 
 def _error_page(code: int, message: str) -> tuple[str | Response, int]:
