@@ -92,6 +92,7 @@ def init_app(app: Flask) -> None:
         # too-large one that a 413 page is answering.
         return {"logout_form": ConfirmForm(formdata=None)}
 
+    app.jinja_env.globals["tr"] = gettext  # a plain translating function for Python-built texts
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["local"] = to_local
 

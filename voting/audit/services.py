@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from voting.audit.models import AuditEntry
 from voting.extensions import db
+from voting.i18n import N_
 
 
 class Actor(Protocol):
@@ -39,33 +40,33 @@ _CHAIN_LOCK_KEY = 0x4C75616E4C7575  # "LuanLuu"
 
 #: Vietnamese names of the actions, for the log page
 ACTION_LABELS = {
-    "conference.created": "Tạo hội nghị",
-    "unit.checked_in": "Điểm danh",
-    "delegate.added": "Thêm đại biểu của đơn vị",
-    "delegate.removed": "Bỏ đại biểu khỏi danh sách",
-    "rules.changed": "Thay đổi quy chế bầu cử",
-    "round.opened": "Mở vòng bầu",
-    "round.closed": "Kết thúc vòng bầu",
-    "round.voided": "Hủy vòng bầu",
-    "ballot.cast": "Bỏ phiếu",
-    "committee.member_added": "Bổ sung thành viên Ban kiểm phiếu",
-    "ceremony.started": "Bắt đầu phiên tạo khóa bầu cử",
-    "ceremony.finished": "Hoàn tất phiên tạo khóa bầu cử",
-    "ceremony.failed": "Phiên tạo khóa bầu cử không thành công",
-    "paper.entered": "Nhập kết quả kiểm phiếu giấy",
-    "paper.confirmed": "Xác nhận kết quả kiểm phiếu giấy",
-    "election.decided": "Chủ tọa ghi nhận quyết định",
-    "election.certified": "Chứng nhận kết quả",
-    "handover.recorded": "Ghi nhận bàn giao cờ",
-    "minutes.issued": "Phát hành biên bản",
-    "minutes.approved": "Biểu quyết thông qua dự thảo biên bản",
-    "minutes.overrun": "Ghi lý do hội nghị kéo dài sang ngày khác",
-    "document issued": "Phát hành biên bản",
-    "document corrected": "Đính chính biên bản",
-    "document replaced": "Phát hành văn bản thay thế",
-    "document signed": "Ký số biên bản",
-    "document published": "Văn thư ký số cơ quan, phát hành biên bản",
-    "login.failed": "Đăng nhập không thành công",
+    "conference.created": N_("Tạo hội nghị"),
+    "unit.checked_in": N_("Điểm danh"),
+    "delegate.added": N_("Thêm đại biểu của đơn vị"),
+    "delegate.removed": N_("Bỏ đại biểu khỏi danh sách"),
+    "rules.changed": N_("Thay đổi quy chế bầu cử"),
+    "round.opened": N_("Mở vòng bầu"),
+    "round.closed": N_("Kết thúc vòng bầu"),
+    "round.voided": N_("Hủy vòng bầu"),
+    "ballot.cast": N_("Bỏ phiếu"),
+    "committee.member_added": N_("Bổ sung thành viên Ban kiểm phiếu"),
+    "ceremony.started": N_("Bắt đầu phiên tạo khóa bầu cử"),
+    "ceremony.finished": N_("Hoàn tất phiên tạo khóa bầu cử"),
+    "ceremony.failed": N_("Phiên tạo khóa bầu cử không thành công"),
+    "paper.entered": N_("Nhập kết quả kiểm phiếu giấy"),
+    "paper.confirmed": N_("Xác nhận kết quả kiểm phiếu giấy"),
+    "election.decided": N_("Chủ tọa ghi nhận quyết định"),
+    "election.certified": N_("Chứng nhận kết quả"),
+    "handover.recorded": N_("Ghi nhận bàn giao cờ"),
+    "minutes.issued": N_("Phát hành biên bản"),
+    "minutes.approved": N_("Biểu quyết thông qua dự thảo biên bản"),
+    "minutes.overrun": N_("Ghi lý do hội nghị kéo dài sang ngày khác"),
+    "document issued": N_("Phát hành biên bản"),
+    "document corrected": N_("Đính chính biên bản"),
+    "document replaced": N_("Phát hành văn bản thay thế"),
+    "document signed": N_("Ký số biên bản"),
+    "document published": N_("Văn thư ký số cơ quan, phát hành biên bản"),
+    "login.failed": N_("Đăng nhập không thành công"),
 }
 
 

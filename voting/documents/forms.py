@@ -78,7 +78,7 @@ class ArchiveFilterForm(Form):
     def __init__(self, clusters: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.cluster.choices = [(0, _l("Tất cả"))] + clusters
-        self.kind.choices = [("", _l("Tất cả"))] + [(k.value, k.label) for k in DocumentKind]
+        self.kind.choices = [("", _l("Tất cả"))] + [(k.value, _l(k.label)) for k in DocumentKind]
 
 
 class RegisterFilterForm(Form):

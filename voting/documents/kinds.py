@@ -254,7 +254,7 @@ def _minutes_signers(conference: Conference, data: ConferenceMinutes) -> list[Sl
 #: every kind, in the order closing the conference numbers the ones not issued yet
 KINDS: dict[DocumentKind, KindEntry[Any]] = {
     DocumentKind.COUNTING_MINUTES: KindEntry[CountingMinutes](
-        label="Biên bản kiểm phiếu",
+        label=N_("Biên bản kiểm phiếu"),
         slug="counting",
         file_stem="bien-ban-kiem-phieu",
         per_election=True,
@@ -264,7 +264,7 @@ KINDS: dict[DocumentKind, KindEntry[Any]] = {
         signers=_counting_signers,
     ),
     DocumentKind.HANDOVER_MINUTES: KindEntry[HandoverDocument](
-        label="Biên bản bàn giao cờ luân lưu",
+        label=N_("Biên bản bàn giao cờ luân lưu"),
         slug="handover",
         file_stem="bien-ban-ban-giao-co",
         per_election=False,
@@ -274,7 +274,7 @@ KINDS: dict[DocumentKind, KindEntry[Any]] = {
         signers=_handover_signers,
     ),
     DocumentKind.CONFERENCE_MINUTES: KindEntry[ConferenceMinutes](
-        label="Biên bản hội nghị",
+        label=N_("Biên bản hội nghị"),
         slug="minutes",
         file_stem="bien-ban-hoi-nghi",
         per_election=False,

@@ -56,8 +56,8 @@ class CastBallotForm(Form):
 class RulesForm(Form):
     """The conference's election rules, set by the chair before the first round."""
 
-    vote_form = SelectField(_l("Hình thức biểu quyết"), choices=[(f.value, f.label) for f in VoteForm])
-    ballot_type = SelectField(_l("Loại phiếu"), choices=[(t.value, t.label) for t in BallotType])
+    vote_form = SelectField(_l("Hình thức biểu quyết"), choices=[(f.value, _l(f.label)) for f in VoteForm])
+    ballot_type = SelectField(_l("Loại phiếu"), choices=[(t.value, _l(t.label)) for t in BallotType])
     quorum_numerator = IntegerField(
         _l("Tỷ lệ có mặt tối thiểu: tử số"), validators=[InputRequired(), NumberRange(1, 100)]
     )
@@ -66,7 +66,9 @@ class RulesForm(Form):
         _l("Ngưỡng trúng cử (trên): tử số"), validators=[InputRequired(), NumberRange(1, 100)]
     )
     threshold_denominator = IntegerField(_l("mẫu số"), validators=[InputRequired(), NumberRange(1, 100)])
-    threshold_base = SelectField(_l("Tỷ lệ tính trên"), choices=[(b.value, b.label) for b in ThresholdBase])
+    threshold_base = SelectField(
+        _l("Tỷ lệ tính trên"), choices=[(b.value, _l(b.label)) for b in ThresholdBase]
+    )
     leader_excludes_outgoing = BooleanField(_l("Đơn vị Cụm trưởng đương nhiệm không ứng cử Cụm trưởng"))
     deputy_excludes_outgoing_leader = BooleanField(_l("Đơn vị Cụm trưởng đương nhiệm không ứng cử Cụm phó"))
     self_vote_allowed = BooleanField(_l("Đơn vị được bầu cho chính mình"))

@@ -31,7 +31,7 @@ class StartCeremonyForm(Form):
     def __init__(self, candidates: list[User], chosen: list[User], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.trustees.choices = [
-            (person.id, f"{person.full_name} ({person.role.label})") for person in candidates
+            (person.id, f"{person.full_name} ({_l(person.role.label)})") for person in candidates
         ]
         if not self.is_submitted():
             self.trustees.data = [person.id for person in chosen]
