@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from flask import Flask
+from flask import Flask, render_template_string
 from flask.testing import FlaskClient
-from flask_babel import refresh
+from flask_babel import gettext, refresh
 from flask_wtf import FlaskForm
 
 from tests.factories import Site
 from tests.helpers import csrf_token, post, text
 from voting.errors import InvalidState
+from voting.formatting import format_percent
 from voting.forms import Form
-from voting.i18n import N_, WTFORMS_MESSAGES, WTFormsTranslations
+from voting.i18n import N_, WTFORMS_MESSAGES, WTFormsTranslations, vietnamese
 
 
 def test_english_on_request_and_remembered(client: FlaskClient, site: Site) -> None:
@@ -47,8 +48,6 @@ def test_domain_errors_carry_a_template_and_values(app: Flask) -> None:
     error = InvalidState(N_("Tên đăng nhập %(username)s đã được dùng."), username="ct1")
     assert str(error) == "Tên đăng nhập ct1 đã được dùng."
     with app.test_request_context("/?lang=en"):
-        from flask_babel import gettext
-
         assert gettext(error.template, **error.params) == "Username ct1 is already taken."
 
 
@@ -127,3 +126,23 @@ def test_an_unexpected_failure_is_a_page_in_the_readers_language(
         page = response.get_data(as_text=True)
         assert response.status_code == 500 and f"<h1>{words}</h1>" in page
         assert "Internal Server Error" not in page and "boom" not in page and "(500)" not in page
+
+
+def test_numbers_are_written_as_the_readers_language_writes_them(app: Flask) -> None:
+    template = "{{ 76083 | number }} · {{ (76083 / 1024) | number(1) }} KB · {{ 5 | percent_of(8) }}%"
+    with app.test_request_context("/?lang=vi"):
+        refresh()
+        assert render_template_string(template) == "76.083 · 74,3 KB · 62,50%"
+    with app.test_request_context("/?lang=en"):
+        refresh()
+        assert render_template_string(template) == "76,083 · 74.3 KB · 62.50%"
+    assert format_percent(5, 8) == "62,50"  # what the documents print, whatever the reader's language
+
+
+def test_a_refusal_translates_the_office_it_names(app: Flask) -> None:
+    error = InvalidState(N_("Kết quả bầu %(label)s đã được chứng nhận."), label=N_("Cụm trưởng"))
+    with app.test_request_context("/?lang=en"):
+        refresh()
+        english = error.message_in(gettext)
+    assert "Cụm trưởng" not in english and "Leader" in english
+    assert error.message_in(vietnamese) == str(error) == "Kết quả bầu Cụm trưởng đã được chứng nhận."

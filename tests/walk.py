@@ -41,6 +41,9 @@ WERKZEUG = (
 VIETNAMESE_WORD = re.compile(
     r"\b\w*[đĐăĂâÂêÊôÔơƠưƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]\w*\b", re.I
 )
+#: what a person should never read: ISO timestamps, snake_case names (signature fields such as
+#: "thu_ky", roles), enum members ("FORM_FILLING")
+INTERNAL = re.compile(r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}|\b[a-z]+_[a-z_]+\b|\b[A-Z]+_[A-Z_]+\b")
 #: names a page may show in either language: the language switch, the app, the emulation movement,
 #: the in-app certificate authority (its name is inside every certificate it issued)
 ALLOWED = ("Tiếng Việt", "Luân Lưu", "Vì An ninh Tổ quốc", "CA ký số nội bộ")

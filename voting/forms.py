@@ -28,7 +28,7 @@ def show_refusal(form: FlaskForm, error: VotingError, field: str | None = None) 
 
     The message is in the reader's language, as the error pages show it.
     """
-    message = str(gettext(error.template, **error.params))
+    message = error.message_in(gettext)
     name = error.field or field
     if name is not None and name in form:
         form[name].errors = [*form[name].errors, message]

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, jsonify, render_template, request, send_from_directory
 from flask.sansio.app import App
-from flask_babel import gettext
+from flask_babel import format_decimal, gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
 from voting.errors import VotingError
 from voting.extensions import db, login_manager
-from voting.formatting import format_datetime, to_local
+from voting.formatting import format_datetime, share, to_local
 from voting.forms import ConfirmForm
 from voting.i18n import N_
 
@@ -69,7 +70,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(VotingError)
     def refused(error: VotingError) -> tuple[str | Response, int]:
         db.session.rollback()
-        return _error_page(error.status_code, gettext(error.template, **error.params))
+        return _error_page(error.status_code, error.message_in(gettext))
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error: CSRFError) -> tuple[str | Response, int]:
@@ -94,7 +95,19 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals["tr"] = gettext  # a plain translating function for Python-built texts
     app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["percent_of"] = format_share
     app.jinja_env.filters["local"] = to_local
+
+
+def format_number(value: float | Decimal, digits: int = 0) -> str:
+    """Return a number as the reader's language writes it: "1.234,5" in Vietnamese, "1,234.5" in English."""
+    return str(format_decimal(value, format="#,##0" + ("." + "0" * digits if digits else "")))
+
+
+def format_share(part: int, whole: int) -> str:
+    """Return part/whole as a percentage with two decimals in the reader's language ("62,50", "62.50")."""
+    return format_number(share(part, whole), 2)
 
 
 def answer_in_json(app: App, prefix: str) -> None:

@@ -277,7 +277,11 @@ def open_round(conference_id: int, office: str) -> Response:
         raise RefusedOnConsole(conference.id, form, error) from None
     db.session.commit()
     flash(
-        _("Đã mở vòng %(number)s bầu %(office)s.", number=round_.number, office=round_.election.office.label),
+        _(
+            "Đã mở vòng %(number)s bầu %(office)s.",
+            number=round_.number,
+            office=_(round_.election.office.label),
+        ),
         "success",
     )
     return _console(conference.id)
@@ -367,7 +371,7 @@ def certify(election_id: int) -> Response:
         _(
             "Đã chứng nhận: %(unit)s là đơn vị %(office)s năm %(year)s.",
             unit=election.elected_unit.name,
-            office=election.office.label,
+            office=_(election.office.label),
             year=election.conference.year + 1,
         ),
         "success",
