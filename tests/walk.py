@@ -44,6 +44,9 @@ VIETNAMESE_WORD = re.compile(
 #: what a person should never read: ISO timestamps, snake_case names (signature fields such as
 #: "thu_ky", roles), enum members ("FORM_FILLING")
 INTERNAL = re.compile(r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}|\b[a-z]+_[a-z_]+\b|\b[A-Z]+_[A-Z_]+\b")
+#: pages left out of the internal-names check: the audit log shows each entry's recorded details
+#: (signature fields, document kinds) until it reads as sentences (issue 15, hall-a11y's part)
+RAW_DETAILS = re.compile(r"^/conferences/\d+/audit$")
 #: names a page may show in either language: the language switch, the app, the emulation movement,
 #: the in-app certificate authority (its name is inside every certificate it issued)
 ALLOWED = ("Tiếng Việt", "Luân Lưu", "Vì An ninh Tổ quốc", "CA ký số nội bộ")
@@ -53,6 +56,8 @@ class _Text(HTMLParser):
     """Collect the visible text and the links of a page."""
 
     SHOWN_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
+    #: elements whose text is not in a language: code, machine-readable records, scripts
+    MACHINE = frozenset({"script", "style", "template", "code", "pre", "kbd", "samp"})
 
     VOID = frozenset(
         {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
@@ -71,7 +76,7 @@ class _Text(HTMLParser):
         if tag not in self.VOID:
             # text marked as another language (the draft minutes, an official title) is not the page's
             other = tag != "html" and values.get("lang") not in (None, self.language)
-            hides = tag in ("script", "style", "template") or other
+            hides = tag in self.MACHINE or other
             self._open.append((tag, hides))
             self._hidden += hides
         if tag == "a" and values.get("href"):

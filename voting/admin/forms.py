@@ -83,7 +83,7 @@ class CreateConferenceForm(Form):
 class ImportForm(Form):
     """A CSV file of units and representatives."""
 
-    file = FileField(_l("Tệp CSV (UTF-8): unit,username,full_name,title"), validators=[FileRequired()])
+    file = FileField(_l("Tệp CSV (UTF-8), các cột như trên"), validators=[FileRequired()])
 
 
 class ClearThrottleForm(Form):
