@@ -90,6 +90,18 @@ class Cut:
     max_rounds: int
     wording_in: Callable[[Translate], str] | None = None  # the wording in another language
 
+    def say(self, sentence: str, count: CandidateCount, tr: Translate) -> str:
+        """Fill *sentence* with a count's arithmetic against this cut (unit, votes, base, percent…)."""
+        return tr(
+            sentence,
+            unit=count.unit.name,
+            votes=count.votes,
+            base=self.base,
+            label=tr(self.base_label),
+            percent=count.percent,
+            share=self.share,
+        )
+
 
 class BallotKind:
     """A ballot type; subclasses say what differs, the defaults are one mark per ballot, one winner."""
@@ -233,18 +245,7 @@ class BallotKind:
     ) -> str:
         """Return the arithmetic of the decision: "5/8 đơn vị có mặt = 62,50% > 50%: trúng cử"."""
         elected = [count for count in counts if count.unit in winners]
-        return " ".join(
-            tr(
-                self.elected_sentence,
-                unit=c.unit.name,
-                votes=c.votes,
-                base=cut.base,
-                label=tr(cut.base_label),
-                percent=c.percent,
-                share=cut.share,
-            )
-            for c in elected
-        )
+        return " ".join(cut.say(self.elected_sentence, count, tr) for count in elected)
 
     def paper_label(self, column: str, unit: Unit) -> str:
         """Return the label of a candidate's number on the paper count form."""
@@ -416,17 +417,13 @@ class ApproveBallot(BallotKind):
             return super().decision(counts, winners, runoff, cut, needs_decision=needs_decision, tr=tr)
         nominee = counts[0] if counts else None
         head = (
-            tr(
+            cut.say(
                 N_(
                     "%(unit)s chỉ được đồng ý %(votes)s/%(base)s %(label)s = %(percent)s%%, "
                     "không vượt %(share)s: không trúng cử"
                 ),
-                unit=nominee.unit.name,
-                votes=nominee.votes,
-                base=cut.base,
-                label=tr(cut.base_label),
-                percent=nominee.percent,
-                share=cut.share,
+                nominee,
+                tr,
             )
             if nominee
             else tr(N_("Không có đơn vị được đề cử"))
