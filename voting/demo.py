@@ -177,7 +177,7 @@ def play_demo(conference: Conference, *, base_url: str = DEFAULT_VERIFY_BASE_URL
     if conference.is_ended:
         return
     if get_election(conference, Office.LEADER) is not None:
-        raise InvalidState(N_("Hội nghị demo đang diễn ra dở; hãy xoá cơ sở dữ liệu rồi chạy lại."))
+        raise InvalidState(N_("Hội nghị demo đang diễn ra dở; hãy xóa cơ sở dữ liệu rồi chạy lại."))
     units = {unit.name: unit for unit in conference.cluster.units}
     chair, reps = conference.chair, list(conference.cluster.units)
     for minute, unit in enumerate(reps):

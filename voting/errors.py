@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 
 class VotingError(Exception):
     """A business rule refused an action; ``str(error)`` says why in Vietnamese.
@@ -19,6 +21,14 @@ class VotingError(Exception):
         self.template = message
         self.params = params
         self.field = field
+
+    def message_in(self, tr: Callable[..., str]) -> str:
+        """Return the message in *tr*'s language; values that are catalogue msgids (an office) too."""
+        params = {
+            key: tr(value) if value and isinstance(value, str) else value
+            for key, value in self.params.items()
+        }
+        return str(tr(self.template, **params))
 
 
 class NotFound(VotingError):

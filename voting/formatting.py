@@ -35,12 +35,16 @@ def to_utc_naive(local: datetime) -> datetime:
     return local.astimezone(UTC).replace(tzinfo=None)
 
 
-def format_percent(part: int, whole: int) -> str:
-    """Format part/whole as a Vietnamese percentage with two decimals ("62,50")."""
+def share(part: int, whole: int) -> Decimal:
+    """Return part/whole as a percentage rounded half up to two decimals (0 of nothing)."""
     if whole <= 0:
-        return "0,00"
-    value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    return f"{value:.2f}".replace(".", ",")
+        return Decimal("0.00")
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def format_percent(part: int, whole: int) -> str:
+    """Format part/whole as a Vietnamese percentage with two decimals ("62,50"), as documents print it."""
+    return f"{share(part, whole):.2f}".replace(".", ",")
 
 
 def format_date_line(city: str, day: date) -> str:

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import gettext
 from flask_wtf import FlaskForm
 
 from voting.errors import VotingError
+from voting.i18n import WTFormsTranslations
 
 
-class ConfirmForm(FlaskForm):
+class Form(FlaskForm):
+    """The base of every form: WTForms' own messages ("This field is required.") in the reader's language."""
+
+    class Meta:
+        def get_translations(self, form: Any) -> WTFormsTranslations:
+            return WTFormsTranslations()
+
+
+class ConfirmForm(Form):
     """A bare button: only the CSRF token."""
 
 
@@ -17,7 +28,7 @@ def show_refusal(form: FlaskForm, error: VotingError, field: str | None = None) 
 
     The message is in the reader's language, as the error pages show it.
     """
-    message = str(gettext(error.template, **error.params))
+    message = error.message_in(gettext)
     name = error.field or field
     if name is not None and name in form:
         form[name].errors = [*form[name].errors, message]

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, jsonify, render_template, request, send_from_directory
 from flask.sansio.app import App
-from flask_babel import gettext
+from flask_babel import format_decimal, gettext
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
 from voting.errors import VotingError
 from voting.extensions import db, login_manager
-from voting.formatting import format_datetime, format_points, to_local
+from voting.formatting import format_datetime, format_points, share, to_local
 from voting.forms import ConfirmForm
 from voting.i18n import N_
 
@@ -22,9 +23,26 @@ ERROR_TITLES = {
     400: N_("Yêu cầu không hợp lệ"),
     403: N_("Không có quyền truy cập"),
     404: N_("Không tìm thấy"),
-    405: N_("Phương thức không được phép"),
+    405: N_("Không làm được theo cách này"),
     409: N_("Không thể thực hiện"),
     413: N_("Tệp quá lớn"),
+    422: N_("Không thể thực hiện"),
+    429: N_("Xin đợi một lát"),
+    500: N_("Lỗi hệ thống"),
+}
+
+#: what a page says when the refusal carries no message of its own (never Werkzeug's English text)
+ERROR_MESSAGES = {
+    400: N_("Trang không hiểu được yêu cầu vừa gửi. Hãy quay lại trang trước và thử lại."),
+    403: N_("Tài khoản của bạn không được xem trang này hoặc làm việc này."),
+    404: N_("Không có trang này: địa chỉ có thể đã gõ sai, hoặc thứ bạn tìm không còn nữa."),
+    405: N_("Trang này không nhận yêu cầu theo cách vừa gửi. Hãy dùng các nút trên trang."),
+    409: N_("Việc này không hợp với tình trạng hiện tại của hội nghị."),
+    413: N_("Tệp hoặc dữ liệu gửi lên vượt quá giới hạn cho phép."),
+    429: N_("Có quá nhiều yêu cầu trong thời gian ngắn. Hãy đợi một lát rồi thử lại."),
+    500: N_(
+        "Đã có lỗi ngoài dự kiến và không có gì được ghi lại. Hãy thử lại; nếu vẫn lỗi, hãy báo quản trị."
+    ),
 }
 
 
@@ -52,7 +70,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(VotingError)
     def refused(error: VotingError) -> tuple[str | Response, int]:
         db.session.rollback()
-        return _error_page(error.status_code, gettext(error.template, **error.params))
+        return _error_page(error.status_code, error.message_in(gettext))
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error: CSRFError) -> tuple[str | Response, int]:
@@ -62,7 +80,12 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException) -> tuple[str | Response, int] | HTTPException:
         if error.code is None or error.code < 400 or error.code >= 500:
             return error
-        return _error_page(error.code, error.description or "")
+        return _error_page(error.code, _description(error))
+
+    @app.errorhandler(InternalServerError)
+    def server_error(error: InternalServerError) -> tuple[str | Response, int]:
+        db.session.rollback()
+        return _error_page(500, gettext(ERROR_MESSAGES[500]))
 
     @app.context_processor
     def globals_() -> dict[str, Any]:
@@ -70,14 +93,36 @@ def init_app(app: Flask) -> None:
         # too-large one that a 413 page is answering.
         return {"logout_form": ConfirmForm(formdata=None)}
 
+    app.jinja_env.globals["tr"] = gettext  # a plain translating function for Python-built texts
     app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["percent_of"] = format_share
     app.jinja_env.filters["local"] = to_local
     app.jinja_env.filters["points"] = format_points
+
+
+def format_number(value: float | Decimal, digits: int = 0) -> str:
+    """Return a number as the reader's language writes it: "1.234,5" in Vietnamese, "1,234.5" in English."""
+    return str(format_decimal(value, format="#,##0" + ("." + "0" * digits if digits else "")))
+
+
+def format_share(part: int, whole: int) -> str:
+    """Return part/whole as a percentage with two decimals in the reader's language ("62,50", "62.50")."""
+    return format_number(share(part, whole), 2)
 
 
 def answer_in_json(app: App, prefix: str) -> None:
     """Answer every refusal of a request under *prefix* as JSON, ``{"error": message}``, not as a page."""
     app.extensions.setdefault(JSON_PREFIXES, set()).add(prefix)
+
+
+def _description(error: HTTPException) -> str:
+    """Return the refusal's own message in the reader's language, else the app's words for its code."""
+    description = error.description or ""
+    if not description or description == type(error).description:
+        return str(gettext(ERROR_MESSAGES.get(error.code or 400, ERROR_MESSAGES[400])))
+    # abort(404, N_("…")) passes a catalogue msgid; a text already translated passes unchanged
+    return str(gettext(description))
 
 
 def _error_page(code: int, message: str) -> tuple[str | Response, int]:

@@ -119,7 +119,7 @@ def test_accounts_create_disable_role_reset(
         admin_id = db.session.scalar(sa.select(User.id).where(User.username == site.admin))
     post(admin, f"/admin/users/{account_id}/role", {"role": "archivist"})
     post(admin, f"/admin/users/{account_id}/toggle")
-    assert "Không thể tự khoá" in text(post(admin, f"/admin/users/{admin_id}/toggle"))
+    assert "Không thể tự khóa" in text(post(admin, f"/admin/users/{admin_id}/toggle"))
     page = text(post(admin, f"/admin/users/{account_id}/reset-password"))
     password = re.search(r'class="code">([a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4})<', page)
     assert password

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, render_template
 from flask.testing import FlaskCliRunner
 
 from tests.factories import Factories, Stage
@@ -22,6 +22,7 @@ from voting.extensions import db
 from voting.formatting import nfc
 from voting.signing import pades
 from voting.signing.agency import agency_certificate
+from voting.signing.forms import VerifyUploadForm
 from voting.signing.services import trust_roots, verify_pdf
 
 
@@ -155,6 +156,28 @@ def test_one_changed_byte_fails_pdfsig_and_flask_verify(
     assert bad.exit_code == 1
     assert "KHÔNG (không có tệp nào trùng mã băm)" in bad.output and "nguyên vẹn: KHÔNG" in bad.output
     assert not verify_pdf(bytes(data)).is_ok
+
+
+def test_one_changed_byte_is_not_called_an_allowed_change(signed: Signed, app: Flask) -> None:
+    data = bytearray(signed.minutes.read_bytes())
+    data[data.index(b"stream", 2000) + 20] ^= 0x01  # inside the first page's content, signed by both
+    signatures = verify_pdf(bytes(data)).signatures
+    assert signatures and not any(sig.intact for sig in signatures)
+    # the verdict was right, but the "changed after signing" column said "only signatures added"
+    assert {sig.change_after_signing for sig in signatures} == {"Nội dung đã ký bị sửa (không được phép)"}
+    with app.test_request_context("/verify"):
+        page = render_template(
+            "signing/verify.html",
+            result=verify_pdf(bytes(data)),
+            form=VerifyUploadForm(),
+            version=None,
+            anchor=None,
+        )
+    assert "Chỉ thêm chữ ký (được phép)" not in page
+    assert page.count("Nội dung đã ký bị sửa (không được phép)") == len(signatures)
+    good = verify_pdf(signed.minutes.read_bytes()).signatures
+    allowed = {"Chỉ thêm chữ ký (được phép)", "Chỉ thêm dữ liệu kiểm tra dài hạn (được phép)", "Không có"}
+    assert good and {sig.change_after_signing for sig in good} <= allowed
 
 
 def test_pdftotext_finds_vietnamese_text_and_signers(signed: Signed, conference: Conference) -> None:

@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateTimeLocalField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
 
 from voting.auth.models import Role
+from voting.forms import Form
 
 USERNAME = Regexp(r"^[A-Za-z0-9_.]+$", message=_l("Chỉ gồm chữ không dấu, số, dấu chấm và gạch dưới."))
 
 
-class CreateClusterForm(FlaskForm):
+class CreateClusterForm(Form):
     """A new cluster."""
 
     name = StringField(_l("Tên cụm"), validators=[DataRequired(), Length(max=120)])
@@ -24,13 +24,13 @@ class CreateClusterForm(FlaskForm):
     city = StringField(_l("Địa danh ghi trên văn bản"), validators=[DataRequired(), Length(max=80)])
 
 
-class UnitNameForm(FlaskForm):
+class UnitNameForm(Form):
     """Add or rename a unit."""
 
     name = StringField(_l("Tên đơn vị"), validators=[DataRequired(), Length(max=160)])
 
 
-class CreateUserForm(FlaskForm):
+class CreateUserForm(Form):
     """A new account."""
 
     username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(), Length(max=64), USERNAME])
@@ -45,13 +45,13 @@ class CreateUserForm(FlaskForm):
         self.unit.choices = [(0, "—")] + units
 
 
-class ChangeRoleForm(FlaskForm):
+class ChangeRoleForm(Form):
     """Give an account another role."""
 
     role = SelectField(_l("Vai trò"), choices=[(r.value, _l(r.label)) for r in Role])
 
 
-class CreateConferenceForm(FlaskForm):
+class CreateConferenceForm(Form):
     """A cluster's year-end conference."""
 
     year = IntegerField(_l("Năm tổng kết"), validators=[DataRequired(), NumberRange(1945, 2200)])
@@ -80,25 +80,25 @@ class CreateConferenceForm(FlaskForm):
         self.outgoing_deputy.choices = [(0, "—")] + units
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     """A CSV file of units and representatives."""
 
-    file = FileField(_l("Tệp CSV (UTF-8): unit,username,full_name,title"), validators=[FileRequired()])
+    file = FileField(_l("Tệp CSV (UTF-8), các cột như trên"), validators=[FileRequired()])
 
 
-class ClearThrottleForm(FlaskForm):
+class ClearThrottleForm(Form):
     """Lift one login throttle (a hidden id on its row's button)."""
 
     throttle_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=2**31 - 1)])
 
 
-class IssueCertificateForm(FlaskForm):
+class IssueCertificateForm(Form):
     """The CA passphrase, typed by the administrator to issue or renew a signing certificate."""
 
     ca_passphrase = PasswordField(_l("Mật khẩu bảo vệ khóa CA"), validators=[DataRequired(), Length(max=256)])
 
 
-class CreateAuthorityForm(FlaskForm):
+class CreateAuthorityForm(Form):
     """The organisation's root CA: its name and the passphrase that seals its key."""
 
     name = StringField(_l("Tên CA"), validators=[DataRequired(), Length(max=64)])
@@ -112,7 +112,7 @@ class CreateAuthorityForm(FlaskForm):
     )
 
 
-class RegisterCertificateForm(FlaskForm):
+class RegisterCertificateForm(Form):
     """A person's own signing certificate (.cer/.pem), as the administrator registers it."""
 
     certificate = FileField(
@@ -126,7 +126,7 @@ class RegisterCertificateForm(FlaskForm):
     )
 
 
-class AgencyCertificateForm(FlaskForm):
+class AgencyCertificateForm(Form):
     """The issuing body's certificate (its key stays on the token), its name and its seal image."""
 
     agency_name = StringField(
@@ -139,7 +139,7 @@ class AgencyCertificateForm(FlaskForm):
     seal = FileField(_l("Ảnh con dấu (PNG màu đỏ, nền trong suốt; để trống: giữ ảnh cũ)"))
 
 
-class ImportTrustFileForm(FlaskForm):
+class ImportTrustFileForm(Form):
     """A CA certificate or a CRL file (PEM or DER) for the trust list."""
 
     file = FileField(_l("Tệp (PEM hoặc DER)"), validators=[FileRequired()])

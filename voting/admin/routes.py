@@ -166,7 +166,7 @@ def import_csv(cluster_id: int) -> str | Response | tuple[str, int]:
     try:
         content = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        flash(_("Tệp phải được mã hoá UTF-8."), "danger")
+        flash(_("Tệp phải được mã hóa UTF-8."), "danger")
         return redirect(url_for(".cluster", cluster_id=current.id))
     report = services.import_units_and_representatives(current, content)
     if report.errors:

@@ -72,7 +72,7 @@ def set_unit_active(unit: Unit, is_active: bool) -> Unit:
 def set_user_enabled(account: User, is_enabled: bool, *, by: User, now: datetime) -> User:
     """Disable (ending its sessions and tokens) or enable an account; never one's own disabling."""
     if account.id == by.id and not is_enabled:
-        raise InvalidState(N_("Không thể tự khoá tài khoản của chính mình."))
+        raise InvalidState(N_("Không thể tự khóa tài khoản của chính mình."))
     account.is_enabled = is_enabled
     if not is_enabled:
         end_access(account, now=now)

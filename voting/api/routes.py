@@ -28,6 +28,7 @@ from voting.extensions import csrf, db, login_manager
 from voting.formatting import utc_now
 from voting.handovers.access import load_cluster_for_holders
 from voting.handovers.services import holder_chain
+from voting.i18n import N_
 from voting.views import answer_in_json
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -60,14 +61,14 @@ def require_login() -> Response | None:
 
 
 def _conference(conference_id: int) -> Conference:
-    conference = db.session.get(Conference, conference_id) or abort(404, "Không tìm thấy hội nghị.")
+    conference = db.session.get(Conference, conference_id) or abort(404, N_("Không tìm thấy hội nghị."))
     if not can_see(user(), conference):
-        abort(403, "Không có quyền xem hội nghị này.")
+        abort(403, N_("Không có quyền xem hội nghị này."))
     return conference
 
 
 def _round(round_id: int) -> Round:
-    round_ = db.session.get(Round, round_id) or abort(404, "Không tìm thấy vòng bầu.")
+    round_ = db.session.get(Round, round_id) or abort(404, N_("Không tìm thấy vòng bầu."))
     _conference(round_.election.conference_id)
     return round_
 
@@ -133,7 +134,7 @@ def flag_holders(cluster_id: int) -> Response:
 def document_list() -> Response:
     """List issued documents (archivist, administrator), filtered by ``cluster`` and ``year``, by page."""
     if user().role not in (Role.ARCHIVIST, Role.ADMIN):
-        abort(403, "Chỉ cán bộ lưu trữ và quản trị xem được danh mục tài liệu.")
+        abort(403, N_("Chỉ cán bộ lưu trữ và quản trị xem được danh mục tài liệu."))
     filters: dict[str, Any] = {}
     for name in ("cluster", "year"):
         value = request.args.get(name)
@@ -149,6 +150,6 @@ def document_list() -> Response:
 @bp.get("/v1/documents/<int:document_id>")
 def document(document_id: int) -> Response:
     """Return a document's metadata and download link."""
-    record = db.session.get(Document, document_id) or abort(404, "Không tìm thấy tài liệu.")
+    record = db.session.get(Document, document_id) or abort(404, N_("Không tìm thấy tài liệu."))
     _conference(record.conference_id)
     return jsonify(serializers.document(record))

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from voting.forms import Form
 
-class LoginForm(FlaskForm):
+
+class LoginForm(Form):
     """Username and password."""
 
     username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(), Length(max=256)])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     """The current password, and the new one twice."""
 
     current = PasswordField(_l("Mật khẩu hiện tại"), validators=[DataRequired(), Length(max=256)])

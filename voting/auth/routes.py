@@ -51,7 +51,7 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
             record("login.failed", actor=None, now=now, details={"username": username[:64]})
             purge_throttles(now=now, policy=login_policy())
             db.session.commit()
-            form.password.errors = [*form.password.errors, "Tên đăng nhập hoặc mật khẩu không đúng."]
+            form.password.errors = [*form.password.errors, _("Tên đăng nhập hoặc mật khẩu không đúng.")]
             notice = tries_left_message(attempt, now)
         else:
             forget_attempts(username, client)
@@ -61,7 +61,7 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
             login_user(account)
             session[SESSION_ID_FIELD] = token
             remember_device(username)
-            flash(f"Xin chào {account.full_name}.", "success")
+            flash(_("Xin chào %(name)s.", name=account.full_name), "success")
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form, notice=notice)
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from voting.clusters.models import Unit
 from voting.conferences.notes import MAX_NOTE
+from voting.forms import Form
 
 
-class SaveNotesForm(FlaskForm):
+class SaveNotesForm(Form):
     """The report, the discussion and the directing leader's conclusions, saved as they are typed."""
 
     report = TextAreaField(_l("Báo cáo tổng kết phong trào thi đua"), validators=[Length(max=MAX_NOTE)])
@@ -23,7 +23,7 @@ class SaveNotesForm(FlaskForm):
     )
 
 
-class AddDelegateForm(FlaskForm):
+class AddDelegateForm(Form):
     """A delegate of a member unit, by name and title."""
 
     unit = SelectField(_l("Đơn vị"), coerce=int, validators=[InputRequired()])

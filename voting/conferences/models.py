@@ -11,6 +11,10 @@ from voting.auth.models import User
 from voting.clusters.models import Cluster, Unit
 from voting.extensions import db
 from voting.formatting import to_local
+from voting.i18n import N_, Translate, vietnamese
+
+#: the emulation movement the conferences sum up (a proper name: the same in every language)
+MOVEMENT = "Vì An ninh Tổ quốc"
 
 
 class Conference(db.Model):  # type: ignore[name-defined,misc]
@@ -60,8 +64,16 @@ class Conference(db.Model):  # type: ignore[name-defined,misc]
 
     @property
     def title(self) -> str:
-        """Return the conference's official name."""
-        return f'Hội nghị tổng kết phong trào thi đua "Vì An ninh Tổ quốc" năm {self.year}'
+        """Return the conference's official name, in Vietnamese (the documents')."""
+        return self.title_in(vietnamese)
+
+    def title_in(self, tr: Translate) -> str:
+        """Return the conference's name in *tr*'s language (pages pass ``gettext``)."""
+        return tr(
+            N_('Hội nghị tổng kết phong trào thi đua "%(movement)s" năm %(year)s'),
+            movement=MOVEMENT,
+            year=self.year,
+        )
 
     @property
     def held_on(self) -> date:

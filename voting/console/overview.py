@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
+
 from voting.clusters.models import Unit
 from voting.conferences.models import CommitteeMember, Conference
 from voting.conferences.services import Attendance
@@ -131,7 +133,7 @@ def overview(conference: Conference) -> Overview:
         handover=find_handover(conference),
         minutes=find_document(conference, DocumentKind.CONFERENCE_MINUTES),
         rules=rules,
-        rules_text=describe(rules),
+        rules_text=describe(rules, gettext),
         rules_locked=are_locked(conference),
         committee=committee_members(conference),
         ceremony=latest_ceremony(conference),

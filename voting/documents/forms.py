@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from voting.documents.models import DocumentKind
+from voting.forms import Form
 
 
-class RecordApprovalForm(FlaskForm):
+class RecordApprovalForm(Form):
     """The show of hands on the minutes after their draft was read aloud."""
 
     agreed = IntegerField(_l("Số đơn vị đồng ý"), validators=[InputRequired(), NumberRange(min=0)])
@@ -49,7 +49,7 @@ class RecordApprovalForm(FlaskForm):
         return True
 
 
-class IssueMinutesForm(FlaskForm):
+class IssueMinutesForm(Form):
     """Close the conference and issue the approved minutes; a reason when it ran over its date."""
 
     overrun_reason = TextAreaField(
@@ -57,13 +57,13 @@ class IssueMinutesForm(FlaskForm):
     )
 
 
-class ReplaceDocumentForm(FlaskForm):
+class ReplaceDocumentForm(Form):
     """Issue a document that replaces another, with the reason."""
 
     reason = TextAreaField(_l("Lý do thay thế"), validators=[InputRequired(), Length(5, 1000)])
 
 
-class ArchiveFilterForm(FlaskForm):
+class ArchiveFilterForm(Form):
     """Search the archive by cluster, year, kind, unit and text (a GET form, no CSRF)."""
 
     class Meta:
@@ -78,10 +78,10 @@ class ArchiveFilterForm(FlaskForm):
     def __init__(self, clusters: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.cluster.choices = [(0, _l("Tất cả"))] + clusters
-        self.kind.choices = [("", _l("Tất cả"))] + [(k.value, k.label) for k in DocumentKind]
+        self.kind.choices = [("", _l("Tất cả"))] + [(k.value, _l(k.label)) for k in DocumentKind]
 
 
-class RegisterFilterForm(FlaskForm):
+class RegisterFilterForm(Form):
     """Choose the register's cluster and year (a GET form, no CSRF)."""
 
     class Meta:

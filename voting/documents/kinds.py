@@ -138,7 +138,7 @@ def _slot(field: str, label: str, name: str, title: str, user: User | None) -> S
 
 
 #: the label of the block the clerk signs with the issuing body's certificate (the seal)
-AGENCY_LABEL = "Chữ ký số cơ quan (văn thư)"
+AGENCY_LABEL = N_("Chữ ký số cơ quan (văn thư)")
 
 
 def agency_slot(field: str, conference: Conference) -> Slot:
@@ -180,9 +180,9 @@ def _collect_counting(conference: Conference, election: Election | None, stamp: 
 def _counting_signers(conference: Conference, data: CountingMinutes) -> list[Slot]:
     head = collect.committee_head(conference)
     if head is not None:
-        return [_slot(HEAD_FIELD, "Trưởng Ban kiểm phiếu", head.full_name, head.title, head)]
+        return [_slot(HEAD_FIELD, N_("Trưởng Ban kiểm phiếu"), head.full_name, head.title, head)]
     chair = conference.chair
-    return [_slot(HEAD_FIELD, "Chủ tọa", chair.full_name, chair.title, chair)]
+    return [_slot(HEAD_FIELD, N_("Chủ tọa"), chair.full_name, chair.title, chair)]
 
 
 # Biên bản bàn giao cờ luân lưu: once the handover is recorded.
@@ -212,9 +212,9 @@ def _handover_signers(conference: Conference, data: HandoverDocument) -> list[Sl
     giver = chair if nfc(h.giver_name) == nfc(chair.full_name) else _account_named(h.giver_name)
     receiver = _account_named(h.receiver_name)
     return [
-        _slot(GIVER_FIELD, "Đại diện bên giao", h.giver_name, h.giver_title, giver),
-        _slot(RECEIVER_FIELD, "Đại diện bên nhận", h.receiver_name, h.receiver_title, receiver),
-        _slot(WITNESS_FIELD, "Chứng kiến – Chủ tọa", chair.full_name, chair.title, chair),
+        _slot(GIVER_FIELD, N_("Đại diện bên giao"), h.giver_name, h.giver_title, giver),
+        _slot(RECEIVER_FIELD, N_("Đại diện bên nhận"), h.receiver_name, h.receiver_title, receiver),
+        _slot(WITNESS_FIELD, N_("Chứng kiến – Chủ tọa"), chair.full_name, chair.title, chair),
     ]
 
 
@@ -245,8 +245,8 @@ def _collect_minutes(conference: Conference, election: Election | None, stamp: S
 def _minutes_signers(conference: Conference, data: ConferenceMinutes) -> list[Slot]:
     secretary, chair = conference.secretary, conference.chair
     return [
-        _slot(SECRETARY_FIELD, "Thư ký", secretary.full_name, secretary.title, secretary),
-        _slot(CHAIR_FIELD, "Chủ tọa", chair.full_name, chair.title, chair),
+        _slot(SECRETARY_FIELD, N_("Thư ký"), secretary.full_name, secretary.title, secretary),
+        _slot(CHAIR_FIELD, N_("Chủ tọa"), chair.full_name, chair.title, chair),
         agency_slot(AGENCY_FIELD, conference),
     ]
 
@@ -254,7 +254,7 @@ def _minutes_signers(conference: Conference, data: ConferenceMinutes) -> list[Sl
 #: every kind, in the order closing the conference numbers the ones not issued yet
 KINDS: dict[DocumentKind, KindEntry[Any]] = {
     DocumentKind.COUNTING_MINUTES: KindEntry[CountingMinutes](
-        label="Biên bản kiểm phiếu",
+        label=N_("Biên bản kiểm phiếu"),
         slug="counting",
         file_stem="bien-ban-kiem-phieu",
         per_election=True,
@@ -264,7 +264,7 @@ KINDS: dict[DocumentKind, KindEntry[Any]] = {
         signers=_counting_signers,
     ),
     DocumentKind.HANDOVER_MINUTES: KindEntry[HandoverDocument](
-        label="Biên bản bàn giao cờ luân lưu",
+        label=N_("Biên bản bàn giao cờ luân lưu"),
         slug="handover",
         file_stem="bien-ban-ban-giao-co",
         per_election=False,
@@ -274,7 +274,7 @@ KINDS: dict[DocumentKind, KindEntry[Any]] = {
         signers=_handover_signers,
     ),
     DocumentKind.CONFERENCE_MINUTES: KindEntry[ConferenceMinutes](
-        label="Biên bản hội nghị",
+        label=N_("Biên bản hội nghị"),
         slug="minutes",
         file_stem="bien-ban-hoi-nghi",
         per_election=False,

@@ -14,6 +14,7 @@ from voting.documents.kinds import DocumentKind as DocumentKind  # the column's 
 from voting.documents.kinds import kind_entry
 from voting.elections.models import Election
 from voting.extensions import db
+from voting.i18n import N_, Translate, vietnamese
 from voting.models import enum_column
 
 
@@ -206,13 +207,17 @@ class DocumentVersion(db.Model):  # type: ignore[name-defined,misc]
     @property
     def status(self) -> str:
         """Return the status in Vietnamese."""
+        return self.status_in(vietnamese)
+
+    def status_in(self, tr: Translate) -> str:
+        """Return the status in *tr*'s language (pages pass ``gettext``)."""
         if self.is_superseded:
-            return "Đã bị thay thế"
+            return tr(N_("Đã bị thay thế"))
         if self.published_at is not None:
-            return "Đã phát hành"
+            return tr(N_("Đã phát hành"))
         if self.is_signed:
-            return "Đã ký đủ"
-        return f"Chờ ký ({len(self.signatures)}/{len(self.slots)})"
+            return tr(N_("Đã ký đủ"))
+        return tr(N_("Chờ ký (%(signed)s/%(slots)s)"), signed=len(self.signatures), slots=len(self.slots))
 
     def __repr__(self) -> str:
         return f"<DocumentVersion {self.document_id} v{self.version}>"

@@ -81,7 +81,7 @@ def issue(conference_id: int) -> Response:
         )
     except InvalidState as refused:  # no approval yet, or events on another day without a reason
         db.session.rollback()
-        flash(_(refused.template, **refused.params), "danger")
+        flash(refused.message_in(_), "danger")
         return redirect(url_for("console.console", conference_id=conference.id))
     db.session.commit()
     flash(_("Đã phát hành biên bản hội nghị số %(number)s.", number=document.number), "success")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 import random
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, TypeVar
 
@@ -28,7 +28,7 @@ from voting.elections.models import Ballot, NamedVote
 from voting.errors import InvalidChoice
 from voting.extensions import db
 from voting.formatting import format_percent
-from voting.i18n import N_
+from voting.i18n import N_, Translate, vietnamese
 
 
 class BallotType(enum.StrEnum):
@@ -83,11 +83,24 @@ class Cut:
     """The rules' threshold applied to one round: how many votes of what base elect."""
 
     base: int  # the number the percentage is taken of
-    base_label: str  # "đơn vị có mặt"
+    base_label: str  # "đơn vị có mặt" (a catalogue msgid)
     needed: int  # the fewest votes that elect
     share: str  # the share that must be exceeded, as the rules write it: "50%"
     wording: str  # "quá bán (trên 50%) số đơn vị có mặt"
     max_rounds: int
+    wording_in: Callable[[Translate], str] | None = None  # the wording in another language
+
+    def say(self, sentence: str, count: CandidateCount, tr: Translate) -> str:
+        """Fill *sentence* with a count's arithmetic against this cut (unit, votes, base, percent…)."""
+        return tr(
+            sentence,
+            unit=count.unit.name,
+            votes=count.votes,
+            base=self.base,
+            label=tr(self.base_label),
+            percent=count.percent,
+            share=self.share,
+        )
 
 
 class BallotKind:
@@ -101,7 +114,10 @@ class BallotKind:
     #: the numbers the committee enters per candidate on a paper count (PaperCountLine's columns)
     paper_columns: ClassVar[tuple[str, ...]] = ("votes",)
     #: how the decision sentence says a unit got its votes: "đạt"
-    verb: ClassVar[str] = "đạt"
+    #: the sentence of an elected unit's arithmetic
+    elected_sentence: ClassVar[str] = N_(
+        "%(unit)s đạt %(votes)s/%(base)s %(label)s = %(percent)s%% > %(share)s: trúng cử."
+    )
 
     def options(self, candidates: Sequence[Unit]) -> list[tuple[str, str]]:
         """Return the ballot's options as (form value, label), the blank ballot last."""
@@ -225,14 +241,11 @@ class BallotKind:
         cut: Cut,
         *,
         needs_decision: bool,
+        tr: Translate = vietnamese,
     ) -> str:
         """Return the arithmetic of the decision: "5/8 đơn vị có mặt = 62,50% > 50%: trúng cử"."""
         elected = [count for count in counts if count.unit in winners]
-        return " ".join(
-            f"{c.unit.name} {self.verb} {c.votes}/{cut.base} {cut.base_label} = {c.percent}% > {cut.share}: "
-            "trúng cử."
-            for c in elected
-        )
+        return " ".join(cut.say(self.elected_sentence, count, tr) for count in elected)
 
     def paper_label(self, column: str, unit: Unit) -> str:
         """Return the label of a candidate's number on the paper count form."""
@@ -280,7 +293,7 @@ class ChooseOneBallot(BallotKind):
     """Choose one candidate unit, or a blank ballot; no majority means a runoff among the top units."""
 
     type = BallotType.CHOOSE_ONE
-    label = "Chọn một đơn vị (hoặc phiếu trống)"
+    label = N_("Chọn một đơn vị (hoặc phiếu trống)")
 
     def options(self, candidates: Sequence[Unit]) -> list[tuple[str, str]]:
         return [(str(unit.id), unit.name) for unit in candidates] + [_blank_option()]
@@ -304,22 +317,35 @@ class ChooseOneBallot(BallotKind):
         cut: Cut,
         *,
         needs_decision: bool,
+        tr: Translate = vietnamese,
     ) -> str:
         if winners:
-            return super().decision(counts, winners, runoff, cut, needs_decision=needs_decision)
+            return super().decision(counts, winners, runoff, cut, needs_decision=needs_decision, tr=tr)
         top = counts[0] if counts else None
         arithmetic = (
-            f" (cao nhất {top.votes}/{cut.base} = {top.percent}%, không vượt {cut.share})" if top else ""
+            tr(
+                N_(" (cao nhất %(votes)s/%(base)s = %(percent)s%%, không vượt %(share)s)"),
+                votes=top.votes,
+                base=cut.base,
+                percent=top.percent,
+                share=cut.share,
+            )
+            if top
+            else ""
         )
         names = ", ".join(unit.name for unit in runoff)
         tied = len(runoff) > 1 and len({c.votes for c in counts if c.unit in runoff}) == 1
-        tie_note = " Các đơn vị dẫn đầu bằng phiếu nhau; không tự phân định." if tied else ""
+        tie_note = " " + tr(N_("Các đơn vị dẫn đầu bằng phiếu nhau; không tự phân định.")) if tied else ""
+        wording = cut.wording_in(tr) if cut.wording_in is not None else cut.wording
         if needs_decision:
-            return (
-                f"Không đơn vị nào đạt {cut.wording}{arithmetic}; đã hết {cut.max_rounds} "
-                f"vòng bầu: chủ tọa ghi nhận quyết định giữa: {names}.{tie_note}"
+            sentence = N_(
+                "Không đơn vị nào đạt %(wording)s%(arithmetic)s; đã hết %(rounds)s "
+                "vòng bầu: chủ tọa ghi nhận quyết định giữa: %(names)s."
             )
-        return f"Không đơn vị nào đạt {cut.wording}{arithmetic}; bầu lại giữa: {names}.{tie_note}"
+            said = tr(sentence, wording=wording, arithmetic=arithmetic, rounds=cut.max_rounds, names=names)
+            return said + tie_note
+        sentence = N_("Không đơn vị nào đạt %(wording)s%(arithmetic)s; bầu lại giữa: %(names)s.")
+        return tr(sentence, wording=wording, arithmetic=arithmetic, names=names) + tie_note
 
     def entry_errors(
         self, votes: Mapping[int, int], against: Mapping[int, int], *, valid: int, blank: int
@@ -337,10 +363,12 @@ class ApproveBallot(BallotKind):
     """Đồng ý / Không đồng ý with the one unit the chair nominates, or a blank ballot."""
 
     type = BallotType.APPROVE
-    label = "Đồng ý / Không đồng ý với một đơn vị được đề cử (hoặc phiếu trống)"
+    label = N_("Đồng ý / Không đồng ý với một đơn vị được đề cử (hoặc phiếu trống)")
     is_nominated = True
     paper_columns = ("votes", "against")
-    verb = "được đồng ý"
+    elected_sentence = N_(
+        "%(unit)s được đồng ý %(votes)s/%(base)s %(label)s = %(percent)s%% > %(share)s: trúng cử."
+    )
 
     def options(self, candidates: Sequence[Unit]) -> list[tuple[str, str]]:
         if not candidates:
@@ -383,17 +411,24 @@ class ApproveBallot(BallotKind):
         cut: Cut,
         *,
         needs_decision: bool,
+        tr: Translate = vietnamese,
     ) -> str:
         if winners:
-            return super().decision(counts, winners, runoff, cut, needs_decision=needs_decision)
+            return super().decision(counts, winners, runoff, cut, needs_decision=needs_decision, tr=tr)
         nominee = counts[0] if counts else None
         head = (
-            f"{nominee.unit.name} chỉ được đồng ý {nominee.votes}/{cut.base} {cut.base_label} = "
-            f"{nominee.percent}%, không vượt {cut.share}: không trúng cử"
+            cut.say(
+                N_(
+                    "%(unit)s chỉ được đồng ý %(votes)s/%(base)s %(label)s = %(percent)s%%, "
+                    "không vượt %(share)s: không trúng cử"
+                ),
+                nominee,
+                tr,
+            )
             if nominee
-            else "Không có đơn vị được đề cử"
+            else tr(N_("Không có đơn vị được đề cử"))
         )
-        tail = "chủ tọa ghi nhận quyết định." if needs_decision else "đề cử lại ở vòng sau."
+        tail = tr(N_("chủ tọa ghi nhận quyết định.") if needs_decision else N_("đề cử lại ở vòng sau."))
         return f"{head}; {tail}"
 
     def paper_label(self, column: str, unit: Unit) -> str:

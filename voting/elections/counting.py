@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
-from functools import cached_property
+from functools import cached_property, partial
 
 import sqlalchemy as sa
 
@@ -27,6 +27,7 @@ from voting.elections.rules import (
     threshold_text,
 )
 from voting.extensions import db
+from voting.i18n import N_, Translate, vietnamese
 
 __all__ = ["THRESHOLD", "CandidateCount", "RoundResult", "count_closed_round", "threshold_votes"]
 
@@ -81,6 +82,23 @@ class RoundResult:
     named_votes: list[NamedChoice] = field(default_factory=list)
     needs_decision: bool = False  # the last allowed round ended without a winner
     adopted_at: datetime | None = None
+    ballot_kind: BallotKind | None = None  # what the decision sentence is asked of, in another language
+    cut: Cut | None = None
+
+    def decision_in(self, tr: Translate) -> str:
+        """Return the decision sentence in *tr*'s language (``decision`` is the Vietnamese one)."""
+        if self.ballot_kind is None or self.cut is None:
+            return self.decision
+        return decision_sentence(
+            self.round,
+            self.ballot_kind,
+            self.cut,
+            self.counts,
+            self.winners,
+            self.runoff,
+            needs_decision=self.needs_decision,
+            tr=tr,
+        )
 
     @cached_property
     def receipts(self) -> list[Receipt]:
@@ -122,10 +140,10 @@ class RoundResult:
 def ballot_form_label(round_: Round, rules: ConferenceRules) -> str:
     """Return the form of vote of a round as printed: secret electronic, paper, or open."""
     if rules.vote_form is VoteForm.OPEN:
-        return "Biểu quyết công khai, ghi danh từng đơn vị"
+        return N_("Biểu quyết công khai, ghi danh từng đơn vị")
     if round_.method is RoundMethod.PAPER:
-        return "Bỏ phiếu kín bằng phiếu giấy, Ban kiểm phiếu kiểm"
-    return "Bỏ phiếu kín điện tử"
+        return N_("Bỏ phiếu kín bằng phiếu giấy, Ban kiểm phiếu kiểm")
+    return N_("Bỏ phiếu kín điện tử")
 
 
 def paper_count(round_: Round) -> PaperCount | None:
@@ -190,6 +208,7 @@ def count_closed_round(round_: Round, paper: PaperCount | None = None) -> RoundR
         share=fraction_text(rules.threshold),
         wording=threshold_text(rules),
         max_rounds=rules.max_rounds,
+        wording_in=partial(threshold_text, rules),
     )
     winners = ballot.winners(counts, cut) if not round_.is_voided and base > 0 else []
     runoff = [] if winners else ballot.runoff(counts)
@@ -214,6 +233,8 @@ def count_closed_round(round_: Round, paper: PaperCount | None = None) -> RoundR
         decision=decision_sentence(
             round_, ballot, cut, counts, winners, runoff, needs_decision=needs_decision
         ),
+        ballot_kind=ballot,
+        cut=cut,
         rules=describe(rules),
         ballot_form=ballot_form_label(round_, rules),
         ballot_type=rules.ballot_type,
@@ -235,10 +256,11 @@ def decision_sentence(
     runoff: list[Unit],
     *,
     needs_decision: bool,
+    tr: Translate = vietnamese,
 ) -> str:
     """Return the arithmetic of the decision: "5/8 đơn vị có mặt = 62,50% > 50%: trúng cử"."""
     if round_.is_voided:
-        return f"Vòng bầu đã bị hủy, không tính kết quả. Lý do: {round_.void_reason}"
+        return tr(N_("Vòng bầu đã bị hủy, không tính kết quả. Lý do: %(reason)s"), reason=round_.void_reason)
     if cut.base == 0:
-        return "Không có phiếu hợp lệ nào; không đơn vị nào trúng cử."
-    return ballot.decision(counts, winners, runoff, cut, needs_decision=needs_decision)
+        return tr(N_("Không có phiếu hợp lệ nào; không đơn vị nào trúng cử."))
+    return ballot.decision(counts, winners, runoff, cut, needs_decision=needs_decision, tr=tr)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     Field,
@@ -24,9 +23,10 @@ from voting.elections.ballots import BallotKind, BallotType
 from voting.elections.models import DecisionMethod, Office
 from voting.elections.rules import ThresholdBase, VoteForm
 from voting.errors import VotingError
+from voting.forms import Form
 
 
-class BallotForm(FlaskForm):
+class BallotForm(Form):
     """The ballot: one of the options its ballot type offers (a unit, Đồng ý / Không đồng ý, blank)."""
 
     choice = RadioField(
@@ -38,7 +38,7 @@ class BallotForm(FlaskForm):
         self.choice.choices = options
 
 
-class CastBallotForm(FlaskForm):
+class CastBallotForm(Form):
     """The review step's confirmation, carrying the choice made on the ballot."""
 
     choice = HiddenField(validators=[DataRequired()])
@@ -53,11 +53,11 @@ class CastBallotForm(FlaskForm):
             raise ValidationError(_l("Lựa chọn không có trong danh sách đề cử."))
 
 
-class RulesForm(FlaskForm):
+class RulesForm(Form):
     """The conference's election rules, set by the chair before the first round."""
 
-    vote_form = SelectField(_l("Hình thức biểu quyết"), choices=[(f.value, f.label) for f in VoteForm])
-    ballot_type = SelectField(_l("Loại phiếu"), choices=[(t.value, t.label) for t in BallotType])
+    vote_form = SelectField(_l("Hình thức biểu quyết"), choices=[(f.value, _l(f.label)) for f in VoteForm])
+    ballot_type = SelectField(_l("Loại phiếu"), choices=[(t.value, _l(t.label)) for t in BallotType])
     quorum_numerator = IntegerField(
         _l("Tỷ lệ có mặt tối thiểu: tử số"), validators=[InputRequired(), NumberRange(1, 100)]
     )
@@ -66,7 +66,9 @@ class RulesForm(FlaskForm):
         _l("Ngưỡng trúng cử (trên): tử số"), validators=[InputRequired(), NumberRange(1, 100)]
     )
     threshold_denominator = IntegerField(_l("mẫu số"), validators=[InputRequired(), NumberRange(1, 100)])
-    threshold_base = SelectField(_l("Tỷ lệ tính trên"), choices=[(b.value, b.label) for b in ThresholdBase])
+    threshold_base = SelectField(
+        _l("Tỷ lệ tính trên"), choices=[(b.value, _l(b.label)) for b in ThresholdBase]
+    )
     leader_excludes_outgoing = BooleanField(_l("Đơn vị Cụm trưởng đương nhiệm không ứng cử Cụm trưởng"))
     deputy_excludes_outgoing_leader = BooleanField(_l("Đơn vị Cụm trưởng đương nhiệm không ứng cử Cụm phó"))
     self_vote_allowed = BooleanField(_l("Đơn vị được bầu cho chính mình"))
@@ -75,7 +77,7 @@ class RulesForm(FlaskForm):
     )
 
 
-class OpenRoundForm(FlaskForm):
+class OpenRoundForm(Form):
     """Open a round: on paper or not, and the nominee on approve/reject ballots."""
 
     on_paper = BooleanField(_l("Bỏ phiếu bằng phiếu giấy (Ban kiểm phiếu nhập kết quả)"))
@@ -92,7 +94,7 @@ class OpenRoundForm(FlaskForm):
         return f"open-{self.office.value}"
 
 
-class VoidRoundForm(FlaskForm):
+class VoidRoundForm(Form):
     """Void a closed round, with the reason."""
 
     reason = StringField(
@@ -113,7 +115,7 @@ class VoidRoundForm(FlaskForm):
         return f"void-{self.round_id}"
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     """The chair's decision after the last allowed round, or the consensus (hiệp thương)."""
 
     method = SelectField(
@@ -176,7 +178,7 @@ class RefusedOnConsole(Exception):
         return self.error.status_code if self.error is not None else 422
 
 
-class AddCommitteeMemberForm(FlaskForm):
+class AddCommitteeMemberForm(Form):
     """Add a member to the counting committee (approved by show of hands)."""
 
     member = SelectField(_l("Thành viên Ban kiểm phiếu"), choices=[])
@@ -190,7 +192,7 @@ class AddCommitteeMemberForm(FlaskForm):
         self.member.choices = [(str(a.id), f"{a.full_name} ({a.username})") for a in accounts]
 
 
-class PaperCountForm(FlaskForm):
+class PaperCountForm(Form):
     """The committee's count of a paper round; per-candidate fields are added for the round."""
 
     issued = IntegerField(_l("Số phiếu phát ra"), validators=[InputRequired(), NumberRange(min=0)])

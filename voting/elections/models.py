@@ -13,6 +13,7 @@ from voting.auth.models import User
 from voting.clusters.models import Unit
 from voting.conferences.models import Conference
 from voting.extensions import db
+from voting.i18n import N_
 from voting.models import enum_column
 
 
@@ -25,7 +26,7 @@ class Office(enum.StrEnum):
     @property
     def label(self) -> str:
         """Return the Vietnamese name of the office."""
-        return "Cụm trưởng" if self is Office.LEADER else "Cụm phó"
+        return N_("Cụm trưởng") if self is Office.LEADER else N_("Cụm phó")
 
 
 class RoundStatus(enum.StrEnum):

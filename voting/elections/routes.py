@@ -122,7 +122,7 @@ def ballot(round_id: int) -> str | Response:
             zero=ballot_request["zero"],
             ballot_request=ballot_request,
             rules=rules,
-            rules_text=describe(rules),
+            rules_text=describe(rules, _),
         )
     unit = _voter_unit()
     form = BallotForm(options, data={"choice": review.held_choice(round_.id, unit.id)})  # "Chọn lại"
@@ -131,7 +131,7 @@ def ballot(round_id: int) -> str | Response:
         review.hold_choice(round_.id, unit.id, form.choice.data)
         return redirect(url_for(".review_ballot", round_id=round_.id))
     return render_template(
-        "elections/ballot.html", round=round_, form=form, rules=rules, rules_text=describe(rules)
+        "elections/ballot.html", round=round_, form=form, rules=rules, rules_text=describe(rules, _)
     )
 
 
@@ -217,7 +217,7 @@ def show_round(round_id: int) -> str:
         ceremony_id=key.ceremony_id if key else None,
         short_tracker=short_tracker,
         office=round_.election.office,
-        rules_text=describe(rules_of(conference)),
+        rules_text=describe(rules_of(conference), _),
     )
 
 
@@ -252,7 +252,7 @@ def rules(conference_id: int) -> str | Response:
         "elections/rules.html",
         conference=conference,
         form=form,
-        rules_text=describe(current),
+        rules_text=describe(current, _),
         is_locked=are_locked(conference),
         is_chair=user().role is Role.CHAIR,
     )
@@ -277,7 +277,11 @@ def open_round(conference_id: int, office: str) -> Response:
         raise RefusedOnConsole(conference.id, form, error) from None
     db.session.commit()
     flash(
-        _("Đã mở vòng %(number)s bầu %(office)s.", number=round_.number, office=round_.election.office.label),
+        _(
+            "Đã mở vòng %(number)s bầu %(office)s.",
+            number=round_.number,
+            office=_(round_.election.office.label),
+        ),
         "success",
     )
     return _console(conference.id)
@@ -367,7 +371,7 @@ def certify(election_id: int) -> Response:
         _(
             "Đã chứng nhận: %(unit)s là đơn vị %(office)s năm %(year)s.",
             unit=election.elected_unit.name,
-            office=election.office.label,
+            office=_(election.office.label),
             year=election.conference.year + 1,
         ),
         "success",

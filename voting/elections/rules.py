@@ -19,7 +19,7 @@ from voting.elections.models import Election
 from voting.errors import InvalidState
 from voting.extensions import db
 from voting.formatting import format_percent
-from voting.i18n import N_
+from voting.i18n import N_, Translate, vietnamese
 from voting.models import enum_column
 
 
@@ -34,9 +34,9 @@ class VoteForm(enum.StrEnum):
     def label(self) -> str:
         """Return the Vietnamese name of the form of vote."""
         return {
-            VoteForm.SECRET: "Bỏ phiếu kín",
-            VoteForm.OPEN: "Biểu quyết công khai (ghi danh từng đơn vị)",
-            VoteForm.CONSENSUS: "Hiệp thương (chủ tọa ghi nhận, biểu quyết giơ tay)",
+            VoteForm.SECRET: N_("Bỏ phiếu kín"),
+            VoteForm.OPEN: N_("Biểu quyết công khai (ghi danh từng đơn vị)"),
+            VoteForm.CONSENSUS: N_("Hiệp thương (chủ tọa ghi nhận, biểu quyết giơ tay)"),
         }[self]
 
 
@@ -51,9 +51,9 @@ class ThresholdBase(enum.StrEnum):
     def label(self) -> str:
         """Return the Vietnamese name of the base, as used in the decision sentence."""
         return {
-            ThresholdBase.PRESENT: "đơn vị có mặt",
-            ThresholdBase.MEMBERS: "đơn vị thành viên",
-            ThresholdBase.VALID: "phiếu hợp lệ",
+            ThresholdBase.PRESENT: N_("đơn vị có mặt"),
+            ThresholdBase.MEMBERS: N_("đơn vị thành viên"),
+            ThresholdBase.VALID: N_("phiếu hợp lệ"),
         }[self]
 
 
@@ -217,39 +217,50 @@ def fraction_text(fraction: Fraction) -> str:
     return f"{fraction.numerator}/{fraction.denominator}"
 
 
-def threshold_text(rules: ConferenceRules) -> str:
-    """Return the threshold: "quá bán (trên 50%) số đơn vị có mặt"."""
-    share = fraction_text(rules.threshold)
-    lead = "quá bán (trên 50%)" if rules.threshold == Fraction(1, 2) else f"trên {share}"
-    return f"{lead} số {rules.threshold_base.label}"
+def threshold_text(rules: ConferenceRules, tr: Translate = vietnamese) -> str:
+    """Return the threshold: "quá bán (trên 50%) số đơn vị có mặt" (in *tr*'s language)."""
+    base = tr(rules.threshold_base.label)
+    if rules.threshold == Fraction(1, 2):
+        return tr(N_("quá bán (trên 50%%) số %(base)s"), base=base)
+    return tr(N_("trên %(share)s số %(base)s"), share=fraction_text(rules.threshold), base=base)
 
 
-def describe(rules: ConferenceRules) -> list[str]:
-    """Return the rules in force as short Vietnamese sentences, for the ballot, console and minutes."""
-    leader = (
-        "tất cả đơn vị thành viên trừ đơn vị Cụm trưởng đương nhiệm"
-        if rules.leader_excludes_outgoing
-        else "tất cả đơn vị thành viên"
-    )
-    deputy = "tất cả đơn vị thành viên trừ đơn vị Cụm trưởng mới"
+def describe(rules: ConferenceRules, tr: Translate = vietnamese) -> list[str]:
+    """Return the rules in force as short sentences, for the ballot, console and minutes.
+
+    In Vietnamese (the minutes) by default; pages pass Flask-Babel's ``gettext`` as *tr*.
+    """
+    if rules.leader_excludes_outgoing:
+        leader = tr(N_("tất cả đơn vị thành viên trừ đơn vị Cụm trưởng đương nhiệm"))
+    else:
+        leader = tr(N_("tất cả đơn vị thành viên"))
     if rules.deputy_excludes_outgoing_leader:
-        deputy += " và đơn vị Cụm trưởng đương nhiệm"
+        deputy = tr(N_("tất cả đơn vị thành viên trừ đơn vị Cụm trưởng mới và đơn vị Cụm trưởng đương nhiệm"))
+    else:
+        deputy = tr(N_("tất cả đơn vị thành viên trừ đơn vị Cụm trưởng mới"))
+    self_vote = N_("Đơn vị được bầu cho chính mình.") if rules.self_vote_allowed else None
     return [
-        f"Hình thức: {rules.vote_form.label}.",
-        f"Loại phiếu: {rules.ballot_type.label}; mỗi đơn vị một phiếu mỗi vòng.",
-        f"Hội nghị hợp lệ khi có ít nhất {fraction_text(rules.quorum)} số đơn vị thành viên có mặt.",
-        f"Trúng cử khi đạt {threshold_text(rules)}.",
-        f"Ứng cử Cụm trưởng: {leader}. Ứng cử Cụm phó: {deputy}.",
-        "Đơn vị được bầu cho chính mình."
-        if rules.self_vote_allowed
-        else "Đơn vị không được bầu cho chính mình.",
-        f"Tối đa {rules.max_rounds} vòng bầu mỗi chức danh; nếu vẫn chưa có đơn vị trúng cử hoặc "
-        "còn đồng phiếu, chủ tọa ghi nhận quyết định và cách quyết định (hiệp thương hoặc bốc thăm).",
+        tr(N_("Hình thức: %(form)s."), form=tr(rules.vote_form.label)),
+        tr(N_("Loại phiếu: %(type)s; mỗi đơn vị một phiếu mỗi vòng."), type=tr(rules.ballot_type.label)),
+        tr(
+            N_("Hội nghị hợp lệ khi có ít nhất %(quorum)s số đơn vị thành viên có mặt."),
+            quorum=fraction_text(rules.quorum),
+        ),
+        tr(N_("Trúng cử khi đạt %(threshold)s."), threshold=threshold_text(rules, tr)),
+        tr(N_("Ứng cử Cụm trưởng: %(leader)s. Ứng cử Cụm phó: %(deputy)s."), leader=leader, deputy=deputy),
+        tr(self_vote or N_("Đơn vị không được bầu cho chính mình.")),
+        tr(
+            N_(
+                "Tối đa %(rounds)s vòng bầu mỗi chức danh; nếu vẫn chưa có đơn vị trúng cử hoặc "
+                "còn đồng phiếu, chủ tọa ghi nhận quyết định và cách quyết định (hiệp thương hoặc bốc thăm)."
+            ),
+            rounds=rules.max_rounds,
+        ),
     ]
 
 
 def describe_text(rules: ConferenceRules) -> str:
-    """Return the rules in force as one paragraph."""
+    """Return the rules in force as one Vietnamese paragraph (the minutes)."""
     return " ".join(describe(rules))
 
 

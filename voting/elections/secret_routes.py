@@ -22,6 +22,7 @@ from voting.elections.models import Election, Round
 from voting.elections.routes import load_for_reading
 from voting.extensions import db
 from voting.formatting import utc_now
+from voting.i18n import N_
 from voting.transactions import writes_late
 from voting.trustees.keys import election_key_of
 from voting.views import answer_in_json
@@ -42,7 +43,7 @@ def _round(round_id: int) -> Round:
 def _json_body() -> object:
     body = request.get_json(silent=True)
     if body is None:
-        abort(400, "Cần gửi dữ liệu JSON.")
+        abort(400, N_("Cần gửi dữ liệu JSON."))
     return body
 
 
@@ -60,7 +61,7 @@ def cast(round_id: int) -> Response:
     load_conference(round_.election.conference_id, Role.REPRESENTATIVE)
     body = _json_body()
     if not isinstance(body, dict) or set(body) != {"ballot"}:
-        abort(400, "Cần gửi đúng một phiếu mã hóa.")
+        abort(400, N_("Cần gửi đúng một phiếu mã hóa."))
     unit = user().unit
     assert unit is not None  # a database constraint for representatives
     tracker = encrypted.cast_encrypted(round_, unit, body["ballot"], by=user(), now=utc_now())
@@ -84,7 +85,7 @@ def decryption_state(round_id: int) -> Response:
     conference = round_.election.conference
     index = _trustee_index(conference, user())
     if not round_.is_encrypted or round_.is_open:
-        abort(409, "Vòng này chưa có gì để giải mã.")
+        abort(409, N_("Vòng này chưa có gì để giải mã."))
     key = encrypted.key_of(conference)
     state = encrypted.decryption_of(round_)
     return _no_store(
@@ -119,7 +120,7 @@ def record(conference_id: int) -> Response:
     conference = load_for_reading(conference_id)
     body = election_record(conference)
     if body is None:
-        abort(404, "Hội nghị chưa có khóa bầu cử.")
+        abort(404, N_("Hội nghị chưa có khóa bầu cử."))
     return Response(
         json.dumps(body, sort_keys=True, separators=(",", ":")),
         mimetype="application/json",

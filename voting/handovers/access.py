@@ -10,6 +10,7 @@ from voting.auth.models import Role, User
 from voting.clusters.models import Cluster
 from voting.conferences.models import Conference
 from voting.extensions import db
+from voting.i18n import N_
 
 #: roles that may read a chain at all; counters count ballots and have no part in the cluster's history
 HOLDER_ROLES = (Role.CHAIR, Role.SECRETARY, Role.ARCHIVIST, Role.ADMIN, Role.REPRESENTATIVE)
@@ -39,7 +40,7 @@ def can_see_holders(account: User, cluster: Cluster) -> bool:
 
 def load_cluster_for_holders(cluster_id: int) -> Cluster:
     """Return a cluster whose flag holders the current user may read, else 404/403."""
-    cluster = db.session.get(Cluster, cluster_id) or abort(404, "Không tìm thấy cụm thi đua.")
+    cluster = db.session.get(Cluster, cluster_id) or abort(404, N_("Không tìm thấy cụm thi đua."))
     if not can_see_holders(user(), cluster):
-        abort(403, "Không có quyền xem cụm này.")
+        abort(403, N_("Không có quyền xem cụm này."))
     return cluster

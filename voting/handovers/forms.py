@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from voting.forms import Form
 
-class RecordHandoverForm(FlaskForm):
+
+class RecordHandoverForm(Form):
     """What the chair records when the flag changes hands."""
 
     handed_over_at = DateTimeLocalField(

@@ -58,7 +58,7 @@ def seal(document_id: int) -> str | Response | tuple[str, int, dict[str, str]]:
             flash(
                 _(
                     "Đã ký số cơ quan và phát hành %(title)s số %(number)s.",
-                    title=document.kind.label,
+                    title=_(document.kind.label),
                     number=document.number,
                 ),
                 "success",

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
+from voting.forms import Form
 from voting.signing.pki import MIN_PIN_LENGTH
 
 
-class SignDocumentForm(FlaskForm):
+class SignDocumentForm(Form):
     """The signer's PIN, or their own PKCS#12 file and its password (used once, never stored)."""
 
     pin = PasswordField(_l("Mã PIN ký số"), validators=[Optional(), Length(max=128)])
@@ -19,7 +19,7 @@ class SignDocumentForm(FlaskForm):
     pkcs12_password = PasswordField(_l("Mật khẩu tệp PKCS#12"), validators=[Optional(), Length(max=128)])
 
 
-class ChangePinForm(FlaskForm):
+class ChangePinForm(Form):
     """The signer's current PIN and the new one, typed twice."""
 
     old_pin = PasswordField(_l("Mã PIN hiện tại"), validators=[DataRequired(), Length(max=128)])
@@ -36,13 +36,13 @@ class ChangePinForm(FlaskForm):
     )
 
 
-class VerifyUploadForm(FlaskForm):
+class VerifyUploadForm(Form):
     """A PDF to check against the archive."""
 
     pdf = FileField(_l("Tệp PDF cần kiểm tra"), validators=[FileRequired(_l("Chọn một tệp PDF."))])
 
 
-class UploadSignedForm(FlaskForm):
+class UploadSignedForm(Form):
     """The prepared revision as the signer's own tool signed it."""
 
     signed = FileField(
@@ -50,7 +50,7 @@ class UploadSignedForm(FlaskForm):
     )
 
 
-class SealDocumentForm(FlaskForm):
+class SealDocumentForm(Form):
     """The agency's key: on a PKCS#11 token (its label, the key's label, the PIN) or in a PKCS#12 file."""
 
     token_label = StringField(_l("Nhãn thiết bị ký số (token/HSM)"), validators=[Optional(), Length(max=32)])
@@ -62,7 +62,7 @@ class SealDocumentForm(FlaskForm):
     pkcs12_password = PasswordField(_l("Mật khẩu tệp PKCS#12"), validators=[Optional(), Length(max=128)])
 
 
-class SignatureImageForm(FlaskForm):
+class SignatureImageForm(Form):
     """A PNG of the handwritten signature, shown in the person's signature stamps."""
 
     image = FileField(

@@ -79,6 +79,23 @@ class SignatureReport:
         """Return whether this signature is intact, valid, trusted and not undermined."""
         return self.bottom_line and self.intact and self.valid and self.trusted
 
+    @property
+    def change_after_signing(self) -> str:
+        """Return what changed in the file after this signature, as a catalogue msgid for the pages.
+
+        Signed bytes that no longer hash to the signed digest were changed, whatever pyHanko's
+        modification level says about the revisions appended after (it says NONE when there are none).
+        """
+        if not (self.intact and self.valid):
+            return N_("Nội dung đã ký bị sửa (không được phép)")
+        if self.covers_whole_file:
+            return N_("Không có")
+        if self.modification == "LTA_UPDATES":
+            return N_("Chỉ thêm dữ liệu kiểm tra dài hạn (được phép)")
+        if self.modification in ("NONE", "FORM_FILLING"):
+            return N_("Chỉ thêm chữ ký (được phép)")
+        return N_("Có thay đổi không được phép")
+
 
 def _basic_auth(credentials: tuple[str, str] | None) -> dict[str, str]:
     """Return the HTTP Basic Authorization header (RFC 7617) for *credentials*, or no header."""

@@ -60,7 +60,7 @@ class _Budget:
 
 def _unusual() -> SigningRefused:
     return SigningRefused(
-        N_("Tệp PKCS#12 dùng tham số mã hoá không được hỗ trợ; hãy xuất lại tệp bằng công cụ ký số.")
+        N_("Tệp PKCS#12 dùng tham số mã hóa không được hỗ trợ; hãy xuất lại tệp bằng công cụ ký số.")
     )
 
 

@@ -125,7 +125,7 @@ def sign(document_id: int) -> str | Response | tuple[str, int, dict[str, str]]:
         )
         if outcome.error is None:
             flash(
-                _("Đã ký số %(title)s số %(number)s.", title=document.kind.label, number=document.number),
+                _("Đã ký số %(title)s số %(number)s.", title=_(document.kind.label), number=document.number),
                 "success",
             )
             return redirect(url_for(".conference_documents", conference_id=document.conference_id))
@@ -213,7 +213,7 @@ def _guarded(signer: User, action: Callable[[datetime], object], *, uses_pin: bo
 
 
 def _message(refused: VotingError) -> str:
-    return str(_(refused.template, **refused.params))
+    return refused.message_in(_)
 
 
 def _after_wrong_pin(attempt: Attempt, now: datetime) -> str:
@@ -262,7 +262,7 @@ def upload_signed(document_id: int) -> str | Response | tuple[str, int]:
         else:
             db.session.commit()
             flash(
-                _("Đã ký số %(title)s số %(number)s.", title=document.kind.label, number=document.number),
+                _("Đã ký số %(title)s số %(number)s.", title=_(document.kind.label), number=document.number),
                 "success",
             )
             return redirect(url_for(".conference_documents", conference_id=document.conference_id))

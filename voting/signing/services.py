@@ -371,6 +371,11 @@ class Verification:
         """Return the archived version the file belongs to."""
         return self.file.version if self.file is not None else None
 
+    def slot_label(self, field: str) -> str | None:
+        """Return the label of the signature block a signature field is (a catalogue msgid), if known."""
+        slots = self.version.slots if self.version is not None else []
+        return next((slot["label"] for slot in slots if slot["field"] == field), None)
+
     @property
     def is_in_archive(self) -> bool:
         """Return whether these exact bytes are stored in the archive."""

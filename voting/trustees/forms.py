@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectMultipleField
 from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from voting.auth.models import User
+from voting.forms import Form
 
 
-class StartCeremonyForm(FlaskForm):
+class StartCeremonyForm(Form):
     """Name the trustees (the counting committee by default) and how many of them decrypt together."""
 
     trustees = SelectMultipleField(
@@ -31,7 +31,7 @@ class StartCeremonyForm(FlaskForm):
     def __init__(self, candidates: list[User], chosen: list[User], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.trustees.choices = [
-            (person.id, f"{person.full_name} ({person.role.label})") for person in candidates
+            (person.id, f"{person.full_name} ({_l(person.role.label)})") for person in candidates
         ]
         if not self.is_submitted():
             self.trustees.data = [person.id for person in chosen]
