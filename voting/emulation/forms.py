@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from flask_wtf import FlaskForm
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -16,6 +16,7 @@ from voting.emulation.ranking import TIE_RULE_LABELS
 from voting.emulation.scoring import STAGE_LABELS, Entry
 from voting.emulation.table import parse_points
 from voting.errors import InvalidInput
+from voting.forms import Form
 from voting.i18n import N_
 
 ITEM_KIND_LABELS = {
@@ -25,100 +26,105 @@ ITEM_KIND_LABELS = {
 }
 
 
-class CreateTableForm(FlaskForm):
+class CreateTableForm(Form):
     """A new, empty criteria table."""
 
-    year = IntegerField("Năm", validators=[DataRequired("Nhập năm."), NumberRange(2000, 2100)])
-    title = StringField("Tên bảng", validators=[DataRequired("Nhập tên bảng."), Length(max=200)])
+    year = IntegerField(_l("Năm"), validators=[DataRequired(_l("Nhập năm.")), NumberRange(2000, 2100)])
+    title = StringField(_l("Tên bảng"), validators=[DataRequired(_l("Nhập tên bảng.")), Length(max=200)])
 
 
-class ImportTableForm(FlaskForm):
+class ImportTableForm(Form):
     """A criteria table from a CSV or XLSX file."""
 
-    year = IntegerField("Năm", validators=[DataRequired("Nhập năm."), NumberRange(2000, 2100)])
-    title = StringField("Tên bảng", validators=[DataRequired("Nhập tên bảng."), Length(max=200)])
-    file = FileField("Tệp CSV hoặc XLSX", validators=[FileRequired("Chọn tệp.")])
+    year = IntegerField(_l("Năm"), validators=[DataRequired(_l("Nhập năm.")), NumberRange(2000, 2100)])
+    title = StringField(_l("Tên bảng"), validators=[DataRequired(_l("Nhập tên bảng.")), Length(max=200)])
+    file = FileField(_l("Tệp CSV hoặc XLSX"), validators=[FileRequired(_l("Chọn tệp."))])
 
 
-class AddSectionForm(FlaskForm):
+class AddSectionForm(Form):
     """A section at the end of the table."""
 
-    code = StringField("Mã phần", validators=[DataRequired("Nhập mã phần."), Length(max=20)])
-    title = StringField("Tên phần", validators=[DataRequired("Nhập tên phần."), Length(max=300)])
+    code = StringField(_l("Mã phần"), validators=[DataRequired(_l("Nhập mã phần.")), Length(max=20)])
+    title = StringField(_l("Tên phần"), validators=[DataRequired(_l("Nhập tên phần.")), Length(max=300)])
 
 
-class AddItemForm(FlaskForm):
+class AddItemForm(Form):
     """A criterion, bonus or penalty item at the end of the table."""
 
-    kind = SelectField("Loại", choices=[(kind.value, label) for kind, label in ITEM_KIND_LABELS.items()])
-    section_code = SelectField("Thuộc phần", validators=[Optional()])
-    code = StringField("Mã", validators=[DataRequired("Nhập mã."), Length(max=20)])
-    text = TextAreaField("Nội dung", validators=[DataRequired("Nhập nội dung."), Length(max=4000)])
-    max_points = StringField("Điểm tối đa", validators=[DataRequired("Nhập điểm tối đa."), Length(max=12)])
+    kind = SelectField(
+        _l("Loại"), choices=[(kind.value, _l(label)) for kind, label in ITEM_KIND_LABELS.items()]
+    )
+    section_code = SelectField(_l("Thuộc phần"), validators=[Optional()])
+    code = StringField(_l("Mã"), validators=[DataRequired(_l("Nhập mã.")), Length(max=20)])
+    text = TextAreaField(_l("Nội dung"), validators=[DataRequired(_l("Nhập nội dung.")), Length(max=4000)])
+    max_points = StringField(
+        _l("Điểm tối đa"), validators=[DataRequired(_l("Nhập điểm tối đa.")), Length(max=12)]
+    )
 
     def __init__(self, section_codes: list[str], *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.section_code.choices = [("", "—"), *((code, code) for code in section_codes)]
 
 
-class AddTieRuleForm(FlaskForm):
+class AddTieRuleForm(Form):
     """A tie rule after the others."""
 
     kind = SelectField(
-        "Khi bằng điểm, xếp trên đơn vị có", choices=[(k.value, v) for k, v in TIE_RULE_LABELS.items()]
+        _l("Khi bằng điểm, xếp trên đơn vị có"),
+        choices=[(k.value, _l(v)) for k, v in TIE_RULE_LABELS.items()],
     )
-    subject_code = StringField("Mã phần hoặc tiêu chí (nếu quy tắc nêu)", validators=[Length(max=20)])
+    subject_code = StringField(_l("Mã phần hoặc tiêu chí (nếu quy tắc nêu)"), validators=[Length(max=20)])
 
 
-class RemoveItemForm(FlaskForm):
+class RemoveItemForm(Form):
     """Which item to remove."""
 
     item_id = HiddenField(validators=[DataRequired()])
 
 
-class StartScoringForm(FlaskForm):
+class StartScoringForm(Form):
     """The deadline of every stage (Vietnam time)."""
 
     self_deadline = DateTimeLocalField(
-        STAGE_LABELS[Stage.SELF], format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
+        _l(STAGE_LABELS[Stage.SELF]), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
     )
     cross_deadline = DateTimeLocalField(
-        STAGE_LABELS[Stage.CROSS], format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
+        _l(STAGE_LABELS[Stage.CROSS]), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
     )
     review_deadline = DateTimeLocalField(
-        STAGE_LABELS[Stage.REVIEW], format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
+        _l(STAGE_LABELS[Stage.REVIEW]), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
     )
     second_review_deadline = DateTimeLocalField(
-        STAGE_LABELS[Stage.SECOND_REVIEW], format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
+        _l(STAGE_LABELS[Stage.SECOND_REVIEW]), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
     )
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     """One unit cross-checks another."""
 
-    checker = SelectField("Đơn vị chấm", coerce=int)
-    checked = SelectField("Chấm chéo cho đơn vị", coerce=int)
+    checker = SelectField(_l("Đơn vị chấm"), coerce=int)
+    checked = SelectField(_l("Chấm chéo cho đơn vị"), coerce=int)
 
     def __init__(self, units: list[Unit], *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.checker.choices = self.checked.choices = [(unit.id, unit.name) for unit in units]
 
 
-class CloseStageForm(FlaskForm):
+class CloseStageForm(Form):
     """Which stage to close."""
 
     stage = HiddenField(validators=[DataRequired()])
 
 
-class ScoreSheetForm(FlaskForm):
+class ScoreSheetForm(Form):
     """A unit's points and explanations: inputs ``points_<id>`` and ``explanation_<id>`` per item."""
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(Form):
     """A file for one item's self-score."""
 
     item_id = HiddenField(validators=[DataRequired()])
-    file = FileField("Tệp minh chứng (PDF, JPEG, PNG)", validators=[FileRequired("Chọn tệp.")])
+    file = FileField(_l("Tệp minh chứng (PDF, JPEG, PNG)"), validators=[FileRequired(_l("Chọn tệp."))])
 
 
 @dataclass

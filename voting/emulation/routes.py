@@ -8,7 +8,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from voting.auth.access import role_required, user
@@ -40,7 +39,7 @@ from voting.emulation.scoring import STAGE_LABELS, assignments, members, missing
 from voting.errors import ImportRefused, VotingError
 from voting.extensions import db
 from voting.formatting import utc_now
-from voting.forms import ConfirmForm, show_refusal
+from voting.forms import ConfirmForm, Form, show_refusal
 
 bp = Blueprint("emulation", __name__)
 
@@ -85,7 +84,7 @@ def table_page(table: CriteriaTable, status: int = 200, **forms: Any) -> tuple[s
     return page, status
 
 
-def refused(form: FlaskForm, error: VotingError) -> int:
+def refused(form: Form, error: VotingError) -> int:
     """Show a refused rule on its form; return the status to answer with (nothing was written)."""
     db.session.rollback()
     show_refusal(form, error)
@@ -93,7 +92,7 @@ def refused(form: FlaskForm, error: VotingError) -> int:
 
 
 def submit_table_form(
-    table: CriteriaTable, name: str, form: FlaskForm, act: Callable[[], object], done: str = ""
+    table: CriteriaTable, name: str, form: Form, act: Callable[[], object], done: str = ""
 ) -> tuple[str, int] | Response:
     """Validate a form of the table's page and run its service; commit and go back, else show the refusal."""
     if not form.validate():
