@@ -76,7 +76,11 @@ def vote(round_: Round, voters: list[Unit], choice: Unit) -> None:
 def demo_app(*, finished: bool) -> tuple[Flask, int]:
     database = Path(tempfile.mkdtemp()) / "shots.sqlite3"
     app = create_app(
-        {"SECRET_KEY": "screenshots-only-0123456789", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"}
+        {
+            "SECRET_KEY": "screenshots-only-0123456789",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "PUBLIC_BASE_URL": "http://192.168.1.20:5000",  # as the hall's LAN would show it
+        }
     )
     with app.app_context():
         upgrade()
@@ -124,6 +128,11 @@ def main() -> None:
         log_in(page, base, "chutri")
         page.goto(f"{base}/conferences/{conference_id}/console")
         page.screenshot(path=str(OUT / "chair-console-open-round.png"), full_page=True)
+        page.locator(".join").screenshot(path=str(OUT / "join-qr.png"))  # what delegates' phones scan
+        page.get_by_role("button", name="Kết thúc vòng bầu và kiểm phiếu").first.click()
+        page.locator("dialog.confirm-dialog").wait_for()
+        page.screenshot(path=str(OUT / "confirm-close-round.png"))  # nothing closes on one click
+        page.keyboard.press("Escape")
         with app.app_context():
             round_ = db.session.get(Round, round_id)
             assert round_ is not None
