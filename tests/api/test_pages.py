@@ -8,9 +8,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from bench.province import clone_documents, statements
+from bench.province import clone_documents
 from tests.api.test_api import check
 from tests.factories import Site, Stage
+from tests.helpers import statements
 from voting.extensions import db
 
 PATH = "/api/v1/documents"

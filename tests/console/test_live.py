@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from tests.eg import cast_ballot, close_round, open_round
 from tests.factories import Site, Stage
-from tests.helpers import later
+from tests.helpers import later, statements
 from voting.auth.models import LoginSession, User
 from voting.conferences.models import Conference
 from voting.conferences.services import check_in
@@ -60,19 +60,10 @@ def test_live_state_counts_only_its_own_conference(make_conference: Callable[...
 @contextmanager
 def _statements(app: Flask) -> Iterator[list[str]]:
     """Collect the SQL statements run meanwhile (SQLite's explicit BEGIN aside: not a query)."""
-    seen: list[str] = []
-
-    def count(*args: object) -> None:
-        if str(args[2]).strip().upper() != "BEGIN":
-            seen.append(str(args[2]))
-
     with app.app_context():
         engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
+    with statements(engine, queries_only=True) as seen:
         yield seen
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
 
 
 def _open_round(app: Flask, site: Site) -> int:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from tests.factories import Stage
-from tests.helpers import ENDED_AT
+from tests.helpers import ENDED_AT, statements
 from voting.conferences.models import Conference
 from voting.documents.archive import conference_documents
 from voting.documents.models import Document, DocumentKind
@@ -144,17 +144,8 @@ def test_twenty_concurrent_numbers_are_distinct(app: Flask, conference: Conferen
 def _statements_of_register(cluster_id: int) -> int:
     """Return how many SQL statements building a cluster's register runs, from a cold session."""
     db.session.expunge_all()
-    seen: list[str] = []
-
-    def count(*args: object) -> None:
-        seen.append(str(args[2]))
-
-    engine = db.session.get_bind()
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
+    with statements(db.session.get_bind()) as seen:
         register(cluster_id=cluster_id)
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
     return len(seen)
 
 

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from tests.eg import ballot_request_of
 from tests.elections.helpers import change_rules
 from tests.factories import Factories, Site, Stage
-from tests.helpers import OPENED_AT, csrf_token
+from tests.helpers import OPENED_AT, csrf_token, statements
 from voting.crypto.prover import encrypt_ballot
 from voting.elections.models import Office, Round
 from voting.elections.rules import VoteForm
@@ -27,18 +27,10 @@ VOTER, CHOICE = 5, 2
 @contextmanager
 def counted(app: Flask) -> Iterator[list[str]]:
     """Collect the SQL statements the app runs inside the block."""
-    seen: list[str] = []
-
-    def count(*args: object) -> None:
-        seen.append(str(args[2]))
-
     with app.app_context():
         engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
+    with statements(engine) as seen:
         yield seen
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
 
 
 def _open_vote_round(app: Flask, factories: Factories, units: int) -> tuple[Site, int]:
