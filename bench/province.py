@@ -136,12 +136,16 @@ def clone_documents(template_id: int, count: int) -> list[int]:
 
 
 @contextmanager
-def statements(engine: sa.Engine) -> Iterator[list[str]]:
-    """Collect the SQL statements run inside the block."""
+def statements(engine: sa.Engine | sa.Connection, *, queries_only: bool = False) -> Iterator[list[str]]:
+    """Collect the SQL statements *engine* runs in the block (*queries_only*: SQLite's BEGIN aside).
+
+    The tests' statement pins use it too (``tests.helpers.statements``).
+    """
     seen: list[str] = []
 
     def count(*args: Any) -> None:
-        seen.append(str(args[2]))
+        if not queries_only or str(args[2]).strip().upper() != "BEGIN":
+            seen.append(str(args[2]))
 
     sa.event.listen(engine, "before_cursor_execute", count)
     try:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, NoReturn
@@ -15,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
+from bench.province import statements as statements  # one counter for the bench and the pins
 from voting.conferences.models import Conference
 from voting.config import lan_address
 from voting.demo import PASSWORD as DEMO_PASSWORD
@@ -153,22 +152,3 @@ def assert_every_document_signed_and_verified(conference: Conference) -> None:
         # every stored state is kept, each with its own hash
         assert len({f.sha256 for f in version.files}) == len(version.slots) + 1
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Document)) == 4
-
-
-# SQL statements ----------------------------------------------------------------------------------
-
-
-@contextmanager
-def statements(engine: sa.Engine | sa.Connection, *, queries_only: bool = False) -> Iterator[list[str]]:
-    """Collect the SQL statements *engine* runs in the block (*queries_only*: SQLite's BEGIN aside)."""
-    seen: list[str] = []
-
-    def count(*args: object) -> None:
-        if not queries_only or str(args[2]).strip().upper() != "BEGIN":
-            seen.append(str(args[2]))
-
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
