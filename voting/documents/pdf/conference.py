@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table
 
 from voting.documents.minutes_data import (
@@ -15,6 +16,8 @@ from voting.documents.minutes_data import (
     HandoverMinutes,
 )
 from voting.documents.pdf.layout import (
+    BOLD,
+    REGULAR,
     STYLES,
     TEXT_WIDTH,
     BuiltPdf,
@@ -24,6 +27,7 @@ from voting.documents.pdf.layout import (
     cells,
     closing,
     header,
+    register_fonts,
     render,
     sentence,
     t,
@@ -71,9 +75,25 @@ def _participants(data: ConferenceMinutes) -> list[Flowable]:
     return flow
 
 
-#: the makers of a count table's cells (row number, unit, counts); one set per document shares
-#: the cells that repeat from round to round
+#: the makers of a count table's cells (row number, unit, counts) for texts that wrap; one set per
+#: document shares the cells that repeat from round to round
 CountCells = tuple[Callable[[str], Flowable], Callable[[str], Flowable], Callable[[str], Flowable]]
+_COUNT_WIDTHS = (14 * mm, TEXT_WIDTH - 64 * mm, 25 * mm, 25 * mm)
+_CELL_PADDING = 6  # ReportLab's default left and right padding of a table cell
+_CELL_LEADING = STYLES["cell"].leading
+#: the height of a row whose cells are one line each: the leading and the top and bottom paddings
+_ONE_LINE_ROW = _CELL_LEADING + (4 + 3)
+_COUNT_STYLE = table_style(
+    ("FONT", (0, 0), (-1, -1), REGULAR, 12, _CELL_LEADING),
+    ("FONT", (0, 0), (-1, 0), BOLD, 12, _CELL_LEADING),
+    ("ALIGN", (0, 0), (0, -1), "CENTER"),
+    ("ALIGN", (2, 0), (-1, -1), "RIGHT"),
+    ("ALIGN", (0, 0), (-1, 0), "CENTER"),
+    ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ("TOPPADDING", (0, 0), (-1, -1), 3),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+)
 
 
 def count_cells() -> CountCells:
@@ -81,23 +101,34 @@ def count_cells() -> CountCells:
     return cells("cell_stt"), cells("cell"), cells("cell_num")
 
 
+def _one_line(text: str, width: float) -> bool:
+    """Tell whether *text* prints as it is on one line of a count-table column *width* wide.
+
+    Such a cell is a plain string, drawn by the table itself at the place a one-line paragraph
+    would take: a paragraph per cell made drawing and measuring a long table most of its cost.
+    """
+    return (
+        " ".join(text.split()) == text
+        and pdfmetrics.stringWidth(text, REGULAR, 12) < width - 2 * _CELL_PADDING - 1
+    )
+
+
 def count_table(count_rows: list[CountRow], makers: CountCells | None = None) -> Table:
     """Return the STT | Tên đơn vị | Số phiếu | Tỷ lệ % grid of one round."""
-    titles = ("STT", "Tên đơn vị", "Số phiếu", "Tỷ lệ %")
+    register_fonts()  # measuring text needs the faces
     stt, name, number = makers or count_cells()
-    rows = [[Paragraph(title, STYLES["cell_head"]) for title in titles]] + [
-        [stt(str(i)), name(row.unit_name), number(str(row.votes)), number(row.percent)]
-        for i, row in enumerate(count_rows, 1)
-    ]
-    table = Table(rows, colWidths=[14 * mm, TEXT_WIDTH - 64 * mm, 25 * mm, 25 * mm], repeatRows=1)
-    table.setStyle(
-        table_style(
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("TOPPADDING", (0, 0), (-1, -1), 3),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    rows: list[list[object]] = [["STT", "Tên đơn vị", "Số phiếu", "Tỷ lệ %"]]
+    heights: list[float | None] = [_ONE_LINE_ROW]
+    for i, count in enumerate(count_rows, 1):
+        texts = [nfc(text) for text in (str(i), count.unit_name, str(count.votes), count.percent)]
+        fits = [_one_line(text, width) for text, width in zip(texts, _COUNT_WIDTHS, strict=True)]
+        makers_ = (stt, name, number, number)
+        rows.append(
+            [text if fit else make(text) for text, fit, make in zip(texts, fits, makers_, strict=True)]
         )
-    )
+        heights.append(_ONE_LINE_ROW if all(fits) else None)  # None: ReportLab measures the row
+    table = Table(rows, colWidths=list(_COUNT_WIDTHS), rowHeights=heights, repeatRows=1)
+    table.setStyle(_COUNT_STYLE)
     table.spaceAfter = 6
     return table
 
