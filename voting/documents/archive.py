@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import zipfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,7 @@ ROW_LOADS = (
 def archive(
     *,
     cluster_id: int | None = None,
+    cluster_ids: Collection[int] | None = None,
     year: int | None = None,
     kind: DocumentKind | None = None,
     unit: str | None = None,
@@ -89,7 +91,7 @@ def archive(
     offset: int = 0,
 ) -> list[ArchiveEntry]:
     """Return documents, newest first (register year, cluster, number), filtered by cluster, year, kind,
-    a unit named in them and text."""
+    a unit named in them and text; *cluster_ids* keeps the documents of those clusters only."""
     query = (
         sa.select(Document, Cluster, Conference.year)
         .join(Conference, Document.conference_id == Conference.id)
@@ -101,6 +103,8 @@ def archive(
     )
     if cluster_id is not None:
         query = query.where(Document.cluster_id == cluster_id)
+    if cluster_ids is not None:
+        query = query.where(Document.cluster_id.in_(cluster_ids))
     if year is not None:
         query = query.where(Conference.year == year)
     if kind is not None:

@@ -69,6 +69,7 @@ class ArchiveFilterForm(Form):
     class Meta:
         csrf = False
 
+    cluster_name = StringField(_l("Tên cụm thi đua"), validators=[Optional(), Length(max=160)])
     cluster = SelectField(_l("Cụm thi đua"), coerce=int, validators=[Optional()])
     year = IntegerField(_l("Năm"), validators=[Optional(), NumberRange(1945, 2200)])
     kind = SelectField(_l("Loại tài liệu"), validators=[Optional()])

@@ -35,6 +35,7 @@ from voting.documents.numbering import ascii_slug
 from voting.documents.questions import issue_document_question, issue_minutes_question, replace_question
 from voting.documents.register import DEFAULT_FILE_CODE, RegisterLine, register_csv
 from voting.documents.register import register as register_lines
+from voting.documents.search import cluster_choices, clusters_named
 from voting.elections.models import Office
 from voting.elections.services import get_election
 from voting.errors import InvalidState
@@ -206,13 +207,15 @@ def replace(document_id: int) -> Response:
 @role_required(Role.ARCHIVIST, Role.ADMIN)
 def archive() -> str:
     """Search issued documents by cluster, year, kind, unit and text."""
-    clusters = db.session.execute(sa.select(Cluster.id, Cluster.name).order_by(Cluster.name)).tuples()
-    form = ArchiveFilterForm([(id_, name) for id_, name in clusters], formdata=request.args)
+    named = clusters_named(request.args.get("cluster_name", ""))
+    choices = cluster_choices(request.args.get("cluster", 0, type=int), named)
+    form = ArchiveFilterForm(choices, formdata=request.args)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     entries = []
     if form.validate():
         entries = search_archive(
             cluster_id=form.cluster.data or None,
+            cluster_ids=None if named is None else [id_ for id_, _name in named],
             year=form.year.data,
             kind=DocumentKind(form.kind.data) if form.kind.data else None,
             unit=form.unit.data,

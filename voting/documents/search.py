@@ -14,6 +14,7 @@ import re
 
 import sqlalchemy as sa
 
+from voting.clusters.models import Cluster
 from voting.documents.models import DocumentVersion
 from voting.extensions import db
 from voting.formatting import fold, nfc
@@ -68,3 +69,38 @@ def matching_documents(text: str) -> sa.Select[tuple[int]] | None:
             .where(sa.text(f"{FTS_TABLE} MATCH :query").bindparams(query=" ".join(f'"{t}"*' for t in terms)))
         )
     return sa.select(DocumentVersion.document_id).where(condition)
+
+
+#: the archive's cluster list offers at most this many of the clusters a typed name matches
+CLUSTER_CHOICES = 20
+
+
+def clusters_named(text: str) -> list[tuple[int, str]] | None:
+    """Return (id, name) of the clusters whose name holds every word of *text* as a word's start, by name.
+
+    None when the text has no word: such a filter selects nothing away. The names are folded here,
+    as the documents' texts are, so "cum so 4" finds «Cụm thi đua số 4»; a province has hundreds of
+    clusters, not the documents' hundreds of thousands, so no index is needed.
+    """
+    terms = words(text)
+    if not terms:
+        return None
+    clusters = db.session.execute(sa.select(Cluster.id, Cluster.name).order_by(Cluster.name)).tuples()
+    return [
+        (id_, name)
+        for id_, name in clusters
+        if all(any(word.startswith(term) for word in words(name)) for term in terms)
+    ]
+
+
+def cluster_choices(selected: int | None, named: list[tuple[int, str]] | None) -> list[tuple[int, str]]:
+    """Return the clusters the archive's list offers: the selected one, then the first matches of a name.
+
+    The list stays short whatever the number of clusters: a cluster is found by typing its name.
+    """
+    chosen = (
+        list(db.session.execute(sa.select(Cluster.id, Cluster.name).where(Cluster.id == selected)).tuples())
+        if selected
+        else []
+    )
+    return chosen + [row for row in named or [] if row[0] != selected][:CLUSTER_CHOICES]
