@@ -12,12 +12,18 @@ from werkzeug.serving import make_server
 
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[str]:
-    """Serve the app on a free port of 127.0.0.1 in a thread; yield its base URL."""
+    """Serve the app on a free port of 127.0.0.1 in a thread; yield its base URL.
+
+    The app's absolute links (projector, join, verification) use that URL, as a deployment's
+    ``PUBLIC_BASE_URL`` names its own address.
+    """
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    app.config["PUBLIC_BASE_URL"] = base
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield base
     finally:
         server.shutdown()
         thread.join(timeout=10)

@@ -103,6 +103,9 @@ async def confirm(
     With *cancel_first*, the dialog is first dismissed ("Quay lại"), which must leave the page as it was.
     """
     dialog = page.locator("dialog.confirm-dialog")
+    # The button may be on a page still loading after the previous step's redirect: confirm.js is
+    # deferred, and a click before it runs posts the form without the dialog (the server then asks).
+    await page.wait_for_load_state("load")
     if cancel_first:
         url = page.url
         await page.get_by_role("button", name=button, exact=True).first.click()
