@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,9 +23,9 @@ class Election:
     kfp: str
     rounds: list[dict[str, Any]] = field(default_factory=list)
 
-    def manifest(self, round_id: int, options: list[str]) -> dict[str, Any]:
-        """Return a round's manifest under this election's key."""
-        return {
+    def manifest(self, round_id: int, options: list[str], max_choices: int | None = None) -> dict[str, Any]:
+        """Return a round's manifest under this election's key (choose up to *max_choices* if given)."""
+        manifest = {
             "version": v.VERSION,
             "conference": self.ceremony["conference"],
             "round": round_id,
@@ -32,19 +33,24 @@ class Election:
             "election_key": self.H,
             "options": options,
         }
+        if max_choices is not None:
+            manifest["max_choices"] = max_choices
+        return manifest
 
     def play_round(
         self,
         round_id: int,
         options: list[str],
-        choices: list[int],
+        choices: Sequence[int | Sequence[int]],
         *,
+        max_choices: int | None = None,
         zero: dict[int, list[int]] | None = None,
         decrypt_with: tuple[int, ...] | None = None,
         rng: prover.Rng | None = None,
     ) -> dict[str, Any]:
-        """Cast *choices* (zero: {ballot position: its excluded options}), decrypt, add the round."""
-        manifest = self.manifest(round_id, options)
+        """Cast *choices* (option indices, or lists of marks when choosing up to *max_choices*; zero:
+        {ballot position: its excluded options}), decrypt, add the round."""
+        manifest = self.manifest(round_id, options, max_choices)
         ctx = v.manifest_ctx(manifest)
         ballots, excluded = [], {}
         for position, choice in enumerate(choices):
@@ -58,7 +64,7 @@ class Election:
         sums = v.aggregate([ballot for _, ballot in ballots], len(options))
         quorum = decrypt_with or tuple(range(1, self.ceremony["threshold"] + 1))
         partials = [self.trustees[j - 1].partial_decrypt(ctx, sums) for j in quorum] if ballots else []
-        counts = v.combine(sums, partials, len(ballots))
+        counts = v.combine(sums, partials, len(ballots), max_choices)
         rnd = {
             "manifest": manifest,
             "ctx": ctx,

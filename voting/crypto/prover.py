@@ -191,24 +191,48 @@ class Trustee:
         return {"index": self.index, "shares": shares}
 
 
+def _prove_disjunctive(
+    tag: str,
+    prefix: Sequence[str | int],
+    alpha: bytes,
+    beta: bytes,
+    H: bytes,
+    m: int,
+    k: int,
+    r: bytes,
+    rng: Rng,
+) -> tuple[list[bytes], list[bytes]]:  # noqa: N803
+    """Return (c_v, z_v) for v = 0..k: a disjunctive Chaum–Pedersen proof that (alpha, beta) encrypts m.
+
+    Branch v states log_G(alpha) = log_H(beta − v·G); branch m is real (nonce w), the others simulated.
+    rng order: w, then c_v and z_v for each simulated branch v in increasing order.
+    """
+    w = rng()
+    cs, zs, parts = [ZERO] * (k + 1), [ZERO] * (k + 1), [alpha.hex(), beta.hex()]
+    shifted = beta
+    for u in range(k + 1):
+        if u:
+            shifted = v.sub(shifted, v.G)
+        if u == m:
+            a, b = v.base(w), v.mul(w, H)
+        else:
+            cs[u], zs[u] = rng(), rng()
+            a, b = v.sub(v.base(zs[u]), v.mul(cs[u], alpha)), v.sub(v.mul(zs[u], H), v.mul(cs[u], shifted))
+        parts += [a.hex(), b.hex()]
+    c_real = v.hs(tag, *prefix, *parts)
+    for u in range(k + 1):
+        if u != m:
+            c_real = v.s_sub(c_real, cs[u])
+    cs[m], zs[m] = c_real, v.s_add(w, v.s_mul(c_real, r))
+    return cs, zs
+
+
 def _prove_range(
     ctx: str, o: int, m: int, r: bytes, alpha: bytes, beta: bytes, H: bytes, rng: Rng
 ) -> dict[str, str]:  # noqa: N803
     """Return the disjunctive Chaum–Pedersen proof that (alpha, beta) encrypts m ∈ {0, 1}."""
-    w, c_sim, z_sim = rng(), rng(), rng()
-    u = 1 - m
-    commits: dict[int, tuple[bytes, bytes]] = {m: (v.base(w), v.mul(w, H))}
-    shifted = beta if u == 0 else v.sub(beta, v.G)
-    commits[u] = (
-        v.sub(v.base(z_sim), v.mul(c_sim, alpha)),
-        v.sub(v.mul(z_sim, H), v.mul(c_sim, shifted)),
-    )
-    parts = (alpha, beta, *commits[0], *commits[1])
-    c = v.hs("luanluu/v1/range", ctx, o, *(p.hex() for p in parts))
-    c_real = v.s_sub(c, c_sim)
-    z_real = v.s_add(w, v.s_mul(c_real, r))
-    c_of, z_of = {m: c_real, u: c_sim}, {m: z_real, u: z_sim}
-    return {"c0": c_of[0].hex(), "c1": c_of[1].hex(), "z0": z_of[0].hex(), "z1": z_of[1].hex()}
+    cs, zs = _prove_disjunctive("luanluu/v1/range", (ctx, o), alpha, beta, H, m, 1, r, rng)
+    return {"c0": cs[0].hex(), "c1": cs[1].hex(), "z0": zs[0].hex(), "z1": zs[1].hex()}
 
 
 def _prove_cp(tag: str, prefix: Sequence[str | int], g2: bytes, secret: bytes, w: bytes) -> dict[str, str]:
@@ -218,42 +242,54 @@ def _prove_cp(tag: str, prefix: Sequence[str | int], g2: bytes, secret: bytes, w
 
 
 def encrypt_ballot(
-    manifest: dict[str, Any], choice: int, zero: Sequence[int] = (), rng: Rng | None = None
+    manifest: dict[str, Any], choice: int | Sequence[int], zero: Sequence[int] = (), rng: Rng | None = None
 ) -> tuple[dict[str, Any], list[str]]:
-    """Encrypt a vote for option *choice*; return (ballot, randomness r_o in hex).
+    """Encrypt a vote; return (ballot, randomness r_o in hex).
 
-    rng order: for each option o in manifest order, r_o then the proof's nonces (w, c_u, z_u for a
-    0/1 proof; w for an excluded option's zero proof); last, the sum proof's w.
+    *choice* is the chosen option's index, or for a manifest with ``max_choices`` k the list of at most
+    k distinct marked options (any order; empty for a blank ballot). rng order: for each option o in
+    manifest order, r_o then the proof's nonces (w, c_u, z_u for a 0/1 proof; w for an excluded
+    option's zero proof); last, the sum proof's w (then, choose-up-to-k, c_v and z_v for each branch
+    v ≠ the number of marks, in increasing v).
     """
     draw = rng or random_scalar
     ctx = v.manifest_ctx(manifest)
     H = v.point(manifest["election_key"], "election key")  # noqa: N806
-    n = len(manifest["options"])
-    if not 0 <= choice < n or choice in zero:
-        raise v.Invalid("the choice is not an option the voter may choose")
+    k = v.max_choices(manifest)
+    if k is not None and not isinstance(choice, int):
+        choice = sorted(choice)  # marks_of wants them in increasing order; duplicates stay and are refused
+    marks = v.marks_of(manifest, choice, zero)
     choices, randomness = [], []
     total_a, total_b, total_r = v.IDENTITY, v.IDENTITY, ZERO
-    for o in range(n):
+    for o in range(len(manifest["options"])):
         r = draw()
         alpha = v.base(r)
-        beta = v.add(v.mul(r, H), v.G) if o == choice else v.mul(r, H)
+        beta = v.add(v.mul(r, H), v.G) if o in marks else v.mul(r, H)
         if o in zero:
             proof = _prove_cp("luanluu/v1/zero", (ctx, o, alpha.hex(), beta.hex()), H, r, draw())
         else:
-            proof = _prove_range(ctx, o, int(o == choice), r, alpha, beta, H, draw)
+            proof = _prove_range(ctx, o, int(o in marks), r, alpha, beta, H, draw)
         choices.append({"alpha": alpha.hex(), "beta": beta.hex(), "proof": proof})
         randomness.append(r.hex())
         total_a, total_b, total_r = v.add(total_a, alpha), v.add(total_b, beta), v.s_add(total_r, r)
-    sum_proof = _prove_cp("luanluu/v1/sum", (ctx, total_a.hex(), total_b.hex()), H, total_r, draw())
+    sum_proof: dict[str, str] | list[dict[str, str]]
+    if k is None:
+        sum_proof = _prove_cp("luanluu/v1/sum", (ctx, total_a.hex(), total_b.hex()), H, total_r, draw())
+    else:
+        cs, zs = _prove_disjunctive(
+            "luanluu/v1/sum-range", (ctx,), total_a, total_b, H, len(marks), k, total_r, draw
+        )
+        sum_proof = [{"c": c.hex(), "z": z.hex()} for c, z in zip(cs, zs, strict=True)]
     ballot = {"ctx": ctx, "round": manifest["round"], "choices": choices, "sum_proof": sum_proof}
     return ballot, randomness
 
 
 def challenge(
-    ballot: dict[str, Any], choice: int, randomness: list[str], zero: Sequence[int] = ()
+    ballot: dict[str, Any], choice: int | Sequence[int], randomness: list[str], zero: Sequence[int] = ()
 ) -> dict[str, Any]:
-    """Return the Benaloh audit of a ballot that will not be cast (it reveals the choice)."""
-    audit: dict[str, Any] = {"ballot": ballot, "choice": choice, "randomness": list(randomness)}
+    """Return the Benaloh audit of a ballot that will not be cast (it reveals the choice or the marks)."""
+    shown = choice if isinstance(choice, int) else sorted(choice)
+    audit: dict[str, Any] = {"ballot": ballot, "choice": shown, "randomness": list(randomness)}
     if zero:
         audit["zero"] = sorted(zero)
     return audit

@@ -264,7 +264,8 @@ def key_fingerprint(ceremony: dict[str, Any], H: str, phase1: list[dict[str, Any
 
 def manifest_ctx(manifest: dict[str, Any]) -> str:
     """Return ctx, the SHA-256 of a round's manifest, which every ballot proof hashes."""
-    _dict(manifest, ("version", "conference", "round", "key", "election_key", "options"), "manifest")
+    fields = ("version", "conference", "round", "key", "election_key", "options")
+    _dict(manifest, (*fields, "max_choices") if "max_choices" in manifest else fields, "manifest")
     if manifest["version"] != VERSION:
         raise Invalid(f"manifest: version is not {VERSION}")
     _int(manifest["conference"], "manifest conference")
@@ -274,7 +275,18 @@ def manifest_ctx(manifest: dict[str, Any]) -> str:
     options = _list(manifest["options"], "manifest options")
     if not options or not all(isinstance(o, str) for o in options) or len(set(options)) != len(options):
         raise Invalid("manifest options: expected distinct strings")
+    max_choices(manifest)
     return sha256_hex(manifest)
+
+
+def max_choices(manifest: dict[str, Any]) -> int | None:
+    """Return k of a choose-up-to-k manifest (1 <= k <= options), or None for an exactly-one manifest."""
+    if "max_choices" not in manifest:
+        return None
+    k = _int(manifest["max_choices"], "manifest max_choices")
+    if not 1 <= k <= len(manifest["options"]):
+        raise Invalid("manifest max_choices: expected between 1 and the number of options")
+    return k
 
 
 def tracker_of(ballot: dict[str, Any]) -> str:
@@ -294,18 +306,48 @@ def _zero_set(zero: Sequence[int], n_options: int) -> set[int]:
     return excluded
 
 
+def disjunctive_ok(
+    tag: str,
+    prefix: Sequence[str | int],
+    alpha: bytes,
+    beta: bytes,
+    H: bytes,
+    cs: list[bytes],
+    zs: list[bytes],
+) -> bool:  # noqa: N803
+    """Return whether branches v = 0..len(cs)−1, each "log_G(alpha) == log_H(beta − v·G)", hold one true.
+
+    a_v = z_v·G − c_v·alpha, b_v = z_v·H − c_v·(beta − v·G); the c_v must add up to
+    Hs(tag, *prefix, alpha, beta, a_0, b_0, a_1, b_1, …).
+    """
+    parts = [alpha.hex(), beta.hex()]
+    shifted, total = beta, sc(0)
+    for v, (c, z) in enumerate(zip(cs, zs, strict=True)):
+        if v:
+            shifted = sub(shifted, G)
+        parts += [sub(base(z), mul(c, alpha)).hex(), sub(mul(z, H), mul(c, shifted)).hex()]
+        total = s_add(total, c)
+    return total == hs(tag, *prefix, *parts)
+
+
 def verify_range(ctx: str, o: int, alpha: bytes, beta: bytes, H: bytes, proof: Any, what: str) -> None:  # noqa: N803
     """Check a disjunctive Chaum–Pedersen proof that (alpha, beta) encrypts 0 or 1."""
     proof = _dict(proof, ("c0", "c1", "z0", "z1"), what)
-    c0, c1 = scalar(proof["c0"], f"{what} c0"), scalar(proof["c1"], f"{what} c1")
-    z0, z1 = scalar(proof["z0"], f"{what} z0"), scalar(proof["z1"], f"{what} z1")
-    a0 = sub(base(z0), mul(c0, alpha))
-    b0 = sub(mul(z0, H), mul(c0, beta))
-    a1 = sub(base(z1), mul(c1, alpha))
-    b1 = sub(mul(z1, H), mul(c1, sub(beta, G)))
-    parts = (alpha, beta, a0, b0, a1, b1)
-    if s_add(c0, c1) != hs("luanluu/v1/range", ctx, o, *(p.hex() for p in parts)):
+    cs = [scalar(proof[f"c{v}"], f"{what} c{v}") for v in (0, 1)]
+    zs = [scalar(proof[f"z{v}"], f"{what} z{v}") for v in (0, 1)]
+    if not disjunctive_ok("luanluu/v1/range", (ctx, o), alpha, beta, H, cs, zs):
         raise Invalid(f"{what}: 0/1 proof does not verify")
+
+
+def verify_sum_range(ctx: str, k: int, A: bytes, B: bytes, H: bytes, proof: Any) -> None:  # noqa: N803
+    """Check a choose-up-to-k ballot's sum proof: (A, B) encrypts one of 0, 1, …, k (k + 1 branches)."""
+    branches = [
+        _dict(b, ("c", "z"), f"sum proof branch {v}") for v, b in enumerate(_list(proof, "sum proof", k + 1))
+    ]
+    cs = [scalar(b["c"], f"sum proof branch {v} c") for v, b in enumerate(branches)]
+    zs = [scalar(b["z"], f"sum proof branch {v} z") for v, b in enumerate(branches)]
+    if not disjunctive_ok("luanluu/v1/sum-range", (ctx,), A, B, H, cs, zs):
+        raise Invalid(f"sum proof: the ballot does not mark between 0 and {k} options")
 
 
 def verify_cp(
@@ -340,17 +382,41 @@ def verify_ballot(manifest: dict[str, Any], ballot: dict[str, Any], zero: Sequen
         else:
             verify_range(ctx, o, alpha, beta, H, choice["proof"], f"choice {o}")
         total_a, total_b = add(total_a, alpha), add(total_b, beta)
-    prefix = (ctx, total_a.hex(), total_b.hex())
-    verify_cp("luanluu/v1/sum", prefix, H, total_a, sub(total_b, G), ballot["sum_proof"], "sum proof")
+    k = max_choices(manifest)
+    if k is None:
+        prefix = (ctx, total_a.hex(), total_b.hex())
+        verify_cp("luanluu/v1/sum", prefix, H, total_a, sub(total_b, G), ballot["sum_proof"], "sum proof")
+    else:
+        verify_sum_range(ctx, k, total_a, total_b, H, ballot["sum_proof"])
     return tracker_of(ballot)
+
+
+def marks_of(manifest: dict[str, Any], choice: Any, excluded: Sequence[int]) -> set[int]:
+    """Return the set of options *choice* marks, refusing what the manifest and *excluded* do not allow.
+
+    *choice* is an option index, or for a choose-up-to-k manifest a list of at most k distinct indices
+    in increasing order (possibly empty: a blank ballot).
+    """
+    n = len(manifest["options"])
+    k = max_choices(manifest)
+    if k is None:
+        marks = [_int(choice, "choice")]
+    else:
+        marks = [_int(o, "choice") for o in _list(choice, "choice")]
+        if marks != sorted(set(marks)) or len(marks) > k:
+            raise Invalid(f"choice: expected at most {k} distinct options in increasing order")
+    if not all(0 <= o < n and o not in excluded for o in marks):
+        raise Invalid("the choice is not an option the voter may choose")
+    return set(marks)
 
 
 def verify_challenge(
     audit: dict[str, Any], manifest: dict[str, Any], zero: Sequence[int] | None = None
-) -> int:
-    """Check a Benaloh-challenged ballot's openings (and proofs); return the option it encrypted.
+) -> int | list[int]:
+    """Check a Benaloh-challenged ballot's openings (and proofs); return the option(s) it encrypted.
 
-    The excluded options come from *zero*, else from the audit's optional ``"zero"`` field.
+    That is the option index, or for a choose-up-to-k manifest the sorted list of marked options. The
+    excluded options come from *zero*, else from the audit's optional ``"zero"`` field.
     """
     if not isinstance(audit, dict) or not {"ballot", "choice", "randomness"} <= set(audit) <= {
         "ballot", "choice", "randomness", "zero"
@@ -358,17 +424,18 @@ def verify_challenge(
         raise Invalid("audit: expected the fields ballot, choice, randomness (and zero)")
     excluded = list(audit.get("zero", []) if zero is None else zero)
     verify_ballot(manifest, audit["ballot"], excluded)
-    chosen = _int(audit["choice"], "audit choice")
-    n = len(manifest["options"])
-    if not 0 <= chosen < n or chosen in excluded:
-        raise Invalid("audit: the choice is not an option the voter may choose")
+    try:
+        marks = marks_of(manifest, audit["choice"], excluded)
+    except Invalid as error:
+        raise Invalid(f"audit: {error}") from error
     H = point(manifest["election_key"], "election key")  # noqa: N806
-    randomness = _list(audit["randomness"], "audit randomness", n)
+    randomness = _list(audit["randomness"], "audit randomness", len(manifest["options"]))
     for o, (choice, r_hex) in enumerate(zip(audit["ballot"]["choices"], randomness, strict=True)):
         r = scalar(r_hex, f"randomness {o}")
-        beta = mul(r, H) if o != chosen else add(mul(r, H), G)
+        beta = add(mul(r, H), G) if o in marks else mul(r, H)
         if base(r).hex() != choice["alpha"] or beta.hex() != choice["beta"]:
-            raise Invalid(f"audit: choice {o} does not open to {int(o == chosen)}")
+            raise Invalid(f"audit: choice {o} does not open to {int(o in marks)}")
+    chosen: int | list[int] = audit["choice"]
     return chosen
 
 
@@ -409,8 +476,16 @@ def lagrange(indices: Sequence[int], j: int) -> bytes:
     return result
 
 
-def combine(aggregate: list[dict[str, Any]], partials: list[dict[str, Any]], n_ballots: int) -> list[int]:
-    """Return each option's count from verified partial decryptions (Lagrange over the posts' indices)."""
+def combine(
+    aggregate: list[dict[str, Any]],
+    partials: list[dict[str, Any]],
+    n_ballots: int,
+    max_choices: int | None = None,
+) -> list[int]:
+    """Return each option's count from verified partial decryptions (Lagrange over the posts' indices).
+
+    The counts add up to *n_ballots* (exactly-one ballots), or to at most max_choices·n_ballots.
+    """
     if n_ballots == 0:
         return [0] * len(aggregate)
     indices = [_int(post["index"], "partial decryption index") for post in partials]
@@ -434,8 +509,12 @@ def combine(aggregate: list[dict[str, Any]], partials: list[dict[str, Any]], n_b
         if m not in table:
             raise Invalid(f"option {o}: the decryption is not a count between 0 and {n_ballots}")
         counts.append(table[m])
-    if sum(counts) != n_ballots:
+    if max_choices is None and sum(counts) != n_ballots:
         raise Invalid(f"the counts add up to {sum(counts)}, not to the {n_ballots} ballots")
+    if max_choices is not None and sum(counts) > max_choices * n_ballots:
+        raise Invalid(
+            f"the counts add up to {sum(counts)}, more than {max_choices} marks on {n_ballots} ballots"
+        )
     return counts
 
 
@@ -525,7 +604,7 @@ def _verify_round(rnd: dict[str, Any], ceremony: dict[str, Any], H: str, kfp: st
     indices = [post["index"] for post in partials]
     if trackers and (len(indices) != ceremony["threshold"] or indices != sorted(set(indices))):
         raise Invalid("partial decryptions: expected the first k trustees' posts in index order")
-    counts = dict(zip(options, combine(sums, partials, len(trackers)), strict=True))
+    counts = dict(zip(options, combine(sums, partials, len(trackers), max_choices(manifest)), strict=True))
     if rnd["counts"] != counts:
         raise Invalid(f"the published counts are not the decrypted ones ({counts})")
     return f"{cast}, " + ", ".join(f"{key}={value}" for key, value in counts.items())
