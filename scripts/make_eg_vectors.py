@@ -26,7 +26,8 @@ ABOUT = (
     "Test vectors of protocol luanluu-eg-1 (docs/election-protocol.md), made by scripts/make_eg_vectors.py. "
     "Hex is lowercase; scalars are 32 bytes little-endian. Each step lists 'rng': the random scalars it "
     "drew, in order (prover.seeded_rng: the n-th is Hs('luanluu/v1/test-rng', seed, n)); an implementation "
-    "that replays them must produce the same bytes. Trustees draw from one rng through all their steps."
+    "that replays them must produce the same bytes. Trustees draw from one rng through all their steps. "
+    "'kofn_ballots' are choose-up-to-k ballots (a manifest with max_choices), kept out of the record."
 )
 
 
@@ -166,7 +167,10 @@ def ceremony_vectors(ceremony: dict[str, Any], rngs: list[Recorder]) -> tuple[di
 
 
 def round_vectors(
-    manifest: dict[str, Any], votes: list[tuple[int, list[int]]], quorum: list[int], trustees: list[Any]
+    manifest: dict[str, Any],
+    votes: list[tuple[int | list[int], list[int]]],
+    quorum: list[int],
+    trustees: list[Any],
 ) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
     """Encrypt *votes* (choice, zero) and decrypt with *quorum*; return (ballots, tally, record round)."""
     ctx = v.manifest_ctx(manifest)
@@ -198,7 +202,8 @@ def round_vectors(
     for j in quorum:
         partials.append(trustees[j - 1].partial_decrypt(ctx, sums))
         drawn.append(trustees[j - 1].rng.take())
-    counts = dict(zip(manifest["options"], v.combine(sums, partials, len(ordered)), strict=True))
+    counted = v.combine(sums, partials, len(ordered), v.max_choices(manifest))
+    counts = dict(zip(manifest["options"], counted, strict=True))
     tally = {
         "ctx": ctx,
         "trackers": [b["tracker"] for b in ordered],
@@ -230,7 +235,7 @@ def build() -> dict[str, Any]:
     }
     rngs = [Recorder(f"vectors/trustee {i}") for i in (1, 2, 3)]
     key, trustees = ceremony_vectors(ceremony, rngs)
-    rounds: list[tuple[int, list[str], list[tuple[int, list[int]]], list[int]]] = [
+    rounds: list[tuple[int, list[str], list[tuple[int | list[int], list[int]]], list[int]]] = [
         (101, ["unit:12", "unit:15", "unit:19", "blank"], [(1, []), (3, []), (1, [0]), (2, [1])], [1, 3]),
         (102, ["for", "against", "blank"], [(0, []), (1, []), (0, [])], [1, 2]),
         (103, ["unit:12", "blank"], [], []),
@@ -249,6 +254,14 @@ def build() -> dict[str, Any]:
         ballots += some
         tallies.append(tally)
         record_rounds.append(record_round)
+    kofn = {
+        **manifest,
+        "round": 104,
+        "options": [f"unit:{u}" for u in (12, 15, 19, 23, 31)],
+        "max_choices": 2,
+    }
+    kofn_votes: list[tuple[int | list[int], list[int]]] = [([1, 3], []), ([], []), ([0, 2], [4]), ([2], [])]
+    kofn_ballots = round_vectors(kofn, kofn_votes, [1, 2], trustees)[0]
     record = {
         "version": v.VERSION,
         "ceremony": {
@@ -274,6 +287,7 @@ def build() -> dict[str, Any]:
         "record": record,
         "record_fingerprint": v.sha256_hex(record),
         "record_summary": v.verify_record(record),
+        "kofn_ballots": kofn_ballots,
     }
 
 

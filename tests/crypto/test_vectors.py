@@ -36,7 +36,7 @@ def test_the_record_verifies_and_its_fingerprint_matches() -> None:
     assert v.sha256_hex(VECTORS["record"]) == VECTORS["record_fingerprint"]
 
 
-@pytest.mark.parametrize("case", VECTORS["ballots"], ids=lambda case: case["seed"])
+@pytest.mark.parametrize("case", VECTORS["ballots"] + VECTORS["kofn_ballots"], ids=lambda case: case["seed"])
 def test_each_ballot_replays_from_its_listed_randomness(case: dict[str, Any]) -> None:
     rng = replay(case["rng"])
     ballot, randomness = prover.encrypt_ballot(case["manifest"], case["choice"], case["zero"], rng)
