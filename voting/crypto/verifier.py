@@ -9,7 +9,8 @@ proof is made non-interactive by Fiat–Shamir over the whole statement and the 
 
 This module is the independent verifier, so it imports only the standard library and libsodium's
 bindings (never the app): ``python voting/crypto/verifier.py record.json`` or
-``python -m voting.crypto.verifier record.json``. All group arithmetic is libsodium's
+``python -m voting.crypto.verifier record.json``. It stays one file, whatever its length, because
+the conference ZIP ships it alone beside the record for anyone to run. All group arithmetic is libsodium's
 (``crypto_core_ed25519_*``, ``crypto_scalarmult_ed25519_*noclamp``) through PyNaCl: an audited,
 constant-time implementation with the subgroup checks we need (``is_valid_point`` rejects non-canonical,
 off-curve, small-order and outside-the-subgroup encodings), maintained by the PyCA, and already the
