@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import ast
+import io
 import json
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -109,9 +111,16 @@ def test_a_whole_record_verifies_from_the_command_line(tmp_path) -> None:
     assert "round 1: 4 ballots, unit:12=1, unit:15=2, unit:19=1, blank=0" in v.verify_record(record)
     path = tmp_path / "record.json"
     path.write_text(json.dumps(record))
-    # -I: no PYTHONPATH, no script directory on sys.path: the verifier runs with the crypto library alone
+    # The zipapp the conference ZIP ships, run in isolated mode (-I: no PYTHONPATH, no script directory
+    # on sys.path), from another directory: the verifier runs with the crypto library alone.
+    zipapp = tmp_path / "verifier.pyz"
+    zipapp.write_bytes(v.zipapp())
     done = subprocess.run(
-        [sys.executable, "-I", str(VERIFIER), str(path)], capture_output=True, text=True, check=False
+        [sys.executable, "-I", str(zipapp), str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.startswith(f"OK {v.sha256_hex(record)}\n")
@@ -125,16 +134,26 @@ def test_the_command_line_fails_with_exit_1_naming_the_failure(tmp_path) -> None
     assert v.main([str(tmp_path / "missing.json")]) == 1
 
 
-def test_the_verifier_imports_only_the_standard_library_and_pynacl() -> None:
-    tree = ast.parse(VERIFIER.read_text())
-    imported = {
-        (node.module if isinstance(node, ast.ImportFrom) else alias.name).split(".")[0]
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Import | ast.ImportFrom)
-        for alias in node.names
-    }
-    assert imported - {"__future__", "nacl"} <= set(sys.stdlib_module_names)
-    assert "nacl" in imported and "voting" not in imported
+def test_the_verifier_imports_only_the_standard_library_pynacl_and_itself() -> None:
+    with zipfile.ZipFile(io.BytesIO(v.zipapp())) as archive:
+        shipped = {name: archive.read(name).decode() for name in archive.namelist()}
+    modules = {f"luanluu_verifier/{name}.py" for name in v.MODULES}
+    assert set(shipped) == {"__main__.py", "luanluu_verifier/__init__.py", *modules}
+    for name in modules:
+        imported = set()
+        for node in ast.walk(ast.parse(shipped[name])):
+            if isinstance(node, ast.ImportFrom) and node.level:  # relative: one of the shipped modules
+                assert f"luanluu_verifier/{node.module}.py" in modules, name
+            elif isinstance(node, ast.ImportFrom):
+                imported.add(node.module.split(".")[0])
+            elif isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+        assert imported - {"__future__", "nacl"} <= set(sys.stdlib_module_names), name
+        assert "voting" not in imported, name
+
+
+def test_the_zipapp_is_the_same_bytes_for_the_same_code() -> None:
+    assert v.zipapp() == v.zipapp()
 
 
 def test_the_verifier_also_runs_as_a_module(tmp_path) -> None:

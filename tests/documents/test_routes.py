@@ -85,7 +85,7 @@ def test_archivist_searches_downloads_and_exports(
     assert zipped.status_code == 200 and zipped.mimetype == "application/zip"
     data = zipfile.ZipFile(io.BytesIO(zipped.data))
     sums = dict(reversed(line.split("  ", 1)) for line in data.read("SHA256SUMS").decode().splitlines())
-    assert len(sums) == 8 and {"data.json", "audit-head.json", "election-record.json", "verifier.py"} <= set(
+    assert len(sums) == 8 and {"data.json", "audit-head.json", "election-record.json", "verifier.pyz"} <= set(
         sums
     )
     assert all(hashlib.sha256(data.read(name)).hexdigest() == digest for name, digest in sums.items())

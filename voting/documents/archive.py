@@ -167,7 +167,7 @@ def conference_zip(conference: Conference) -> bytes:
     """Return one ZIP of a conference: every version's PDF, data.json and a SHA256SUMS manifest.
 
     With encrypted rounds, also the election record (election-record.json, whose SHA-256 the
-    minutes print) and the standalone verifier that checks it (verifier.py).
+    minutes print) and the standalone verifier that checks it (verifier.pyz, a zipapp).
     """
     buffer = io.BytesIO()
     manifest, documents = [], []
@@ -227,10 +227,10 @@ def conference_zip(conference: Conference) -> bytes:
         archive_zip.writestr("audit-head.json", anchors)
         manifest.append(f"{hashlib.sha256(anchors).hexdigest()}  audit-head.json")
         record = election_record(conference)
-        if record is not None:  # checked by: python verifier.py election-record.json
+        if record is not None:  # checked by: python verifier.pyz election-record.json
             for name, content in (
                 ("election-record.json", verifier.canonical(record)),
-                ("verifier.py", Path(verifier.__file__).read_bytes()),
+                ("verifier.pyz", verifier.zipapp()),
             ):
                 archive_zip.writestr(name, content)
                 manifest.append(f"{hashlib.sha256(content).hexdigest()}  {name}")

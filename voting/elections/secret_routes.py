@@ -116,7 +116,7 @@ def decryption(round_id: int) -> Response:
 @bp.get("/conferences/<int:conference_id>/election-record.json")
 @role_required(Role.CHAIR, Role.SECRETARY, Role.REPRESENTATIVE, Role.ARCHIVIST, Role.ADMIN, Role.COUNTER)
 def record(conference_id: int) -> Response:
-    """Download the conference's election record, which voting/crypto/verifier.py checks on its own."""
+    """Download the conference's election record, which the standalone verifier checks on its own."""
     conference = load_for_reading(conference_id)
     body = election_record(conference)
     if body is None:
