@@ -416,3 +416,109 @@ def test_js_refuses_points_outside_the_group_and_big_scalars(
             v.verify_ballot(manifest, big)
 
     run(live_server, request, body)
+
+
+# Choose up to k (suy tôn): a manifest with "max_choices": k, a ballot marks 0..k options and carries a
+# (k + 1)-branch sum-range proof (docs/election-protocol.md §4). eg.js replays the kofn vectors to the
+# byte, and its ballots, made with its own randomness, pass the Python verifier.
+REPLAY_KOFN = """(items) => items.map(function (item) {
+  var EG = LuanLuuEG;
+  var e = EG.encryptBallot(item.manifest, item.choice, item.zero, replay(item.rng));
+  return {ctx: EG.manifestCtx(item.manifest), ballot: e.ballot, randomness: e.randomness, tracker: e.tracker,
+          tracker_display: EG.shortTracker(e.tracker),
+          audit: EG.challenge(e.ballot, item.choice, e.randomness, item.zero),
+          audit_choice: EG.verifyChallenge(item.audit, item.manifest),
+          self_check: EG.verifyBallot(item.manifest, e.ballot, item.zero)};
+})"""
+
+
+def test_js_reproduces_the_kofn_vectors(live_server: str, request: pytest.FixtureRequest) -> None:
+    """Choose-up-to-k ballots (2 marks, blank, 2 marks with an excluded option, 1 mark): the same bytes."""
+    items = json.loads(VECTORS.read_text())["kofn_ballots"]
+    assert {len(item["choice"]) for item in items} == {0, 1, 2} and any(item["zero"] for item in items)
+
+    async def body(page: Page) -> None:
+        js = await page.evaluate(REPLAY_KOFN, items)
+        for mine, theirs in zip(js, items, strict=True):
+            assert mine.pop("audit_choice") == theirs["choice"]
+            assert mine.pop("self_check") == theirs["tracker"]
+            assert mine == {key: theirs[key] for key in mine}
+
+    run(live_server, request, body)
+
+
+def kofn_manifest(phase1: list[dict[str, Any]], n: int, k: int, round_id: int) -> dict[str, Any]:
+    """Return a choose-up-to-k manifest of *n* units (no blank option: a blank ballot marks none)."""
+    return {**manifest_for(phase1, [f"unit:{u}" for u in range(1, n + 1)], round_id), "max_choices": k}
+
+
+def test_js_kofn_ballots_pass_the_python_verifier(live_server: str, request: pytest.FixtureRequest) -> None:
+    """2 of 8 and 5 of 60, blank and full, encrypted in the browser, verify in Python; audits both ways."""
+    _, phase1 = python_ceremony("kofn")
+    small, large = kofn_manifest(phase1, 8, 2, 11), kofn_manifest(phase1, 60, 5, 12)
+    python_ballot, python_randomness = prover.encrypt_ballot(small, [5, 0], [3])
+    python_audit = prover.challenge(python_ballot, [5, 0], python_randomness, [3])
+
+    async def body(page: Page) -> None:
+        out = await page.evaluate(
+            """([small, large, pythonAudit]) => {
+              var EG = LuanLuuEG;
+              var a = EG.encryptBallot(small, [6, 1], [3]);
+              var blank = EG.encryptBallot(small, []);
+              var b = EG.encryptBallot(large, [59, 7, 0, 33, 12]);
+              return {a: a, blank: blank, b: b, audit: EG.challenge(a.ballot, [6, 1], a.randomness, [3]),
+                      selfCheck: EG.verifyBallot(large, b.ballot), k: EG.maxChoices(large),
+                      pythonAuditChoice: EG.verifyChallenge(pythonAudit, small)};
+            }""",
+            [small, large, python_audit],
+        )
+        a, blank, b = out["a"], out["blank"], out["b"]
+        assert v.verify_ballot(small, a["ballot"], [3]) == a["tracker"]
+        assert v.verify_ballot(small, blank["ballot"]) == blank["tracker"]
+        assert v.verify_ballot(large, b["ballot"]) == b["tracker"] == out["selfCheck"]
+        assert len(a["ballot"]["sum_proof"]) == 3 and len(b["ballot"]["sum_proof"]) == 6  # k + 1 branches
+        assert out["audit"]["choice"] == [1, 6] and out["audit"]["zero"] == [3]
+        assert v.verify_challenge(out["audit"], small) == [1, 6]
+        assert out["pythonAuditChoice"] == [0, 5] and out["k"] == 5
+        with pytest.raises(v.Invalid):  # the same ballot under exactly-one, or another k, fails
+            v.verify_ballot({**small, "max_choices": 3}, a["ballot"], [3])
+
+    run(live_server, request, body)
+
+
+def test_js_refuses_more_than_k_marks(live_server: str, request: pytest.FixtureRequest) -> None:
+    """eg.js itself refuses k + 1 marks, a repeated or an excluded mark, a bad k, a wrong audit."""
+    _, phase1 = python_ceremony("kofn refusals")
+    manifest = kofn_manifest(phase1, 8, 2, 13)
+    ballot, randomness = prover.encrypt_ballot(manifest, [2, 4])
+    refused: list[dict[str, Any]] = [
+        {"choice": [0, 1, 2]},  # k + 1 marks
+        {"choice": [1, 1]},
+        {"choice": [1, 3], "zero": [3]},
+        {"choice": 1},  # an exactly-one choice for a choose-up-to-k manifest
+        {"choice": [1], "manifest": {"max_choices": 9}},
+        {"choice": [], "manifest": {"max_choices": 0}},
+        {"audit": prover.challenge(ballot, [2, 4, 6], randomness)},
+        {"audit": prover.challenge(ballot, [2], randomness)},
+        {"audit": {"ballot": ballot, "choice": [4, 2], "randomness": randomness}},  # not sorted
+    ]
+    honest = {"audit": prover.challenge(ballot, [2, 4], randomness)}
+
+    async def body(page: Page) -> None:
+        messages = await page.evaluate(
+            """([manifest, attempts]) => attempts.map(function (a) {
+              var EG = LuanLuuEG;
+              try {
+                if (a.audit) EG.verifyChallenge(a.audit, manifest);
+                else EG.encryptBallot(Object.assign({}, manifest, a.manifest || {}), a.choice, a.zero);
+                return null;
+              } catch (e) { return e instanceof EG.Invalid ? e.message : "not Invalid: " + e; }
+            })""",
+            [manifest, [*refused, honest]],
+        )
+        assert messages[-1] is None
+        for message in messages[:-1]:
+            assert message is not None and not message.startswith("not Invalid"), messages
+        assert "at most 2" in messages[0]
+
+    run(live_server, request, body)

@@ -1,7 +1,8 @@
 /*
  * eg.js: the browser side of the election protocol "luanluu-eg-1" (docs/election-protocol.md):
  * exponential ElGamal over the prime-order subgroup of Ed25519, with disjunctive Chaum–Pedersen (0/1)
- * proofs and a sum proof made non-interactive by Fiat–Shamir, and the Benaloh challenge (Helios,
+ * proofs and a sum proof (exactly one, or choose up to k: a (k + 1)-branch sum-range proof) made
+ * non-interactive by Fiat–Shamir, and the Benaloh challenge (Helios,
  * Belenios). This file holds the encodings and the ballots; eg-trustee.js the key ceremony and the
  * partial decryptions. Both mirror voting/crypto/prover.py byte for byte (tests/browser/test_eg_js.py).
  *
@@ -20,12 +21,15 @@
  *     prepare(manifest): build the tables the encryption uses (~0.4 s the first time on a slow machine);
  *         call it when the ballot page opens, so that the voter's click does not wait for them
  *     encryptBallot(manifest, choice, zero = [], rng?) -> {ballot, randomness, tracker}
- *         choice: option index (0-based, in manifest.options order); zero: the indexes this voter may not
- *         choose (proved to hold 0). randomness: the r_o as hex, kept only for a Benaloh challenge.
+ *         choice: option index (0-based, in manifest.options order), or when the manifest has
+ *         "max_choices": k (choose up to k) the list of 0..k marked indexes, any order (more than k, a
+ *         repeated or an excluded one throw Invalid); zero: the indexes this voter may not choose
+ *         (proved to hold 0). randomness: the r_o as hex, kept only for a Benaloh challenge.
+ *     maxChoices(manifest) -> k of a choose-up-to-k manifest, or null (exactly-one)
  *     challenge(ballot, choice, randomness, zero = []) -> audit {ballot, choice, randomness[, zero]}
- *         (never cast an audited ballot: encrypt again)
- *     verifyChallenge(audit, manifest, zero = audit.zero) -> the option index the audited ballot encrypts
- *         (checks the proofs too; throws Invalid)
+ *         (never cast an audited ballot: encrypt again; a list choice is sorted)
+ *     verifyChallenge(audit, manifest, zero = audit.zero) -> the option index the audited ballot encrypts,
+ *         or choose-up-to-k the sorted list of its marks (checks the proofs too; throws Invalid)
  *     verifyBallot(manifest, ballot, zero = []) -> tracker (the server does the same check)
  *     manifestCtx(manifest) -> ctx; trackerOf(ballot) -> tracker; shortTracker(tracker) -> "3f2a-91c0-…"
  *
@@ -204,34 +208,61 @@
     return { alpha: alpha, beta: m === 1 ? beta.add(G) : beta };
   }
 
-  /** Disjunctive Chaum–Pedersen proof that (alpha, beta) encrypts m ∈ {0, 1}; the other branch is simulated. */
-  function proveZeroOrOne(ctx, o, H, ct, m, r, rng) {
+  /**
+   * Disjunctive Chaum–Pedersen proof that ct = (alpha, beta) = (r·G, r·H + m·G) encrypts m ∈ {0, …, k}:
+   * branch v states log_G(alpha) = log_H(beta − v·G); branch m is real (nonce w), the others simulated.
+   * The 0/1 proof of an option is this with k = 1 (tag "luanluu/v1/range", prefix ctx, o); the sum-range
+   * proof of a choose-up-to-k ballot with k + 1 branches over the sums (tag "luanluu/v1/sum-range", prefix
+   * ctx). rng order, as prover.py: w, then c_u and z_u for each simulated branch u in increasing order.
+   * Returns the lists cs and zs (bigint), indexed by branch.
+   */
+  function proveDisjunctive(tag, prefix, H, ct, m, k, r, rng) {
     var w = rng();
-    var cu = rng();
-    var zu = rng();
-    var u = 1 - m;
-    var a = [null, null];
-    var b = [null, null];
-    a[m] = secretTimes(G, w);
-    b[m] = secretTimes(H, w);
-    // The simulated branch, a_u = z_u·G − c_u·alpha and b_u = z_u·H − c_u·(beta − u·G), written with the
-    // voter's own r (alpha = r·G, beta − u·G = r·H + (m − u)·G) so that only G and H, whose tables are
-    // precomputed, are multiplied: t = z_u − c_u·r, a_u = t·G, b_u = t·H − (m − u)·c_u·G. Same points,
-    // about twice as fast as multiplying the fresh alpha and beta.
-    var t = mod(zu - cu * r);
-    a[u] = secretTimes(G, t);
-    b[u] = m === 1 ? secretTimes(H, t).subtract(secretTimes(G, cu)) : secretTimes(H, t).add(secretTimes(G, cu));
-    var c = rangeChallenge(ctx, o, ct, a, b);
-    var cm = mod(c - cu);
-    var zm = mod(w + cm * r);
-    var cs = m === 0 ? [cm, cu] : [cu, cm];
-    var zs = m === 0 ? [zm, zu] : [zu, zm];
-    return { c0: scalarHex(cs[0]), c1: scalarHex(cs[1]), z0: scalarHex(zs[0]), z1: scalarHex(zs[1]) };
+    var cs = [];
+    var zs = [];
+    var parts = [pointHex(ct.alpha), pointHex(ct.beta)];
+    for (var u = 0; u <= k; u++) {
+      if (u === m) {
+        cs.push(0n);
+        zs.push(0n);
+        parts.push(pointHex(secretTimes(G, w)), pointHex(secretTimes(H, w)));
+        continue;
+      }
+      var cu = rng();
+      var zu = rng();
+      // The simulated branch, a_u = z_u·G − c_u·alpha and b_u = z_u·H − c_u·(beta − u·G), written with the
+      // voter's own r (alpha = r·G, beta − u·G = r·H + (m − u)·G) so that only G and H, whose tables are
+      // precomputed, are multiplied: t = z_u − c_u·r, a_u = t·G, b_u = t·H + (u − m)·c_u·G. Same points,
+      // about twice as fast as multiplying the fresh alpha and beta.
+      var t = mod(zu - cu * r);
+      parts.push(pointHex(secretTimes(G, t)), pointHex(secretTimes(H, t).add(secretTimes(G, mod(cu * BigInt(u - m))))));
+      cs.push(cu);
+      zs.push(zu);
+    }
+    var c = hashToScalar.apply(null, [tag].concat(prefix, parts));
+    cs.forEach(function (cu, v) { if (v !== m) c = mod(c - cu); });
+    cs[m] = c;
+    zs[m] = mod(w + c * r);
+    return { cs: cs, zs: zs };
   }
 
-  function rangeChallenge(ctx, o, ct, a, b) {
-    return hashToScalar("luanluu/v1/range", ctx, o, pointHex(ct.alpha), pointHex(ct.beta),
-      pointHex(a[0]), pointHex(b[0]), pointHex(a[1]), pointHex(b[1]));
+  /** Whether a disjunctive proof (cs, zs: k + 1 branches, bigint) of ct under (tag, prefix) holds. */
+  function disjunctiveHolds(tag, prefix, H, ct, cs, zs) {
+    var parts = [pointHex(ct.alpha), pointHex(ct.beta)];
+    var shifted = ct.beta;
+    var total = 0n;
+    cs.forEach(function (c, v) {
+      if (v) shifted = shifted.subtract(G); // beta − v·G by subtracting G v times (beta − 0·G is beta)
+      parts.push(pointHex(commitmentFrom(G, zs[v], c, ct.alpha)), pointHex(commitmentFrom(H, zs[v], c, shifted)));
+      total = mod(total + c);
+    });
+    return total === hashToScalar.apply(null, [tag].concat(prefix, parts));
+  }
+
+  /** Disjunctive Chaum–Pedersen proof that (alpha, beta) encrypts m ∈ {0, 1}. */
+  function proveZeroOrOne(ctx, o, H, ct, m, r, rng) {
+    var p = proveDisjunctive("luanluu/v1/range", [ctx, o], H, ct, m, 1, r, rng);
+    return { c0: scalarHex(p.cs[0]), c1: scalarHex(p.cs[1]), z0: scalarHex(p.zs[0]), z1: scalarHex(p.zs[1]) };
   }
 
   /** Chaum–Pedersen proof that (alpha, beta) encrypts 0: log_G(alpha) == log_H(beta). */
@@ -243,14 +274,21 @@
     return proofHex(c, mod(w + c * r));
   }
 
-  /** Chaum–Pedersen proof that the product of the ciphertexts encrypts 1 (exactly one option chosen). */
-  function proveSumIsOne(ctx, H, cts, R, rng) {
-    var A = sumPoints(cts.map(function (ct) { return ct.alpha; }));
-    var B = sumPoints(cts.map(function (ct) { return ct.beta; }));
+  /**
+   * The ballot's sum proof over the sums (A, B) of the ciphertexts, R = Σ r_o, s = the number of marks:
+   * exactly-one, a Chaum–Pedersen proof that (A, B) encrypts 1 ({c, z}); choose-up-to-k, the sum-range
+   * proof that it encrypts one of 0, …, k ([{c, z}] for the k + 1 branches in order).
+   */
+  function proveSum(ctx, H, cts, R, s, k, rng) {
+    var sums = sumsOf(cts);
+    if (k !== null) {
+      var p = proveDisjunctive("luanluu/v1/sum-range", [ctx], H, sums, s, k, R, rng);
+      return p.cs.map(function (c, v) { return proofHex(c, p.zs[v]); });
+    }
     var w = rng();
     var a = secretTimes(G, w);
     var b = secretTimes(H, w);
-    var c = hashToScalar("luanluu/v1/sum", ctx, pointHex(A), pointHex(B), pointHex(a), pointHex(b));
+    var c = hashToScalar("luanluu/v1/sum", ctx, pointHex(sums.alpha), pointHex(sums.beta), pointHex(a), pointHex(b));
     return proofHex(c, mod(w + c * R));
   }
 
@@ -276,26 +314,63 @@
     electionKeyPoint(manifest.election_key);
   }
 
-  function checkChoice(manifest, choice, zero) {
+  /**
+   * k of a choose-up-to-k manifest (its "max_choices", 1 <= k <= the number of options), or null for an
+   * exactly-one manifest (no such key: docs/election-protocol.md §3).
+   */
+  function maxChoices(manifest) {
+    if (!Object.prototype.hasOwnProperty.call(manifest, "max_choices")) return null;
+    var k = manifest.max_choices;
+    if (!Number.isInteger(k) || k < 1 || k > manifest.options.length) {
+      throw new Invalid("manifest max_choices: expected between 1 and the number of options");
+    }
+    return k;
+  }
+
+  /**
+   * The options a choice marks, in increasing order, refusing what the manifest and `zero` do not allow:
+   * exactly-one, `choice` is an option index; choose-up-to-k, a list of at most k distinct indexes (empty:
+   * a blank ballot), which must already be in increasing order unless `sortFirst` (an audit's must be).
+   */
+  function marksOf(manifest, choice, zero, sortFirst) {
     var n = manifest.options.length;
-    if (!Number.isInteger(choice) || choice < 0 || choice >= n) throw new Invalid("choice out of range");
+    var k = maxChoices(manifest);
     zero.forEach(function (o) {
       if (!Number.isInteger(o) || o < 0 || o >= n) throw new Invalid("excluded option out of range");
     });
-    if (zero.indexOf(choice) !== -1) throw new Invalid("the chosen option is excluded for this voter");
+    var marks;
+    if (k === null) {
+      if (!Number.isInteger(choice) || choice < 0 || choice >= n) throw new Invalid("choice out of range");
+      marks = [choice];
+    } else {
+      if (!Array.isArray(choice) || !choice.every(Number.isInteger)) throw new Invalid("choice: expected a list of options");
+      marks = sortFirst ? choice.slice().sort(function (x, y) { return x - y; }) : choice;
+      var increasing = marks.every(function (o, i) { return i === 0 || marks[i - 1] < o; });
+      if (!increasing || marks.length > k) {
+        throw new Invalid("choice: expected at most " + k + " distinct options in increasing order");
+      }
+      marks.forEach(function (o) { if (o < 0 || o >= n) throw new Invalid("choice out of range"); });
+    }
+    if (marks.some(function (o) { return zero.indexOf(o) !== -1; })) throw new Invalid("the chosen option is excluded for this voter");
+    return marks;
   }
 
-  /** Encrypt a ballot for option `choice`; return {ballot, randomness, tracker}. */
+  /**
+   * Encrypt a ballot; return {ballot, randomness, tracker}. `choice`: the chosen option's index, or for a
+   * choose-up-to-k manifest the list of at most k marked options (any order; [] for a blank ballot).
+   * rng order (prover.encrypt_ballot's): per option r_o, then its proof's nonces; last the sum proof's.
+   */
   function encryptBallot(manifest, choice, zero, rng) {
     zero = zero || [];
     rng = rng || randomScalar;
-    checkChoice(manifest, choice, zero);
+    var marks = marksOf(manifest, choice, zero, true);
+    var k = maxChoices(manifest);
     var ctx = manifestCtx(manifest);
     var H = electionKeyPoint(manifest.election_key);
     var rs = [];
     var cts = [];
     var choices = manifest.options.map(function (_, o) {
-      var m = o === choice ? 1 : 0;
+      var m = marks.indexOf(o) !== -1 ? 1 : 0;
       var r = rng();
       var ct = encryptOption(H, m, r);
       var proof = zero.indexOf(o) !== -1 ? proveZero(ctx, o, H, ct, r, rng) : proveZeroOrOne(ctx, o, H, ct, m, r, rng);
@@ -304,18 +379,26 @@
       return { alpha: pointHex(ct.alpha), beta: pointHex(ct.beta), proof: proof };
     });
     var R = mod(rs.reduce(function (acc, r) { return acc + r; }, 0n));
-    var ballot = { ctx: ctx, round: manifest.round, choices: choices, sum_proof: proveSumIsOne(ctx, H, cts, R, rng) };
+    var sumProof = proveSum(ctx, H, cts, R, marks.length, k, rng);
+    var ballot = { ctx: ctx, round: manifest.round, choices: choices, sum_proof: sumProof };
     return { ballot: ballot, randomness: rs.map(scalarHex), tracker: trackerOf(ballot) };
   }
 
-  /** Benaloh challenge: reveal the randomness of a ballot that will never be cast (it reveals the choice). */
+  /**
+   * Benaloh challenge: reveal the randomness of a ballot that will never be cast (it reveals the choice;
+   * choose-up-to-k, the marked options, sorted).
+   */
   function challenge(ballot, choice, randomness, zero) {
-    var audit = { ballot: ballot, choice: choice, randomness: randomness.slice() };
+    var shown = Array.isArray(choice) ? choice.slice().sort(function (x, y) { return x - y; }) : choice;
+    var audit = { ballot: ballot, choice: shown, randomness: randomness.slice() };
     if (zero && zero.length) audit.zero = zero.slice().sort(function (x, y) { return x - y; });
     return audit;
   }
 
-  /** Check an audited ballot (proofs, then openings) against the manifest; return the option it encrypts. */
+  /**
+   * Check an audited ballot (proofs, then openings) against the manifest; return what it encrypts: the
+   * option index, or choose-up-to-k the sorted list of marked options.
+   */
   function verifyChallenge(audit, manifest, zero) {
     shape(audit, ["ballot", "choice", "randomness"], "audit", ["zero"]);
     var ballot = audit.ballot;
@@ -324,24 +407,28 @@
     var H = electionKeyPoint(manifest.election_key);
     var n = manifest.options.length;
     list(audit.randomness, "audit: randomness", n);
-    if (!Number.isInteger(audit.choice) || audit.choice < 0 || audit.choice >= n || excluded.indexOf(audit.choice) !== -1) {
-      throw new Invalid("audit: the choice is not an option the voter may choose");
+    var marks;
+    try {
+      marks = marksOf(manifest, audit.choice, excluded, false);
+    } catch (error) {
+      throw new Invalid("audit: the choice is not an option the voter may choose (" + error.message + ")");
     }
     ballot.choices.forEach(function (item, o) {
       var r = parseScalar(audit.randomness[o], "audit: randomness of option " + o);
       var alpha = parsePoint(item.alpha, "audit: alpha of option " + o);
       var beta = parsePoint(item.beta, "audit: beta of option " + o);
-      var expected = encryptOption(H, o === audit.choice ? 1 : 0, r);
+      var expected = encryptOption(H, marks.indexOf(o) !== -1 ? 1 : 0, r);
       if (!alpha.equals(expected.alpha) || !beta.equals(expected.beta)) {
         throw new Invalid("audit: option " + o + " does not match the revealed randomness");
       }
     });
-    return audit.choice;
+    return Array.isArray(audit.choice) ? marks.slice() : audit.choice;
   }
 
   /** Check a ballot's points and proofs as the server does; return its tracker. */
   function verifyBallot(manifest, ballot, zero) {
     zero = zero || [];
+    var k = maxChoices(manifest);
     var ctx = manifestCtx(manifest);
     var H = electionKeyPoint(manifest.election_key);
     shape(ballot, ["ctx", "round", "choices", "sum_proof"], "ballot");
@@ -355,7 +442,8 @@
       else verifyZeroOrOneProof(ctx, o, H, ct, item.proof);
       return ct;
     });
-    verifySumProof(ctx, H, cts, ballot.sum_proof);
+    if (k === null) verifySumProof(ctx, H, cts, ballot.sum_proof);
+    else verifySumRangeProof(ctx, H, cts, k, ballot.sum_proof);
     return trackerOf(ballot);
   }
 
@@ -364,10 +452,7 @@
     shape(proof, ["c0", "c1", "z0", "z1"], what);
     var cs = [parseScalar(proof.c0, what), parseScalar(proof.c1, what)];
     var zs = [parseScalar(proof.z0, what), parseScalar(proof.z1, what)];
-    var betaMinus = [ct.beta, ct.beta.subtract(G)];
-    var a = [0, 1].map(function (v) { return commitmentFrom(G, zs[v], cs[v], ct.alpha); });
-    var b = [0, 1].map(function (v) { return commitmentFrom(H, zs[v], cs[v], betaMinus[v]); });
-    if (mod(cs[0] + cs[1]) !== rangeChallenge(ctx, o, ct, a, b)) throw new Invalid(what + " fails");
+    if (!disjunctiveHolds("luanluu/v1/range", [ctx, o], H, ct, cs, zs)) throw new Invalid(what + " fails");
   }
 
   function verifyZeroProof(ctx, o, H, ct, proof) {
@@ -381,16 +466,31 @@
     if (c !== expected) throw new Invalid(what + " fails");
   }
 
+  function sumsOf(cts) {
+    return { alpha: sumPoints(cts.map(function (ct) { return ct.alpha; })), beta: sumPoints(cts.map(function (ct) { return ct.beta; })) };
+  }
+
   function verifySumProof(ctx, H, cts, proof) {
     shape(proof, ["c", "z"], "sum proof");
     var c = parseScalar(proof.c, "sum proof");
     var z = parseScalar(proof.z, "sum proof");
-    var A = sumPoints(cts.map(function (ct) { return ct.alpha; }));
-    var B = sumPoints(cts.map(function (ct) { return ct.beta; }));
-    var a = commitmentFrom(G, z, c, A);
-    var b = commitmentFrom(H, z, c, B.subtract(G));
-    if (c !== hashToScalar("luanluu/v1/sum", ctx, pointHex(A), pointHex(B), pointHex(a), pointHex(b))) {
+    var sums = sumsOf(cts);
+    var a = commitmentFrom(G, z, c, sums.alpha);
+    var b = commitmentFrom(H, z, c, sums.beta.subtract(G));
+    if (c !== hashToScalar("luanluu/v1/sum", ctx, pointHex(sums.alpha), pointHex(sums.beta), pointHex(a), pointHex(b))) {
       throw new Invalid("sum proof fails");
+    }
+  }
+
+  /** A choose-up-to-k ballot's sum proof: k + 1 branches, the sums encrypt one of 0, …, k. */
+  function verifySumRangeProof(ctx, H, cts, k, proof) {
+    var branches = list(proof, "sum proof", k + 1).map(function (branch, v) {
+      return shape(branch, ["c", "z"], "sum proof branch " + v);
+    });
+    var cs = branches.map(function (branch, v) { return parseScalar(branch.c, "sum proof branch " + v); });
+    var zs = branches.map(function (branch, v) { return parseScalar(branch.z, "sum proof branch " + v); });
+    if (!disjunctiveHolds("luanluu/v1/sum-range", [ctx], H, sumsOf(cts), cs, zs)) {
+      throw new Invalid("sum proof: the ballot does not mark between 0 and " + k + " options");
     }
   }
 
@@ -407,6 +507,7 @@
     trackerOf: trackerOf,
     shortTracker: shortTracker,
     prepare: prepare,
+    maxChoices: maxChoices,
     encryptBallot: encryptBallot,
     challenge: challenge,
     verifyChallenge: verifyChallenge,
