@@ -2,6 +2,9 @@
 // The server receives only the encrypted ballot (POST {ballot}); its answer is the tracker, which this
 // page already computed, so no request or response depends on the choice. Nothing is stored: the
 // tracker is shown once. Protocol: docs/election-protocol.md.
+// A choose-up-to-k ballot (the manifest has "max_choices": k; the page then has checkboxes) gives eg.js
+// the list of checked options: once k are checked the other boxes are disabled, and a polite live
+// message says so; none checked is a blank ballot. Otherwise the one checked radio button is the choice.
 (function () {
   "use strict";
   var root = document.getElementById("secret-ballot");
@@ -11,11 +14,12 @@
   var request = JSON.parse(document.getElementById("ballot-request").textContent);
   var manifest = request.manifest;
   var zero = request.zero;
+  var k = EG.maxChoices(manifest); // null: exactly one option (radio buttons)
   var choose = root.querySelector('[data-step="choose"]');
   var review = root.querySelector('[data-step="review"]');
   var done = root.querySelector('[data-step="cast"]');
   var error = root.querySelector("[data-error]");
-  var current = null; // {choice, ballot, randomness, tracker}
+  var current = null; // {choice (an index, or choose-up-to-k a sorted list), ballot, randomness, tracker}
   var auditUrl = null;
 
   function show(step) {
@@ -27,9 +31,32 @@
     error.hidden = false;
   }
 
-  function chosenIndex() {
-    var picked = choose.querySelector('input[name="choice"]:checked');
-    return picked ? Number(picked.value) : null;
+  function chosen() {
+    var picked = Array.prototype.map.call(choose.querySelectorAll('input[name="choice"]:checked'), function (input) {
+      return Number(input.value);
+    });
+    if (k !== null) { return picked.sort(function (x, y) { return x - y; }); }
+    return picked.length ? picked[0] : null;
+  }
+
+  // What the review and the audit show: the chosen option's label, or the marked ones' (or "none").
+  function describe(choice) {
+    var labels = choose.querySelectorAll("[data-label]");
+    if (!Array.isArray(choice)) { return labels[choice].textContent; }
+    if (!choice.length) { return data.msgNone; }
+    return choice.map(function (o) { return labels[o].textContent; }).join("; ");
+  }
+
+  // Choose up to k: with k boxes checked, disable the others (the excluded ones stay disabled).
+  function limit() {
+    var boxes = choose.querySelectorAll('input[name="choice"]');
+    var full = chosen().length >= k;
+    Array.prototype.forEach.call(boxes, function (box) {
+      if (!box.hasAttribute("data-excluded")) { box.disabled = full && !box.checked; }
+    });
+    var message = choose.querySelector("[data-limit]");
+    var text = full ? data.msgFull : "";
+    if (message.textContent !== text) { message.textContent = text; }
   }
 
   function encrypt(choice) {
@@ -41,12 +68,16 @@
   choose.addEventListener("submit", function (event) {
     event.preventDefault();
     error.hidden = true;
-    var choice = chosenIndex();
+    var choice = chosen();
     if (choice === null) { fail(data.msgPick); return; }
-    var labels = choose.querySelectorAll("[data-label]");
-    review.querySelector("[data-chosen]").textContent = labels[choice].textContent;
+    review.querySelector("[data-chosen]").textContent = describe(choice);
     review.querySelector("[data-audit]").hidden = true;
-    encrypt(choice);
+    try {
+      encrypt(choice); // eg.js refuses what the page should not have let through (more than k marks)
+    } catch (e) {
+      fail(data.msgError + " " + e.message);
+      return;
+    }
     show(review);
   });
 
@@ -64,9 +95,8 @@
     var text = review.querySelector("[data-audit-text]");
     try {
       var found = EG.verifyChallenge(audit, manifest, zero);
-      if (found !== current.choice) { throw new EG.Invalid("another choice"); }
-      var labels = choose.querySelectorAll("[data-label]");
-      text.textContent = data.msgChallenged + " " + labels[found].textContent + " (" + EG.shortTracker(current.tracker) + ")";
+      if (JSON.stringify(found) !== JSON.stringify(current.choice)) { throw new EG.Invalid("another choice"); }
+      text.textContent = data.msgChallenged + " " + describe(found) + " (" + EG.shortTracker(current.tracker) + ")";
     } catch (e) {
       text.textContent = data.msgChallengeFailed;
     }
@@ -103,6 +133,10 @@
     });
   });
 
+  if (k !== null) {
+    choose.addEventListener("change", limit);
+    limit(); // a reload may keep boxes checked
+  }
   EG.prepare(manifest);
   show(choose);
 })();
