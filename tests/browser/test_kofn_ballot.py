@@ -135,14 +135,18 @@ def test_js_refuses_more_than_k_marks(live_server: str, request: pytest.FixtureR
 
 @pytest.fixture
 def up_to_two(make_site: Callable[..., Site], monkeypatch: pytest.MonkeyPatch) -> Site:
-    """The leader round open, its ballot request turned into a choose-up-to-2 one (checkboxes)."""
+    """The leader round open, its ballot request turned into a choose-up-to-2 one (checkboxes).
+
+    Option 2 is also excluded for the voter (as their own unit would be): proved 0, its box disabled.
+    """
     site = make_site(Stage.ROUND_OPEN)
     original = encrypted.ballot_request
 
     def choose_up_to_two(round_: Any, unit: Any) -> dict[str, Any]:
         request = original(round_, unit)
         manifest = {**request["manifest"], "max_choices": 2}
-        return {**request, "manifest": manifest, "ctx": v.manifest_ctx(manifest)}
+        zero = sorted({*request["zero"], 2})
+        return {**request, "manifest": manifest, "ctx": v.manifest_ctx(manifest), "zero": zero}
 
     monkeypatch.setattr(encrypted, "ballot_request", choose_up_to_two)
     return site
@@ -174,6 +178,7 @@ async def vote_two(base: str, site: Site, name: str) -> None:
         request = json.loads(await page.locator("#ballot-request").text_content() or "")
         manifest, zero = request["manifest"], request["zero"]
         free = [o for o in range(len(manifest["options"])) if o not in zero]
+        assert 2 in zero
         boxes = page.locator('input[name="choice"]')
         assert await boxes.count() == len(manifest["options"])
         assert await page.locator('input[type="radio"]').count() == 0
@@ -195,6 +200,16 @@ async def vote_two(base: str, site: Site, name: str) -> None:
         assert await checked_and_disabled(page) == ([free[0]], zero)
         await boxes.nth(free[3]).check()
         await expect(limit).to_have_text("Đã chọn đủ 2 đơn vị.")
+
+        # A third box forced on by hand: eg.js refuses to encrypt it, the page stays on the choice.
+        await page.evaluate(
+            "(o) => Object.assign(document.getElementsByName('choice')[o], {disabled: false, checked: true})",
+            free[2],
+        )
+        await page.get_by_role("button", name="Xem lại phiếu").click()
+        await expect(page.locator("[data-error]")).to_contain_text("at most 2")
+        await expect(page.locator('[data-step="review"]')).to_be_hidden()
+        await boxes.nth(free[2]).uncheck()
 
         labels = [await page.locator("[data-label]").nth(o).inner_text() for o in (free[0], free[3])]
         await page.get_by_role("button", name="Xem lại phiếu").click()
