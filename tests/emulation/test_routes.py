@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from tests.emulation.helpers import build_table
 from tests.factories import UNIT_NAMES, Factories, representative, staff
-from tests.helpers import post
+from tests.helpers import confirm, post
 from voting.auth.models import Role
 from voting.emulation import scoring
 from voting.emulation.models import CriteriaTable, Criterion, Evidence, Score, Stage
@@ -226,7 +226,7 @@ def test_the_chair_writes_a_table_on_screen_then_copies_it_forward(
     names = ["self_deadline", "cross_deadline", "review_deadline", "second_review_deadline"]
     backwards = post(chair, f"{table_url}/start", dict(zip(names, reversed(soon), strict=True)))
     assert backwards.status_code == 422 and "theo thứ tự các giai đoạn" in backwards.get_data(as_text=True)
-    assert post(chair, f"{table_url}/start", dict(zip(names, soon, strict=True))).status_code == 302
+    assert confirm(chair, f"{table_url}/start", dict(zip(names, soon, strict=True))).status_code == 302
     assert "Bảng đã khóa từ" in chair.get(table_url).get_data(as_text=True)
     copied = post(chair, f"{table_url}/copy")
     assert copied.status_code == 302

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from voting.auth.access import role_required, user
 from voting.clusters.models import Cluster
-from voting.emulation import importing
+from voting.emulation import importing, questions
 from voting.emulation import table as tables
 from voting.emulation.access import (
     MANAGER_ROLES,
@@ -62,14 +62,20 @@ def table_page(table: CriteriaTable, status: int = 200, **forms: Any) -> tuple[s
     """Render a table: its items and rules, its stages and what is late, its editing and scoring forms."""
     sections = [section.code for section in table.sections]
     units = members(table)
+    now, current = utc_now(), open_stage(table)
+    may_manage = can_manage(user(), table.cluster)
     page = render_template(
         "emulation/table.html",
         table=table,
         units=units,
-        may_manage=can_manage(user(), table.cluster),
+        may_manage=may_manage,
         stage_labels=STAGE_LABELS,
-        open_stage=open_stage(table),
-        missing=missing_entries(table, now=utc_now()) if table.is_locked else [],
+        open_stage=current,
+        missing=missing_entries(table, now=now) if table.is_locked else [],
+        start_question=questions.start_question(table) if may_manage and not table.is_locked else "",
+        close_question=questions.close_stage_question(table, current, now=now)
+        if may_manage and current is not None
+        else "",
         assignments=assignments(table),
         rule_labels=TIE_RULE_LABELS,
         kind_labels=ITEM_KIND_LABELS,

@@ -47,10 +47,8 @@ def members(table: CriteriaTable) -> list[Unit]:
     return [unit for unit in table.cluster.units if unit.is_active]
 
 
-def start_scoring(
-    table: CriteriaTable, deadlines: dict[Stage, datetime], *, by: User, now: datetime
-) -> list[ScoringStage]:
-    """Lock the table and open the self-score; each stage gets its deadline (naive UTC, in order)."""
+def check_start(table: CriteriaTable, deadlines: dict[Stage, datetime], *, by: User, now: datetime) -> None:
+    """Refuse a start that would be refused (asked before the chair confirms it)."""
     _require_manager(table, by)
     if table.is_locked:
         raise InvalidState(N_("Việc chấm điểm đã bắt đầu."))
@@ -61,6 +59,13 @@ def start_scoring(
         raise InvalidInput(N_("Nhập hạn của mọi giai đoạn."))
     if moments[0] <= now or any(b <= a for a, b in zip(moments, moments[1:], strict=False)):  # type: ignore[operator]
         raise InvalidInput(N_("Các hạn phải ở sau bây giờ và theo thứ tự các giai đoạn."))
+
+
+def start_scoring(
+    table: CriteriaTable, deadlines: dict[Stage, datetime], *, by: User, now: datetime
+) -> list[ScoringStage]:
+    """Lock the table and open the self-score; each stage gets its deadline (naive UTC, in order)."""
+    check_start(table, deadlines, by=by, now=now)
     # the lock is a row update guarded by its own condition: two chairs starting at once lock it once
     locked = db.session.execute(
         sa.update(CriteriaTable)
@@ -163,6 +168,12 @@ def scores_of(row: ScoringStage, unit: Unit) -> dict[int, Score]:
     """Return a unit's scores at a stage by item id, in one query."""
     query = sa.select(Score).where(Score.stage_id == row.id, Score.unit_id == unit.id)
     return {score.criterion_id: score for score in db.session.scalars(query)}
+
+
+def units_entered(row: ScoringStage) -> int:
+    """Return how many units have at least one score at a stage."""
+    query = sa.select(sa.func.count(sa.distinct(Score.unit_id))).where(Score.stage_id == row.id)
+    return db.session.scalar(query) or 0
 
 
 def _previous_points(table: CriteriaTable, stage: Stage, unit: Unit) -> dict[int, Decimal]:

@@ -8,9 +8,10 @@ from werkzeug.wrappers import Response
 
 from voting.auth.access import role_required, user
 from voting.clusters.models import Unit
+from voting.confirm import ask_confirmation, is_confirmed
 from voting.emulation import evidence as evidence_files
+from voting.emulation import questions, scoring
 from voting.emulation import ranking as rankings
-from voting.emulation import scoring
 from voting.emulation.access import MANAGER_ROLES, READER_ROLES, can_read, load_table
 from voting.emulation.forms import (
     AssignForm,
@@ -21,12 +22,17 @@ from voting.emulation.forms import (
     read_sheet,
 )
 from voting.emulation.models import STAGE_ORDER, CriteriaTable, Evidence, Stage
-from voting.emulation.routes import refused, submit_table_form
+from voting.emulation.routes import refused, submit_table_form, table_page
 from voting.errors import VotingError
 from voting.extensions import db
 from voting.formatting import to_utc_naive, utc_now
 
 bp = Blueprint("scoring", __name__)
+
+
+def _ask(table: CriteriaTable, question: str, label: str) -> Response:
+    """Ask the chair to confirm an irreversible step; "back" leads to the table."""
+    return ask_confirmation(question, label, url_for("emulation.show", table_id=table.id))
 
 
 def _unit_of(table: CriteriaTable, unit_id: int) -> Unit:
@@ -43,14 +49,19 @@ def start(table_id: int) -> tuple[str, int] | Response:
     table = load_table(table_id)
     form = StartScoringForm()
     typed = [form.self_deadline, form.cross_deadline, form.review_deadline, form.second_review_deadline]
-
-    def start_() -> object:
-        deadlines = {stage: to_utc_naive(field.data) for stage, field in zip(STAGE_ORDER, typed, strict=True)}  # type: ignore[arg-type]
-        return scoring.start_scoring(table, deadlines, by=user(), now=utc_now())
-
-    return submit_table_form(
-        table, "start_form", form, start_, "Đã bắt đầu chấm điểm; bảng tiêu chí đã khóa."
-    )
+    if not form.validate():
+        return table_page(table, 422, start_form=form)
+    deadlines = {stage: to_utc_naive(field.data) for stage, field in zip(STAGE_ORDER, typed, strict=True)}  # type: ignore[arg-type]
+    try:
+        if not is_confirmed():  # what would be refused is refused before asking
+            scoring.check_start(table, deadlines, by=user(), now=utc_now())
+            return _ask(table, questions.start_question(table), gettext("Khóa bảng và bắt đầu chấm điểm"))
+        scoring.start_scoring(table, deadlines, by=user(), now=utc_now())
+    except VotingError as error:
+        return table_page(table, refused(form, error), start_form=form)
+    db.session.commit()
+    flash("Đã bắt đầu chấm điểm; bảng tiêu chí đã khóa.", "success")
+    return redirect(url_for("emulation.show", table_id=table.id))
 
 
 @bp.post("/emulation/tables/<int:table_id>/assignments")
@@ -75,6 +86,10 @@ def close(table_id: int) -> Response:
     form = CloseStageForm()
     if not form.validate() or form.stage.data not in {stage.value for stage in Stage}:
         abort(400, "Giai đoạn không hợp lệ.")
+    row = scoring.stage_of(table, Stage(form.stage.data))
+    if not is_confirmed() and row is scoring.open_stage(table):
+        question = questions.close_stage_question(table, row, now=utc_now())
+        return _ask(table, question, gettext("Kết thúc giai đoạn"))
     scoring.close_stage(table, Stage(form.stage.data), by=user(), now=utc_now())
     db.session.commit()
     flash("Đã kết thúc giai đoạn.", "success")
