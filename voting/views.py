@@ -6,7 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, jsonify, render_template, request, send_from_directory
+from flask import Flask, current_app, has_app_context, jsonify, render_template, request, send_from_directory
 from flask.sansio.app import App
 from flask_babel import format_decimal, gettext
 from flask_wtf.csrf import CSRFError
@@ -98,12 +98,29 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["percent_of"] = format_share
     app.jinja_env.filters["local"] = to_local
-    app.jinja_env.filters["points"] = format_points
+    app.jinja_env.filters["points"] = format_points_local
 
 
 def format_number(value: float | Decimal, digits: int = 0) -> str:
     """Return a number as the reader's language writes it: "1.234,5" in Vietnamese, "1,234.5" in English."""
     return str(format_decimal(value, format="#,##0" + ("." + "0" * digits if digits else "")))
+
+
+def format_points_local(value: Decimal) -> str:
+    """Return points as the reader's language writes them, no trailing zeros: "7,5" or "7.5", "10", "0,25".
+
+    No thousands separator: the sheet's inputs show the same text, and parse it back.
+    """
+    if not has_app_context():  # a script or a document outside the app: the Vietnamese way
+        return format_points(value)
+    return str(format_decimal(value.quantize(Decimal("0.01")), format="0.##"))
+
+
+class LocalPoints(Decimal):
+    """Points that print in the reader's language: a refusal's value, formatted when the page shows it."""
+
+    def __str__(self) -> str:
+        return format_points_local(self)
 
 
 def format_share(part: int, whole: int) -> str:

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from tests.emulation.helpers import build_table
 from tests.factories import UNIT_NAMES, Factories, representative, staff
-from tests.helpers import confirm, post
+from tests.helpers import confirm, post, text
 from voting.auth.models import Role
 from voting.emulation import scoring
 from voting.emulation.models import CriteriaTable, Criterion, Evidence, Score, Stage
@@ -242,7 +242,21 @@ def test_the_pages_and_refusals_speak_english_on_request(
     rep.get("/?lang=en")
     assert "Cross-check assignments" in rep.get(f"/emulation/tables/{site.table_id}").get_data(as_text=True)
     refused = post(rep, _sheet(site), {f"points_{site.items['1.2']}": "8"})
-    assert "The points of item 1.2 exceed its maximum of 7,5." in refused.get_data(as_text=True)
+    assert "The points of item 1.2 exceed its maximum of 7.5." in refused.get_data(as_text=True)
+
+
+def test_points_are_written_in_the_readers_language(
+    site: Scoring, login: Callable[[str], FlaskClient]
+) -> None:
+    rep = login(site.representatives[0])
+    assert post(rep, _sheet(site), {f"points_{site.items['1.2']}": "6,25"}).status_code == 302
+    ranking = f"/emulation/tables/{site.table_id}/ranking"
+    assert ">7,5</td>" in text(rep.get(_sheet(site))) and "<strong>6,25</strong>" in text(rep.get(ranking))
+    rep.get("/?lang=en")
+    sheet = text(rep.get(_sheet(site)))
+    assert ">7.5</td>" in sheet and 'value="6.25"' in sheet  # typed back as it is shown
+    assert "<strong>6.25</strong>" in text(rep.get(ranking)) and ">6.25</text>" in text(rep.get(ranking))
+    assert post(rep, _sheet(site), {f"points_{site.items['1.2']}": "6.25"}).status_code == 302
 
 
 def test_the_index_lists_the_clusters_one_reads(site: Scoring, login: Callable[[str], FlaskClient]) -> None:

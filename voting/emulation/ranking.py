@@ -31,6 +31,7 @@ from voting.emulation.scoring import REVIEW_STAGES, STAGE_LABELS, members
 from voting.extensions import db
 from voting.formatting import format_points, spreadsheet_cell
 from voting.i18n import N_
+from voting.views import format_points_local
 
 ZERO = Decimal(0)
 TIE_RULE_LABELS = {
@@ -187,7 +188,7 @@ def chart_svg(ranked: list[Ranked], *, top: Decimal, title: str) -> str:
             f'<text x="{label_width - 8}" y="{y + 16}" text-anchor="end" font-size="13">{name}</text>'
             f'<rect x="{label_width}" y="{y}" width="{length}" height="{bar}" fill="#1d5fa8"/>'
             f'<text x="{label_width + length + 6}" y="{y + 16}" font-size="13">'
-            f"{format_points(place.standing.total)}</text>"
+            f"{format_points_local(place.standing.total)}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -24,8 +24,9 @@ from voting.emulation.models import (
 )
 from voting.errors import InvalidInput, InvalidState, NotAssigned
 from voting.extensions import db
-from voting.formatting import format_points, nfc
+from voting.formatting import nfc
 from voting.i18n import N_
+from voting.views import LocalPoints
 
 STAGE_LABELS = {
     Stage.SELF: N_("Tự chấm"),
@@ -215,7 +216,7 @@ def enter_scores(
                 N_("Điểm của mục %(code)s vượt quá điểm tối đa %(max)s."),
                 field=f"points_{entry.item.id}",
                 code=entry.item.code,
-                max=format_points(entry.item.max_points),
+                max=LocalPoints(entry.item.max_points),
             )
         if stage in REVIEW_STAGES and not entry.explanation.strip():
             before = previous_points.get(entry.item.id)
@@ -224,7 +225,7 @@ def enter_scores(
                     N_("Mục %(code)s: điểm thống nhất khác điểm trước (%(before)s); ghi rõ lý do."),
                     field=f"explanation_{entry.item.id}",
                     code=entry.item.code,
-                    before=format_points(before),
+                    before=LocalPoints(before),
                 )
     scores = []
     entered = scores_of(row, unit)
