@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import upgrade
 
-from bench import browser_crypto, cast, crypto, inprocess, province, report, seed
+from bench import browser_crypto, cast, crypto, emulation, inprocess, province, report, seed
 from bench.client import Run
 from bench.server import Gunicorn
 from bench.sessions import real_logins, signed_session
@@ -50,7 +50,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--ballots", type=int, default=100_000, help="ballots in the counted round")
     parser.add_argument(
         "--only",
-        choices=["sqlite", "postgresql", "crypto", "province"],
+        choices=["sqlite", "postgresql", "crypto", "province", "emulation"],
         help="run on one database only, or only the encrypted ballots' computation (no database), "
         "or only the province archive (both databases)",
     )
@@ -329,11 +329,28 @@ def run_province(args: argparse.Namespace) -> None:
                 db.engine.dispose()
 
 
+def run_emulation() -> None:
+    """Time the scoring day (60 units × 40 criteria) on SQLite, and on PostgreSQL when configured."""
+    with tempfile.TemporaryDirectory(prefix="luanluu-emulation-") as tmp:
+        targets = [("SQLite", f"sqlite:///{tmp}/emulation.sqlite3")]
+        pg = os.environ.get("BENCH_DATABASE_URL", "")
+        if pg:
+            targets.append(("PostgreSQL", pg.replace("postgresql://", "postgresql+psycopg://", 1)))
+        for label, url in targets:
+            app = prepare_database(url)
+            emulation.print_report(label, emulation.measure(app))
+            with app.app_context():
+                db.engine.dispose()
+
+
 def main() -> None:
     args = parse_args()
     os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))
     if args.only == "province":
         run_province(args)
+        return
+    if args.only == "emulation":
+        run_emulation()
         return
     info = machine()
     if args.only_phase == "cast":
@@ -368,6 +385,7 @@ def main() -> None:
     crypto.print_figures(figures)
     browser_crypto.print_report(in_browser)
     run_province(args)
+    run_emulation()
 
 
 if __name__ == "__main__":

@@ -121,6 +121,7 @@ def standings(table: CriteriaTable) -> list[Standing]:
     closed_reviews = {
         row.stage for row in table.stages if row.closed_at is not None and row.stage in REVIEW_STAGES
     }
+    sections = {section.id: section.code for section in table.sections}  # one query, not one per section
     found = []
     for position, unit in enumerate(members(table)):
         record: dict[int, Decimal] = {}
@@ -130,7 +131,7 @@ def standings(table: CriteriaTable) -> list[Standing]:
             record.update(entered or {})
             reached = entered or (stage in closed_reviews and record)
             stage_totals[stage] = _signed_sum(record, items) if reached else None
-        found.append(_standing(unit.id, unit.name, position, record, items, stage_totals))
+        found.append(_standing(unit.id, unit.name, position, record, items, sections, stage_totals))
     return found
 
 
@@ -144,14 +145,15 @@ def _standing(
     position: int,
     record: dict[int, Decimal],
     items: dict[int, Criterion],
+    section_codes: dict[int, str],
     stage_totals: dict[Stage, Decimal | None],
 ) -> Standing:
     sections: dict[str, Decimal] = defaultdict(lambda: ZERO)
     bonus = penalty = ZERO
     for item_id, points in record.items():
         item = items[item_id]
-        if item.kind is ItemKind.CRITERION and item.section is not None:
-            sections[item.section.code] += points
+        if item.kind is ItemKind.CRITERION and item.section_id is not None:
+            sections[section_codes[item.section_id]] += points
         elif item.kind is ItemKind.BONUS:
             bonus += points
         else:
