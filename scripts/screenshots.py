@@ -27,6 +27,7 @@ from voting.display.services import rotate_display_token  # noqa: E402
 from voting.elections import encrypted  # noqa: E402
 from voting.elections.models import Office, Round  # noqa: E402
 from voting.elections.services import close_round, open_round  # noqa: E402
+from voting.emulation.models import CriteriaTable  # noqa: E402
 from voting.extensions import db  # noqa: E402
 from voting.formatting import utc_now  # noqa: E402
 from voting.trustees.offline import play_ceremony  # noqa: E402
@@ -149,6 +150,13 @@ def main() -> None:
         archivist = browser.new_page(viewport={"width": 1100, "height": 700})
         log_in(archivist, finished_base, "luutru")
         archivist.screenshot(path=str(OUT / "archive.png"), full_page=True)
+
+        with finished_app.app_context():  # the demo's 2016 bình xét, scored through every stage
+            table_id = db.session.scalar(sa.select(CriteriaTable.id).order_by(CriteriaTable.year.desc()))
+        chair = browser.new_page(viewport={"width": 1100, "height": 800})
+        log_in(chair, finished_base, "chutri")
+        chair.goto(f"{finished_base}/emulation/tables/{table_id}/ranking")
+        chair.screenshot(path=str(OUT / "ranking.png"), full_page=True)
         browser.close()
     print(f"screenshots in {OUT}")
 

@@ -174,7 +174,10 @@ def highest_possible(table: CriteriaTable) -> Decimal:
 
 def chart_svg(ranked: list[Ranked], *, top: Decimal, title: str) -> str:
     """Return the ranking as a horizontal bar chart in SVG, drawn on the server (no script)."""
-    bar, gap, label_width, width = 22, 8, 260, 640
+    # the labels' column fits the longest "rank. name" (about 7 px a character at 13 px)
+    longest = max((len(f"{place.rank}. {place.standing.name}") for place in ranked), default=0)
+    bar, gap, label_width = 22, 8, max(260, 7 * longest + 16)
+    width = label_width + 380
     height = 30 + len(ranked) * (bar + gap)
     scale = (width - label_width - 70) / float(top or 1)
     parts = [
