@@ -228,6 +228,7 @@ def enter_scores(
                     before=LocalPoints(before),
                 )
     scores = []
+    changes: list[dict[str, object]] = []
     entered = scores_of(row, unit)
     for entry in entries:
         score = entered.get(entry.item.id)
@@ -244,16 +245,20 @@ def enter_scores(
         score.entered_by_id = by.id
         score.entered_at = now
         scores.append(score)
-        details = {
-            "table_id": table.id,
-            "stage": stage.value,
-            "unit_id": unit.id,
-            "item": entry.item.code,
-            "points": str(entry.points.quantize(CENT)),
-            "previous": None if previous is None else str(previous),
-        }
-        record("emulation.score_entered", actor=by, details=details, now=now)
+        changes.append(
+            {
+                "table_id": table.id,
+                "stage": stage.value,
+                "unit_id": unit.id,
+                "item": entry.item.code,
+                "points": str(entry.points.quantize(CENT)),
+                "previous": None if previous is None else str(previous),
+            }
+        )
+    # the scores first, in one batch: recording each change would otherwise flush them one by one
     db.session.flush()
+    for details in changes:
+        record("emulation.score_entered", actor=by, details=details, now=now)
     return scores
 
 
