@@ -116,6 +116,9 @@ def test_closing_the_self_score_asks_how_many_units_have_not_scored(
     assert done.status_code == 302 and _table(app, table_id).stages[0].closed_at is not None
     cross = "Còn 8/8 đơn vị chưa được chấm chéo đủ. Kết thúc giai đoạn chấm chéo?"
     assert cross in html.unescape(text(chair.get(url)))
+    chair.get("/?lang=en")
+    english = "8/8 units have not been fully cross-checked. Close the cross-check stage?"
+    assert english in html.unescape(text(chair.get(url)))
 
 
 def test_closing_a_review_says_how_many_units_it_changed(
