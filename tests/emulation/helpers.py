@@ -44,6 +44,14 @@ def started(cluster: Cluster) -> CriteriaTable:
     return table
 
 
+def started_at(cluster: Cluster, now: datetime) -> CriteriaTable:
+    """Return the cluster's small table with scoring started at *now*, each stage due a day after the last."""
+    table = build_table(cluster)
+    deadlines = {stage: now + timedelta(days=1 + index) for index, stage in enumerate(Stage)}
+    scoring.start_scoring(table, deadlines, by=staff(cluster, Role.CHAIR), now=now)
+    return table
+
+
 def item(table: CriteriaTable, code: str) -> Criterion:
     """Return a table's item by code."""
     return next(found for found in table.items if found.code == code)

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.emulation.helpers import build_table, item
+from tests.emulation.helpers import build_table, item, started_at
 from tests.factories import Factories, representative, staff
 from tests.helpers import confirm, post, text
 from voting.auth.models import Role
@@ -79,11 +79,8 @@ def scoring_site(app: Flask, factories: Factories) -> tuple[int, str]:
     """The 8-unit table, started: 6 units self-scored every item, 7 cross-checks assigned."""
     with app.app_context():
         cluster = factories.cluster(units=8)
-        table = build_table(cluster)
-        chair = staff(cluster, Role.CHAIR)
-        now = utc_now()
-        deadlines = {stage: now + timedelta(days=1 + index) for index, stage in enumerate(Stage)}
-        scoring.start_scoring(table, deadlines, by=chair, now=now)
+        chair, now = staff(cluster, Role.CHAIR), utc_now()
+        table = started_at(cluster, now)
         units = cluster.units
         for unit in units[:6]:
             entries = [scoring.Entry(found, found.max_points) for found in table.items]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from decimal import Decimal
 
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.emulation.helpers import build_table
+from tests.emulation.helpers import started_at
 from tests.factories import Factories, representative, staff
 from tests.helpers import statements
 from voting.auth.models import Role
@@ -26,11 +25,8 @@ RANKING_STATEMENTS = 9
 def _scored_table(factories: Factories, units: int) -> tuple[int, str]:
     """Return a table whose units all self-scored and half were cross-checked, and its chair's username."""
     cluster = factories.cluster(units=units)
-    table = build_table(cluster)
-    chair = staff(cluster, Role.CHAIR)
-    now = utc_now()
-    deadlines = {stage: now + timedelta(days=1 + index) for index, stage in enumerate(Stage)}
-    scoring.start_scoring(table, deadlines, by=chair, now=now)
+    chair, now = staff(cluster, Role.CHAIR), utc_now()
+    table = started_at(cluster, now)
     members = scoring.members(table)
     for index, unit in enumerate(members):
         entries = [

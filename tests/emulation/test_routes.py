@@ -12,12 +12,12 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.emulation.helpers import build_table
+from tests.emulation.helpers import started_at
 from tests.factories import UNIT_NAMES, Factories, representative, staff
 from tests.helpers import confirm, post, text
 from voting.auth.models import Role
 from voting.emulation import scoring
-from voting.emulation.models import CriteriaTable, Criterion, Evidence, Score, Stage
+from voting.emulation.models import CriteriaTable, Criterion, Evidence, Score
 from voting.extensions import db
 from voting.formatting import to_local, utc_now
 
@@ -43,10 +43,7 @@ def site(app: Flask, factories: Factories) -> Scoring:
     with app.app_context():
         cluster = factories.cluster(units=3)
         other = factories.cluster(units=2)
-        table = build_table(cluster)
-        now = utc_now()
-        deadlines = {stage: now + timedelta(days=1 + index) for index, stage in enumerate(Stage)}
-        scoring.start_scoring(table, deadlines, by=staff(cluster, Role.CHAIR), now=now)
+        table = started_at(cluster, utc_now())
         made = Scoring(
             cluster.id,
             table.id,
