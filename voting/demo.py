@@ -23,7 +23,7 @@ from voting.crypto.prover import Trustee, encrypt_ballot
 from voting.documents.approval import record_approval
 from voting.documents.services import DEFAULT_VERIFY_BASE_URL, issue_minutes
 from voting.elections import encrypted
-from voting.elections.models import Office, Round
+from voting.elections.models import OFFICES, Office, Round
 from voting.elections.paper import add_committee_member
 from voting.elections.services import certify, close_round, get_election, open_round
 from voting.emulation.demo import play_scoring
@@ -156,7 +156,7 @@ def create_live_conference(history: Conference, today: date) -> Conference:
     if existing is not None:
         return existing
     # The units elected in the history lead the cluster until this conference hands over.
-    leader, deputy = (get_election(history, office) for office in Office)
+    leader, deputy = (get_election(history, office) for office in OFFICES)
     units = list(cluster.units)
     return create_conference(
         cluster,

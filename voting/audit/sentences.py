@@ -167,6 +167,11 @@ SENTENCES: dict[str, str] = {
     "emulation.score_entered": N_("%(actor)s đã nhập %(points)s điểm mục %(item)s cho %(unit)s."),
     "emulation.evidence_added": N_("%(actor)s đã đính kèm minh chứng mục %(item)s của %(unit)s."),
     "emulation.stage_closed": N_("%(actor)s đã kết thúc một giai đoạn chấm điểm."),
+    # suy tôn (award votes)
+    "award.created": N_("%(actor)s đã tạo cuộc bỏ phiếu suy tôn “%(title)s” (chọn tối đa %(seats)s đơn vị)."),
+    "award.certified": N_(
+        "%(actor)s đã chứng nhận kết quả suy tôn “%(title)s”: %(count)s đơn vị được đề nghị."
+    ),
 }
 
 

@@ -13,7 +13,7 @@ from voting.documents.models import Document, DocumentKind
 from voting.documents.services import find_document
 from voting.elections.actions import Action, allowed_actions
 from voting.elections.decisions import decision_candidates
-from voting.elections.models import Election, Office, Round
+from voting.elections.models import OFFICES, Election, Office, Round
 from voting.elections.paper import committee_members
 from voting.elections.results import RoundView, round_view
 from voting.elections.rules import ConferenceRules, are_locked, describe, rules_of
@@ -111,7 +111,7 @@ def overview(conference: Conference) -> Overview:
     present = quorum(conference, rules)
     current = open_round_of(conference)
     views: list[ElectionView] = []
-    for office in Office:
+    for office in OFFICES:
         situation = situation_of(conference, office, rules=rules, present=present)
         election, last = situation.election, situation.last
         # The latest round's count is the one the guards read: counted once.

@@ -23,7 +23,7 @@ from voting.documents.minutes_data import (
     RoundMinutes,
 )
 from voting.elections.board import record_fingerprint
-from voting.elections.models import Election, Office, Round
+from voting.elections.models import OFFICES, Election, Round
 from voting.elections.paper import committee_members
 from voting.elections.results import count_of
 from voting.elections.rules import describe, rules_of
@@ -128,7 +128,7 @@ def minutes_data(
     """Collect everything the Biên bản hội nghị prints from the database."""
     present = attendance(conference)
     elections = []
-    for office in Office:
+    for office in OFFICES:
         election = get_election(conference, office)
         if election is not None:
             elections.append(election_minutes(conference, election))

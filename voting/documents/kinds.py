@@ -34,7 +34,7 @@ from voting.documents.pdf.handover import (
     build_handover_minutes,
 )
 from voting.documents.pdf.layout import BuiltPdf
-from voting.elections.models import Election, Office
+from voting.elections.models import OFFICES, Election
 from voting.elections.services import get_election
 from voting.errors import InvalidState
 from voting.extensions import db
@@ -107,7 +107,7 @@ class KindEntry(Generic[Data]):
         """Return what one document of this kind records: each election so far, or the conference."""
         if not self.per_election:
             return [None]
-        return [election for office in Office if (election := get_election(conference, office)) is not None]
+        return [election for office in OFFICES if (election := get_election(conference, office)) is not None]
 
     def title(self, election: Election | None) -> str:
         """Return the name of one document of this kind: "Biên bản kiểm phiếu bầu Cụm trưởng"."""
@@ -222,7 +222,7 @@ def _handover_signers(conference: Conference, data: HandoverDocument) -> list[Sl
 
 
 def _everything_final(conference: Conference, election: Election | None) -> None:
-    for office in Office:
+    for office in OFFICES:
         held = get_election(conference, office)
         if held is None or not held.is_certified:
             raise InvalidState(N_("Cần chứng nhận kết quả bầu %(label)s trước."), label=office.label)

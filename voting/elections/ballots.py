@@ -36,6 +36,7 @@ class BallotType(enum.StrEnum):
 
     CHOOSE_ONE = "choose_one"
     APPROVE = "approve"
+    CHOOSE_UP_TO_K = "choose_up_to_k"  # an award vote's (suy tôn): choose_up_to_k.py
 
     @property
     def label(self) -> str:
@@ -76,6 +77,8 @@ class Tally:
 
     votes: dict[int | None, int]
     against: dict[int, int]
+    #: the ballots returned, when a ballot may carry several marks (None: one mark per ballot)
+    ballots: int | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,13 @@ class Cut:
     wording: str  # "quá bán (trên 50%) số đơn vị có mặt"
     max_rounds: int
     wording_in: Callable[[Translate], str] | None = None  # the wording in another language
+    seats: int = 1  # how many units the round may elect (an award vote's open seats)
+    inclusive: bool = False  # the share itself elects ("từ 50% trở lên", ≥), not only above it (>)
+
+    @property
+    def relation(self) -> str:
+        """Return how a percent that elects compares with the share: "≥" or ">"."""
+        return "≥" if self.inclusive else ">"
 
     def say(self, sentence: str, count: CandidateCount, tr: Translate) -> str:
         """Fill *sentence* with a count's arithmetic against this cut (unit, votes, base, percent…)."""
@@ -100,6 +110,7 @@ class Cut:
             label=tr(self.base_label),
             percent=count.percent,
             share=self.share,
+            relation=self.relation,
         )
 
 
@@ -111,12 +122,14 @@ class BallotKind:
     label: ClassVar[str]
     #: the chair names one nominee per round instead of the rules listing who stands (and no runoff)
     is_nominated: ClassVar[bool] = False
+    #: a conference's rules may choose it for the leader and deputy (False: award votes only)
+    for_offices: ClassVar[bool] = True
     #: the numbers the committee enters per candidate on a paper count (PaperCountLine's columns)
     paper_columns: ClassVar[tuple[str, ...]] = ("votes",)
     #: how the decision sentence says a unit got its votes: "đạt"
     #: the sentence of an elected unit's arithmetic
     elected_sentence: ClassVar[str] = N_(
-        "%(unit)s đạt %(votes)s/%(base)s %(label)s = %(percent)s%% > %(share)s: trúng cử."
+        "%(unit)s đạt %(votes)s/%(base)s %(label)s = %(percent)s%% %(relation)s %(share)s: trúng cử."
     )
 
     def options(self, candidates: Sequence[Unit]) -> list[tuple[str, str]]:
@@ -134,7 +147,7 @@ class BallotKind:
         """
         raise NotImplementedError
 
-    def check(self, marks: Sequence[Mark]) -> None:
+    def check(self, marks: Sequence[Mark], *, seats: int = 1) -> None:
         """Refuse a ballot this type cannot carry: here one mark (a unit or blank), never against."""
         if len(marks) != 1:
             raise InvalidChoice(N_("Mỗi phiếu chọn đúng một đơn vị hoặc để trống."))
@@ -226,12 +239,22 @@ class BallotKind:
         return Tally(votes, against)
 
     def winners(self, counts: Sequence[CandidateCount], cut: Cut) -> list[Unit]:
-        """Return who is elected: the top unit if it reaches the threshold (above half: never two)."""
+        """Return who is elected: the top unit if it reaches the threshold and no other has as many.
+
+        Above half there can never be two; "from 50% up" lets two tie at half, and a tie is never
+        broken here (the runoff or the chair's decision does).
+        """
+        if len(counts) > 1 and counts[1].votes == counts[0].votes:
+            return []
         return [count.unit for count in counts[:1] if count.votes >= cut.needed]
 
     def runoff(self, counts: Sequence[CandidateCount]) -> list[Unit]:
         """Return the next round's candidates when no one is elected."""
         return []
+
+    def next_runoff(self, counts: Sequence[CandidateCount], winners: Sequence[Unit], cut: Cut) -> list[Unit]:
+        """Return the next round's candidates given this round's winners (none: no runoff)."""
+        return [] if winners else self.runoff(counts)
 
     def decision(
         self,
@@ -367,7 +390,7 @@ class ApproveBallot(BallotKind):
     is_nominated = True
     paper_columns = ("votes", "against")
     elected_sentence = N_(
-        "%(unit)s được đồng ý %(votes)s/%(base)s %(label)s = %(percent)s%% > %(share)s: trúng cử."
+        "%(unit)s được đồng ý %(votes)s/%(base)s %(label)s = %(percent)s%% %(relation)s %(share)s: trúng cử."
     )
 
     def options(self, candidates: Sequence[Unit]) -> list[tuple[str, str]]:
@@ -393,10 +416,10 @@ class ApproveBallot(BallotKind):
             return Mark(candidates[0].id, is_against=value == AGAINST)
         return None
 
-    def check(self, marks: Sequence[Mark]) -> None:
+    def check(self, marks: Sequence[Mark], *, seats: int = 1) -> None:
         if len(marks) == 1 and marks[0].unit_id is not None:  # Đồng ý or Không đồng ý with the nominee
             return
-        super().check(marks)
+        super().check(marks, seats=seats)
 
     def mark_label(self, mark: Mark, names: Mapping[int, str]) -> str:
         if mark.unit_id is None:
@@ -448,6 +471,9 @@ def runoff_candidates(counts: Sequence[CandidateCount]) -> list[Unit]:
     second = counts[1].votes
     return tied_top + [c.unit for c in counts if c.votes == second]
 
+
+# The types kept in their own modules register themselves on import.
+from voting.elections import choose_up_to_k as choose_up_to_k  # noqa: E402
 
 _missing = set(BallotType) - BALLOT_KINDS.keys()
 if _missing:  # a value added to BallotType without its class: fail at import, not mid-conference

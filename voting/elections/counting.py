@@ -21,10 +21,12 @@ from voting.elections.rules import (
     ConferenceRules,
     ThresholdBase,
     VoteForm,
+    ballot_of,
     describe,
     fraction_text,
     rules_of,
-    threshold_text,
+    share_text,
+    threshold_of,
 )
 from voting.extensions import db
 from voting.i18n import N_, Translate, vietnamese
@@ -35,9 +37,11 @@ __all__ = ["THRESHOLD", "CandidateCount", "RoundResult", "count_closed_round", "
 THRESHOLD = Fraction(1, 2)
 
 
-def threshold_votes(base: int, threshold: Fraction = THRESHOLD) -> int:
-    """Return the fewest votes that are strictly more than *threshold* of *base*."""
+def threshold_votes(base: int, threshold: Fraction = THRESHOLD, *, inclusive: bool = False) -> int:
+    """Return the fewest votes that are more than *threshold* of *base* (at least it, if *inclusive*)."""
     share = threshold * base
+    if inclusive:
+        return max(-(-share.numerator // share.denominator), 1)  # the ceiling; never zero votes
     return share.numerator // share.denominator + 1
 
 
@@ -110,7 +114,8 @@ class RoundResult:
         if rules.vote_form is not VoteForm.SECRET or self.round.method is not RoundMethod.ELECTRONIC:
             return []
         names = {c.unit.id: c.unit.name for c in self.counts}
-        return [Receipt(code, choice) for code, choice in rules.ballot.receipts(self.round.id, names)]
+        ballot = ballot_of(self.round.election, rules)
+        return [Receipt(code, choice) for code, choice in ballot.receipts(self.round.id, names)]
 
     @property
     def elected(self) -> Unit | None:
@@ -165,7 +170,14 @@ def decrypted_tally(round_: Round, ballot: BallotKind) -> Tally:
     )
     votes = {option: n for option, n in rows.tuples()}
     options = ballot.encrypted_options([candidate.unit_id for candidate in round_.candidates])
-    return ballot.tally((mark.unit_id, mark.is_against, votes.get(key, 0)) for key, mark in options)
+    tally = ballot.tally((mark.unit_id, mark.is_against, votes.get(key, 0)) for key, mark in options)
+    if ballot.type is not BallotType.CHOOSE_UP_TO_K:
+        return tally
+    # A ballot marks 0..k options: the ballots are counted, not the marks; a blank marks none.
+    cast = db.session.scalar(
+        sa.select(sa.func.count()).select_from(EncryptedBallot).where(EncryptedBallot.round_id == round_.id)
+    )
+    return Tally(tally.votes, tally.against, ballots=cast or 0)
 
 
 def _tally(round_: Round, paper: PaperCount | None, ballot: BallotKind) -> tuple[Tally, int, int]:
@@ -187,11 +199,14 @@ def count_closed_round(round_: Round, paper: PaperCount | None = None) -> RoundR
     The round is closed or voided, and a paper round comes with its confirmed *paper* count: pages
     and services ask ``results.count_of``, which knows when a round can be counted.
     """
-    rules = rules_of(round_.election.conference)
-    ballot = rules.ballot
+    election = round_.election
+    rules = rules_of(election.conference)
+    ballot = ballot_of(election, rules)
+    share, inclusive = threshold_of(election, rules)
     tally, issued, invalid = _tally(round_, paper, ballot)
     votes, against = tally.votes, tally.against
-    returned = sum(votes.values()) + sum(against.values()) + invalid
+    marked = sum(votes.values()) + sum(against.values()) if tally.ballots is None else tally.ballots
+    returned = marked + invalid
     valid = returned - invalid
     base = {
         ThresholdBase.PRESENT: round_.base,
@@ -204,17 +219,20 @@ def count_closed_round(round_: Round, paper: PaperCount | None = None) -> RoundR
     cut = Cut(
         base=base,
         base_label=rules.threshold_base.label,
-        needed=threshold_votes(base, rules.threshold),
-        share=fraction_text(rules.threshold),
-        wording=threshold_text(rules),
+        needed=threshold_votes(base, share, inclusive=inclusive),
+        share=fraction_text(share),
+        wording=share_text(share, rules.threshold_base, inclusive=inclusive),
         max_rounds=rules.max_rounds,
-        wording_in=partial(threshold_text, rules),
+        wording_in=partial(share_text, share, rules.threshold_base, inclusive=inclusive),
+        seats=round_.seats,
+        inclusive=inclusive,
     )
     winners = ballot.winners(counts, cut) if not round_.is_voided and base > 0 else []
-    runoff = [] if winners else ballot.runoff(counts)
-    election = round_.election
+    runoff = ballot.next_runoff(counts, winners, cut)
     counted = [r for r in election.counted_rounds if r.number <= round_.number]
-    needs_decision = not round_.is_voided and not winners and len(counted) >= rules.max_rounds
+    # the last allowed round left no winner, or (an award vote) a tie across the last seat
+    unsettled = not winners or bool(runoff)
+    needs_decision = not round_.is_voided and unsettled and len(counted) >= rules.max_rounds
     names = {unit.id: unit.name for unit in units}
     return RoundResult(
         round=round_,
@@ -237,7 +255,7 @@ def count_closed_round(round_: Round, paper: PaperCount | None = None) -> RoundR
         cut=cut,
         rules=describe(rules),
         ballot_form=ballot_form_label(round_, rules),
-        ballot_type=rules.ballot_type,
+        ballot_type=ballot.type,
         committee=committee_of(election.conference),
         named_votes=[NamedChoice(*vote) for vote in ballot.named_votes(round_.id, names)]
         if rules.vote_form is VoteForm.OPEN

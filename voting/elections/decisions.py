@@ -75,7 +75,9 @@ def record_decision(
                 len=len(present.present),
                 field="agreeing",
             )
-        if agreeing < threshold_votes(len(present.present), rules.threshold):
+        if agreeing < threshold_votes(
+            len(present.present), rules.threshold, inclusive=rules.threshold_inclusive
+        ):
             raise InvalidState(
                 N_("Hiệp thương cần quá bán: %(agreeing)s/%(present)s đơn vị có mặt đồng ý là chưa đủ."),
                 agreeing=agreeing,

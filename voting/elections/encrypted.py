@@ -31,7 +31,7 @@ from voting.elections.models import (
     RoundCandidate,
     new_ballot_id,
 )
-from voting.elections.rules import rules_of
+from voting.elections.rules import ballot_of, rules_of
 from voting.elections.services import admit_voter, lock_for_ballot, lock_round
 from voting.errors import AlreadyVoted, InvalidChoice, InvalidState, NotEligible
 from voting.extensions import db
@@ -71,8 +71,13 @@ def candidate_ids(round_: Round) -> list[int]:
 
 def options_of(round_: Round) -> list[tuple[str, Mark]]:
     """Return the round's ballot options in manifest order, with the mark each stands for."""
-    ballot = rules_of(round_.election.conference).ballot
+    ballot = ballot_of(round_.election, rules_of(round_.election.conference))
     return ballot.encrypted_options(candidate_ids(round_))
+
+
+def max_choices_of(round_: Round) -> int | None:
+    """Return how many options a ballot of the round may mark: its seats on a choose-up-to-k ballot."""
+    return round_.seats if round_.election.is_award else None
 
 
 def manifest_of(
@@ -81,7 +86,7 @@ def manifest_of(
     """Return the round's manifest: what every ballot's proofs are bound to."""
     conference = round_.election.conference
     key = key or key_of(conference)
-    return {
+    manifest: dict[str, Any] = {
         "version": VERSION,
         "conference": conference.id,
         "round": round_.id,
@@ -89,6 +94,10 @@ def manifest_of(
         "election_key": key.election_key,
         "options": [option for option, _mark in options or options_of(round_)],
     }
+    k = max_choices_of(round_)
+    if k is not None:  # absent, never null, for exactly-one: those manifests stay byte for byte the same
+        manifest["max_choices"] = k
+    return manifest
 
 
 def ctx_of(round_: Round, key: ElectionKey | None = None) -> str:
@@ -128,7 +137,7 @@ def cast_encrypted(round_: Round, unit: Unit, ballot: object, *, by: User | None
         )
     # Held until the end: every rules_of() below is answered from the session, not the database.
     rules = rules_of(round_.election.conference)
-    options = rules.ballot.encrypted_options(candidate_ids(round_))
+    options = ballot_of(round_.election, rules).encrypted_options(candidate_ids(round_))
     manifest = manifest_of(round_, options=options)
     zero = zero_of(round_, unit, options)
     if not isinstance(ballot, dict) or set(ballot) != BALLOT_KEYS:
@@ -303,7 +312,7 @@ def post_partial_decryption(round_: Round, trustee: User, post: object, *, now: 
     if len(partials) < key.threshold:
         return False
     used = [json.loads(row.payload) for row in partials[: key.threshold]]
-    counts = verifier.combine(aggregate, used, len(ballots))
+    counts = verifier.combine(aggregate, used, len(ballots), max_choices=max_choices_of(round_))
     options = [option for option, _mark in options_of(round_)]
     db.session.add_all(
         DecryptedCount(round_id=round_.id, option=option, votes=votes)

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from voting.conferences.models import Conference
 from voting.elections.encrypted import cast_ballots
 from voting.elections.live import turnout
-from voting.elections.models import Office, Round
+from voting.elections.models import OFFICES, Round
 from voting.elections.results import count_of
 from voting.elections.services import get_election
 from voting.formatting import to_local
@@ -19,7 +19,7 @@ KINDS = ("turnout", "counts", "receipts")
 
 def _rounds(conference: Conference) -> list[Round]:
     rounds: list[Round] = []
-    for office in Office:
+    for office in OFFICES:
         election = get_election(conference, office)
         rounds += election.rounds if election else []
     return rounds

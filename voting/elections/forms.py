@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from voting.auth.models import User
 from voting.clusters.models import Unit
-from voting.elections.ballots import BallotKind, BallotType
+from voting.elections.ballots import BallotKind, BallotType, ballot_kind
 from voting.elections.models import DecisionMethod, Office
 from voting.elections.rules import ThresholdBase, VoteForm
 from voting.errors import VotingError
@@ -57,7 +57,10 @@ class RulesForm(Form):
     """The conference's election rules, set by the chair before the first round."""
 
     vote_form = SelectField(_l("Hình thức biểu quyết"), choices=[(f.value, _l(f.label)) for f in VoteForm])
-    ballot_type = SelectField(_l("Loại phiếu"), choices=[(t.value, _l(t.label)) for t in BallotType])
+    ballot_type = SelectField(
+        _l("Loại phiếu"),
+        choices=[(t.value, _l(t.label)) for t in BallotType if t.label and ballot_kind(t).for_offices],
+    )
     quorum_numerator = IntegerField(
         _l("Tỷ lệ có mặt tối thiểu: tử số"), validators=[InputRequired(), NumberRange(1, 100)]
     )

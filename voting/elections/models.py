@@ -1,4 +1,4 @@
-"""Elections of the leader and deputy units, their rounds and the secret ballots."""
+"""Elections of the leader and deputy units and award votes (suy tôn), their rounds and secret ballots."""
 
 from __future__ import annotations
 
@@ -22,11 +22,18 @@ class Office(enum.StrEnum):
 
     LEADER = "leader"
     DEPUTY = "deputy"
+    AWARD = "award"  # a suy tôn vote proposing up to k units for an award title, not an office
 
     @property
     def label(self) -> str:
         """Return the Vietnamese name of the office."""
-        return N_("Cụm trưởng") if self is Office.LEADER else N_("Cụm phó")
+        return {Office.LEADER: N_("Cụm trưởng"), Office.DEPUTY: N_("Cụm phó"), Office.AWARD: N_("suy tôn")}[
+            self
+        ]
+
+
+#: the offices a conference elects one unit to (an award vote is not one of them)
+OFFICES: tuple[Office, ...] = (Office.LEADER, Office.DEPUTY)
 
 
 class RoundStatus(enum.StrEnum):
@@ -67,14 +74,38 @@ class DecisionMethod(enum.StrEnum):
 
 
 class Election(db.Model):  # type: ignore[name-defined,misc]
-    """The election of one office at one conference."""
+    """The election of one office, or one award vote (suy tôn), at one conference."""
 
     __tablename__ = "elections"
     __table_args__ = (
-        sa.UniqueConstraint("conference_id", "office"),
-        sa.CheckConstraint(
-            "certified_at IS NULL OR elected_unit_id IS NOT NULL", name="certified_has_winner"
+        # One election per office; award votes are told apart by their title.
+        sa.Index(
+            "uq_elections_conference_id_office",
+            "conference_id",
+            "office",
+            unique=True,
+            postgresql_where=sa.text("office <> 'award'"),
+            sqlite_where=sa.text("office <> 'award'"),
         ),
+        sa.UniqueConstraint("conference_id", "award_title"),
+        # An award may propose nobody; an office is certified with its elected unit.
+        sa.CheckConstraint(
+            "certified_at IS NULL OR elected_unit_id IS NOT NULL OR office = 'award'",
+            name="certified_has_winner",
+        ),
+        sa.CheckConstraint("(office = 'award') = (award_title IS NOT NULL)", name="award_has_title"),
+        sa.CheckConstraint("office = 'award' OR seats = 1", name="office_has_one_seat"),
+        sa.CheckConstraint("seats >= 1", name="seats_positive"),
+        sa.CheckConstraint(
+            "(office = 'award') = (threshold_numerator IS NOT NULL AND threshold_denominator IS NOT NULL "
+            "AND threshold_inclusive IS NOT NULL)",
+            name="award_has_threshold",
+        ),
+        sa.CheckConstraint(
+            "threshold_numerator > 0 AND threshold_numerator < threshold_denominator",
+            name="award_threshold_fraction",
+        ),
+        sa.CheckConstraint("candidates_top IS NULL OR candidates_top >= 1", name="candidates_top_positive"),
         sa.CheckConstraint("(decided_at IS NULL) = (decided_unit_id IS NULL)", name="decision_has_unit"),
         sa.CheckConstraint(
             "decision_method <> 'lots' OR (lots_seed IS NOT NULL AND witnesses <> '')",
@@ -104,11 +135,28 @@ class Election(db.Model):  # type: ignore[name-defined,misc]
     witnesses: Mapped[str] = mapped_column(sa.Text, server_default="")
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    #: an award vote's title: "Cờ thi đua của Bộ Công an" (NULL for an office)
+    award_title: Mapped[str | None] = mapped_column(sa.String(200))
+    #: how many units an award vote may propose (k of "chọn tối đa k đơn vị"); 1 for an office
+    seats: Mapped[int] = mapped_column(server_default="1")
+    #: an award vote's threshold: the share of the base (set from the rules when created)
+    threshold_numerator: Mapped[int | None]
+    threshold_denominator: Mapped[int | None]
+    #: True: "từ x% trở lên" (≥); False: "trên x%" (>)
+    threshold_inclusive: Mapped[bool | None]
+    #: an award vote's candidates: the top N units of the ranking (NULL: every member unit)
+    candidates_top: Mapped[int | None]
 
     conference: Mapped[Conference] = relationship()
     elected_unit: Mapped[Unit | None] = relationship(foreign_keys=[elected_unit_id])
     decided_unit: Mapped[Unit | None] = relationship(foreign_keys=[decided_unit_id])
     rounds: Mapped[list[Round]] = relationship(back_populates="election", order_by="Round.number")
+    winners: Mapped[list[ElectionWinner]] = relationship(order_by="ElectionWinner.position")
+
+    @property
+    def is_award(self) -> bool:
+        """Return whether this is an award vote (suy tôn) rather than an office's election."""
+        return self.office is Office.AWARD
 
     @property
     def is_certified(self) -> bool:
@@ -140,6 +188,26 @@ class Election(db.Model):  # type: ignore[name-defined,misc]
         return f"<Election {self.conference_id} {self.office.value}>"
 
 
+class ElectionWinner(db.Model):  # type: ignore[name-defined,misc]
+    """A unit a multi-seat vote proposes (an award vote), written when the result is certified."""
+
+    __tablename__ = "election_winners"
+    __table_args__ = (
+        sa.UniqueConstraint("election_id", "position"),
+        sa.CheckConstraint("position >= 1", name="position_positive"),
+    )
+
+    election_id: Mapped[int] = mapped_column(sa.ForeignKey("elections.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), primary_key=True)
+    #: 1 for the unit with the most votes, and so on
+    position: Mapped[int]
+
+    unit: Mapped[Unit] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ElectionWinner {self.election_id}/{self.unit_id}>"
+
+
 class Round(db.Model):  # type: ignore[name-defined,misc]
     """One ballot round of an election; later rounds are runoffs."""
 
@@ -152,6 +220,7 @@ class Round(db.Model):  # type: ignore[name-defined,misc]
             name="voided_has_reason",
         ),
         sa.CheckConstraint("base > 0", name="base_positive"),
+        sa.CheckConstraint("seats >= 1", name="seats_positive"),
         # At most one open round per election, held by the database.
         sa.Index(
             "uq_rounds_one_open_per_election",
@@ -176,6 +245,8 @@ class Round(db.Model):  # type: ignore[name-defined,misc]
     method: Mapped[RoundMethod] = mapped_column(
         enum_column(RoundMethod, "round_method"), server_default=RoundMethod.ELECTRONIC.value
     )
+    #: how many units a ballot of this round may mark: the seats still open (1 for an office)
+    seats: Mapped[int] = mapped_column(server_default="1")
     voided_at: Mapped[datetime | None]
     voided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     void_reason: Mapped[str] = mapped_column(sa.Text, server_default="")
@@ -257,6 +328,26 @@ class Ballot(db.Model):  # type: ignore[name-defined,misc]
 
     def __repr__(self) -> str:
         return f"<Ballot {self.id}>"
+
+
+class BallotMark(db.Model):  # type: ignore[name-defined,misc]
+    """One unit marked on a plaintext choose-up-to-k ballot (its Ballot row has no choice of its own)."""
+
+    __tablename__ = "ballot_marks"
+    __table_args__ = (
+        sa.ForeignKeyConstraint(
+            ["round_id", "unit_id"],
+            ["round_candidates.round_id", "round_candidates.unit_id"],
+        ),
+    )
+
+    ballot_id: Mapped[str] = mapped_column(sa.ForeignKey("ballots.id", ondelete="CASCADE"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(primary_key=True)
+    #: the ballot's round, repeated so that a mark must name a candidate of that round
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id"), index=True)
+
+    def __repr__(self) -> str:
+        return f"<BallotMark {self.ballot_id}/{self.unit_id}>"
 
 
 class EncryptedBallot(db.Model):  # type: ignore[name-defined,misc]

@@ -26,7 +26,7 @@ from voting.elections.forms import (
     RulesForm,
     VoidRoundForm,
 )
-from voting.elections.models import DecisionMethod, Election, Office, Round
+from voting.elections.models import OFFICES, DecisionMethod, Election, Office, Round
 from voting.elections.questions import certify_question, close_round_question, void_round_question
 from voting.elections.results import round_view
 from voting.elections.rules import (
@@ -263,7 +263,7 @@ def rules(conference_id: int) -> str | Response:
 def open_round(conference_id: int, office: str) -> Response:
     """Open the first round of an election, a runoff among the top units, or a rerun."""
     conference = load_conference(conference_id, Role.CHAIR)
-    if office not in Office._value2member_map_:
+    if office not in {o.value for o in OFFICES}:  # an award vote has its own pages
         abort(400)
     form = OpenRoundForm(Office(office))
     if not form.validate_on_submit():
@@ -327,7 +327,7 @@ def void_round(round_id: int) -> Response:
 def decide(conference_id: int, office: str) -> Response:
     """Record the chair's decision (consensus or drawing of lots)."""
     conference = load_conference(conference_id, Role.CHAIR)
-    if office not in Office._value2member_map_:
+    if office not in {o.value for o in OFFICES}:  # an award vote has its own pages
         abort(404)
     form = DecisionForm(Office(office))
     if not form.validate_on_submit():

@@ -15,7 +15,7 @@ from voting.auth.models import User
 from voting.conferences.models import Conference
 from voting.elections.ballots import BallotKind, ballot_kind
 from voting.elections.ballots import BallotType as BallotType
-from voting.elections.models import Election
+from voting.elections.models import Election, Office
 from voting.errors import InvalidState
 from voting.extensions import db
 from voting.formatting import format_percent
@@ -87,6 +87,8 @@ class ConferenceRules(db.Model):  # type: ignore[name-defined,misc]
     #: elected with strictly more than this share of the base (default 1/2: quá bán)
     threshold_numerator: Mapped[int] = mapped_column(server_default="1")
     threshold_denominator: Mapped[int] = mapped_column(server_default="2")
+    #: True: elected from the share up ("từ 50% trở lên", ≥); False: strictly above it ("trên", >)
+    threshold_inclusive: Mapped[bool] = mapped_column(server_default=sa.false())
     #: what the share is taken of
     threshold_base: Mapped[ThresholdBase] = mapped_column(
         enum_column(ThresholdBase, "threshold_base"), server_default=ThresholdBase.PRESENT.value
@@ -129,6 +131,7 @@ DEFAULTS: dict[str, object] = {
     "threshold_numerator": 1,
     "threshold_denominator": 2,
     "threshold_base": ThresholdBase.PRESENT,
+    "threshold_inclusive": False,
     "leader_excludes_outgoing": True,
     "deputy_excludes_outgoing_leader": False,
     "self_vote_allowed": True,
@@ -151,6 +154,7 @@ class RulesChange:
     deputy_excludes_outgoing_leader: bool
     self_vote_allowed: bool
     max_rounds: int
+    threshold_inclusive: bool = False
 
 
 def rules_of(conference: Conference) -> ConferenceRules:
@@ -172,12 +176,10 @@ def store_rules(conference: Conference) -> ConferenceRules:
 
 def are_locked(conference: Conference) -> bool:
     """Return whether a round has opened or a decision was recorded: rules are then final."""
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count()).select_from(Election).where(Election.conference_id == conference.id)
-        )
-        or 0
-    ) > 0
+    # An award vote locks them once its first round opens (its rounds use the base and max rounds).
+    started = sa.or_(Election.office != Office.AWARD, Election.rounds.any())
+    query = sa.select(Election.id).where(Election.conference_id == conference.id, started)
+    return db.session.scalar(sa.select(sa.exists(query))) or False
 
 
 def set_rules(conference: Conference, change: RulesChange, *, by: User, now: datetime) -> ConferenceRules:
@@ -193,6 +195,8 @@ def set_rules(conference: Conference, change: RulesChange, *, by: User, now: dat
     if Fraction(change.threshold_numerator, change.threshold_denominator) < Fraction(1, 2):
         # Below half, two units could both be "elected" in one round.
         raise InvalidState(N_("Ngưỡng trúng cử không được thấp hơn 50%."))
+    if not ballot_kind(change.ballot_type).for_offices:
+        raise InvalidState(N_("Loại phiếu này chỉ dùng cho bỏ phiếu suy tôn."))
     if not 1 <= change.max_rounds <= 10:
         raise InvalidState(N_("Số vòng bầu tối đa phải từ 1 đến 10."))
     rules = store_rules(conference)
@@ -219,10 +223,17 @@ def fraction_text(fraction: Fraction) -> str:
 
 def threshold_text(rules: ConferenceRules, tr: Translate = vietnamese) -> str:
     """Return the threshold: "quá bán (trên 50%) số đơn vị có mặt" (in *tr*'s language)."""
-    base = tr(rules.threshold_base.label)
-    if rules.threshold == Fraction(1, 2):
-        return tr(N_("quá bán (trên 50%%) số %(base)s"), base=base)
-    return tr(N_("trên %(share)s số %(base)s"), share=fraction_text(rules.threshold), base=base)
+    return share_text(rules.threshold, rules.threshold_base, inclusive=rules.threshold_inclusive, tr=tr)
+
+
+def share_text(share: Fraction, base: ThresholdBase, tr: Translate = vietnamese, *, inclusive: bool) -> str:
+    """Return a threshold: "quá bán (trên 50%) số đơn vị có mặt", "từ 50% trở lên số đơn vị có mặt"."""
+    label = tr(base.label)
+    if inclusive:
+        return tr(N_("từ %(share)s trở lên số %(base)s"), share=fraction_text(share), base=label)
+    if share == Fraction(1, 2):
+        return tr(N_("quá bán (trên 50%%) số %(base)s"), base=label)
+    return tr(N_("trên %(share)s số %(base)s"), share=fraction_text(share), base=label)
 
 
 def describe(rules: ConferenceRules, tr: Translate = vietnamese) -> list[str]:
@@ -257,6 +268,20 @@ def describe(rules: ConferenceRules, tr: Translate = vietnamese) -> list[str]:
             rounds=rules.max_rounds,
         ),
     ]
+
+
+def ballot_of(election: Election, rules: ConferenceRules) -> BallotKind:
+    """Return the ballot type of an election: an award vote's choose-up-to-k, else the rules' type."""
+    return ballot_kind(BallotType.CHOOSE_UP_TO_K) if election.is_award else rules.ballot
+
+
+def threshold_of(election: Election, rules: ConferenceRules) -> tuple[Fraction, bool]:
+    """Return the share that elects and whether reaching it elects (≥): an award vote's, else the rules'."""
+    if election.is_award:
+        assert election.threshold_numerator and election.threshold_denominator  # held by a CHECK
+        share = Fraction(election.threshold_numerator, election.threshold_denominator)
+        return share, bool(election.threshold_inclusive)
+    return rules.threshold, rules.threshold_inclusive
 
 
 def describe_text(rules: ConferenceRules) -> str:

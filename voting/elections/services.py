@@ -35,7 +35,7 @@ from voting.elections.models import (
     RoundStatus,
 )
 from voting.elections.results import count_of, count_round
-from voting.elections.rules import ConferenceRules, VoteForm, rules_of, store_rules
+from voting.elections.rules import ConferenceRules, VoteForm, ballot_of, rules_of, store_rules
 from voting.errors import (
     AlreadyVoted,
     InvalidChoice,
@@ -308,7 +308,7 @@ def cast_ballot(
         raise InvalidState(N_("Vòng này bỏ phiếu kín bằng phiếu mã hóa trên trình duyệt của đại biểu."))
     conference = round_.election.conference
     rules = rules_of(conference)
-    ballot = rules.ballot
+    ballot = ballot_of(round_.election, rules)
     if marks is None:
         marks = [Mark(choice.id if choice else None, against)]
     for mark in marks:
@@ -318,11 +318,13 @@ def cast_ballot(
                 N_("%(choice)s không có trong danh sách đề cử của vòng này."),
                 choice=named.name if named else mark.unit_id,
             )
-    ballot.check(marks)
+    ballot.check(marks, seats=round_.seats)
     if not rules.self_vote_allowed and any(m.unit_id == unit.id and not m.is_against for m in marks):
         raise InvalidChoice(N_("Theo quy chế của hội nghị, đơn vị không được bầu cho chính mình."))
     receipt_code = new_receipt_code()
-    voter_id = unit.id if rules.vote_form is VoteForm.OPEN else None  # an open vote names the voter
+    # an open vote names the voter; an award vote (suy tôn) is a secret ballot whatever the rules' form
+    is_named = rules.vote_form is VoteForm.OPEN and not round_.election.is_award
+    voter_id = unit.id if is_named else None
     round_ = lock_for_ballot(round_)  # on SQLite, the write lock from here on; the round re-checked
     try:
         # The participation's primary key is the one-ballot-per-unit rule; both rows or neither.
@@ -358,7 +360,7 @@ def close_round(round_: Round, *, now: datetime, by: User | None = None) -> Roun
     round_.closed_at = now
     db.session.flush()
     conference = round_.election.conference
-    rules_of(conference).ballot.shuffle(round_.id)
+    ballot_of(round_.election, rules_of(conference)).shuffle(round_.id)
     record(
         "round.closed",
         actor=by or conference.chair,
