@@ -32,6 +32,8 @@ from voting.documents.services import find_document
 from voting.elections.board import election_record, record_fingerprint
 from voting.elections.models import Office
 from voting.elections.services import get_election
+from voting.emulation.award_votes import ranked_units
+from voting.emulation.awards import award_outcomes
 from voting.errors import InvalidState
 from voting.extensions import db
 from voting.handovers.services import find_handover
@@ -104,6 +106,19 @@ def test_play_demo_runs_the_conference_to_its_signed_minutes(demo_conference: Co
     assert_every_document_signed_and_verified(conference)
 
 
+def test_play_demo_proposes_units_for_the_ministrys_flag_and_merit_certificates(
+    demo_conference: Conference,
+) -> None:
+    play_demo(demo_conference)
+    flag, merit = award_outcomes(demo_conference)
+    ranked = [place.standing.name for place in ranked_units(demo_conference)]
+    assert (flag.title, flag.seats, flag.proposed) == ("Cờ thi đua của Bộ Công an", 1, [ranked[0]])
+    assert (merit.seats, merit.proposed) == (2, [ranked[1], ranked[2]])
+    assert flag.certified and merit.certified and flag.rounds == merit.rounds == 1
+    assert merit.rule == "Đạt từ 50% trở lên số đơn vị có mặt (8 đơn vị)"
+    assert [line.votes for line in merit.lines] == [7, 5, 2, 0, 0]
+
+
 def test_play_demo_leaves_an_intact_audit_chain(demo_conference: Conference) -> None:
     """Check-ins to minutes: handover and issued documents are in the log, and it verifies."""
     play_demo(demo_conference)
@@ -140,7 +155,8 @@ def test_the_demo_record_verifies_and_the_minutes_print_its_fingerprint(demo_con
     """The demo plays through encryption: its election record passes the standalone verifier."""
     play_demo(demo_conference)
     record = election_record(demo_conference)
-    assert record is not None and len(record["rounds"]) == 2
+    assert record is not None and len(record["rounds"]) == 4  # leader, deputy and the two suy tôn votes
+    assert [r["manifest"].get("max_choices") for r in record["rounds"]] == [None, None, 1, 2]
     summary = verify_record(record)
     assert "8 ballots" in summary
     assert [r["counts"] for r in record["rounds"]][0] == {

@@ -60,6 +60,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from voting.elections.paper_routes import bp as paper_bp
     from voting.elections.routes import bp as elections_bp
     from voting.elections.secret_routes import bp as secret_bp
+    from voting.emulation.award_routes import bp as awards_bp
     from voting.emulation.routes import bp as emulation_bp
     from voting.emulation.scoring_routes import bp as scoring_bp
     from voting.handovers.routes import bp as handovers_bp
@@ -79,6 +80,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         handovers_bp,
         emulation_bp,
         scoring_bp,
+        awards_bp,
         documents_bp,
         signing_bp,
         agency_bp,

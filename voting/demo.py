@@ -23,9 +23,11 @@ from voting.crypto.prover import Trustee, encrypt_ballot
 from voting.documents.approval import record_approval
 from voting.documents.services import DEFAULT_VERIFY_BASE_URL, issue_minutes
 from voting.elections import encrypted
+from voting.elections.awards import AwardVoteSpec, certify_award
 from voting.elections.models import OFFICES, Office, Round
 from voting.elections.paper import add_committee_member
 from voting.elections.services import certify, close_round, get_election, open_round
+from voting.emulation.award_votes import create_from_ranking, open_next_round, ranked_units
 from voting.emulation.demo import play_scoring
 from voting.errors import InvalidState
 from voting.extensions import db
@@ -193,6 +195,7 @@ def play_demo(conference: Conference, *, base_url: str = DEFAULT_VERIFY_BASE_URL
     _vote(conference, Office.LEADER, units, leader_votes, trustees, opened=_at(9, 30), closed=_at(9, 45))
     deputy_votes = ["Phòng Hậu cần"] * 5 + ["Phòng Tổ chức cán bộ"] * 2 + [None]
     _vote(conference, Office.DEPUTY, units, deputy_votes, trustees, opened=_at(9, 50), closed=_at(10, 5))
+    _suy_ton(conference, trustees)
 
     record_handover(
         conference,
@@ -222,6 +225,32 @@ def play_demo(conference: Conference, *, base_url: str = DEFAULT_VERIFY_BASE_URL
     record_approval(conference, agreed=8, disagreed=0, abstained=0, by=secretary, now=_at(11, 0))
     issue_minutes(conference, by=chair, now=_at(11, 0), base_url=base_url)
     sign_demo_documents(conference, now=_at(11, 5))
+
+
+def _suy_ton(conference: Conference, trustees: dict[int, Trustee]) -> None:
+    """Vote the awards from the ranking: one unit for the Ministry's Cờ thi đua, two for Bằng khen."""
+    ranked = [place.standing.unit_id for place in ranked_units(conference)]
+    flag = [[ranked[0]]] * 7 + [[ranked[1]]]
+    merit = [[ranked[1], ranked[2]]] * 5 + [[ranked[1], ranked[3]]] * 2 + [[]]
+    votes = [
+        (AwardVoteSpec("Cờ thi đua của Bộ Công an", 1, 1, 2, True, 3), flag, _at(10, 10)),
+        (AwardVoteSpec("Bằng khen của Bộ trưởng Bộ Công an", 2, 1, 2, True, 5), merit, _at(10, 18)),
+    ]
+    for spec, ballots, opened in votes:
+        election = create_from_ranking(conference, spec, by=conference.chair, now=opened)
+        round_ = open_next_round(election, by=conference.chair, now=opened)
+        manifest = encrypted.manifest_of(round_)
+        keys = [key for key, _mark in encrypted.options_of(round_)]
+        for minute, (voter, marked) in enumerate(zip(conference.cluster.units, ballots, strict=True)):
+            choice = [keys.index(f"unit:{unit_id}") for unit_id in marked]
+            ballot, _randomness = encrypt_ballot(manifest, choice, encrypted.zero_of(round_, voter))
+            encrypted.cast_encrypted(
+                round_, voter, ballot, by=None, now=opened + timedelta(minutes=1 + minute)
+            )
+        closed = opened + timedelta(minutes=6)
+        close_round(round_, now=closed)
+        decrypt(round_, trustees, now=closed)
+        certify_award(election, by=conference.chair, now=closed)
 
 
 def _make_election_key(conference: Conference) -> dict[int, Trustee]:

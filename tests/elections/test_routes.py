@@ -83,6 +83,7 @@ def people(site: Site, login: Login) -> tuple[FlaskClient, list[FlaskClient]]:
             "Trúng cử khi đạt trên 2/3 số đơn vị có mặt",
         ),
         ({"threshold_base": "members"}, "quá bán (trên 50%) số đơn vị thành viên"),
+        ({"threshold_inclusive": True}, "Trúng cử khi đạt từ 50% trở lên số đơn vị có mặt"),
         ({"threshold_base": "valid"}, "quá bán (trên 50%) số phiếu hợp lệ"),
         ({"leader_excludes_outgoing": False}, "Ứng cử Cụm trưởng: tất cả đơn vị thành viên."),
         (

@@ -72,6 +72,7 @@ class RulesForm(Form):
     threshold_base = SelectField(
         _l("Tỷ lệ tính trên"), choices=[(b.value, _l(b.label)) for b in ThresholdBase]
     )
+    threshold_inclusive = BooleanField(_l("Đạt đúng tỷ lệ là đủ (từ tỷ lệ đó trở lên, ≥)"))
     leader_excludes_outgoing = BooleanField(_l("Đơn vị Cụm trưởng đương nhiệm không ứng cử Cụm trưởng"))
     deputy_excludes_outgoing_leader = BooleanField(_l("Đơn vị Cụm trưởng đương nhiệm không ứng cử Cụm phó"))
     self_vote_allowed = BooleanField(_l("Đơn vị được bầu cho chính mình"))

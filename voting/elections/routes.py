@@ -243,6 +243,7 @@ def rules(conference_id: int) -> str | Response:
             deputy_excludes_outgoing_leader=form.deputy_excludes_outgoing_leader.data,
             self_vote_allowed=form.self_vote_allowed.data,
             max_rounds=form.max_rounds.data or 0,
+            threshold_inclusive=form.threshold_inclusive.data,
         )
         set_rules(conference, change, by=user(), now=utc_now())
         db.session.commit()
