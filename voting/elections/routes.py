@@ -99,6 +99,8 @@ def _ask(question: str, label: str, conference_id: int) -> Response:
 def ballot(round_id: int) -> str | Response:
     """Show the ballot with the rules in force; on submit go to the review step."""
     round_ = _load_round(round_id, Role.REPRESENTATIVE, with_candidates=True)
+    if round_.election.is_award:  # a suy tôn ballot has its own page (checkboxes, up to k)
+        return redirect(url_for("awards.ballot", round_id=round_id))
     conference_id = round_.election.conference_id
     if services.has_voted(round_, _voter_unit()):
         flash(_("Đơn vị của đồng chí đã bỏ phiếu ở vòng này."), "info")
