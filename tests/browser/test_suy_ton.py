@@ -14,7 +14,7 @@ from tests.browser.pages import chromium, log_in
 from tests.elections.helpers import check_in_all
 from tests.factories import Site
 from voting.conferences.models import Conference
-from voting.elections.models import ElectionWinner
+from voting.elections.award_models import ElectionWinner
 from voting.extensions import db
 
 MakeSite = Callable[..., Site]

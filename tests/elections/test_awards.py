@@ -17,21 +17,21 @@ from voting.clusters.models import Unit
 from voting.conferences.models import Conference
 from voting.crypto.prover import encrypt_ballot
 from voting.elections import encrypted, services
+from voting.elections.award_models import BallotMark, ElectionWinner
 from voting.elections.awards import (
     AwardVoteSpec,
     certify_award,
     create_award_vote,
     open_award_round,
     standing_of,
+    winners_of,
 )
 from voting.elections.ballots import Mark
 from voting.elections.choose_up_to_k import cut_seats
 from voting.elections.counting import threshold_votes
 from voting.elections.models import (
     Ballot,
-    BallotMark,
     Election,
-    ElectionWinner,
     EncryptedBallot,
     Office,
     Participation,
@@ -205,7 +205,7 @@ def test_a_tie_for_the_last_seat_runs_off_for_that_seat(conference: Conference) 
     assert count_round(runoff).winners == [c]
     assert [unit.id for unit in standing_of(election).proposed] == [a.id, c.id]
     certify_award(election, by=conference.chair, now=later(20))
-    assert [winner.unit for winner in election.winners] == [a, c]
+    assert winners_of(election) == [a, c]
     assert award_outcomes(conference)[0].rounds == 2
 
 
@@ -214,7 +214,7 @@ def test_an_award_may_propose_nobody(conference: Conference) -> None:
     election = award(conference, seats=1)
     run_award_round(election, [[units[1]]] * 3 + [[units[2]]] * 3 + [[]] * 2)
     certify_award(election, by=conference.chair, now=later(10))
-    assert election.is_certified and election.winners == []
+    assert election.is_certified and winners_of(election) == []
     assert award_outcomes(conference)[0].proposed == []
 
 

@@ -14,7 +14,8 @@ from tests.eg import ballot_request_of, post_json, web_decrypt
 from tests.factories import Site
 from tests.helpers import confirm, post, text
 from voting.crypto.prover import encrypt_ballot
-from voting.elections.models import Ballot, BallotMark, Election, EncryptedBallot, Participation, Round
+from voting.elections.award_models import BallotMark
+from voting.elections.models import Ballot, Election, EncryptedBallot, Participation, Round
 from voting.extensions import db
 
 Login = Callable[[str], FlaskClient]

@@ -22,10 +22,10 @@ from voting.audit.services import record
 from voting.auth.models import User
 from voting.clusters.models import Unit
 from voting.conferences.models import Conference
+from voting.elections.award_models import ElectionWinner
 from voting.elections.counting import RoundResult
 from voting.elections.models import (
     Election,
-    ElectionWinner,
     Office,
     Round,
     RoundCandidate,
@@ -113,6 +113,16 @@ def create_award_vote(conference: Conference, spec: AwardVoteSpec, *, by: User, 
         },
     )
     return election
+
+
+def winners_of(election: Election) -> list[Unit]:
+    """Return the units a certified award vote proposes, in order (none before certification)."""
+    query = sa.select(Unit).join(ElectionWinner, ElectionWinner.unit_id == Unit.id)
+    return list(
+        db.session.scalars(
+            query.where(ElectionWinner.election_id == election.id).order_by(ElectionWinner.position)
+        )
+    )
 
 
 def threshold_sentence(election: Election, tr: Translate = vietnamese) -> str:

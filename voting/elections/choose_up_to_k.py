@@ -18,8 +18,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from voting.clusters.models import Unit
+from voting.elections.award_models import BallotMark
 from voting.elections.ballots import BallotKind, BallotType, CandidateCount, Cut, Mark, Tally, register
-from voting.elections.models import Ballot, BallotMark
+from voting.elections.models import Ballot
 from voting.errors import InvalidChoice
 from voting.extensions import db
 from voting.i18n import N_, Translate, vietnamese

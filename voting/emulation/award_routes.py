@@ -19,6 +19,7 @@ from voting.elections.awards import (
     certify_award,
     standing_of,
     threshold_sentence,
+    winners_of,
 )
 from voting.elections.ballots import Mark
 from voting.elections.models import Election, Round
@@ -63,6 +64,7 @@ def _page(
         ranked=_ranking_or_none(conference),
         close_question=close_round_question,
         certify_question=certify_question,
+        winners_of=winners_of,
     )
     return page, status
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from voting.conferences.models import Conference
-from voting.elections.awards import award_votes, standing_of, threshold_sentence
+from voting.elections.awards import award_votes, standing_of, threshold_sentence, winners_of
 from voting.elections.models import Election
 from voting.elections.rules import ThresholdBase, rules_of
 from voting.i18n import N_, Translate, vietnamese
@@ -46,7 +46,7 @@ def outcome_of(election: Election, tr: Translate = vietnamese) -> AwardOutcome:
     first = results[0] if results else None
     base = first.base if first else 0
     if election.is_certified:
-        proposed = [winner.unit for winner in election.winners]
+        proposed = winners_of(election)
     else:
         proposed = standing.proposed
     proposed_ids = {unit.id for unit in proposed}
