@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -212,9 +212,26 @@ def ballot(round_id: int) -> tuple[str, int] | Response:
         flash(_("Vòng bầu đã kết thúc."), "info")
         return redirect(url_for("console.show", conference_id=conference_id))
     candidates = [candidate.unit for candidate in round_.candidates]
+    election = round_.election
+    rule = threshold_sentence(election, _)
+    if round_.is_encrypted:  # encrypted, proved and cast in the browser (eg.js: checkboxes up to k)
+        if request.method == "POST":
+            abort(400)
+        ballot_request = encrypted.ballot_request(round_, unit)
+        page = render_template(
+            "elections/ballot_encrypted.html",
+            round=round_,
+            labels=[unit.name for unit in candidates],
+            zero=ballot_request["zero"],
+            ballot_request=ballot_request,
+            rules=rules_of(election.conference),
+            rules_text=[rule, _("Chọn tối đa %(k)s đơn vị", k=round_.seats)],
+            award_rule=rule,
+        )
+        return page, 200
     form = ChooseUpToKForm(candidates)
     status = 200
-    if form.validate_on_submit() and not round_.is_encrypted:
+    if form.validate_on_submit():
         marks = [Mark(int(value)) for value in form.choices.data or []]
         try:
             code = services.cast_ballot(round_, unit, marks=marks, by=user(), now=utc_now())
@@ -228,16 +245,7 @@ def ballot(round_id: int) -> tuple[str, int] | Response:
             return redirect(url_for(".receipt", round_id=round_id))
     elif form.is_submitted():
         status = 400
-    election = round_.election
-    page = render_template(
-        "awards/ballot.html",
-        round=round_,
-        election=election,
-        form=form,
-        rule=threshold_sentence(election, _),
-        labels=[unit.name for unit in candidates],
-        ballot_request=encrypted.ballot_request(round_, unit) if round_.is_encrypted else None,
-    )
+    page = render_template("awards/ballot.html", round=round_, election=election, form=form, rule=rule)
     return page, status
 
 
