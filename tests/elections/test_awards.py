@@ -26,7 +26,7 @@ from voting.elections.awards import (
     standing_of,
     winners_of,
 )
-from voting.elections.ballots import Mark
+from voting.elections.ballots import BallotType, Mark
 from voting.elections.choose_up_to_k import cut_seats
 from voting.elections.counting import threshold_votes
 from voting.elections.models import (
@@ -39,7 +39,7 @@ from voting.elections.models import (
     RoundMethod,
 )
 from voting.elections.results import count_round
-from voting.elections.rules import VoteForm
+from voting.elections.rules import VoteForm, are_locked, describe, rules_of
 from voting.emulation.awards import award_outcomes
 from voting.errors import InvalidChoice, InvalidState
 from voting.extensions import db
@@ -326,3 +326,21 @@ def test_an_encrypted_ballot_with_more_than_k_marks_is_refused(conference: Confe
     with pytest.raises(InvalidChoice):
         encrypted.cast_encrypted(round_, units[0], forged, by=None, now=later(1))
     assert db.session.scalar(sa.select(sa.func.count()).select_from(EncryptedBallot)) == 0
+
+
+def test_the_rules_cannot_take_the_award_ballot_for_the_offices(conference: Conference) -> None:
+    with pytest.raises(InvalidState, match="chỉ dùng cho bỏ phiếu suy tôn"):
+        change_rules(conference, ballot_type=BallotType.CHOOSE_UP_TO_K)
+
+
+def test_an_award_vote_locks_the_rules_once_its_first_round_opens(conference: Conference) -> None:
+    units = check_in_all(conference)
+    election = award(conference)
+    assert not are_locked(conference)  # created, not opened: the rules may still change
+    open_award_round(election, units, by=conference.chair, now=later(0), method=RoundMethod.ELECTRONIC)
+    assert are_locked(conference)
+
+
+def test_rules_say_from_x_percent_up(conference: Conference) -> None:
+    change_rules(conference, threshold_inclusive=True, threshold_numerator=2, threshold_denominator=3)
+    assert "Trúng cử khi đạt từ 2/3 trở lên số đơn vị có mặt." in describe(rules_of(conference))

@@ -136,3 +136,24 @@ def test_only_the_chair_runs_award_votes(site: Site, login: Login, app: Flask, w
     other = login(site.secretary if who == "secretary" else site.representatives[0])
     assert post(other, f"/awards/{election_id}/rounds").status_code == 403
     assert post(other, f"/awards/{election_id}/certify").status_code == 403
+
+
+def test_the_conference_pages_follow_an_open_award_round(
+    site: Site, login: Login, app: Flask, client: FlaskClient
+) -> None:
+    chair, reps = login(site.chair), [login(name) for name in site.representatives]
+    check_in(reps, site.conference_id)
+    round_id = create_and_open(app, chair, site.conference_id)
+    console = chair.get(f"/conferences/{site.conference_id}/console")
+    assert console.status_code == 200 and "Bỏ phiếu suy tôn" in text(console)
+    show = text(reps[0].get(f"/conferences/{site.conference_id}"))
+    assert f'href="/awards/rounds/{round_id}/ballot"' in show
+    office_ballot = reps[0].get(f"/rounds/{round_id}/ballot")  # the office ballot hands over to the award's
+    assert office_ballot.status_code == 302 and office_ballot.location.endswith(
+        f"/awards/rounds/{round_id}/ballot"
+    )
+    page = text(post(chair, f"/conferences/{site.conference_id}/display-link", follow_redirects=True))
+    link = re.search(r'href="https?://[^/"]+(/display/[A-Za-z0-9_-]+)"', page)
+    assert link is not None
+    assert client.get(link.group(1)).status_code == 200
+    assert client.get(link.group(1) + "/state").status_code == 200
