@@ -94,6 +94,8 @@ def test_plaintext_suy_ton_day_through_the_web(
     assert confirm(chair, url).status_code == 302
     page = text(chair.get(f"/conferences/{site.conference_id}/awards"))
     assert "4/8 đơn vị có mặt = 50,00% ≥ 50%: được đề nghị" in page
+    receipts = text(chair.get(f"/rounds/{round_id}"))  # the published receipts name the units marked
+    assert f"{site.unit_names[1]}, {site.unit_names[2]}" in receipts and "Phiếu trống" in receipts
     with app.app_context():
         election_id = db.session.scalar(sa.select(Round.election_id).where(Round.id == round_id))
     assert post(chair, f"/awards/{election_id}/certify").status_code == 409  # asked first
@@ -144,6 +146,7 @@ def test_the_conference_pages_follow_an_open_award_round(
     chair, reps = login(site.chair), [login(name) for name in site.representatives]
     check_in(reps, site.conference_id)
     round_id = create_and_open(app, chair, site.conference_id)
+    assert chair.get(f"/rounds/{round_id}").status_code == 200  # the round page: turnout, board, decryption
     console = chair.get(f"/conferences/{site.conference_id}/console")
     assert console.status_code == 200 and "Bỏ phiếu suy tôn" in text(console)
     show = text(reps[0].get(f"/conferences/{site.conference_id}"))
