@@ -12,10 +12,14 @@ from flask.testing import FlaskClient
 
 from tests.eg import ballot_request_of, post_json, web_decrypt
 from tests.factories import Site
-from tests.helpers import confirm, post, text
+from tests.helpers import confirm, later, post, text
+from voting.auth.models import User
+from voting.clusters.models import Cluster
 from voting.crypto.prover import encrypt_ballot
 from voting.elections.award_models import BallotMark
 from voting.elections.models import Ballot, Election, EncryptedBallot, Participation, Round
+from voting.emulation.demo import demo_content
+from voting.emulation.table import create_table
 from voting.extensions import db
 
 Login = Callable[[str], FlaskClient]
@@ -160,3 +164,19 @@ def test_the_conference_pages_follow_an_open_award_round(
     assert link is not None
     assert client.get(link.group(1)).status_code == 200
     assert client.get(link.group(1) + "/state").status_code == 200
+
+
+def test_the_ranking_leads_to_the_award_votes_of_its_year(site: Site, login: Login, app: Flask) -> None:
+    with app.app_context():
+        cluster = db.session.get(Cluster, site.cluster_id)
+        chair = db.session.scalar(sa.select(User).where(User.username == site.chair))
+        assert cluster is not None and chair is not None
+        ids = [
+            create_table(cluster, year, "Bảng tiêu chí", content=demo_content(), by=chair, now=later(0)).id
+            for year in (2016, 2017)
+        ]
+        db.session.commit()
+    browser = login(site.chair)
+    found = browser.get(f"/emulation/tables/{ids[0]}/awards")
+    assert found.status_code == 302 and found.location.endswith(f"/conferences/{site.conference_id}/awards")
+    assert browser.get(f"/emulation/tables/{ids[1]}/awards").status_code == 404  # no conference of 2017

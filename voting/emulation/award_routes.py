@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -27,6 +28,7 @@ from voting.elections.questions import close_round_question
 from voting.elections.rules import rules_of
 from voting.emulation.award_forms import ChooseUpToKForm, CreateAwardVoteForm
 from voting.emulation.award_votes import create_from_ranking, open_next_round, ranked_units
+from voting.emulation.models import CriteriaTable
 from voting.emulation.ranking import Ranked
 from voting.errors import InvalidState, VotingError
 from voting.extensions import db
@@ -108,6 +110,19 @@ def _load_award(election_id: int) -> Election:
 def index(conference_id: int) -> tuple[str, int]:
     """List the conference's award votes, their rounds and the units proposed."""
     return _page(load_conference(conference_id, *READERS))
+
+
+@bp.get("/emulation/tables/<int:table_id>/awards")
+@role_required(*READERS)
+def from_table(table_id: int) -> Response:
+    """Go from a table's ranking to the award votes of the conference of its cluster and year."""
+    table = db.session.get(CriteriaTable, table_id) or abort(404)
+    conference = db.session.scalar(
+        sa.select(Conference).where(Conference.cluster_id == table.cluster_id, Conference.year == table.year)
+    )
+    if conference is None:
+        abort(404, "Chưa có hội nghị của năm này.")
+    return redirect(url_for(".index", conference_id=load_conference(conference.id, *READERS).id))
 
 
 @bp.post("/conferences/<int:conference_id>/awards")
