@@ -44,19 +44,35 @@ async def _vote(page: Page, conference_url: str, names: list[str]) -> None:
     await page.get_by_role("button", name="Bỏ phiếu").click()
 
 
+async def _create_and_open(chair: Page, awards: str) -> str:
+    """Create "Bằng khen" (2 units from 50% up, all units standing) and open it; return the page."""
+    await chair.goto(awards)
+    await chair.get_by_label("Danh hiệu suy tôn").fill("Bằng khen của Bộ trưởng")
+    await chair.get_by_label("Số đơn vị được chọn tối đa (k)").fill("2")
+    await chair.get_by_label("Đạt đúng tỷ lệ là đủ (từ tỷ lệ đó trở lên, ≥)").check()
+    await chair.get_by_role("button", name="Tạo cuộc bỏ phiếu suy tôn").click()
+    await expect(chair.locator(".flash")).to_contain_text("Đã tạo cuộc bỏ phiếu suy tôn")
+    await chair.get_by_role("button", name="Mở vòng bỏ phiếu").click()
+    await expect(chair.locator(".flash")).to_contain_text("Đã mở vòng 1")
+    return awards
+
+
+def _checked_in_site(app: Flask, make_site: MakeSite, **kwargs: object) -> Site:
+    """Return a committed conference with its 8 units checked in."""
+    site = make_site(**kwargs)
+    with app.app_context():
+        conference = db.session.get(Conference, site.conference_id)
+        assert conference is not None
+        check_in_all(conference)
+        db.session.commit()
+    return site
+
+
 async def suy_ton_day(base: str, site: Site, name: str) -> None:
     async with chromium(name) as (browser, pages):
         chair = await log_in(await browser.new_context(), base, site.chair)
         pages.append(chair)
-        awards = f"{base}/conferences/{site.conference_id}/awards"
-        await chair.goto(awards)
-        await chair.get_by_label("Danh hiệu suy tôn").fill("Bằng khen của Bộ trưởng")
-        await chair.get_by_label("Số đơn vị được chọn tối đa (k)").fill("2")
-        await chair.get_by_label("Đạt đúng tỷ lệ là đủ (từ tỷ lệ đó trở lên, ≥)").check()
-        await chair.get_by_role("button", name="Tạo cuộc bỏ phiếu suy tôn").click()
-        await expect(chair.locator(".flash")).to_contain_text("Đã tạo cuộc bỏ phiếu suy tôn")
-        await chair.get_by_role("button", name="Mở vòng bỏ phiếu").click()
-        await expect(chair.locator(".flash")).to_contain_text("Đã mở vòng 1")
+        awards = await _create_and_open(chair, f"{base}/conferences/{site.conference_id}/awards")
 
         reps = [
             await log_in(await browser.new_context(), base, username) for username in site.representatives
@@ -83,12 +99,7 @@ async def suy_ton_day(base: str, site: Site, name: str) -> None:
 def test_eight_units_vote_a_suy_ton_and_the_chair_certifies(
     app: Flask, live_server: str, make_site: MakeSite, request: pytest.FixtureRequest
 ) -> None:
-    site = make_site(election_key=False)  # the plaintext secret ballot: eg.js's up-to-k is emu-egjs's
-    with app.app_context():
-        conference = db.session.get(Conference, site.conference_id)
-        assert conference is not None
-        check_in_all(conference)
-        db.session.commit()
+    site = _checked_in_site(app, make_site, election_key=False)  # no key: the plaintext secret ballot
     asyncio.run(suy_ton_day(live_server, site, request.node.name))
     with app.app_context():
         winners = db.session.scalars(sa.select(ElectionWinner.unit_id).order_by(ElectionWinner.position))
@@ -111,14 +122,7 @@ async def encrypted_suy_ton(app: Flask, base: str, site: Site, name: str) -> Non
     async with chromium(name) as (browser, pages):
         chair = await log_in(await browser.new_context(), base, site.chair)
         pages.append(chair)
-        awards = f"{base}/conferences/{site.conference_id}/awards"
-        await chair.goto(awards)
-        await chair.get_by_label("Danh hiệu suy tôn").fill("Bằng khen của Bộ trưởng")
-        await chair.get_by_label("Số đơn vị được chọn tối đa (k)").fill("2")
-        await chair.get_by_label("Đạt đúng tỷ lệ là đủ (từ tỷ lệ đó trở lên, ≥)").check()
-        await chair.get_by_role("button", name="Tạo cuộc bỏ phiếu suy tôn").click()
-        await chair.get_by_role("button", name="Mở vòng bỏ phiếu").click()
-        await expect(chair.locator(".flash")).to_contain_text("Đã mở vòng 1")
+        awards = await _create_and_open(chair, f"{base}/conferences/{site.conference_id}/awards")
 
         reps = [
             await log_in(await browser.new_context(), base, username) for username in site.representatives
@@ -154,12 +158,7 @@ async def encrypted_suy_ton(app: Flask, base: str, site: Site, name: str) -> Non
 def test_eight_units_vote_an_encrypted_suy_ton_in_their_browsers(
     app: Flask, live_server: str, make_site: MakeSite, request: pytest.FixtureRequest
 ) -> None:
-    site = make_site()  # with the election key: eg.js encrypts and proves "at most k" in each browser
-    with app.app_context():
-        conference = db.session.get(Conference, site.conference_id)
-        assert conference is not None
-        check_in_all(conference)
-        db.session.commit()
+    site = _checked_in_site(app, make_site)  # the key: eg.js encrypts and proves "at most k" in each browser
     asyncio.run(encrypted_suy_ton(app, live_server, site, request.node.name))
     with app.app_context():
         winners = db.session.scalars(sa.select(ElectionWinner.unit_id).order_by(ElectionWinner.position))
