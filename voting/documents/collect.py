@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from voting.audit.services import head as audit_head
 from voting.auth.models import User
-from voting.clusters.models import Cluster
 from voting.conferences.models import Conference
 from voting.conferences.notes import delegates_of
 from voting.conferences.services import attendance
+from voting.documents.collect_emulation import emulation_summary
+from voting.documents.heading import RECIPIENTS, header_fields
 from voting.documents.minutes_data import (
     CommitteeMinutes,
     ConferenceMinutes,
@@ -31,20 +31,6 @@ from voting.elections.services import get_election
 from voting.formatting import to_local
 from voting.handovers.models import FlagHandover
 from voting.handovers.services import find_handover
-
-#: the standing recipients of a cluster's minutes, before "Lưu: VT, Hồ sơ."
-RECIPIENTS = ["Hội đồng Thi đua - Khen thưởng Công an thành phố (để báo cáo)", "Các đơn vị trong Cụm"]
-
-
-def header_fields(cluster: Cluster, number: str, issued_at: datetime) -> dict[str, Any]:
-    """Return the Decree 30 header every document shares: bodies, number, place and date."""
-    return {
-        "parent_body": cluster.parent_body,
-        "cluster_name": cluster.name,
-        "number": number,
-        "city": cluster.city,
-        "issued_on": to_local(issued_at).date(),
-    }
 
 
 def round_minutes(round_: Round) -> RoundMinutes:
@@ -169,6 +155,7 @@ def minutes_data(
         },
         discussion=conference.discussion,
         conclusions=conference.conclusions,
+        emulation=emulation_summary(conference),
     )
 
 

@@ -17,8 +17,9 @@ import sqlalchemy as sa
 
 from voting.auth.models import User
 from voting.conferences.models import Conference
-from voting.documents import collect
+from voting.documents import collect, collect_emulation
 from voting.documents.approval import approval_fields
+from voting.documents.emulation_data import AwardProposal, EmulationMinutes
 from voting.documents.minutes_data import ConferenceMinutes, CountingMinutes, HandoverDocument
 from voting.documents.pdf.conference import (
     AGENCY_FIELD,
@@ -27,6 +28,7 @@ from voting.documents.pdf.conference import (
     build_conference_minutes,
 )
 from voting.documents.pdf.counting import HEAD_FIELD, build_counting_minutes
+from voting.documents.pdf.emulation import build_award_proposal, build_emulation_minutes
 from voting.documents.pdf.handover import (
     GIVER_FIELD,
     RECEIVER_FIELD,
@@ -53,6 +55,8 @@ class DocumentKind(enum.StrEnum):
     CONFERENCE_MINUTES = "conference_minutes"
     COUNTING_MINUTES = "counting_minutes"
     HANDOVER_MINUTES = "handover_minutes"
+    EMULATION_MINUTES = "emulation_minutes"
+    AWARD_PROPOSAL = "award_proposal"
 
     @property
     def label(self) -> str:
@@ -242,11 +246,51 @@ def _collect_minutes(conference: Conference, election: Election | None, stamp: S
     )
 
 
-def _minutes_signers(conference: Conference, data: ConferenceMinutes) -> list[Slot]:
+def _minutes_signers(conference: Conference, data: object) -> list[Slot]:
     secretary, chair = conference.secretary, conference.chair
     return [
         _slot(SECRETARY_FIELD, N_("Thư ký"), secretary.full_name, secretary.title, secretary),
         _slot(CHAIR_FIELD, N_("Chủ tọa"), chair.full_name, chair.title, chair),
+        agency_slot(AGENCY_FIELD, conference),
+    ]
+
+
+# Biên bản họp bình xét, suy tôn and tờ trình đề nghị khen thưởng: once the ranking and the votes are final.
+
+
+def _emulation_final(conference: Conference, election: Election | None) -> None:
+    collect_emulation.check_ranking_final(conference)
+    collect_emulation.check_votes_final(conference)
+
+
+def _proposals_final(conference: Conference, election: Election | None) -> None:
+    collect_emulation.check_proposals(conference)
+
+
+def _collect_emulation(conference: Conference, election: Election | None, stamp: Stamp) -> EmulationMinutes:
+    return collect_emulation.emulation_minutes_data(
+        conference,
+        number=stamp.number,
+        issued_at=stamp.issued_at,
+        verify_url=stamp.verify_url,
+        version=stamp.version,
+    )
+
+
+def _collect_proposal(conference: Conference, election: Election | None, stamp: Stamp) -> AwardProposal:
+    return collect_emulation.award_proposal_data(
+        conference,
+        number=stamp.number,
+        issued_at=stamp.issued_at,
+        verify_url=stamp.verify_url,
+        version=stamp.version,
+    )
+
+
+def _proposal_signers(conference: Conference, data: AwardProposal) -> list[Slot]:
+    chair = conference.chair
+    return [
+        _slot(CHAIR_FIELD, N_("Đơn vị Cụm trưởng – Chủ tọa"), chair.full_name, chair.title, chair),
         agency_slot(AGENCY_FIELD, conference),
     ]
 
@@ -272,6 +316,27 @@ KINDS: dict[DocumentKind, KindEntry[Any]] = {
         collect=_collect_handover,
         build=build_handover_minutes,
         signers=_handover_signers,
+    ),
+    DocumentKind.EMULATION_MINUTES: KindEntry[EmulationMinutes](
+        label=N_("Biên bản họp bình xét, suy tôn"),
+        slug="emulation",
+        file_stem="bien-ban-binh-xet-suy-ton",
+        per_election=False,
+        check=_emulation_final,
+        collect=_collect_emulation,
+        build=build_emulation_minutes,
+        signers=_minutes_signers,  # the secretary, the chair, then the agency's seal
+    ),
+    DocumentKind.AWARD_PROPOSAL: KindEntry[AwardProposal](
+        label=N_("Tờ trình đề nghị khen thưởng"),
+        slug="award-proposal",
+        file_stem="to-trinh-de-nghi-khen-thuong",
+        per_election=False,
+        check=_proposals_final,
+        collect=_collect_proposal,
+        build=build_award_proposal,
+        signers=_proposal_signers,
+        form_code="TTr",  # Decree 30 Appendix III: the abbreviation of a tờ trình
     ),
     DocumentKind.CONFERENCE_MINUTES: KindEntry[ConferenceMinutes](
         label=N_("Biên bản hội nghị"),

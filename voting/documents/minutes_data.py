@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from voting.documents.emulation_data import EmulationSummary
+
 
 @dataclass(frozen=True)
 class CountRow:
@@ -116,6 +118,8 @@ class ConferenceMinutes:
     delegates: dict[str, list[DelegateMinutes]] = field(default_factory=dict)
     discussion: str = ""  # the delegates' discussion, plain paragraphs, may be empty
     conclusions: str = ""  # the directing leader's conclusions, plain paragraphs, may be empty
+    #: "Kết quả bình xét, suy tôn": the ranking and the proposals (None: no criteria table that year)
+    emulation: EmulationSummary | None = None
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from voting.documents.pdf.layout import (
     t,
     table_style,
 )
+from voting.documents.pdf.ranking import summary_section
 from voting.documents.pdf.reading import plain_text
 from voting.formatting import format_clock, format_percent, nfc
 
@@ -212,6 +213,9 @@ def _content(data: ConferenceMinutes) -> list[Flowable]:
     if data.handover is not None:
         number += 1
         flow += _handover(data.handover, data.cluster_name, number)
+    if data.emulation is not None:
+        number += 1
+        flow += summary_section(data.emulation, number)
     if data.audit_head:
         flow.append(
             Paragraph(

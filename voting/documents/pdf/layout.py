@@ -108,6 +108,8 @@ STYLES = {
     "cell_head": _style("cell_head", 12, BOLD, alignment=TA_CENTER),
     "cell_num": _style("cell_num", 12, alignment=TA_RIGHT),
     "cell_stt": _style("cell_stt", 12, alignment=TA_CENTER),
+    "cell_small": _style("cell_small", 10),
+    "cell_head_small": _style("cell_head_small", 10, BOLD, alignment=TA_CENTER),
     "sign": _style("sign", 13, BOLD, alignment=TA_CENTER),
     "to_head": _style("to_head", 12, BOLD_ITALIC, spaceBefore=18),
     "to_head_beside": _style("to_head_beside", 12, BOLD_ITALIC),
