@@ -18,6 +18,7 @@ from voting.conferences.models import Conference
 from voting.config import lan_address
 from voting.demo import PASSWORD as DEMO_PASSWORD
 from voting.documents.archive import conference_documents
+from voting.documents.kinds import is_agency_slot
 from voting.documents.models import Document, DocumentKind
 from voting.extensions import db
 from voting.signing.services import verify_pdf
@@ -133,9 +134,14 @@ def _missing(message: str) -> NoReturn:
 
 
 def assert_every_document_signed_and_verified(conference: Conference) -> None:
-    """Check the conference's four documents: each fully signed, verified, every stored state kept."""
+    """Check the conference's documents: each fully signed, verified, every stored state kept.
+
+    The four of every conference, and the bình xét and suy tôn documents where the cluster ranked its
+    units that year (closing the conference issues those that are ready, before the minutes).
+    """
     documents = conference_documents(conference)
-    assert [d.kind for d in documents] == [
+    emulation = (DocumentKind.EMULATION_MINUTES, DocumentKind.AWARD_PROPOSAL)
+    assert [d.kind for d in documents if d.kind not in emulation] == [
         DocumentKind.COUNTING_MINUTES,
         DocumentKind.COUNTING_MINUTES,
         DocumentKind.HANDOVER_MINUTES,
@@ -143,12 +149,13 @@ def assert_every_document_signed_and_verified(conference: Conference) -> None:
     ]
     for document in documents:
         version = document.current_version
-        # the minutes carry a seal: the clerk's agency signature published them
-        sealed = document.kind is DocumentKind.CONFERENCE_MINUTES
+        # a sealed document (the minutes, the bình xét documents): the clerk's agency signature published it
+        sealed = any(is_agency_slot(slot) for slot in version.slots)
+        assert sealed == (document.kind in (DocumentKind.CONFERENCE_MINUTES, *emulation))
         assert version.is_signed and version.status == ("Đã phát hành" if sealed else "Đã ký đủ")
         assert (version.published_at is not None) == sealed
         result = verify_pdf(document.content)
         assert result.is_ok and result.is_fully_signed and result.version == version
         # every stored state is kept, each with its own hash
         assert len({f.sha256 for f in version.files}) == len(version.slots) + 1
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Document)) == 4
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Document)) == len(documents)

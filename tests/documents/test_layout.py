@@ -26,6 +26,8 @@ LEAD = {
     DocumentKind.COUNTING_MINUTES: "Kết quả được chủ tọa chứng nhận",
     DocumentKind.HANDOVER_MINUTES: "Kể từ thời điểm trên",
     DocumentKind.CONFERENCE_MINUTES: "Hội nghị kết thúc vào",
+    DocumentKind.EMULATION_MINUTES: "Biên bản được lập thành bản điện tử",
+    DocumentKind.AWARD_PROPOSAL: "Kính đề nghị",
 }
 MM = 72 / 25.4  # PDF points per millimetre
 RDF, DC = "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://purl.org/dc/elements/1.1/"

@@ -81,6 +81,11 @@ def criteria_table(conference: Conference) -> CriteriaTable | None:
     return find_table(conference.cluster, conference.year)
 
 
+def has_criteria_table(conference: Conference) -> bool:
+    """Return whether the conference's cluster has a criteria table for its year."""
+    return criteria_table(conference) is not None
+
+
 def check_ranking_final(conference: Conference) -> CriteriaTable:
     """Return the conference's table once every scoring stage is closed; else say what is missing."""
     table = criteria_table(conference)

@@ -106,6 +106,9 @@ class KindEntry(Generic[Data]):
     #: a year-end review conference, which Circular 10/2022/TT-BNV (as read here) keeps permanently;
     #: a deployment's own file list overrides it with the DOCUMENT_RETENTION setting
     retention: str = "Vĩnh viễn"
+    #: whether the conference has what the kind records, so that the documents page says why it
+    #: cannot be issued yet (None: the page lists the kind only once it is ready)
+    applies: Callable[[Conference], bool] | None = None
 
     def subjects(self, conference: Conference) -> list[Election | None]:
         """Return what one document of this kind records: each election so far, or the conference."""
@@ -121,6 +124,16 @@ class KindEntry(Generic[Data]):
         """Return the register's trích yếu: "Biên bản kiểm phiếu bầu Cụm trưởng – Hội nghị … năm 2016"."""
         what = f"{self.label} bầu {election.office.label}" if election is not None else self.label
         return f"{what} – {conference.title}"
+
+    def refusal(self, conference: Conference) -> InvalidState | None:
+        """Return why a kind that applies to the conference cannot be issued yet (None: ready, or n/a)."""
+        if self.applies is None or self.per_election or not self.applies(conference):
+            return None
+        try:
+            self.check(conference, None)
+        except InvalidState as refused:
+            return refused
+        return None
 
     def is_ready(self, conference: Conference, election: Election | None) -> bool:
         """Return whether the prerequisites hold."""
@@ -326,6 +339,7 @@ KINDS: dict[DocumentKind, KindEntry[Any]] = {
         collect=_collect_emulation,
         build=build_emulation_minutes,
         signers=_minutes_signers,  # the secretary, the chair, then the agency's seal
+        applies=collect_emulation.has_criteria_table,
     ),
     DocumentKind.AWARD_PROPOSAL: KindEntry[AwardProposal](
         label=N_("Tờ trình đề nghị khen thưởng"),
@@ -337,6 +351,7 @@ KINDS: dict[DocumentKind, KindEntry[Any]] = {
         build=build_award_proposal,
         signers=_proposal_signers,
         form_code="TTr",  # Decree 30 Appendix III: the abbreviation of a tờ trình
+        applies=collect_emulation.has_criteria_table,
     ),
     DocumentKind.CONFERENCE_MINUTES: KindEntry[ConferenceMinutes](
         label=N_("Biên bản hội nghị"),

@@ -76,6 +76,16 @@ def issuable(conference: Conference) -> list[tuple[DocumentKind, Election | None
     return found
 
 
+def waiting(conference: Conference) -> list[tuple[DocumentKind, InvalidState]]:
+    """Return the documents the conference will have but cannot issue yet, each with the reason."""
+    found = []
+    for kind, entry in KINDS.items():
+        refused = entry.refusal(conference)
+        if refused is not None and find_document(conference, kind) is None:
+            found.append((kind, refused))
+    return found
+
+
 def _search_text(data: Any) -> str:
     """Return every text of the data, folded (no diacritics, đ as d), for the archive's full-text search."""
     parts: list[str] = []

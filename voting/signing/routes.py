@@ -69,7 +69,9 @@ def conference_documents(conference_id: int) -> str:
     conference = load_conference(conference_id, *ALL_ROLES)
     documents = archive.conference_documents(conference)
     issuable = []
+    waiting: list[tuple[str, str]] = []  # what the chair issues later, and why not yet
     if user().id == conference.chair_id and not conference.is_ended:
+        waiting = [(kind.label, refused.message_in(_)) for kind, refused in services.waiting(conference)]
         for kind, election in services.issuable(conference):
             office = election.office.value if election is not None else None
             issuable.append(
@@ -88,6 +90,7 @@ def conference_documents(conference_id: int) -> str:
         conference=conference,
         documents=documents,
         issuable=issuable,
+        waiting=waiting,
         may_sign=lambda version: may_sign(version, user()),
         may_seal=lambda version: may_seal(version, user()),
         form=ConfirmForm(),
