@@ -48,6 +48,7 @@ TEXT_WIDTH = A4[0] - MARGINS["leftMargin"] - MARGINS["rightMargin"]
 #: height of the space for a signature between the authority line and the name
 SIGNATURE_HEIGHT = 25 * mm
 QR_SIZE = 15 * mm
+QR_FORM = "verify_qr"
 #: nothing is printed closer than this to the paper's edge: printers cut or smudge the outer millimetres
 EDGE = 10 * mm
 
@@ -381,6 +382,7 @@ def _watermark(canvas: Canvas) -> None:
 def _decorate(footer: Footer) -> Callable[[Canvas, SimpleDocTemplate], None]:
     """Return the page callback: page number from page 2 on, footer with QR code on every page."""
     qr = _qr(footer.verify_url) if footer.verify_url else None
+    forms: set[str] = set()  # the QR code is drawn once per document, then placed on each page
 
     def on_page(canvas: Canvas, doc: SimpleDocTemplate) -> None:
         canvas.saveState()
@@ -398,7 +400,13 @@ def _decorate(footer: Footer) -> Callable[[Canvas, SimpleDocTemplate], None]:
         if qr is not None:
             canvas.drawString(left, bottom + 3.5 * mm, "Kiểm tra tính xác thực (quét mã QR):")
             canvas.drawString(left, bottom, footer.verify_url)
-            renderPDF.draw(qr, canvas, A4[0] - doc.rightMargin - QR_SIZE, EDGE)
+            if QR_FORM not in forms:  # encoding and drawing a QR code cost ~25 ms: once, as a form
+                canvas.beginForm(QR_FORM)
+                renderPDF.draw(qr, canvas, 0, 0)
+                canvas.endForm()
+                forms.add(QR_FORM)
+            canvas.translate(A4[0] - doc.rightMargin - QR_SIZE, EDGE)
+            canvas.doForm(QR_FORM)
         canvas.restoreState()
 
     return on_page
