@@ -6,10 +6,12 @@ Other tests build their data with the factories (``tests/factories.py``); these 
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from tests.documents.test_pdf import pdf_text
 from tests.eg import open_round
 from tests.helpers import (
     CHECK_IN_AT,
@@ -99,8 +101,8 @@ def test_play_demo_runs_the_conference_to_its_signed_minutes(demo_conference: Co
     assert conference.is_ended and conference.ended_at == DEMO_ENDED_AT and conference.approvals == 8
 
     minutes = find_document(conference, DocumentKind.CONFERENCE_MINUTES)
-    # after the two counting minutes, the handover and the bình xét minutes (the ranking is final)
-    assert minutes is not None and minutes.number == "05/BB-CTĐ4"
+    # after the two counting minutes, the handover, the bình xét minutes and the tờ trình (02 TTr)
+    assert minutes is not None and minutes.number == "06/BB-CTĐ4"
     assert minutes.content.startswith(b"%PDF") and minutes.size == len(minutes.content)
     assert minutes.sha256 == hashlib.sha256(minutes.content).hexdigest()
     assert minutes.issued_by_id == conference.chair.id
@@ -118,6 +120,27 @@ def test_play_demo_proposes_units_for_the_ministrys_flag_and_merit_certificates(
     assert flag.certified and merit.certified and flag.rounds == merit.rounds == 1
     assert merit.rule == "Đạt từ 50% trở lên số đơn vị có mặt (8 đơn vị)"
     assert [line.votes for line in merit.lines] == [7, 5, 2, 0, 0]
+
+
+def test_play_demo_issues_and_signs_the_binh_xet_minutes_and_the_award_proposal(
+    demo_conference: Conference, tmp_path: Path
+) -> None:
+    play_demo(demo_conference)
+    minutes = find_document(demo_conference, DocumentKind.EMULATION_MINUTES)
+    proposal = find_document(demo_conference, DocumentKind.AWARD_PROPOSAL)
+    assert minutes is not None and proposal is not None
+    assert (minutes.number, proposal.number) == ("04/BB-CTĐ4", "05/TTr-CTĐ4")
+    for document in (minutes, proposal):
+        assert document.current_version.status == "Đã phát hành"  # signed, then sealed by the clerk
+        assert signing.verify_pdf(document.content).is_fully_signed
+    ranked = [place.standing.name for place in ranked_units(demo_conference)]
+    path = tmp_path / "to-trinh.pdf"
+    path.write_bytes(proposal.content)
+    text = pdf_text(path, "-raw")
+    # the unit ranked first, proposed for the flag, was elected Cụm trưởng for 2017 at this conference
+    assert "1. Cờ thi đua của Bộ Công an: 1 đơn vị STT Tên đơn vị, vai trò trong Cụm" in text
+    assert f"1 {ranked[0]} Cụm trưởng Cụm thi đua số 4 năm 2017 1 103 7/8 phiếu (87,50%)" in text
+    assert "2. Bằng khen của Bộ trưởng Bộ Công an: 2 đơn vị" in text
 
 
 def test_play_demo_leaves_an_intact_audit_chain(demo_conference: Conference) -> None:

@@ -35,7 +35,9 @@ def award(title: str, seats: int, votes: list[int], proposed: int, base: int) ->
     lines = [
         AwardLineMinutes(UNITS[i], n, format_percent(n, base), i < proposed) for i, n in enumerate(votes)
     ]
-    return AwardMinutes(title, seats, "từ 50% trở lên số đơn vị có mặt", base, 1, lines, UNITS[:proposed])
+    return AwardMinutes(
+        title, seats, f"Đạt từ 50% trở lên số đơn vị có mặt ({base} đơn vị)", base, 1, lines, UNITS[:proposed]
+    )
 
 
 def emulation_minutes(units: list[str] = UNITS, awards: list[AwardMinutes] | None = None) -> EmulationMinutes:

@@ -37,7 +37,10 @@ def test_the_minutes_print_the_table_scores_side_by_side_ranking_votes_and_signe
     assert f"2 {UNITS[1]} 99,5 99,5 99,5 1 0 99,5" in text
     # the tie the first rule broke is said in words, never silently
     assert f"{UNITS[3]} xếp sau {UNITS[2]} (cùng 99 điểm) theo quy tắc 1: Điểm phần II cao hơn." in text
-    assert f"1. Suy tôn {FLAG}" in text and "cơ sở tính tỷ lệ: 8 đơn vị" in text
+    assert (
+        f"1. Suy tôn {FLAG}" in text
+        and "điều kiện được suy tôn: đạt từ 50% trở lên số đơn vị có mặt (8 đơn vị)." in text
+    )
     assert f"1 {UNITS[0]} 7 87,50 Được suy tôn" in text
     assert f"Đơn vị được suy tôn {MERIT}: {UNITS[0]}; {UNITS[1]}." in text
     assert "IV. ĐỀ NGHỊ KHEN THƯỞNG" in text and f"- {FLAG}: {UNITS[0]}." in text

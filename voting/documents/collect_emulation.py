@@ -1,14 +1,12 @@
 """Collect what the bình xét and suy tôn documents print: the ranking of record and the suy tôn results.
 
-The ranking comes from ``voting.emulation.ranking`` (its one owner); the suy tôn results from
-``award_outcomes`` below, the one place that reads them.
+The ranking comes from ``voting.emulation.ranking``, the suy tôn results from
+``voting.emulation.awards.award_outcomes``: their owners; this module only copies them into document data.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
-from typing import Protocol
 
 from voting.conferences.models import Conference
 from voting.conferences.services import attendance
@@ -22,8 +20,9 @@ from voting.documents.emulation_data import (
     StandingRow,
 )
 from voting.documents.heading import RECIPIENTS, header_fields
-from voting.elections.models import Office
+from voting.elections.models import OFFICES, Office
 from voting.elections.services import get_election
+from voting.emulation.awards import award_outcomes
 from voting.emulation.models import STAGE_ORDER, CriteriaTable
 from voting.emulation.ranking import TIE_RULE_LABELS, Ranked, highest_possible, ranking, stage_names
 from voting.emulation.scoring import STAGE_LABELS, open_stage
@@ -31,49 +30,6 @@ from voting.emulation.table import find_table
 from voting.errors import InvalidState
 from voting.formatting import format_points, to_local
 from voting.i18n import N_
-
-
-class AwardLineLike(Protocol):
-    """A candidate's line in a suy tôn count (``voting.emulation.awards.AwardLine``)."""
-
-    @property
-    def unit_name(self) -> str: ...
-    @property
-    def votes(self) -> int: ...
-    @property
-    def percent(self) -> str: ...
-    @property
-    def proposed(self) -> bool: ...
-
-
-class AwardOutcomeLike(Protocol):
-    """The result of one suy tôn vote (``voting.emulation.awards.AwardOutcome``)."""
-
-    @property
-    def title(self) -> str: ...
-    @property
-    def seats(self) -> int: ...
-    @property
-    def rule(self) -> str: ...
-    @property
-    def base(self) -> int: ...
-    @property
-    def rounds(self) -> int: ...
-    @property
-    def lines(self) -> Sequence[AwardLineLike]: ...
-    @property
-    def proposed(self) -> Sequence[str]: ...
-    @property
-    def certified(self) -> bool: ...
-
-
-def award_outcomes(conference: Conference) -> Sequence[AwardOutcomeLike]:
-    """Return the conference's suy tôn results, one per award title.
-
-    The suy tôn votes (``voting.emulation.awards.award_outcomes``, issue 16) have not landed on this
-    branch yet: until they do, a conference has none and the documents print the ranking alone.
-    """
-    return []
 
 
 def criteria_table(conference: Conference) -> CriteriaTable | None:
@@ -216,7 +172,7 @@ def unit_roles(conference: Conference) -> dict[str, list[str]]:
         (conference.outgoing_leader, Office.LEADER, year),
         (conference.outgoing_deputy, Office.DEPUTY, year),
     ]
-    for office in Office:
+    for office in OFFICES:
         election = get_election(conference, office)
         if election is not None and election.is_certified:
             held.append((election.elected_unit, office, year + 1))

@@ -108,8 +108,8 @@ def award_section(award: AwardMinutes, number: str) -> list[Flowable]:
         CondPageBreak(45 * mm),
         Paragraph(f"{number}. Suy tôn {t(award.title)}", STYLES["heading"]),
         Paragraph(
-            f"Mỗi đơn vị chọn tối đa {award.seats} đơn vị; điều kiện được suy tôn: {t(award.rule)}; "
-            f"cơ sở tính tỷ lệ: {award.base} đơn vị{rounds}.",
+            f"Mỗi đơn vị chọn tối đa {award.seats} đơn vị; điều kiện được suy tôn: "
+            f"{t(award.rule[:1].lower() + award.rule[1:])}{rounds}.",
             body,
         ),
     ]
