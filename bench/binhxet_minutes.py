@@ -7,13 +7,11 @@ builders' alone. CPU time (``time.process_time``), median of 5 builds after one 
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TypeVar
 
-from bench.client import median
+from bench.minutes import build_cpu_ms
 from voting.documents.emulation_data import (
     AwardLineMinutes,
     AwardMinutes,
@@ -23,7 +21,6 @@ from voting.documents.emulation_data import (
     StandingRow,
 )
 from voting.documents.pdf.emulation import build_award_proposal, build_emulation_minutes
-from voting.documents.pdf.layout import BuiltPdf
 from voting.formatting import format_percent, format_points
 
 SIZES = (8, 60, 200, 500)
@@ -120,23 +117,12 @@ def award_proposal(units: int) -> AwardProposal:
     )
 
 
-def cpu_ms(build: Callable[[Data], BuiltPdf], data: Data, repeat: int = 5) -> tuple[float, int]:
-    """Return the median CPU milliseconds of building the PDF, and its size in bytes."""
-    size = len(build(data).content)
-    runs = []
-    for _ in range(repeat):
-        start = time.process_time()
-        build(data)
-        runs.append(1000 * (time.process_time() - start))
-    return median(runs), size
-
-
 def main() -> None:
     print("| units | Biên bản họp bình xét, suy tôn (3 votes, every unit a candidate) | tờ trình (6 units) |")
     print("|---|---|---|")
     for units in SIZES:
-        ms, size = cpu_ms(build_emulation_minutes, emulation_minutes(units))
-        proposal_ms, proposal_size = cpu_ms(build_award_proposal, award_proposal(units))
+        ms, size = build_cpu_ms(build_emulation_minutes, emulation_minutes(units))
+        proposal_ms, proposal_size = build_cpu_ms(build_award_proposal, award_proposal(units))
         minutes = f"{ms:.0f} ms, {size / 1024:.0f} KB"
         proposal = f"{proposal_ms:.0f} ms, {proposal_size / 1024:.0f} KB"
         print(f"| {units} | {minutes} | {proposal} |", flush=True)
