@@ -8,7 +8,7 @@ signer on the right with "Nơi nhận" beside it, and the agency's seal over the
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
 
 from voting.documents.emulation_data import AwardProposal, EmulationMinutes, ProposalLine
 from voting.documents.pdf.conference import AGENCY_FIELD, CHAIR_FIELD, SECRETARY_FIELD, seal_spot
@@ -130,6 +130,7 @@ def build_award_proposal(data: AwardProposal) -> BuiltPdf:
         Paragraph("TỜ TRÌNH", STYLES["title"]),
         Paragraph(t(subject), STYLES["subject"]),
         Paragraph(f"Kính gửi: {t(data.council)}.", STYLES["number"]),
+        Spacer(1, 8),
         Paragraph(
             f"Căn cứ kết quả chấm điểm, bình xét thi đua năm {data.year} theo {t(data.table_title)} và kết "
             f"quả bỏ phiếu kín suy tôn của các đơn vị thành viên ({data.units_total} đơn vị) tại "
@@ -138,7 +139,7 @@ def build_award_proposal(data: AwardProposal) -> BuiltPdf:
             body,
         ),
     ]
-    widths = [12 * mm, TEXT_WIDTH - 90 * mm, 18 * mm, 22 * mm, 38 * mm]
+    widths = [12 * mm, TEXT_WIDTH - 92 * mm, 18 * mm, 20 * mm, 42 * mm]
     for i, award in enumerate(dict.fromkeys(line.award for line in data.lines), 1):
         lines = [line for line in data.lines if line.award == award]
         flow += [
