@@ -77,6 +77,15 @@ class Stamp:
     verify_url: str
     version: int
 
+    def printed(self) -> dict[str, Any]:
+        """Return what a collector prints of the stamp: number, issue time, verification link, version."""
+        return {
+            "number": self.number,
+            "issued_at": self.issued_at,
+            "verify_url": self.verify_url,
+            "version": self.version,
+        }
+
 
 @dataclass(frozen=True)
 class KindEntry(Generic[Data]):
@@ -185,13 +194,7 @@ def _election_certified(conference: Conference, election: Election | None) -> No
 
 def _collect_counting(conference: Conference, election: Election | None, stamp: Stamp) -> CountingMinutes:
     assert election is not None
-    return collect.counting_data(
-        election,
-        number=stamp.number,
-        issued_at=stamp.issued_at,
-        verify_url=stamp.verify_url,
-        version=stamp.version,
-    )
+    return collect.counting_data(election, **stamp.printed())
 
 
 def _counting_signers(conference: Conference, data: CountingMinutes) -> list[Slot]:
@@ -213,13 +216,7 @@ def _handover_recorded(conference: Conference, election: Election | None) -> Non
 def _collect_handover(conference: Conference, election: Election | None, stamp: Stamp) -> HandoverDocument:
     handover = find_handover(conference)
     assert handover is not None
-    return collect.handover_data(
-        handover,
-        number=stamp.number,
-        issued_at=stamp.issued_at,
-        verify_url=stamp.verify_url,
-        version=stamp.version,
-    )
+    return collect.handover_data(handover, **stamp.printed())
 
 
 def _handover_signers(conference: Conference, data: HandoverDocument) -> list[Slot]:
@@ -281,23 +278,11 @@ def _proposals_final(conference: Conference, election: Election | None) -> None:
 
 
 def _collect_emulation(conference: Conference, election: Election | None, stamp: Stamp) -> EmulationMinutes:
-    return collect_emulation.emulation_minutes_data(
-        conference,
-        number=stamp.number,
-        issued_at=stamp.issued_at,
-        verify_url=stamp.verify_url,
-        version=stamp.version,
-    )
+    return collect_emulation.emulation_minutes_data(conference, **stamp.printed())
 
 
 def _collect_proposal(conference: Conference, election: Election | None, stamp: Stamp) -> AwardProposal:
-    return collect_emulation.award_proposal_data(
-        conference,
-        number=stamp.number,
-        issued_at=stamp.issued_at,
-        verify_url=stamp.verify_url,
-        version=stamp.version,
-    )
+    return collect_emulation.award_proposal_data(conference, **stamp.printed())
 
 
 def _proposal_signers(conference: Conference, data: AwardProposal) -> list[Slot]:
