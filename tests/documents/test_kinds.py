@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -34,6 +35,15 @@ from voting.elections.services import get_election
 from voting.errors import AlreadyIssued, InvalidState
 from voting.extensions import db
 from voting.handovers.services import record_handover
+
+
+@pytest.fixture(autouse=True)
+def _kinds_kept_in_order() -> Iterator[None]:
+    """Put KINDS back in its order: monkeypatch re-adds a deleted entry last, which renumbers closing."""
+    saved = dict(KINDS)
+    yield
+    KINDS.clear()
+    KINDS.update(saved)
 
 
 def test_every_kind_has_one_entry_and_one_closes_the_conference() -> None:
