@@ -12,8 +12,9 @@ from tests.helpers import OPENED_AT, later
 from voting.auth.models import User
 from voting.clusters.models import Unit
 from voting.conferences.models import Conference
-from voting.elections.models import Office, PaperCount, Round
+from voting.elections.models import Office, Round
 from voting.elections.paper import PaperEntry, add_committee_member, confirm_paper_count, enter_paper_count
+from voting.elections.paper_models import PaperCount
 from voting.elections.services import certify, count_round
 from voting.errors import InvalidState, NotEligible
 from voting.extensions import db

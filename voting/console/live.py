@@ -26,11 +26,11 @@ from voting.conferences.models import CheckIn, Conference
 from voting.elections.models import (
     DecryptedCount,
     Election,
-    PaperCount,
     Participation,
     Round,
     RoundStatus,
 )
+from voting.elections.paper_models import PaperCount
 from voting.extensions import db
 from voting.handovers.models import FlagHandover
 

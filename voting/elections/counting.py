@@ -15,8 +15,9 @@ import sqlalchemy as sa
 
 from voting.clusters.models import Unit
 from voting.elections.ballots import BallotKind, BallotType, CandidateCount, Cut, Tally
-from voting.elections.models import DecryptedCount, EncryptedBallot, PaperCount, Round, RoundMethod
+from voting.elections.models import DecryptedCount, EncryptedBallot, Round, RoundMethod
 from voting.elections.paper import Committee, committee_of
+from voting.elections.paper_models import PaperCount
 from voting.elections.rules import (
     ConferenceRules,
     ThresholdBase,

@@ -12,7 +12,8 @@ from voting.auth.models import Role, User
 from voting.conferences.models import CommitteeMember, Conference
 from voting.conferences.services import attendance, is_committee_member
 from voting.elections.ballots import BallotKind
-from voting.elections.models import PaperCount, PaperCountLine, Round, RoundStatus
+from voting.elections.models import Round, RoundStatus
+from voting.elections.paper_models import PaperCount, PaperCountLine
 from voting.elections.rules import rules_of
 from voting.errors import InvalidState, NotEligible
 from voting.extensions import db

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from voting.elections.counting import RoundResult, count_closed_round, is_decrypted, paper_count
 from voting.elections.live import turnout
-from voting.elections.models import PaperCount, Round
+from voting.elections.models import Round
+from voting.elections.paper_models import PaperCount
 from voting.errors import InvalidState
 from voting.i18n import N_
 
