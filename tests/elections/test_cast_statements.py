@@ -99,10 +99,19 @@ def test_a_cast_runs_the_same_statements_at_10_and_at_60_candidates(
     assert not every_candidate, "the cast loads every candidate's unit"
 
 
-#: the most statements a cast may run (SQLite / PostgreSQL differ by a statement or two: BEGIN, the
-#: re-check under SQLite's write lock, the audit chain's advisory lock). Raise only with a reason:
-#: each is a round trip on every one of a hall's casts.
-PINNED = {"open": 15, "secret": 18}
+#: the most statements a cast may run, per database. SQLite counts its BEGIN (the write lock is then
+#: taken on the raw connection, and the round re-checked by the participation's own insert);
+#: PostgreSQL counts the audit chain's advisory lock instead. Raise only with a reason: each is a
+#: round trip on every one of a hall's casts.
+#: open: login session and user; round, election, conference, rules and check-in (share-locked);
+#: the candidate by primary key; participation (only into an open round, once), ballot, named vote;
+#: the audit chain's last entry and the new one.
+#: secret: the same without the candidate and the named vote, with the candidates' ids (the
+#: manifest) and the election key (ceremony, trustees); a replay is refused by the unique tracker.
+PINNED = {
+    "open": {"sqlite": 9, "postgresql": 9},
+    "secret": {"sqlite": 10, "postgresql": 10},
+}
 
 
 @pytest.mark.parametrize(
@@ -115,6 +124,9 @@ def test_a_cast_runs_no_more_statements_than_pinned(
     kind: str,
     statements_of: Callable[..., list[str]],
 ) -> None:
-    """Login session, round, checks, the two inserts (three in an open vote) and the audit append."""
+    """Login session, one read of the round with what the cast checks, the inserts and the audit append."""
     seen = statements_of(app, factories, login, 11)
-    assert len(seen) <= PINNED[kind], "\n".join(seen)
+    with app.app_context():
+        dialect = db.engine.dialect.name
+    assert len(seen) <= PINNED[kind][dialect], "\n".join(seen)
+    assert not [sql for sql in seen if "SAVEPOINT" in sql.upper()], "a cast needs no savepoint"

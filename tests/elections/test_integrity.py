@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 
@@ -14,8 +15,10 @@ from tests.eg import cast_ballot, open_round
 from tests.elections.helpers import cast_at_once, check_in_all, count_rows, vote
 from tests.helpers import OPENED_AT, later
 from voting.conferences.models import Conference
+from voting.crypto.prover import encrypt_ballot
+from voting.elections import encrypted
 from voting.elections.models import Ballot, EncryptedBallot, Office, Participation, Round, RoundStatus
-from voting.errors import RoundNotOpen
+from voting.errors import InvalidChoice, RoundNotOpen
 from voting.extensions import db
 
 # Secret ballot by design ------------------------------------------------------------------------
@@ -94,6 +97,23 @@ def test_a_ballot_reads_the_rounds_status_under_its_lock_not_from_memory(confere
         cast_ballot(round_, units[0], units[1])
     assert round_.status is RoundStatus.CLOSED
     assert count_rows(Participation, round_) == 0
+
+
+def test_a_replayed_encrypted_ballot_is_refused_and_writes_nothing(conference: Conference) -> None:
+    """Another unit posting a copy of a cast ballot: refused by the round's unique tracker, no savepoint."""
+    units = check_in_all(conference)
+    round_ = open_round(conference, Office.LEADER, now=OPENED_AT)
+    manifest = encrypted.manifest_of(round_)
+    ballot, _randomness = encrypt_ballot(manifest, manifest["options"].index(f"unit:{units[1].id}"), [])
+    encrypted.cast_encrypted(round_, units[4], ballot, by=None, now=later(1))
+
+    with pytest.raises(InvalidChoice, match="lặp lại"):
+        encrypted.cast_encrypted(round_, units[5], copy.deepcopy(ballot), by=None, now=later(2))
+
+    assert count_rows(EncryptedBallot, round_) == 1
+    assert count_rows(Participation, round_) == 1  # the copier's participation was taken back
+    cast_ballot(round_, units[5], units[2])  # the transaction goes on: the copier may still vote
+    assert count_rows(EncryptedBallot, round_) == 2
 
 
 # Database constraints without the service ------------------------------------------------------

@@ -32,7 +32,14 @@ from voting.elections.models import (
     new_ballot_id,
 )
 from voting.elections.rules import ballot_of, rules_of
-from voting.elections.services import admit_voter, lock_for_ballot, lock_round
+from voting.elections.services import (
+    Admission,
+    check_admission,
+    insert_new,
+    insert_participation,
+    lock_round,
+    read_admission,
+)
 from voting.errors import AlreadyVoted, InvalidChoice, InvalidState, NotEligible
 from voting.extensions import db
 from voting.i18n import N_
@@ -122,21 +129,31 @@ def ballot_request(round_: Round, unit: Unit) -> dict[str, Any]:
     return {"manifest": manifest, "ctx": verifier.manifest_ctx(manifest), "zero": zero_of(round_, unit)}
 
 
-def cast_encrypted(round_: Round, unit: Unit, ballot: object, *, by: User | None, now: datetime) -> str:
+def cast_encrypted(
+    round_: Round,
+    unit: Unit,
+    ballot: object,
+    *,
+    by: User | None,
+    now: datetime,
+    admission: Admission | None = None,
+) -> str:
     """Check an encrypted ballot's proofs and cast it as the unit's ballot; return its tracker.
 
     Refused, with nothing written: a ballot for another round, conference or key, a malformed
     one, a point outside the group, a failing proof, a replayed ballot, a second ballot of a unit.
+    *admission* is the round as the view read it (``read_admission``), else it is read here.
     """
-    round_ = admit_voter(round_, unit)
+    admission = admission or read_admission(round_.id, unit.id)
+    assert admission is not None  # the round is loaded, so it exists
+    check_admission(admission, unit)
+    round_, rules = admission.round, admission.rules
     if not round_.is_encrypted:
         raise InvalidState(N_("Vòng này không bỏ phiếu mã hóa."))
-    if db.session.get(Participation, (round_.id, unit.id)) is not None:
+    if admission.has_voted:  # before the proofs' check: a second click costs no CPU
         raise AlreadyVoted(
             N_("%(unit)s đã bỏ phiếu ở vòng này; mỗi đơn vị chỉ có một phiếu."), unit=unit.name
         )
-    # Held until the end: every rules_of() below is answered from the session, not the database.
-    rules = rules_of(round_.election.conference)
     options = ballot_of(round_.election, rules).encrypted_options(candidate_ids(round_))
     manifest = manifest_of(round_, options=options)
     zero = zero_of(round_, unit, options)
@@ -160,29 +177,23 @@ def cast_encrypted(round_: Round, unit: Unit, ballot: object, *, by: User | None
                 "phiếu không được ghi nhận."
             )
         ) from None
-    replayed = sa.select(EncryptedBallot.id).where(
-        EncryptedBallot.round_id == round_.id, EncryptedBallot.tracker == tracker
-    )
-    if db.session.scalar(sa.select(sa.exists(replayed))):
+    insert_participation(round_, unit)  # refused with nothing written: the ballot follows it
+    stored = db.session.execute(
+        insert_new(EncryptedBallot)
+        .values(
+            id=new_ballot_id(),
+            round_id=round_.id,
+            tracker=tracker,
+            content=verifier.canonical(ballot).decode(),
+            zero=json.dumps(zero),
+        )
+        .on_conflict_do_nothing()
+        .returning(EncryptedBallot.id)
+    ).first()
+    if stored is None:  # the round's tracker is unique: a replayed ballot
+        mine = sa.and_(Participation.round_id == round_.id, Participation.unit_id == unit.id)
+        db.session.execute(sa.delete(Participation).where(mine))  # nothing of the refused cast stays
         raise InvalidChoice(N_("Phiếu mã hóa này đã được bỏ trước đó (phiếu lặp lại); không được ghi nhận."))
-    round_ = lock_for_ballot(round_)  # on SQLite, the write lock from here on; the round re-checked
-    try:
-        # The participation's primary key is the one-ballot-per-unit rule; both rows or neither.
-        with db.session.begin_nested():
-            db.session.execute(sa.insert(Participation).values(round_id=round_.id, unit_id=unit.id))
-            db.session.execute(
-                sa.insert(EncryptedBallot).values(
-                    id=new_ballot_id(),
-                    round_id=round_.id,
-                    tracker=tracker,
-                    content=verifier.canonical(ballot).decode(),
-                    zero=json.dumps(zero),
-                )
-            )
-    except sa.exc.IntegrityError:
-        raise AlreadyVoted(
-            N_("%(unit)s đã bỏ phiếu ở vòng này; mỗi đơn vị chỉ có một phiếu."), unit=unit.name
-        ) from None
     # Who voted is public (turnout); the time is cut to the minute, as for every ballot.
     record(
         "ballot.cast",

@@ -167,13 +167,15 @@ def review_ballot(round_id: int) -> str | Response:
 @role_required(Role.REPRESENTATIVE)
 def cast(round_id: int) -> Response:
     """Cast the reviewed ballot and show the receipt."""
-    round_ = _load_round(round_id, Role.REPRESENTATIVE)
+    unit = _voter_unit()
+    # One query: the round with its conference and rules, and this unit's check-in (the service's).
+    admission = services.read_admission(round_id, unit.id) or abort(404)
+    round_ = admission.round
+    load_conference(round_.election.conference_id, Role.REPRESENTATIVE)
     if round_.is_encrypted:  # a secret ballot is only ever posted encrypted (secret_routes.cast)
         abort(400)
-    # Held for the whole request, so the service's own rules_of() and its check of the candidate
-    # are answered from the session.
-    rules = rules_of(round_.election.conference)
-    ballot = rules.ballot
+    ballot = admission.rules.ballot
+    # Held for the whole request, so the service's check of the candidate is answered from the session.
     offered = services.offered_candidates(
         round_, request.form.get("choice", ""), is_nominated=ballot.is_nominated
     )
@@ -183,7 +185,9 @@ def cast(round_id: int) -> Response:
     if mark is None:
         flash(_("Phiếu không hợp lệ; hãy chọn lại."), "danger")
         return redirect(url_for(".ballot", round_id=round_.id))
-    receipt_code = services.cast_ballot(round_, _voter_unit(), marks=[mark], by=user(), now=utc_now())
+    receipt_code = services.cast_ballot(
+        round_, unit, marks=[mark], by=user(), now=utc_now(), admission=admission
+    )
     db.session.commit()
     review.drop_choice(round_id)
     # Only this browser sees the receipt; the server keeps no link from unit to ballot.

@@ -16,7 +16,7 @@ from voting.auth.access import role_required, user
 from voting.auth.models import Role, User
 from voting.conferences.access import load_conference
 from voting.conferences.models import Conference
-from voting.elections import encrypted
+from voting.elections import encrypted, services
 from voting.elections.board import election_record
 from voting.elections.models import Election, Round
 from voting.elections.routes import load_for_reading
@@ -57,14 +57,18 @@ def _no_store(response: Response) -> Response:
 @role_required(Role.REPRESENTATIVE)
 def cast(round_id: int) -> Response:
     """Cast the encrypted ballot posted as {"ballot": ...}; answer its tracker."""
-    round_ = _round(round_id)
+    unit = user().unit
+    assert unit is not None  # a database constraint for representatives
+    # One query: the round with its conference and rules, and this unit's check-in (the service's).
+    admission = services.read_admission(round_id, unit.id) or abort(404)
+    round_ = admission.round
     load_conference(round_.election.conference_id, Role.REPRESENTATIVE)
     body = _json_body()
     if not isinstance(body, dict) or set(body) != {"ballot"}:
         abort(400, N_("Cần gửi đúng một phiếu mã hóa."))
-    unit = user().unit
-    assert unit is not None  # a database constraint for representatives
-    tracker = encrypted.cast_encrypted(round_, unit, body["ballot"], by=user(), now=utc_now())
+    tracker = encrypted.cast_encrypted(
+        round_, unit, body["ballot"], by=user(), now=utc_now(), admission=admission
+    )
     db.session.commit()
     return _no_store(jsonify(tracker=tracker))
 

@@ -9,11 +9,14 @@ ballot type ``ballots.py``'s, paper ballots and the committee ``paper.py``'s, th
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
 import sqlalchemy as sa
+import sqlalchemy.orm as sa_orm
+from sqlalchemy.dialects import postgresql, sqlite
 
 from voting.audit.services import record
 from voting.auth.models import User
@@ -246,18 +249,63 @@ def has_voted(round_: Round, unit: Unit) -> bool:
     return db.session.get(Participation, (round_.id, unit.id)) is not None
 
 
-def admit_voter(round_: Round, unit: Unit) -> Round:
-    """Lock the round for a ballot and refuse one it cannot take now from *unit*; return the round."""
-    round_ = lock_round(round_, exclusive=False)
+@dataclass(frozen=True)
+class Admission:
+    """What a cast reads before it writes, in one query: the round, its rules and the voter's standing."""
+
+    round: Round  # with its election and conference
+    rules: ConferenceRules
+    checked_in_at: datetime | None  # the voter's check-in, None if it has not checked in
+    has_voted: bool
+
+
+def read_admission(round_id: int, unit_id: int) -> Admission | None:
+    """Read a round with its election, conference and rules, and *unit_id*'s check-in and participation.
+
+    One query, which share-locks the round's row (PostgreSQL) for the rest of the transaction, as
+    ``lock_round`` does for a ballot: closing the round waits for the casts that read it open.
+    """
+    checked_in_at = (
+        sa.select(CheckIn.checked_in_at)
+        .where(CheckIn.conference_id == Election.conference_id, CheckIn.unit_id == unit_id)
+        .scalar_subquery()
+    )
+    voted = sa.exists().where(Participation.round_id == Round.id, Participation.unit_id == unit_id)
+    row = db.session.execute(
+        sa.select(Round, ConferenceRules, checked_in_at, voted)
+        .join(Round.election)
+        .join(Election.conference)
+        .outerjoin(ConferenceRules, ConferenceRules.conference_id == Election.conference_id)
+        .options(sa_orm.contains_eager(Round.election).contains_eager(Election.conference))
+        .where(Round.id == round_id)
+        .with_for_update(read=True, of=Round)
+        .execution_options(populate_existing=True)  # the status as of the lock
+    ).one_or_none()
+    if row is None:
+        return None
+    round_, rules, at, has_voted_ = row
+    return Admission(round_, rules or rules_of(round_.election.conference), at, bool(has_voted_))
+
+
+def check_admission(admission: Admission, unit: Unit) -> None:
+    """Refuse a ballot the round cannot take now from *unit* (open, electronic, checked in when it opened)."""
+    round_ = admission.round
     if not round_.is_open:
         raise RoundNotOpen(N_("Vòng bầu đã kết thúc; phiếu không được ghi nhận."))
     if round_.is_paper:
         raise InvalidState(N_("Vòng này bỏ phiếu bằng phiếu giấy tại hội trường."))
-    if not is_eligible(round_, unit):
+    if admission.checked_in_at is None or admission.checked_in_at > round_.opened_at:
         raise NotEligible(
             N_("%(unit)s chưa điểm danh trước khi vòng bầu mở nên không bỏ phiếu ở vòng này."), unit=unit.name
         )
-    return round_
+
+
+def admit_voter(round_: Round, unit: Unit) -> Round:
+    """Lock the round for a ballot and refuse one it cannot take now from *unit*; return the round."""
+    admission = read_admission(round_.id, unit.id)
+    assert admission is not None  # the round is loaded, so it exists
+    check_admission(admission, unit)
+    return admission.round
 
 
 def lock_for_ballot(round_: Round) -> Round:
@@ -270,6 +318,40 @@ def lock_for_ballot(round_: Round) -> Round:
         if not round_.is_open:
             raise RoundNotOpen(N_("Vòng bầu đã kết thúc; phiếu không được ghi nhận."))
     return round_
+
+
+#: the INSERT that can do nothing on a conflict, per database
+_INSERTS: dict[str, Callable[[Any], Any]] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def insert_new(model: type[Any]) -> Any:
+    """Return an INSERT into *model*'s table with ``on_conflict_do_nothing`` (the database's own)."""
+    return _INSERTS[db.session.connection().dialect.name](model)
+
+
+def insert_participation(round_: Round, unit: Unit) -> None:
+    """Record that *unit* has voted in *round_*: only into an open round, and once; else refuse.
+
+    The cast's first write, so on SQLite it takes the write lock first (the cast read without it);
+    the one statement then re-checks the round under that lock, and the primary key is the
+    one-ballot-per-unit rule. A refused insert writes nothing and aborts nothing, so the cast needs
+    no savepoint.
+    """
+    take_write_lock()
+    insert = insert_new(Participation)
+    into_open_round = sa.select(Round.id, sa.literal(unit.id, sa.Integer)).where(
+        Round.id == round_.id, Round.status == RoundStatus.OPEN
+    )
+    inserted = db.session.execute(
+        insert.from_select(["round_id", "unit_id"], into_open_round)
+        .on_conflict_do_nothing()
+        .returning(Participation.unit_id)
+    ).first()
+    if inserted is not None:
+        return
+    if db.session.scalar(sa.select(Round.status).where(Round.id == round_.id)) is not RoundStatus.OPEN:
+        raise RoundNotOpen(N_("Vòng bầu đã kết thúc; phiếu không được ghi nhận."))
+    raise AlreadyVoted(N_("%(unit)s đã bỏ phiếu ở vòng này; mỗi đơn vị chỉ có một phiếu."), unit=unit.name)
 
 
 def offered_candidates(round_: Round, value: str, *, is_nominated: bool) -> list[RoundCandidate]:
@@ -295,19 +377,22 @@ def cast_ballot(
     marks: Sequence[Mark] | None = None,
     by: User | None = None,
     now: datetime | None = None,
+    admission: Admission | None = None,
 ) -> str:
     """Cast the unit's plaintext ballot (an open vote): its *marks* as its type reads them, or *choice*.
 
     A secret ballot is encrypted in the voter's browser and cast with ``encrypted.cast_encrypted``.
 
-    *choice* (None: a blank ballot) with *against* is the one-mark shorthand. Return the ballot's
+    *choice* (None: a blank ballot) with *against* is the one-mark shorthand. *admission* is the
+    round as the view read it (``read_admission``), else it is read here. Return the ballot's
     receipt code, the voter's only link to it.
     """
-    round_ = admit_voter(round_, unit)
+    admission = admission or read_admission(round_.id, unit.id)
+    assert admission is not None  # the round is loaded, so it exists
+    check_admission(admission, unit)
+    round_, rules = admission.round, admission.rules
     if round_.is_encrypted:
         raise InvalidState(N_("Vòng này bỏ phiếu kín bằng phiếu mã hóa trên trình duyệt của đại biểu."))
-    conference = round_.election.conference
-    rules = rules_of(conference)
     ballot = ballot_of(round_.election, rules)
     if marks is None:
         marks = [Mark(choice.id if choice else None, against)]
@@ -325,23 +410,15 @@ def cast_ballot(
     # an open vote names the voter; an award vote (suy tôn) is a secret ballot whatever the rules' form
     is_named = rules.vote_form is VoteForm.OPEN and not round_.election.is_award
     voter_id = unit.id if is_named else None
-    round_ = lock_for_ballot(round_)  # on SQLite, the write lock from here on; the round re-checked
-    try:
-        # The participation's primary key is the one-ballot-per-unit rule; both rows or neither.
-        with db.session.begin_nested():
-            db.session.execute(sa.insert(Participation).values(round_id=round_.id, unit_id=unit.id))
-            ballot.store(round_.id, marks, receipt_code, voter_id=voter_id)
-    except sa.exc.IntegrityError:
-        raise AlreadyVoted(
-            N_("%(unit)s đã bỏ phiếu ở vòng này; mỗi đơn vị chỉ có một phiếu."), unit=unit.name
-        ) from None
+    insert_participation(round_, unit)  # refused with nothing written: the ballot follows it
+    ballot.store(round_.id, marks, receipt_code, voter_id=voter_id)
     # Who voted is public (turnout); what, never. The time is cut to the minute so that the log
     # adds nothing finer than what the participation list and the turnout counter already show.
     moment = (now or utc_now()).replace(second=0, microsecond=0)
     record(
         "ballot.cast",
         actor=by,
-        conference=conference,
+        conference=round_.election.conference,
         now=moment,
         details={"round_id": round_.id, "unit_id": unit.id},
     )
