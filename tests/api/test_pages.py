@@ -79,3 +79,20 @@ def test_the_api_and_archive_pages_run_as_many_statements_for_5_rows_as_for_50(
     assert pages[5][0] == pages[50][0] <= 9
     searched = _statements(app, archivist, "/archive?text=Tham+mưu")  # the full-text search adds none
     assert searched[0] == pages[50][0] and searched[1].count(b'<code class="hash">') > 5
+
+
+def test_the_conference_list_is_filtered_and_paged_in_sql(
+    app: Flask, login: Callable[[str], FlaskClient], province: Site
+) -> None:
+    """Who may see which conference is the query's condition: a page loads its own rows, never all."""
+    archivist, representative = login(province.archivist), login(province.representatives[1])
+    sizes = {size: _statements(app, archivist, f"/api/v1/conferences?per_page={size}") for size in (2, 10)}
+    assert [body.count(b'"year"') for _, body in sizes.values()] == [2, 10]
+    assert sizes[2][0] == sizes[10][0] <= 3
+    with app.app_context():
+        engine = db.engine
+    with statements(engine) as seen:
+        mine = check(representative.get("/api/v1/conferences"), "/api/v1/conferences")
+    assert [c["id"] for c in mine["conferences"]] == [province.conference_id]
+    (listing,) = [sql for sql in seen if "FROM conferences" in sql]
+    assert "conferences.cluster_id = " in listing and "LIMIT" in listing  # its own cluster's, one page

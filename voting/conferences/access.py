@@ -8,7 +8,7 @@ from flask import abort
 from voting.auth.access import user
 from voting.auth.models import Role, User
 from voting.clusters.models import Unit
-from voting.conferences.models import Conference
+from voting.conferences.models import CommitteeMember, Conference
 from voting.conferences.services import is_committee_member
 from voting.extensions import db
 
@@ -37,6 +37,27 @@ def can_see(account: User, conference: Conference) -> bool:
         case Role.CLERK:  # the văn thư of the cluster's issuing body, or of the whole installation
             return account.unit is None or account.unit.cluster_id == conference.cluster_id
     return False
+
+
+def visible_to(account: User) -> sa.ColumnElement[bool]:
+    """Return ``can_see(account, ·)`` as a condition on the conferences of a statement (lists in SQL)."""
+    cluster_id = account.unit.cluster_id if account.unit is not None else None
+    match account.role:
+        case Role.CHAIR:
+            return Conference.chair_id == account.id
+        case Role.SECRETARY:
+            return Conference.secretary_id == account.id
+        case Role.REPRESENTATIVE:
+            return Conference.cluster_id == cluster_id if cluster_id is not None else sa.false()
+        case Role.COUNTER:
+            return sa.exists().where(
+                CommitteeMember.conference_id == Conference.id, CommitteeMember.user_id == account.id
+            )
+        case Role.ARCHIVIST | Role.ADMIN:
+            return sa.true()
+        case Role.CLERK:
+            return Conference.cluster_id == cluster_id if cluster_id is not None else sa.true()
+    return sa.false()
 
 
 def visible_to_account() -> sa.ColumnElement[bool]:
