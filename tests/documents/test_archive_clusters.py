@@ -77,3 +77,27 @@ def test_a_typed_name_matches_word_starts_and_the_list_is_bounded(app: Flask) ->
         choices = cluster_choices(found[-1][0], found)
         assert len(choices) == CLUSTER_CHOICES + 1 and choices[0] == found[-1]
         db.session.rollback()
+
+
+def test_the_register_lists_only_the_selection_and_the_clusters_a_typed_name_finds(
+    app: Flask, make_site: MakeSite, login: Callable[[str], FlaskClient]
+) -> None:
+    """The register's cluster list is the archive's: it stays short however many clusters there are."""
+    first, second = make_site(Stage.MINUTES_ISSUED), make_site(Stage.MINUTES_ISSUED)
+    first_name, second_name = _name(app, first), _name(app, second)
+    archivist = login(first.archivist)
+
+    everything = text(archivist.get("/register"))
+    assert _options(everything) == ["Tất cả"]
+    assert f"{first_name}<br>" in everything and f"{second_name}<br>" in everything
+
+    typed = text(archivist.get(f"/register?cluster_name={fold(second_name)}"))
+    assert _options(typed) == ["Tất cả", second_name]
+    assert f"{second_name}<br>" in typed and f"{first_name}<br>" not in typed
+    assert f"cluster_name={fold(second_name).replace(' ', '+')}" in typed  # the CSV link keeps the name
+
+    chosen = text(archivist.get(f"/register?cluster={first.cluster_id}"))
+    assert _options(chosen) == ["Tất cả", first_name]
+    assert f"{first_name}<br>" in chosen and f"{second_name}<br>" not in chosen
+    csv = archivist.get(f"/register.csv?cluster_name={fold(second_name)}").get_data(as_text=True)
+    assert second_name in csv and first_name not in csv

@@ -83,11 +83,12 @@ class ArchiveFilterForm(Form):
 
 
 class RegisterFilterForm(Form):
-    """Choose the register's cluster and year (a GET form, no CSRF)."""
+    """Choose the register's cluster (found by a typed name, as in the archive) and year (GET, no CSRF)."""
 
     class Meta:
         csrf = False
 
+    cluster_name = StringField(_l("Tên cụm thi đua"), validators=[Optional(), Length(max=160)])
     cluster = SelectField(_l("Cụm thi đua"), coerce=int, validators=[Optional()])
     year = IntegerField(_l("Năm"), validators=[Optional(), NumberRange(1945, 2200)])
 

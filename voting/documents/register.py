@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -108,11 +108,15 @@ def register_line(
 def register(
     *,
     cluster_id: int | None = None,
+    cluster_ids: Collection[int] | None = None,
     year: int | None = None,
     file_code: str = DEFAULT_FILE_CODE,
     retention: Mapping[str, str] | None = None,
 ) -> list[RegisterLine]:
-    """Return the register's lines, newest year first, then by cluster and number."""
+    """Return the register's lines, newest year first, then by cluster and number.
+
+    *cluster_ids* keeps the lines of those clusters only (the clusters a typed name finds).
+    """
     query = (
         sa.select(Document, Cluster)
         .join(Cluster, Document.cluster_id == Cluster.id)
@@ -128,6 +132,8 @@ def register(
     )
     if cluster_id is not None:
         query = query.where(Document.cluster_id == cluster_id)
+    if cluster_ids is not None:
+        query = query.where(Document.cluster_id.in_(cluster_ids))
     if year is not None:
         query = query.where(Document.register_year == year)
     return [

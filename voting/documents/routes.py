@@ -5,14 +5,12 @@ from __future__ import annotations
 import io
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from voting.auth.access import role_required, user
 from voting.auth.models import Role
-from voting.clusters.models import Cluster
 from voting.conferences.access import can_see, load_conference
 from voting.conferences.services import attendance
 from voting.confirm import ask_confirmation, is_confirmed
@@ -207,8 +205,7 @@ def replace(document_id: int) -> Response:
 @role_required(Role.ARCHIVIST, Role.ADMIN)
 def archive() -> str:
     """Search issued documents by cluster, year, kind, unit and text."""
-    named = clusters_named(request.args.get("cluster_name", ""))
-    choices = cluster_choices(request.args.get("cluster", 0, type=int), named)
+    named, choices = _cluster_filter()
     form = ArchiveFilterForm(choices, formdata=request.args)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     entries = []
@@ -235,14 +232,21 @@ def archive() -> str:
     )
 
 
+def _cluster_filter() -> tuple[list[tuple[int, str]] | None, list[tuple[int, str]]]:
+    """Return the clusters a typed ``cluster_name`` finds (None: no name) and the short list to offer."""
+    named = clusters_named(request.args.get("cluster_name", ""))
+    return named, cluster_choices(request.args.get("cluster", 0, type=int), named)
+
+
 def _register_lines() -> tuple[RegisterFilterForm, list[RegisterLine]]:
     """Return the register's filter form and the lines it selects (none when the filters are invalid)."""
-    clusters = db.session.execute(sa.select(Cluster.id, Cluster.name).order_by(Cluster.name)).tuples()
-    form = RegisterFilterForm([(id_, name) for id_, name in clusters], formdata=request.args)
+    named, choices = _cluster_filter()
+    form = RegisterFilterForm(choices, formdata=request.args)
     if not form.validate():
         return form, []
     lines = register_lines(
         cluster_id=form.cluster.data or None,
+        cluster_ids=None if named is None else [id_ for id_, _name in named],
         year=form.year.data,
         file_code=current_app.config.get("REGISTER_FILE_CODE") or DEFAULT_FILE_CODE,
         retention=current_app.config.get("DOCUMENT_RETENTION") or {},
@@ -255,7 +259,9 @@ def _register_lines() -> tuple[RegisterFilterForm, list[RegisterLine]]:
 def register() -> str:
     """Show the register of outgoing documents, by cluster and year."""
     form, lines = _register_lines()
-    args = {name: value for name, value in request.args.items() if name in ("cluster", "year")}
+    args = {
+        name: value for name, value in request.args.items() if name in ("cluster_name", "cluster", "year")
+    }
     return render_template("documents/register.html", form=form, lines=lines, csv_args=args)
 
 
