@@ -259,28 +259,38 @@ class Admission:
     has_voted: bool
 
 
+def _admission_query() -> sa.Select[Any]:
+    checked_in_at = (
+        sa.select(CheckIn.checked_in_at)
+        .where(CheckIn.conference_id == Election.conference_id, CheckIn.unit_id == sa.bindparam("unit_id"))
+        .scalar_subquery()
+    )
+    voted = sa.exists().where(
+        Participation.round_id == Round.id, Participation.unit_id == sa.bindparam("unit_id")
+    )
+    return (
+        sa.select(Round, ConferenceRules, checked_in_at, voted)
+        .join(Round.election)
+        .join(Election.conference)
+        .outerjoin(ConferenceRules, ConferenceRules.conference_id == Election.conference_id)
+        .options(sa_orm.contains_eager(Round.election).contains_eager(Election.conference))
+        .where(Round.id == sa.bindparam("round_id"))
+        .with_for_update(read=True, of=Round)
+        .execution_options(populate_existing=True)  # the status as of the lock
+    )
+
+
+#: built once, with bound ids: every cast runs it, and building it cost about as much as running it
+_ADMISSION = _admission_query()
+
+
 def read_admission(round_id: int, unit_id: int) -> Admission | None:
     """Read a round with its election, conference and rules, and *unit_id*'s check-in and participation.
 
     One query, which share-locks the round's row (PostgreSQL) for the rest of the transaction, as
     ``lock_round`` does for a ballot: closing the round waits for the casts that read it open.
     """
-    checked_in_at = (
-        sa.select(CheckIn.checked_in_at)
-        .where(CheckIn.conference_id == Election.conference_id, CheckIn.unit_id == unit_id)
-        .scalar_subquery()
-    )
-    voted = sa.exists().where(Participation.round_id == Round.id, Participation.unit_id == unit_id)
-    row = db.session.execute(
-        sa.select(Round, ConferenceRules, checked_in_at, voted)
-        .join(Round.election)
-        .join(Election.conference)
-        .outerjoin(ConferenceRules, ConferenceRules.conference_id == Election.conference_id)
-        .options(sa_orm.contains_eager(Round.election).contains_eager(Election.conference))
-        .where(Round.id == round_id)
-        .with_for_update(read=True, of=Round)
-        .execution_options(populate_existing=True)  # the status as of the lock
-    ).one_or_none()
+    row = db.session.execute(_ADMISSION, {"round_id": round_id, "unit_id": unit_id}).one_or_none()
     if row is None:
         return None
     round_, rules, at, has_voted_ = row
@@ -326,7 +336,24 @@ _INSERTS: dict[str, Callable[[Any], Any]] = {"postgresql": postgresql.insert, "s
 
 def insert_new(model: type[Any]) -> Any:
     """Return an INSERT into *model*'s table with ``on_conflict_do_nothing`` (the database's own)."""
-    return _INSERTS[db.session.connection().dialect.name](model)
+    return _INSERTS[db.session.connection().dialect.name](model.__table__)
+
+
+def _participation_insert(dialect: str) -> Any:
+    rounds, participations = Round.__table__, Participation.__table__
+    into_open_round = sa.select(rounds.c.id, sa.bindparam("unit_id", type_=sa.Integer)).where(
+        rounds.c.id == sa.bindparam("round_id"), rounds.c.status == RoundStatus.OPEN.value
+    )
+    return (
+        _INSERTS[dialect](participations)
+        .from_select(["round_id", "unit_id"], into_open_round)
+        .on_conflict_do_nothing()
+        .returning(participations.c.unit_id)
+    )
+
+
+#: per database, built once (every cast runs it)
+_PARTICIPATION_INSERTS = {dialect: _participation_insert(dialect) for dialect in _INSERTS}
 
 
 def insert_participation(round_: Round, unit: Unit) -> None:
@@ -338,20 +365,20 @@ def insert_participation(round_: Round, unit: Unit) -> None:
     no savepoint.
     """
     take_write_lock()
-    insert = insert_new(Participation)
-    into_open_round = sa.select(Round.id, sa.literal(unit.id, sa.Integer)).where(
-        Round.id == round_.id, Round.status == RoundStatus.OPEN
-    )
-    inserted = db.session.execute(
-        insert.from_select(["round_id", "unit_id"], into_open_round)
-        .on_conflict_do_nothing()
-        .returning(Participation.unit_id)
-    ).first()
+    insert = _PARTICIPATION_INSERTS[db.session.connection().dialect.name]
+    inserted = db.session.execute(insert, {"round_id": round_.id, "unit_id": unit.id}).first()
     if inserted is not None:
         return
     if db.session.scalar(sa.select(Round.status).where(Round.id == round_.id)) is not RoundStatus.OPEN:
         raise RoundNotOpen(N_("Vòng bầu đã kết thúc; phiếu không được ghi nhận."))
     raise AlreadyVoted(N_("%(unit)s đã bỏ phiếu ở vòng này; mỗi đơn vị chỉ có một phiếu."), unit=unit.name)
+
+
+#: one candidate of a round, with its unit; built once (every cast runs it)
+_CANDIDATE = sa.select(RoundCandidate).where(
+    RoundCandidate.round_id == sa.bindparam("round_id"), RoundCandidate.unit_id == sa.bindparam("unit_id")
+)
+_NOMINEE = sa.select(RoundCandidate).where(RoundCandidate.round_id == sa.bindparam("round_id"))
 
 
 def offered_candidates(round_: Round, value: str, *, is_nominated: bool) -> list[RoundCandidate]:
@@ -360,12 +387,11 @@ def offered_candidates(round_: Round, value: str, *, is_nominated: bool) -> list
     A unit's id names that candidate (if it is one); on a nominated ballot every value names the
     one nominee. A cast so loads one candidate, not the whole list.
     """
-    query = sa.select(RoundCandidate).where(RoundCandidate.round_id == round_.id)
     if value.isascii() and value.isdigit() and len(value) < 10:
-        query = query.where(RoundCandidate.unit_id == int(value))
-    elif not is_nominated:
-        return []
-    return list(db.session.scalars(query))
+        return list(db.session.scalars(_CANDIDATE, {"round_id": round_.id, "unit_id": int(value)}))
+    if is_nominated:
+        return list(db.session.scalars(_NOMINEE, {"round_id": round_.id}))
+    return []
 
 
 def cast_ballot(
