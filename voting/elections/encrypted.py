@@ -22,6 +22,13 @@ from voting.clusters.models import Unit
 from voting.conferences.models import Conference
 from voting.crypto import verifier
 from voting.elections.ballots import Mark
+from voting.elections.casting import (
+    Admission,
+    check_admission,
+    insert_new,
+    insert_participation,
+    read_admission,
+)
 from voting.elections.models import (
     DecryptedCount,
     EncryptedBallot,
@@ -32,14 +39,7 @@ from voting.elections.models import (
     new_ballot_id,
 )
 from voting.elections.rules import ballot_of, rules_of
-from voting.elections.services import (
-    Admission,
-    check_admission,
-    insert_new,
-    insert_participation,
-    lock_round,
-    read_admission,
-)
+from voting.elections.services import lock_round
 from voting.errors import AlreadyVoted, InvalidChoice, InvalidState, NotEligible
 from voting.extensions import db
 from voting.i18n import N_

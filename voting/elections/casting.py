@@ -1,0 +1,237 @@
+"""The cast of a plaintext ballot: who may vote now, read in one query, and the ballot's two inserts.
+
+An encrypted ballot's cast (``encrypted.py``) shares the admission and the participation insert. The
+participation's primary key is the one-ballot-per-unit rule: its insert does nothing on a conflict
+or once the round has closed, and the ballot follows it, so a refusal writes nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as sa_orm
+from sqlalchemy.dialects import postgresql, sqlite
+
+from voting.audit.services import record
+from voting.auth.models import User
+from voting.clusters.models import Unit
+from voting.conferences.models import CheckIn
+from voting.elections.ballots import Mark
+from voting.elections.models import Election, Participation, Round, RoundCandidate, RoundStatus
+from voting.elections.rules import ConferenceRules, VoteForm, ballot_of, rules_of
+from voting.errors import AlreadyVoted, InvalidChoice, InvalidState, NotEligible, RoundNotOpen
+from voting.extensions import db
+from voting.formatting import utc_now
+from voting.i18n import N_
+from voting.transactions import take_write_lock
+
+#: receipt codes avoid letters and digits that are easy to confuse
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_receipt_code() -> str:
+    """Return a random receipt code such as "K7QX-92MD"."""
+    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def is_eligible(round_: Round, unit: Unit) -> bool:
+    """Return whether the unit was checked in when the round opened."""
+    checked_in_at = db.session.scalar(
+        sa.select(CheckIn.checked_in_at).where(
+            CheckIn.conference_id == round_.election.conference_id, CheckIn.unit_id == unit.id
+        )
+    )
+    return checked_in_at is not None and checked_in_at <= round_.opened_at
+
+
+def has_voted(round_: Round, unit: Unit) -> bool:
+    """Return whether the unit has cast its ballot in the round."""
+    return db.session.get(Participation, (round_.id, unit.id)) is not None
+
+
+@dataclass(frozen=True)
+class Admission:
+    """What a cast reads before it writes, in one query: the round, its rules and the voter's standing."""
+
+    round: Round  # with its election and conference
+    rules: ConferenceRules
+    checked_in_at: datetime | None  # the voter's check-in, None if it has not checked in
+    has_voted: bool
+
+
+def _admission_query() -> sa.Select[Any]:
+    checked_in_at = (
+        sa.select(CheckIn.checked_in_at)
+        .where(CheckIn.conference_id == Election.conference_id, CheckIn.unit_id == sa.bindparam("unit_id"))
+        .scalar_subquery()
+    )
+    voted = sa.exists().where(
+        Participation.round_id == Round.id, Participation.unit_id == sa.bindparam("unit_id")
+    )
+    return (
+        sa.select(Round, ConferenceRules, checked_in_at, voted)
+        .join(Round.election)
+        .join(Election.conference)
+        .outerjoin(ConferenceRules, ConferenceRules.conference_id == Election.conference_id)
+        .options(sa_orm.contains_eager(Round.election).contains_eager(Election.conference))
+        .where(Round.id == sa.bindparam("round_id"))
+        .with_for_update(read=True, of=Round)
+        .execution_options(populate_existing=True)  # the status as of the lock
+    )
+
+
+#: built once, with bound ids: every cast runs it, and building it cost about as much as running it
+_ADMISSION = _admission_query()
+
+
+def read_admission(round_id: int, unit_id: int) -> Admission | None:
+    """Read a round with its election, conference and rules, and *unit_id*'s check-in and participation.
+
+    One query, which share-locks the round's row (PostgreSQL) for the rest of the transaction, as
+    ``lock_round`` does for a ballot: closing the round waits for the casts that read it open.
+    """
+    row = db.session.execute(_ADMISSION, {"round_id": round_id, "unit_id": unit_id}).one_or_none()
+    if row is None:
+        return None
+    round_, rules, at, has_voted_ = row
+    return Admission(round_, rules or rules_of(round_.election.conference), at, bool(has_voted_))
+
+
+def check_admission(admission: Admission, unit: Unit) -> None:
+    """Refuse a ballot the round cannot take now from *unit* (open, electronic, checked in when it opened)."""
+    round_ = admission.round
+    if not round_.is_open:
+        raise RoundNotOpen(N_("Vòng bầu đã kết thúc; phiếu không được ghi nhận."))
+    if round_.is_paper:
+        raise InvalidState(N_("Vòng này bỏ phiếu bằng phiếu giấy tại hội trường."))
+    if admission.checked_in_at is None or admission.checked_in_at > round_.opened_at:
+        raise NotEligible(
+            N_("%(unit)s chưa điểm danh trước khi vòng bầu mở nên không bỏ phiếu ở vòng này."), unit=unit.name
+        )
+
+
+#: the INSERT that can do nothing on a conflict, per database
+_INSERTS: dict[str, Callable[[Any], Any]] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def insert_new(model: type[Any]) -> Any:
+    """Return an INSERT into *model*'s table with ``on_conflict_do_nothing`` (the database's own)."""
+    return _INSERTS[db.session.connection().dialect.name](model.__table__)
+
+
+def _participation_insert(dialect: str) -> Any:
+    rounds, participations = Round.__table__, Participation.__table__
+    into_open_round = sa.select(rounds.c.id, sa.bindparam("unit_id", type_=sa.Integer)).where(
+        rounds.c.id == sa.bindparam("round_id"), rounds.c.status == RoundStatus.OPEN.value
+    )
+    return (
+        _INSERTS[dialect](participations)
+        .from_select(["round_id", "unit_id"], into_open_round)
+        .on_conflict_do_nothing()
+        .returning(participations.c.unit_id)
+    )
+
+
+#: per database, built once (every cast runs it)
+_PARTICIPATION_INSERTS = {dialect: _participation_insert(dialect) for dialect in _INSERTS}
+
+
+def insert_participation(round_: Round, unit: Unit) -> None:
+    """Record that *unit* has voted in *round_*: only into an open round, and once; else refuse.
+
+    The cast's first write, so on SQLite it takes the write lock first (the cast read without it);
+    the one statement then re-checks the round under that lock, and the primary key is the
+    one-ballot-per-unit rule. A refused insert writes nothing and aborts nothing, so the cast needs
+    no savepoint.
+    """
+    take_write_lock()
+    insert = _PARTICIPATION_INSERTS[db.session.connection().dialect.name]
+    inserted = db.session.execute(insert, {"round_id": round_.id, "unit_id": unit.id}).first()
+    if inserted is not None:
+        return
+    if db.session.scalar(sa.select(Round.status).where(Round.id == round_.id)) is not RoundStatus.OPEN:
+        raise RoundNotOpen(N_("Vòng bầu đã kết thúc; phiếu không được ghi nhận."))
+    raise AlreadyVoted(N_("%(unit)s đã bỏ phiếu ở vòng này; mỗi đơn vị chỉ có một phiếu."), unit=unit.name)
+
+
+#: one candidate of a round, with its unit; built once (every cast runs it)
+_CANDIDATE = sa.select(RoundCandidate).where(
+    RoundCandidate.round_id == sa.bindparam("round_id"), RoundCandidate.unit_id == sa.bindparam("unit_id")
+)
+_NOMINEE = sa.select(RoundCandidate).where(RoundCandidate.round_id == sa.bindparam("round_id"))
+
+
+def offered_candidates(round_: Round, value: str, *, is_nominated: bool) -> list[RoundCandidate]:
+    """Return the round's candidates a submitted ballot value can name, with their units, and no other.
+
+    A unit's id names that candidate (if it is one); on a nominated ballot every value names the
+    one nominee. A cast so loads one candidate, not the whole list.
+    """
+    if value.isascii() and value.isdigit() and len(value) < 10:
+        return list(db.session.scalars(_CANDIDATE, {"round_id": round_.id, "unit_id": int(value)}))
+    if is_nominated:
+        return list(db.session.scalars(_NOMINEE, {"round_id": round_.id}))
+    return []
+
+
+def cast_ballot(
+    round_: Round,
+    unit: Unit,
+    choice: Unit | None = None,
+    *,
+    against: bool = False,
+    marks: Sequence[Mark] | None = None,
+    by: User | None = None,
+    now: datetime | None = None,
+    admission: Admission | None = None,
+) -> str:
+    """Cast the unit's plaintext ballot (an open vote): its *marks* as its type reads them, or *choice*.
+
+    A secret ballot is encrypted in the voter's browser and cast with ``encrypted.cast_encrypted``.
+
+    *choice* (None: a blank ballot) with *against* is the one-mark shorthand. *admission* is the
+    round as the view read it (``read_admission``), else it is read here. Return the ballot's
+    receipt code, the voter's only link to it.
+    """
+    admission = admission or read_admission(round_.id, unit.id)
+    assert admission is not None  # the round is loaded, so it exists
+    check_admission(admission, unit)
+    round_, rules = admission.round, admission.rules
+    if round_.is_encrypted:
+        raise InvalidState(N_("Vòng này bỏ phiếu kín bằng phiếu mã hóa trên trình duyệt của đại biểu."))
+    ballot = ballot_of(round_.election, rules)
+    if marks is None:
+        marks = [Mark(choice.id if choice else None, against)]
+    for mark in marks:
+        if mark.unit_id is not None and db.session.get(RoundCandidate, (round_.id, mark.unit_id)) is None:
+            named = db.session.get(Unit, mark.unit_id)
+            raise InvalidChoice(
+                N_("%(choice)s không có trong danh sách đề cử của vòng này."),
+                choice=named.name if named else mark.unit_id,
+            )
+    ballot.check(marks, seats=round_.seats)
+    if not rules.self_vote_allowed and any(m.unit_id == unit.id and not m.is_against for m in marks):
+        raise InvalidChoice(N_("Theo quy chế của hội nghị, đơn vị không được bầu cho chính mình."))
+    receipt_code = new_receipt_code()
+    # an open vote names the voter; an award vote (suy tôn) is a secret ballot whatever the rules' form
+    is_named = rules.vote_form is VoteForm.OPEN and not round_.election.is_award
+    voter_id = unit.id if is_named else None
+    insert_participation(round_, unit)  # refused with nothing written: the ballot follows it
+    ballot.store(round_.id, marks, receipt_code, voter_id=voter_id)
+    # Who voted is public (turnout); what, never. The time is cut to the minute so that the log
+    # adds nothing finer than what the participation list and the turnout counter already show.
+    moment = (now or utc_now()).replace(second=0, microsecond=0)
+    record(
+        "ballot.cast",
+        actor=by,
+        conference=round_.election.conference,
+        now=moment,
+        details={"round_id": round_.id, "unit_id": unit.id},
+    )
+    return receipt_code
