@@ -53,14 +53,15 @@ def test_demo_finished_plays_the_conference(runner: FlaskCliRunner, tmp_path: Pa
     assert conference is not None and conference.is_ended and count(Conference) == 1
     assert conference.held_on.year == 2016 and "11-11-2016" in result.output
     again = runner.invoke(args=["demo", "--finished"])
-    assert again.exit_code == 0 and count(Document) == 4  # two counting minutes, handover, conference
+    # two counting minutes, the handover, the bình xét minutes, the tờ trình and the conference minutes
+    assert again.exit_code == 0 and count(Document) == 6
 
     exported = runner.invoke(args=["documents", "export", "--out", str(tmp_path), "--year", "2016"])
     assert exported.exit_code == 0, exported.output
     pdf = tmp_path / "bien-ban-hoi-nghi-ctd4-2016.pdf"
     digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
     assert f"{digest}  {pdf.name}\n" in (tmp_path / "SHA256SUMS").read_text()
-    assert len((tmp_path / "SHA256SUMS").read_text().splitlines()) == 4
+    assert len((tmp_path / "SHA256SUMS").read_text().splitlines()) == 6  # every document of 2016
     document = db.session.scalar(sa.select(Document).where(Document.filename == pdf.name))
     assert document is not None and document.sha256 == digest
 
