@@ -10,12 +10,10 @@ from flask import Flask
 from tests.elections.helpers import change_rules, check_in_all, run_round
 from voting.clusters.models import Unit
 from voting.conferences.models import Conference
+from voting.elections.approve import AGAINST, FOR, ApproveBallot
 from voting.elections.ballots import (
-    AGAINST,
     BALLOT_KINDS,
     BLANK,
-    FOR,
-    ApproveBallot,
     BallotType,
     CandidateCount,
     ChooseOneBallot,

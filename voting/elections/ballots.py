@@ -299,7 +299,7 @@ def ballot_kind(ballot_type: BallotType | str) -> BallotKind:
         raise LookupError(f"no ballot type {ballot_type!r}: register a BallotKind for it") from None
 
 
-def _blank_option() -> tuple[str, str]:
+def blank_option() -> tuple[str, str]:
     return (BLANK, str(_l("Phiếu trống (không chọn đơn vị nào)")))
 
 
@@ -311,7 +311,7 @@ class ChooseOneBallot(BallotKind):
     label = N_("Chọn một đơn vị (hoặc phiếu trống)")
 
     def options(self, candidates: Sequence[Unit]) -> list[tuple[str, str]]:
-        return [(str(unit.id), unit.name) for unit in candidates] + [_blank_option()]
+        return [(str(unit.id), unit.name) for unit in candidates] + [blank_option()]
 
     def encrypted_options(self, candidate_ids: Sequence[int]) -> list[tuple[str, Mark]]:
         return [(f"unit:{unit_id}", Mark(unit_id)) for unit_id in candidate_ids] + [(BLANK, Mark(None))]
@@ -370,88 +370,6 @@ class ChooseOneBallot(BallotKind):
 
 
 #: the form values of an approve/reject ballot
-FOR, AGAINST = "for", "against"
-
-
-@register
-class ApproveBallot(BallotKind):
-    """Đồng ý / Không đồng ý with the one unit the chair nominates, or a blank ballot."""
-
-    type = BallotType.APPROVE
-    label = N_("Đồng ý / Không đồng ý với một đơn vị được đề cử (hoặc phiếu trống)")
-    is_nominated = True
-    paper_columns = ("votes", "against")
-    elected_sentence = N_(
-        "%(unit)s được đồng ý %(votes)s/%(base)s %(label)s = %(percent)s%% %(relation)s %(share)s: trúng cử."
-    )
-
-    def options(self, candidates: Sequence[Unit]) -> list[tuple[str, str]]:
-        if not candidates:
-            return [_blank_option()]
-        nominee = candidates[0].name
-        return [
-            (FOR, str(_l("Đồng ý: %(name)s", name=nominee))),
-            (AGAINST, str(_l("Không đồng ý: %(name)s", name=nominee))),
-            _blank_option(),
-        ]
-
-    def encrypted_options(self, candidate_ids: Sequence[int]) -> list[tuple[str, Mark]]:
-        nominee = (
-            [(FOR, Mark(candidate_ids[0])), (AGAINST, Mark(candidate_ids[0], True))] if candidate_ids else []
-        )
-        return [*nominee, (BLANK, Mark(None))]
-
-    def read(self, value: str, candidates: Sequence[Unit]) -> Mark | None:
-        if value == BLANK:
-            return Mark(None)
-        if value in (FOR, AGAINST) and candidates:
-            return Mark(candidates[0].id, is_against=value == AGAINST)
-        return None
-
-    def check(self, marks: Sequence[Mark], *, seats: int = 1) -> None:
-        if len(marks) == 1 and marks[0].unit_id is not None:  # Đồng ý or Không đồng ý with the nominee
-            return
-        super().check(marks, seats=seats)
-
-    def mark_label(self, mark: Mark, names: Mapping[int, str]) -> str:
-        if mark.unit_id is None:
-            return super().mark_label(mark, names)
-        return f"{'Không đồng ý' if mark.is_against else 'Đồng ý'} ({names[mark.unit_id]})"
-
-    def decision(
-        self,
-        counts: Sequence[CandidateCount],
-        winners: Sequence[Unit],
-        runoff: Sequence[Unit],
-        cut: Cut,
-        *,
-        needs_decision: bool,
-        tr: Translate = vietnamese,
-    ) -> str:
-        if winners:
-            return super().decision(counts, winners, runoff, cut, needs_decision=needs_decision, tr=tr)
-        nominee = counts[0] if counts else None
-        head = (
-            cut.say(
-                N_(
-                    "%(unit)s chỉ được đồng ý %(votes)s/%(base)s %(label)s = %(percent)s%%, "
-                    "không vượt %(share)s: không trúng cử"
-                ),
-                nominee,
-                tr,
-            )
-            if nominee
-            else tr(N_("Không có đơn vị được đề cử"))
-        )
-        tail = tr(N_("chủ tọa ghi nhận quyết định.") if needs_decision else N_("đề cử lại ở vòng sau."))
-        return f"{head}; {tail}"
-
-    def paper_label(self, column: str, unit: Unit) -> str:
-        if column == "against":
-            return str(_l("Không đồng ý: %(name)s", name=unit.name))
-        return str(_l("Đồng ý: %(name)s", name=unit.name))
-
-
 def runoff_candidates(counts: Sequence[CandidateCount]) -> list[Unit]:
     """Return the tied top units, or the top two (with everyone tied for second); never break a tie."""
     if not counts:
@@ -465,6 +383,7 @@ def runoff_candidates(counts: Sequence[CandidateCount]) -> list[Unit]:
 
 
 # The types kept in their own modules register themselves on import.
+from voting.elections import approve as approve  # noqa: E402
 from voting.elections import choose_up_to_k as choose_up_to_k  # noqa: E402
 
 _missing = set(BallotType) - BALLOT_KINDS.keys()
