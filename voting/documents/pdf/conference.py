@@ -15,6 +15,7 @@ from voting.documents.minutes_data import (
     ElectionMinutes,
     HandoverMinutes,
 )
+from voting.documents.pdf.closing import SignatureBlock, closing
 from voting.documents.pdf.layout import (
     BOLD,
     REGULAR,
@@ -22,10 +23,8 @@ from voting.documents.pdf.layout import (
     TEXT_WIDTH,
     BuiltPdf,
     Footer,
-    SignatureBlock,
     SignatureSpot,
     cells,
-    closing,
     header,
     register_fonts,
     render,

@@ -5,19 +5,9 @@ from __future__ import annotations
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph
 
 from voting.documents.minutes_data import CountingMinutes
+from voting.documents.pdf.closing import SignatureBlock, closing
 from voting.documents.pdf.conference import count_table
-from voting.documents.pdf.layout import (
-    STYLES,
-    BuiltPdf,
-    Footer,
-    SignatureBlock,
-    SignatureSpot,
-    closing,
-    header,
-    render,
-    sentence,
-    t,
-)
+from voting.documents.pdf.layout import STYLES, BuiltPdf, Footer, SignatureSpot, header, render, sentence, t
 from voting.formatting import format_clock
 
 #: the one signature field of the counting minutes

@@ -11,15 +11,14 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
 
 from voting.documents.emulation_data import AwardProposal, EmulationMinutes, ProposalLine
+from voting.documents.pdf.closing import SignatureBlock, closing
 from voting.documents.pdf.conference import AGENCY_FIELD, CHAIR_FIELD, SECRETARY_FIELD, seal_spot
 from voting.documents.pdf.layout import (
     STYLES,
     TEXT_WIDTH,
     BuiltPdf,
     Footer,
-    SignatureBlock,
     SignatureSpot,
-    closing,
     header,
     render,
     sentence,

@@ -5,18 +5,8 @@ from __future__ import annotations
 from reportlab.platypus import Flowable, Paragraph
 
 from voting.documents.minutes_data import HandoverDocument
-from voting.documents.pdf.layout import (
-    STYLES,
-    BuiltPdf,
-    Footer,
-    SignatureBlock,
-    SignatureSpot,
-    closing,
-    header,
-    render,
-    sentence,
-    t,
-)
+from voting.documents.pdf.closing import SignatureBlock, closing
+from voting.documents.pdf.layout import STYLES, BuiltPdf, Footer, SignatureSpot, header, render, sentence, t
 from voting.formatting import format_clock
 
 #: the signature fields, in signing order: the giver certifies, the receiver, then the chair as witness
