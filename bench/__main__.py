@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import upgrade
 
-from bench import browser_crypto, cast, crypto, emulation, inprocess, province, report, seed
+from bench import binhxet_minutes, browser_crypto, cast, crypto, emulation, inprocess, province, report, seed
 from bench.client import Run
 from bench.server import Gunicorn
 from bench.sessions import real_logins, signed_session
@@ -330,7 +330,11 @@ def run_province(args: argparse.Namespace) -> None:
 
 
 def run_emulation() -> None:
-    """Time the scoring day (60 units × 40 criteria) on SQLite, and on PostgreSQL when configured."""
+    """Time the scoring day, then the bình xét documents' builders.
+
+    The scoring day at 60 units × 40 criteria on SQLite, and on PostgreSQL when configured; the
+    builders at 8 to 500 units.
+    """
     with tempfile.TemporaryDirectory(prefix="luanluu-emulation-") as tmp:
         targets = [("SQLite", f"sqlite:///{tmp}/emulation.sqlite3")]
         pg = os.environ.get("BENCH_DATABASE_URL", "")
@@ -341,6 +345,8 @@ def run_emulation() -> None:
             emulation.print_report(label, emulation.measure(app))
             with app.app_context():
                 db.engine.dispose()
+    print("\nThe bình xét documents' builders (python -m bench.binhxet_minutes)")
+    binhxet_minutes.main()
 
 
 def main() -> None:
