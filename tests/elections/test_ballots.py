@@ -133,9 +133,9 @@ class Recording(ChooseOneBallot):
     def __init__(self) -> None:
         self.calls: list[str] = []
 
-    def store(self, round_id: int, marks: Sequence[Mark], receipt_code: str, *, voter_id: int | None) -> None:
+    def store(self, round_id: int, marks: Sequence[Mark], receipt_code: str, *, voter_id: int | None) -> bool:
         self.calls.append("store")
-        super().store(round_id, marks, receipt_code, voter_id=voter_id)
+        return super().store(round_id, marks, receipt_code, voter_id=voter_id)
 
     def shuffle(self, round_id: int) -> None:
         self.calls.append("shuffle")

@@ -12,11 +12,11 @@ from flask import Flask
 from sqlalchemy.exc import IntegrityError
 
 from tests.eg import cast_ballot, open_round
-from tests.elections.helpers import cast_at_once, check_in_all, count_rows, vote
+from tests.elections.helpers import cast_at_once, check_in_all, count_rows, open_vote_round, vote
 from tests.helpers import OPENED_AT, later
 from voting.conferences.models import Conference
 from voting.crypto.prover import encrypt_ballot
-from voting.elections import encrypted
+from voting.elections import casting, encrypted, services
 from voting.elections.models import Ballot, EncryptedBallot, Office, Participation, Round, RoundStatus
 from voting.errors import InvalidChoice, RoundNotOpen
 from voting.extensions import db
@@ -160,4 +160,42 @@ def test_database_refuses_a_second_open_round(conference: Conference) -> None:
     )
     with pytest.raises(IntegrityError):
         db.session.execute(sa.insert(Round).values(number=2, status=RoundStatus.OPEN, **common))
+    db.session.rollback()
+
+
+def test_a_receipt_code_already_drawn_is_drawn_again(
+    conference: Conference, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two ballots drawing the same receipt code: the second draws again, and both are cast."""
+    round_ = open_vote_round(conference)
+    units = conference.cluster.units
+    drawn = iter(["AAAA-AAAA", "AAAA-AAAA", "BBBB-BBBB"])
+    monkeypatch.setattr(casting, "new_receipt_code", lambda: next(drawn))
+    first = services.cast_ballot(round_, units[0], units[1], now=later(2))
+    second = services.cast_ballot(round_, units[1], units[2], now=later(2))
+    assert (first, second) == ("AAAA-AAAA", "BBBB-BBBB")
+    codes = db.session.scalars(sa.select(Ballot.receipt_code).where(Ballot.round_id == round_.id))
+    assert sorted(codes) == ["AAAA-AAAA", "BBBB-BBBB"]
+    assert count_rows(Participation, round_) == 2
+
+
+def test_a_receipt_code_is_unique_in_its_round_only(conference: Conference) -> None:
+    """Receipts are published per round: the same code may stand in two rounds, never twice in one."""
+    round_ = open_vote_round(conference)
+    other = Round(
+        election_id=round_.election_id,
+        number=2,
+        status=RoundStatus.CLOSED,
+        opened_at=later(3),
+        closed_at=later(4),
+        base=round_.base,
+    )
+    db.session.add(other)
+    db.session.flush()
+    for target in (round_, other):
+        db.session.add(Ballot(round_id=target.id, choice_unit_id=None, receipt_code="CCCC-CCCC"))
+    db.session.flush()
+    db.session.add(Ballot(round_id=round_.id, choice_unit_id=None, receipt_code="CCCC-CCCC"))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
     db.session.rollback()

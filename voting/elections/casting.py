@@ -8,14 +8,13 @@ or once the round has closed, and the ballot follows it, so a refusal writes not
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as sa_orm
-from sqlalchemy.dialects import postgresql, sqlite
 
 from voting.audit.services import record
 from voting.auth.models import User
@@ -28,7 +27,7 @@ from voting.errors import AlreadyVoted, InvalidChoice, InvalidState, NotEligible
 from voting.extensions import db
 from voting.formatting import utc_now
 from voting.i18n import N_
-from voting.transactions import take_write_lock
+from voting.transactions import INSERTS, dialect, take_write_lock
 
 #: receipt codes avoid letters and digits that are easy to confuse
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -116,22 +115,18 @@ def check_admission(admission: Admission, unit: Unit) -> None:
         )
 
 
-#: the INSERT that can do nothing on a conflict, per database
-_INSERTS: dict[str, Callable[[Any], Any]] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-
-
 def insert_new(model: type[Any]) -> Any:
     """Return an INSERT into *model*'s table with ``on_conflict_do_nothing`` (the database's own)."""
-    return _INSERTS[db.session.connection().dialect.name](model.__table__)
+    return INSERTS[dialect()](model.__table__)
 
 
-def _participation_insert(dialect: str) -> Any:
+def _participation_insert(name: str) -> Any:
     rounds, participations = Round.__table__, Participation.__table__
     into_open_round = sa.select(rounds.c.id, sa.bindparam("unit_id", type_=sa.Integer)).where(
         rounds.c.id == sa.bindparam("round_id"), rounds.c.status == RoundStatus.OPEN.value
     )
     return (
-        _INSERTS[dialect](participations)
+        INSERTS[name](participations)
         .from_select(["round_id", "unit_id"], into_open_round)
         .on_conflict_do_nothing()
         .returning(participations.c.unit_id)
@@ -139,7 +134,7 @@ def _participation_insert(dialect: str) -> Any:
 
 
 #: per database, built once (every cast runs it)
-_PARTICIPATION_INSERTS = {dialect: _participation_insert(dialect) for dialect in _INSERTS}
+_PARTICIPATION_INSERTS = {name: _participation_insert(name) for name in INSERTS}
 
 
 def insert_participation(round_: Round, unit: Unit) -> None:
@@ -151,7 +146,7 @@ def insert_participation(round_: Round, unit: Unit) -> None:
     no savepoint.
     """
     take_write_lock()
-    insert = _PARTICIPATION_INSERTS[db.session.connection().dialect.name]
+    insert = _PARTICIPATION_INSERTS[dialect()]
     inserted = db.session.execute(insert, {"round_id": round_.id, "unit_id": unit.id}).first()
     if inserted is not None:
         return
@@ -218,12 +213,14 @@ def cast_ballot(
     ballot.check(marks, seats=round_.seats)
     if not rules.self_vote_allowed and any(m.unit_id == unit.id and not m.is_against for m in marks):
         raise InvalidChoice(N_("Theo quy chế của hội nghị, đơn vị không được bầu cho chính mình."))
-    receipt_code = new_receipt_code()
     # an open vote names the voter; an award vote (suy tôn) is a secret ballot whatever the rules' form
     is_named = rules.vote_form is VoteForm.OPEN and not round_.election.is_award
     voter_id = unit.id if is_named else None
     insert_participation(round_, unit)  # refused with nothing written: the ballot follows it
-    ballot.store(round_.id, marks, receipt_code, voter_id=voter_id)
+    receipt_code = new_receipt_code()
+    # A code already taken in the round (1 in 2^40 per ballot cast there) writes nothing: draw again.
+    while not ballot.store(round_.id, marks, receipt_code, voter_id=voter_id):
+        receipt_code = new_receipt_code()
     # Who voted is public (turnout); what, never. The time is cut to the minute so that the log
     # adds nothing finer than what the participation list and the turnout counter already show.
     moment = (now or utc_now()).replace(second=0, microsecond=0)

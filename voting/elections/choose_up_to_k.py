@@ -9,7 +9,6 @@ broken by list order.
 from __future__ import annotations
 
 import random
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -19,7 +18,16 @@ from flask_babel import lazy_gettext as _l
 
 from voting.clusters.models import Unit
 from voting.elections.award_models import BallotMark
-from voting.elections.ballots import BallotKind, BallotType, CandidateCount, Cut, Mark, Tally, register
+from voting.elections.ballots import (
+    BallotKind,
+    BallotType,
+    CandidateCount,
+    Cut,
+    Mark,
+    Tally,
+    insert_ballot,
+    register,
+)
 from voting.elections.models import Ballot
 from voting.errors import InvalidChoice
 from voting.extensions import db
@@ -91,21 +99,21 @@ class ChooseUpToKBallot(BallotKind):
     def mark_label(self, mark: Mark, names: Mapping[int, str]) -> str:
         return "Phiếu trống" if mark.unit_id is None else names[mark.unit_id]
 
-    def store(self, round_id: int, marks: Sequence[Mark], receipt_code: str, *, voter_id: int | None) -> None:
+    def store(self, round_id: int, marks: Sequence[Mark], receipt_code: str, *, voter_id: int | None) -> bool:
         if voter_id is not None:  # award votes are secret ballots (cast_ballot names no voter)
             raise InvalidChoice(N_("Phiếu suy tôn là phiếu kín."))
-        ballot_id = secrets.token_hex(16)
-        db.session.execute(
-            sa.insert(Ballot).values(
-                id=ballot_id, round_id=round_id, choice_unit_id=None, receipt_code=receipt_code
-            )
+        ballot_id = insert_ballot(
+            {"round_id": round_id, "choice_unit_id": None, "receipt_code": receipt_code}
         )
+        if ballot_id is None:
+            return False
         units = sorted({mark.unit_id for mark in marks if mark.unit_id is not None})
         if units:
             db.session.execute(
                 sa.insert(BallotMark),
                 [{"ballot_id": ballot_id, "unit_id": unit_id, "round_id": round_id} for unit_id in units],
             )
+        return True
 
     def _ballots(self, round_id: int) -> dict[str, tuple[str, list[int]]]:
         """Return a round's ballots by id: (receipt code, the units marked)."""

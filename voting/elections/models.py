@@ -292,6 +292,8 @@ class Ballot(db.Model):  # type: ignore[name-defined,misc]
         sa.CheckConstraint("NOT is_against OR choice_unit_id IS NOT NULL", name="against_has_nominee"),
         # Counting groups a round's ballots by choice: answered from this index alone.
         sa.Index("ix_ballots_round_id_choice_unit_id_is_against", "round_id", "choice_unit_id", "is_against"),
+        # Receipts are published per round: a code is unique there (a cast drawing a taken one draws again).
+        sa.UniqueConstraint("round_id", "receipt_code"),
     )
 
     #: random, so that ids carry no order
@@ -301,8 +303,8 @@ class Ballot(db.Model):  # type: ignore[name-defined,misc]
     choice_unit_id: Mapped[int | None]
     #: on an approve/reject ballot, "Không đồng ý" with the nominee (False: "Đồng ý")
     is_against: Mapped[bool] = mapped_column(server_default=sa.false())
-    #: shown once to the voter, who can later find the ballot by it
-    receipt_code: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    #: shown once to the voter, who can later find the ballot by it on the round's published receipts
+    receipt_code: Mapped[str] = mapped_column(sa.String(16))
 
     def __repr__(self) -> str:
         return f"<Ballot {self.id}>"
