@@ -96,6 +96,9 @@ def _drop_everything() -> None:
     metadata = sa.MetaData()
     metadata.reflect(db.engine)
     metadata.drop_all(db.engine)
+    if db.engine.dialect.name == "postgresql":  # the migrations' function outlives the tables
+        with db.engine.begin() as connection:
+            connection.execute(sa.text("DROP FUNCTION IF EXISTS audit_chain_head(bigint)"))
 
 
 # The database per test ---------------------------------------------------------------------------

@@ -13,9 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import sqlalchemy as sa
 from flask import current_app, has_request_context, request
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from voting.extensions import db
@@ -68,10 +66,6 @@ def take_write_lock() -> bool:
     raw.execute("BEGIN IMMEDIATE")
     connection.info[HOLDS_LOCK] = True
     return True
-
-
-#: each database's own INSERT, which can do nothing on a conflict (``on_conflict_do_nothing``)
-INSERTS: dict[str, Callable[[sa.Table], Any]] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def dialect() -> str:

@@ -17,7 +17,15 @@ from tests.helpers import OPENED_AT, later
 from voting.conferences.models import Conference
 from voting.crypto.prover import encrypt_ballot
 from voting.elections import casting, encrypted, services
-from voting.elections.models import Ballot, EncryptedBallot, Office, Participation, Round, RoundStatus
+from voting.elections.models import (
+    Ballot,
+    EncryptedBallot,
+    NamedVote,
+    Office,
+    Participation,
+    Round,
+    RoundStatus,
+)
 from voting.errors import InvalidChoice, RoundNotOpen
 from voting.extensions import db
 
@@ -166,7 +174,11 @@ def test_database_refuses_a_second_open_round(conference: Conference) -> None:
 def test_a_receipt_code_already_drawn_is_drawn_again(
     conference: Conference, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Two ballots drawing the same receipt code: the second draws again, and both are cast."""
+    """Two ballots drawing the same receipt code: the second draws again, and both are cast.
+
+    In an open vote each ballot's named vote goes in with it (one statement on PostgreSQL): the
+    refused draw leaves no named vote behind.
+    """
     round_ = open_vote_round(conference)
     units = conference.cluster.units
     drawn = iter(["AAAA-AAAA", "AAAA-AAAA", "BBBB-BBBB"])
@@ -177,6 +189,10 @@ def test_a_receipt_code_already_drawn_is_drawn_again(
     codes = db.session.scalars(sa.select(Ballot.receipt_code).where(Ballot.round_id == round_.id))
     assert sorted(codes) == ["AAAA-AAAA", "BBBB-BBBB"]
     assert count_rows(Participation, round_) == 2
+    named = db.session.execute(
+        sa.select(NamedVote.unit_id, NamedVote.choice_unit_id).where(NamedVote.round_id == round_.id)
+    )
+    assert sorted(named.tuples()) == sorted([(units[0].id, units[1].id), (units[1].id, units[2].id)])
 
 
 def test_a_receipt_code_is_unique_in_its_round_only(conference: Conference) -> None:

@@ -69,16 +69,21 @@ def entry_hash(
     return hashlib.sha256((payload + prev_hash).encode("utf-8")).hexdigest()
 
 
-#: the append's two statements, built once (every cast appends: building them per call cost more
-#: CPU than running them)
+#: the append's statements, built once (every cast appends: building them per call cost more CPU
+#: than running them). On PostgreSQL the chain's advisory lock and the read of its head are one
+#: round trip (the function of migration 8c41d2a7e5b3); SQLite's BEGIN IMMEDIATE already serializes.
 _LAST_ENTRY = sa.select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+_HEAD_UNDER_LOCK = sa.text("SELECT last_id, last_hash FROM audit_chain_head(:key)").bindparams(
+    key=_CHAIN_LOCK_KEY
+)
 _APPEND = sa.insert(AuditEntry.__table__)
 
 
-def _lock_chain() -> None:
-    """Serialize appends until the transaction ends (SQLite's BEGIN IMMEDIATE already does)."""
+def _last_entry_under_lock() -> sa.Row[Any] | None:
+    """Lock the chain until the transaction ends, then read its last entry (id, hash)."""
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
+        return db.session.execute(_HEAD_UNDER_LOCK).first()
+    return db.session.execute(_LAST_ENTRY).first()
 
 
 def record(
@@ -90,8 +95,7 @@ def record(
     now: datetime,
 ) -> None:
     """Append an entry to the audit log under the chain lock; never commits."""
-    _lock_chain()
-    last = db.session.execute(_LAST_ENTRY).first()
+    last = _last_entry_under_lock()
     next_id, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
     fields: dict[str, Any] = {
         "id": next_id,

@@ -175,18 +175,12 @@ def live_session_values(user_id: int, token: str) -> dict[str, object]:
     return {"session_user_id": user_id, "session_token_hash": _token_hash(token)}
 
 
+#: built once, with bound values: every logged-in request runs it
+_USER_OF_SESSION = sa.select(User).where(live_session())
+
+
 def user_for_session(user_id: int, token: object) -> User | None:
     """Return the account of a live login session: one query checks the session and loads the account."""
     if not isinstance(token, str) or not token:
         return None
-    query = (
-        sa.select(User)
-        .join(LoginSession, LoginSession.user_id == User.id)
-        .where(
-            User.id == user_id,
-            User.is_enabled,
-            LoginSession.token_hash == _token_hash(token),
-            LoginSession.ended_at.is_(None),
-        )
-    )
-    return db.session.scalar(query)
+    return db.session.scalar(_USER_OF_SESSION, live_session_values(user_id, token))

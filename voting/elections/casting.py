@@ -19,7 +19,7 @@ import sqlalchemy.orm as sa_orm
 from voting.audit.services import record
 from voting.auth.models import User
 from voting.clusters.models import Unit
-from voting.conferences.models import CheckIn
+from voting.conferences.models import CheckIn, Conference
 from voting.elections.ballots import Mark
 from voting.elections.models import Election, Participation, Round, RoundCandidate, RoundStatus
 from voting.elections.rules import ConferenceRules, VoteForm, ballot_of, rules_of
@@ -27,7 +27,7 @@ from voting.errors import AlreadyVoted, InvalidChoice, InvalidState, NotEligible
 from voting.extensions import db
 from voting.formatting import utc_now
 from voting.i18n import N_
-from voting.transactions import INSERTS, dialect, take_write_lock
+from voting.transactions import take_write_lock
 
 #: receipt codes avoid letters and digits that are easy to confuse
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -62,9 +62,27 @@ class Admission:
     rules: ConferenceRules
     checked_in_at: datetime | None  # the voter's check-in, None if it has not checked in
     has_voted: bool
+    candidate: RoundCandidate | None = None  # the candidate the ballot names, with its unit, if asked
 
 
-def _admission_query() -> sa.Select[Any]:
+def candidate_id(value: str) -> int | None:
+    """Return the unit id a submitted ballot value names, if it is one (not "blank", not a nominee's yes)."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+
+
+#: what the admission leaves out: a conference's minutes notes may run to pages, read on every cast
+_CONFERENCE_NOT_READ = (
+    Conference.place,
+    Conference.directing_leader,
+    Conference.report_summary,
+    Conference.discussion,
+    Conference.conclusions,
+    Conference.display_token,
+)
+_ELECTION_NOT_READ = (Election.decision_statement, Election.witnesses, Election.lots_seed)
+
+
+def _admission_query(*, with_candidate: bool) -> sa.Select[Any]:
     checked_in_at = (
         sa.select(CheckIn.checked_in_at)
         .where(CheckIn.conference_id == Election.conference_id, CheckIn.unit_id == sa.bindparam("unit_id"))
@@ -73,33 +91,55 @@ def _admission_query() -> sa.Select[Any]:
     voted = sa.exists().where(
         Participation.round_id == Round.id, Participation.unit_id == sa.bindparam("unit_id")
     )
-    return (
+    query = (
         sa.select(Round, ConferenceRules, checked_in_at, voted)
         .join(Round.election)
         .join(Election.conference)
         .outerjoin(ConferenceRules, ConferenceRules.conference_id == Election.conference_id)
-        .options(sa_orm.contains_eager(Round.election).contains_eager(Election.conference))
+        .options(
+            sa_orm.defer(Round.void_reason),
+            sa_orm.contains_eager(Round.election).options(
+                *(sa_orm.defer(column) for column in _ELECTION_NOT_READ),
+                sa_orm.contains_eager(Election.conference).options(
+                    *(sa_orm.defer(column) for column in _CONFERENCE_NOT_READ)
+                ),
+            ),
+        )
         .where(Round.id == sa.bindparam("round_id"))
         .with_for_update(read=True, of=Round)
         .execution_options(populate_existing=True)  # the status as of the lock
     )
+    if with_candidate:  # the named candidate by primary key, with its unit (joined): never the whole list
+        named = sa.and_(
+            RoundCandidate.round_id == Round.id, RoundCandidate.unit_id == sa.bindparam("choice_id")
+        )
+        query = query.add_columns(RoundCandidate).outerjoin(RoundCandidate, named)
+    return query
 
 
-#: built once, with bound ids: every cast runs it, and building it cost about as much as running it
-_ADMISSION = _admission_query()
+#: built once, with bound ids: every cast runs one, and building it cost about as much as running it
+_ADMISSION = _admission_query(with_candidate=False)
+_ADMISSION_WITH_CANDIDATE = _admission_query(with_candidate=True)
 
 
-def read_admission(round_id: int, unit_id: int) -> Admission | None:
+def read_admission(round_id: int, unit_id: int, *, choice_id: int | None = None) -> Admission | None:
     """Read a round with its election, conference and rules, and *unit_id*'s check-in and participation.
 
     One query, which share-locks the round's row (PostgreSQL) for the rest of the transaction, as
-    ``lock_round`` does for a ballot: closing the round waits for the casts that read it open.
+    ``lock_round`` does for a ballot: closing the round waits for the casts that read it open. With
+    *choice_id*, the same query reads that candidate of the round (``Admission.candidate``).
     """
-    row = db.session.execute(_ADMISSION, {"round_id": round_id, "unit_id": unit_id}).one_or_none()
+    ids = {"round_id": round_id, "unit_id": unit_id}
+    if choice_id is None:
+        row = db.session.execute(_ADMISSION, ids).one_or_none()
+        candidate = None
+    else:
+        row = db.session.execute(_ADMISSION_WITH_CANDIDATE, {**ids, "choice_id": choice_id}).one_or_none()
+        candidate = row[-1] if row is not None else None
     if row is None:
         return None
-    round_, rules, at, has_voted_ = row
-    return Admission(round_, rules or rules_of(round_.election.conference), at, bool(has_voted_))
+    round_, rules, at, has_voted_ = row[:4]
+    return Admission(round_, rules or rules_of(round_.election.conference), at, bool(has_voted_), candidate)
 
 
 def check_admission(admission: Admission, unit: Unit) -> None:
@@ -115,26 +155,14 @@ def check_admission(admission: Admission, unit: Unit) -> None:
         )
 
 
-def insert_new(model: type[Any]) -> Any:
-    """Return an INSERT into *model*'s table with ``on_conflict_do_nothing`` (the database's own)."""
-    return INSERTS[dialect()](model.__table__)
-
-
-def _participation_insert(name: str) -> Any:
-    rounds, participations = Round.__table__, Participation.__table__
-    into_open_round = sa.select(rounds.c.id, sa.bindparam("unit_id", type_=sa.Integer)).where(
-        rounds.c.id == sa.bindparam("round_id"), rounds.c.status == RoundStatus.OPEN.value
-    )
-    return (
-        INSERTS[name](participations)
-        .from_select(["round_id", "unit_id"], into_open_round)
-        .on_conflict_do_nothing()
-        .returning(participations.c.unit_id)
-    )
-
-
-#: per database, built once (every cast runs it)
-_PARTICIPATION_INSERTS = {name: _participation_insert(name) for name in INSERTS}
+#: plain SQL that both databases read, so that SQLAlchemy caches its compiled form (it never caches a
+#: dialect's own INSERT … ON CONFLICT, which every cast then compiled again): the participation goes
+#: in only while the round is open, and only once
+_INSERT_PARTICIPATION = sa.text(
+    "INSERT INTO participations (round_id, unit_id) "
+    "SELECT id, CAST(:unit_id AS INTEGER) FROM rounds WHERE id = :round_id AND status = :open "
+    "ON CONFLICT DO NOTHING RETURNING unit_id"
+).bindparams(open=RoundStatus.OPEN.value)
 
 
 def insert_participation(round_: Round, unit: Unit) -> None:
@@ -146,8 +174,7 @@ def insert_participation(round_: Round, unit: Unit) -> None:
     no savepoint.
     """
     take_write_lock()
-    insert = _PARTICIPATION_INSERTS[dialect()]
-    inserted = db.session.execute(insert, {"round_id": round_.id, "unit_id": unit.id}).first()
+    inserted = db.session.execute(_INSERT_PARTICIPATION, {"round_id": round_.id, "unit_id": unit.id}).first()
     if inserted is not None:
         return
     if db.session.scalar(sa.select(Round.status).where(Round.id == round_.id)) is not RoundStatus.OPEN:
@@ -155,23 +182,20 @@ def insert_participation(round_: Round, unit: Unit) -> None:
     raise AlreadyVoted(N_("%(unit)s đã bỏ phiếu ở vòng này; mỗi đơn vị chỉ có một phiếu."), unit=unit.name)
 
 
-#: one candidate of a round, with its unit; built once (every cast runs it)
-_CANDIDATE = sa.select(RoundCandidate).where(
-    RoundCandidate.round_id == sa.bindparam("round_id"), RoundCandidate.unit_id == sa.bindparam("unit_id")
-)
+#: a nominated ballot's one nominee, with its unit; built once
 _NOMINEE = sa.select(RoundCandidate).where(RoundCandidate.round_id == sa.bindparam("round_id"))
 
 
-def offered_candidates(round_: Round, value: str, *, is_nominated: bool) -> list[RoundCandidate]:
+def offered_candidates(admission: Admission, value: str, *, is_nominated: bool) -> list[RoundCandidate]:
     """Return the round's candidates a submitted ballot value can name, with their units, and no other.
 
-    A unit's id names that candidate (if it is one); on a nominated ballot every value names the
-    one nominee. A cast so loads one candidate, not the whole list.
+    A unit's id names that candidate (if it is one), read with the admission; on a nominated
+    ballot every value names the one nominee. A cast so loads one candidate, not the whole list.
     """
-    if value.isascii() and value.isdigit() and len(value) < 10:
-        return list(db.session.scalars(_CANDIDATE, {"round_id": round_.id, "unit_id": int(value)}))
+    if candidate_id(value) is not None:
+        return [admission.candidate] if admission.candidate is not None else []
     if is_nominated:
-        return list(db.session.scalars(_NOMINEE, {"round_id": round_.id}))
+        return list(db.session.scalars(_NOMINEE, {"round_id": admission.round.id}))
     return []
 
 

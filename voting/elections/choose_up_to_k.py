@@ -103,7 +103,7 @@ class ChooseUpToKBallot(BallotKind):
         if voter_id is not None:  # award votes are secret ballots (cast_ballot names no voter)
             raise InvalidChoice(N_("Phiếu suy tôn là phiếu kín."))
         ballot_id = insert_ballot(
-            {"round_id": round_id, "choice_unit_id": None, "receipt_code": receipt_code}
+            {"round_id": round_id, "choice_unit_id": None, "is_against": False, "receipt_code": receipt_code}
         )
         if ballot_id is None:
             return False

@@ -25,7 +25,6 @@ from voting.elections.ballots import Mark
 from voting.elections.casting import (
     Admission,
     check_admission,
-    insert_new,
     insert_participation,
     read_admission,
 )
@@ -51,6 +50,13 @@ VERSION = "luanluu-eg-1"
 BALLOT_KEYS = frozenset({"ctx", "round", "choices", "sum_proof"})
 #: what a malformed or unprovable input raises inside the verifier
 REFUSED = (ValueError, KeyError, TypeError, IndexError, AttributeError, RuntimeError)
+
+#: plain SQL both databases read, so that SQLAlchemy caches it (as the plaintext cast's inserts,
+#: ``casting``): the round's unique tracker makes a replayed ballot insert nothing
+_INSERT_ENCRYPTED_BALLOT = sa.text(
+    "INSERT INTO encrypted_ballots (id, round_id, tracker, content, zero) "
+    "VALUES (:id, :round_id, :tracker, :content, :zero) ON CONFLICT DO NOTHING RETURNING id"
+)
 
 
 def key_of(conference: Conference) -> ElectionKey:
@@ -178,18 +184,14 @@ def cast_encrypted(
             )
         ) from None
     insert_participation(round_, unit)  # refused with nothing written: the ballot follows it
-    stored = db.session.execute(
-        insert_new(EncryptedBallot)
-        .values(
-            id=new_ballot_id(),
-            round_id=round_.id,
-            tracker=tracker,
-            content=verifier.canonical(ballot).decode(),
-            zero=json.dumps(zero),
-        )
-        .on_conflict_do_nothing()
-        .returning(EncryptedBallot.id)
-    ).first()
+    ballot_row = {
+        "id": new_ballot_id(),
+        "round_id": round_.id,
+        "tracker": tracker,
+        "content": verifier.canonical(ballot).decode(),
+        "zero": json.dumps(zero),
+    }
+    stored = db.session.execute(_INSERT_ENCRYPTED_BALLOT, ballot_row).first()
     if stored is None:  # the round's tracker is unique: a replayed ballot
         mine = sa.and_(Participation.round_id == round_.id, Participation.unit_id == unit.id)
         db.session.execute(sa.delete(Participation).where(mine))  # nothing of the refused cast stays

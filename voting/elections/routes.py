@@ -17,6 +17,7 @@ from voting.confirm import ask_confirmation, is_confirmed
 from voting.elections import decisions, encrypted, exports, review, services
 from voting.elections.ballots import BLANK, BallotType
 from voting.elections.board import board_of, short_tracker
+from voting.elections.casting import candidate_id
 from voting.elections.forms import (
     BallotForm,
     CastBallotForm,
@@ -169,16 +170,16 @@ def cast(round_id: int) -> Response:
     """Cast the reviewed ballot and show the receipt."""
     unit = _voter_unit()
     # One query: the round with its conference and rules, and this unit's check-in (the service's).
-    admission = services.read_admission(round_id, unit.id) or abort(404)
+    value = request.form.get("choice", "")
+    # The same query reads the candidate the ballot names, by primary key (never the whole list).
+    admission = services.read_admission(round_id, unit.id, choice_id=candidate_id(value)) or abort(404)
     round_ = admission.round
     load_conference(round_.election.conference_id, Role.REPRESENTATIVE)
     if round_.is_encrypted:  # a secret ballot is only ever posted encrypted (secret_routes.cast)
         abort(400)
     ballot = admission.rules.ballot
     # Held for the whole request, so the service's check of the candidate is answered from the session.
-    offered = services.offered_candidates(
-        round_, request.form.get("choice", ""), is_nominated=ballot.is_nominated
-    )
+    offered = services.offered_candidates(admission, value, is_nominated=ballot.is_nominated)
     candidates = [candidate.unit for candidate in offered]
     form = CastBallotForm(ballot.options(candidates))
     mark = ballot.read(form.choice.data or "", candidates) if form.validate_on_submit() else None
