@@ -89,7 +89,7 @@ def prepare_database(url: str) -> Flask:
         with db.engine.begin() as connection:
             connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
             if connection.dialect.name == "postgresql":  # a migration's function outlives the tables
-                connection.execute(sa.text("DROP FUNCTION IF EXISTS audit_chain_head(bigint)"))
+                connection.execute(sa.text("DROP FUNCTION IF EXISTS audit_append"))
         upgrade()
     return app
 

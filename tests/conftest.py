@@ -98,7 +98,7 @@ def _drop_everything() -> None:
     metadata.drop_all(db.engine)
     if db.engine.dialect.name == "postgresql":  # the migrations' function outlives the tables
         with db.engine.begin() as connection:
-            connection.execute(sa.text("DROP FUNCTION IF EXISTS audit_chain_head(bigint)"))
+            connection.execute(sa.text("DROP FUNCTION IF EXISTS audit_append"))
 
 
 # The database per test ---------------------------------------------------------------------------

@@ -12,9 +12,11 @@ from flask.testing import FlaskCliRunner
 
 from tests.eg import cast_ballot, open_round
 from tests.elections.helpers import check_in_all, run_round
+from tests.factories import Factories
 from tests.helpers import OPENED_AT, later
 from voting.audit.models import AuditEntry
-from voting.audit.services import GENESIS, record, verify
+from voting.audit.services import GENESIS, entry_hash, record, verify
+from voting.auth.models import Role
 from voting.clusters.models import Unit
 from voting.conferences.models import Conference
 from voting.elections.models import EncryptedBallot, Office, Round
@@ -162,4 +164,37 @@ def test_record_outside_a_conference(conference: Conference) -> None:
     record("login.failed", actor=None, details={"username": "khong-ton-tai"}, now=OPENED_AT)
     [entry] = entries("login.failed")
     assert entry.conference_id is None and entry.actor_username == ""
+    assert verify().is_intact
+
+
+def test_each_database_hashes_an_entry_as_the_verifier_does(factories: Factories) -> None:
+    """PostgreSQL numbers and hashes an entry in the database, SQLite in Python: the same bytes either way.
+
+    Vietnamese text, a number, nested details, with and without an actor, the chain's first entry
+    and the one after it: each stored hash is ``entry_hash`` over the stored fields.
+    """
+    assert not entries()
+    admin = factories.user(Role.ADMIN, username="quản.trị")
+    record("login.failed", actor=None, details={"username": "Phòng Hậu cần – Đội 1"}, now=OPENED_AT)
+    record(
+        "score.saved",
+        actor=admin,
+        details={"điểm": 7.5, "mục": [1, "Tiêu chí ‘đặc biệt’"], "ghi chú": None},
+        now=later(3).replace(microsecond=123456),
+    )
+    stored = entries()
+    assert [entry.id for entry in stored] == [1, 2] and stored[0].prev_hash == GENESIS
+    for entry in stored:
+        fields = {
+            "id": entry.id,
+            "conference_id": entry.conference_id,
+            "actor_id": entry.actor_id,
+            "actor_username": entry.actor_username,
+            "action": entry.action,
+            "details": json.loads(entry.details),
+            "created_at": entry.created_at,
+        }
+        assert entry.hash == entry_hash(**fields, prev_hash=entry.prev_hash)
+    assert stored[1].prev_hash == stored[0].hash and stored[1].actor_username == "quản.trị"
+    assert stored[1].created_at.microsecond == 0
     assert verify().is_intact

@@ -43,7 +43,7 @@ def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def entry_hash(
+def entry_payload(
     *,
     id: int,
     conference_id: int | None,
@@ -52,10 +52,9 @@ def entry_hash(
     action: str,
     details: dict[str, Any],
     created_at: datetime,
-    prev_hash: str,
 ) -> str:
-    """Return sha256 over the entry's canonical JSON followed by the previous hash."""
-    payload = canonical(
+    """Return the canonical JSON an entry's hash covers (before the previous hash); "id" sorts last."""
+    return canonical(
         {
             "id": id,
             "conference_id": conference_id,
@@ -66,24 +65,22 @@ def entry_hash(
             "created_at": created_at.replace(microsecond=0).isoformat(),
         }
     )
-    return hashlib.sha256((payload + prev_hash).encode("utf-8")).hexdigest()
+
+
+def entry_hash(*, prev_hash: str, **fields: Any) -> str:
+    """Return sha256 over the entry's canonical JSON (``entry_payload``) followed by the previous hash."""
+    return hashlib.sha256((entry_payload(**fields) + prev_hash).encode("utf-8")).hexdigest()
 
 
 #: the append's statements, built once (every cast appends: building them per call cost more CPU
-#: than running them). On PostgreSQL the chain's advisory lock and the read of its head are one
-#: round trip (the function of migration 8c41d2a7e5b3); SQLite's BEGIN IMMEDIATE already serializes.
+#: than running them)
 _LAST_ENTRY = sa.select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
-_HEAD_UNDER_LOCK = sa.text("SELECT last_id, last_hash FROM audit_chain_head(:key)").bindparams(
-    key=_CHAIN_LOCK_KEY
-)
 _APPEND = sa.insert(AuditEntry.__table__)
-
-
-def _last_entry_under_lock() -> sa.Row[Any] | None:
-    """Lock the chain until the transaction ends, then read its last entry (id, hash)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return db.session.execute(_HEAD_UNDER_LOCK).first()
-    return db.session.execute(_LAST_ENTRY).first()
+#: PostgreSQL: lock, read the head and append in one round trip (the function of migration 8c41d2a7e5b3)
+_APPEND_UNDER_LOCK = sa.text(
+    "SELECT audit_append(:key, :conference_id, :actor_id, :actor_username, :action, :details, "
+    ":created_at, :payload_head)"
+).bindparams(key=_CHAIN_LOCK_KEY)
 
 
 def record(
@@ -95,10 +92,7 @@ def record(
     now: datetime,
 ) -> None:
     """Append an entry to the audit log under the chain lock; never commits."""
-    last = _last_entry_under_lock()
-    next_id, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
     fields: dict[str, Any] = {
-        "id": next_id,
         "conference_id": conference.id if conference is not None else None,
         "actor_id": actor.id if actor is not None else None,
         "actor_username": actor.username if actor is not None else "",
@@ -106,10 +100,28 @@ def record(
         "details": json.loads(canonical(details or {})),
         "created_at": now.replace(microsecond=0),
     }
-    entry_hash_ = entry_hash(**fields, prev_hash=prev_hash)
+    if db.session.get_bind().dialect.name == "postgresql":
+        # The database numbers the entry and hashes it under the lock: it is handed the canonical
+        # JSON up to the id, which sorts last ("id" after "details"), as entry_hash writes it.
+        head = entry_payload(id=0, **fields).removesuffix("0}")
+        assert head.endswith(',"id":'), "the entry's id no longer sorts last in its JSON"
+        db.session.execute(
+            _APPEND_UNDER_LOCK, {**fields, "details": canonical(fields["details"]), "payload_head": head}
+        )
+        return
+    # SQLite: BEGIN IMMEDIATE already holds the only write lock
+    last = db.session.execute(_LAST_ENTRY).first()
+    next_id, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    entry_hash_ = entry_hash(id=next_id, **fields, prev_hash=prev_hash)
     db.session.execute(
         _APPEND,
-        {**fields, "details": canonical(fields["details"]), "prev_hash": prev_hash, "hash": entry_hash_},
+        {
+            **fields,
+            "id": next_id,
+            "details": canonical(fields["details"]),
+            "prev_hash": prev_hash,
+            "hash": entry_hash_,
+        },
     )
 
 
