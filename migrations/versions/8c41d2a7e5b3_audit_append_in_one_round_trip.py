@@ -44,7 +44,8 @@ DECLARE
     new_id integer;
 BEGIN
     PERFORM pg_advisory_xact_lock(lock_key);
-    SELECT entry.id, entry.hash INTO last_id, last_hash FROM audit_entries AS entry ORDER BY entry.id DESC LIMIT 1;
+    SELECT entry.id, entry.hash INTO last_id, last_hash
+    FROM audit_entries AS entry ORDER BY entry.id DESC LIMIT 1;
     new_id := coalesce(last_id, 0) + 1;
     last_hash := coalesce(last_hash, repeat('0', 64));
     INSERT INTO audit_entries
@@ -59,6 +60,9 @@ $$
 """
 
 
+DROP = "DROP FUNCTION audit_append(bigint, integer, integer, varchar, varchar, varchar, timestamp, text)"
+
+
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(CREATE)
@@ -66,4 +70,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP FUNCTION audit_append(bigint, integer, integer, varchar, varchar, varchar, timestamp, text)")
+        op.execute(DROP)
