@@ -18,7 +18,7 @@ from tests.elections.helpers import change_rules
 from tests.factories import Factories, Site, Stage
 from tests.helpers import OPENED_AT, csrf_token, statements
 from voting.crypto.prover import encrypt_ballot
-from voting.elections.models import Office, Round
+from voting.elections.models import Ballot, Office, Participation, Round
 from voting.elections.rules import VoteForm
 from voting.elections.services import open_round
 from voting.extensions import db
@@ -173,3 +173,28 @@ def test_a_cast_compiles_no_statement_again(
     monkeypatch.setattr(sys.modules[__name__], "counted", compiled_anew)  # only the cast's request
     missed = statements_of(app, factories, login, 11)
     assert not missed, "\n".join(missed)
+
+
+@pytest.mark.parametrize("value", ["", "abc", "1e3", "-1", "٣", "99999999999", "outgoing leader"])
+def test_a_cast_naming_no_candidate_is_refused_and_writes_nothing(
+    app: Flask, factories: Factories, login: Callable[[str], FlaskClient], value: str
+) -> None:
+    """Unless the ballot reads the posted value as one of the round's options, nothing is cast."""
+    site, round_id = _open_vote_round(app, factories, 11)
+    browser = login(site.representatives[VOTER])
+    token = csrf_token(browser, f"/rounds/{round_id}/ballot")
+    posted = (
+        str(site.units[0]) if value == "outgoing leader" else value
+    )  # a unit of the cluster, not standing
+    answer = browser.post(
+        f"/rounds/{round_id}/cast", data={"choice": posted, "csrf_token": token}, follow_redirects=True
+    )
+    assert answer.request.path == f"/rounds/{round_id}/ballot"
+    assert "Phiếu không hợp lệ; hãy chọn lại." in answer.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Participation)) == 0
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Ballot)) == 0
+    cast = browser.post(
+        f"/rounds/{round_id}/cast", data={"choice": str(site.units[CHOICE]), "csrf_token": token}
+    )
+    assert cast.status_code == 302 and cast.location.endswith(f"/rounds/{round_id}/receipt")

@@ -15,7 +15,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from voting.auth.models import User
 from voting.clusters.models import Unit
@@ -39,18 +39,9 @@ class BallotForm(Form):
 
 
 class CastBallotForm(Form):
-    """The review step's confirmation, carrying the choice made on the ballot."""
+    """The review step's confirmation, carrying the choice made on the ballot (the cast reads it)."""
 
     choice = HiddenField(validators=[DataRequired()])
-
-    def __init__(self, options: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._allowed = {value for value, _label in options}
-
-    def validate_choice(self, field: HiddenField) -> None:
-        """Refuse a choice that is not on this round's ballot."""
-        if field.data not in self._allowed:
-            raise ValidationError(_l("Lựa chọn không có trong danh sách đề cử."))
 
 
 class RulesForm(Form):

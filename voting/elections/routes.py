@@ -158,7 +158,7 @@ def review_ballot(round_id: int) -> str | Response:
         round=round_,
         chosen=options[choice],
         is_blank=choice == BLANK,
-        form=CastBallotForm(list(options.items()), data={"choice": choice}),
+        form=CastBallotForm(data={"choice": choice}),
         rules=rules,
     )
 
@@ -180,9 +180,9 @@ def cast(round_id: int) -> Response:
     ballot = admission.rules.ballot
     # Held for the whole request, so the service's check of the candidate is answered from the session.
     offered = services.offered_candidates(admission, value, is_nominated=ballot.is_nominated)
-    candidates = [candidate.unit for candidate in offered]
-    form = CastBallotForm(ballot.options(candidates))
-    mark = ballot.read(form.choice.data or "", candidates) if form.validate_on_submit() else None
+    # The ballot reads the value itself (None: not on this ballot); the app checks every POST's CSRF
+    # token before the view, so the review page's form is not built again here.
+    mark = ballot.read(value, [candidate.unit for candidate in offered])
     if mark is None:
         flash(_("Phiếu không hợp lệ; hãy chọn lại."), "danger")
         return redirect(url_for(".ballot", round_id=round_.id))
